@@ -1,0 +1,269 @@
+//! Command line: `clinic` (the TUI) and the operator subcommands. Every failure ends in
+//! one clear line on stderr and a non-zero exit code.
+
+use std::io::{BufRead, IsTerminal};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::{Config, Overrides};
+use crate::domain::{Actor, Role};
+use crate::service::Services;
+use crate::service::demo::{DEMO_ACCOUNTS, DEMO_PASSWORD, SeedOutcome};
+use crate::service::users::NewAccount;
+use crate::tui;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "clinic",
+    version,
+    about = "Smart Clinic: run a clinic's day from the keyboard"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// MySQL/MariaDB URL, e.g. mysql://user:pass@127.0.0.1:3306/clinic
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// MongoDB URI, e.g. mongodb://127.0.0.1:27017
+    #[arg(long, env = "MONGODB_URI", global = true, hide_env_values = true)]
+    pub mongodb_uri: Option<String>,
+    /// MongoDB database name (default: clinic)
+    #[arg(long, env = "MONGODB_DATABASE", global = true)]
+    pub mongodb_database: Option<String>,
+    /// The clinic's IANA time zone, e.g. Europe/London (default: UTC)
+    #[arg(long = "tz", env = "CLINIC_TZ", global = true)]
+    pub time_zone: Option<String>,
+    /// Config file (default: $XDG_CONFIG_HOME/smart-clinic/config.toml)
+    #[arg(long, env = "CLINIC_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply the SQL migrations and create the MongoDB indexes (idempotent).
+    Migrate,
+    /// Load the demo data set (idempotent).
+    Seed {
+        /// The realistic demo data set (the only data set there is).
+        #[arg(long, required = true)]
+        demo: bool,
+        /// Only when the database holds no accounts yet.
+        #[arg(long)]
+        if_empty: bool,
+    },
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Check that both databases answer.
+    Check,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account; the password is read from standard input.
+    Add {
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// Required for doctors.
+        #[arg(long)]
+        specialization: Option<String>,
+        /// Read the password from the first line of standard input.
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RoleArg {
+    Admin,
+    FrontDesk,
+    Doctor,
+    Patient,
+}
+
+impl From<RoleArg> for Role {
+    fn from(r: RoleArg) -> Role {
+        match r {
+            RoleArg::Admin => Role::Admin,
+            RoleArg::FrontDesk => Role::FrontDesk,
+            RoleArg::Doctor => Role::Doctor,
+            RoleArg::Patient => Role::Patient,
+        }
+    }
+}
+
+/// Parses the command line and runs it.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("clinic: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    let overrides = Overrides {
+        config_file: cli.global.config.clone(),
+        database_url: cli.global.database_url.clone(),
+        mongodb_uri: cli.global.mongodb_uri.clone(),
+        mongodb_database: cli.global.mongodb_database.clone(),
+        time_zone: cli.global.time_zone.clone(),
+    };
+    let config = Arc::new(Config::load(&overrides).map_err(|e| e.to_string())?);
+    let _log_guard = init_logging(&config);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    runtime.block_on(async move {
+        let services = Services::connect(config.clone())
+            .await
+            .map_err(|e| e.to_string())?;
+        match cli.command {
+            None => run_tui(services, &config).await,
+            Some(Command::Migrate) => {
+                services.migrate().await.map_err(|e| e.to_string())?;
+                println!("Migrations applied; MongoDB indexes in place.");
+                Ok(())
+            }
+            Some(Command::Check) => {
+                services.check().await.map_err(|e| e.to_string())?;
+                println!("MySQL and MongoDB both answer.");
+                Ok(())
+            }
+            Some(Command::Seed { demo: _, if_empty }) => seed(&services, if_empty).await,
+            Some(Command::User(UserCommand::Add {
+                role,
+                email,
+                name,
+                specialization,
+                password_stdin: _,
+            })) => {
+                let password = read_password_line()?;
+                let id = services
+                    .add_user(
+                        &Actor::System,
+                        NewAccount {
+                            role: role.into(),
+                            email: email.clone(),
+                            full_name: name,
+                            specialization,
+                            password,
+                        },
+                    )
+                    .await
+                    .map_err(|e| e.to_string())?;
+                println!(
+                    "Created {} account {email} (id {id}).",
+                    Role::from(role).label()
+                );
+                Ok(())
+            }
+        }
+    })
+}
+
+async fn seed(services: &Services, if_empty: bool) -> Result<(), String> {
+    let outcome = services
+        .seed_demo(&Actor::System, if_empty)
+        .await
+        .map_err(|e| e.to_string())?;
+    match outcome {
+        SeedOutcome::Seeded(c) => println!(
+            "Demo data loaded: {} locations, {} doctors, {} patients, {} appointments, {} payments, {} prescriptions.",
+            c.locations, c.doctors, c.patients, c.appointments, c.payments, c.prescriptions
+        ),
+        SeedOutcome::AlreadyPresent => println!("Demo data is already present; nothing changed."),
+        SeedOutcome::SkippedNotEmpty => {
+            println!(
+                "The database already has accounts; demo data not loaded (drop --if-empty to force)."
+            );
+            return Ok(());
+        }
+    }
+    println!("Demo accounts (password: {DEMO_PASSWORD}):");
+    for (role, email) in DEMO_ACCOUNTS {
+        println!("  {role:<11} {email}");
+    }
+    Ok(())
+}
+
+fn read_password_line() -> Result<String, String> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprint!("Password (input is visible; prefer piping it): ");
+    }
+    let mut line = String::new();
+    stdin
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
+    let password = line.trim_end_matches(['\n', '\r']).to_string();
+    if password.is_empty() {
+        return Err("no password on standard input (use: echo 'secret' | clinic user add … --password-stdin)".into());
+    }
+    Ok(password)
+}
+
+async fn run_tui(services: Services, config: &Config) -> Result<(), String> {
+    let keymap = match &config.keymap_file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read the keymap file {}: {e}", path.display()))?;
+            tui::keymap::Keymap::with_overrides(&text)
+                .map_err(|e| format!("keymap file {}: {e}", path.display()))?
+        }
+        None => tui::keymap::Keymap::defaults(),
+    };
+    if !std::io::stdout().is_terminal() {
+        return Err("the TUI needs a terminal; run a subcommand (see --help) for scripting".into());
+    }
+    let state = tui::AppState::new(
+        tui::state::ClinicInfo {
+            name: config.clinic_name.clone(),
+            time_zone: config.time_zone,
+        },
+        tui::theme::Theme::from_env(),
+        chrono::Utc::now(),
+    );
+    let mut terminal = ratatui::init();
+    let events = crossterm::event::EventStream::new();
+    let result = tui::run(&mut terminal, events, services, keymap, state).await;
+    ratatui::restore();
+    result.map_err(|e| format!("terminal error: {e}"))
+}
+
+/// Logs go to a file, never to the terminal the TUI draws on.
+fn init_logging(config: &Config) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    let path = &config.log_file;
+    let dir = path.parent()?;
+    std::fs::create_dir_all(dir).ok()?;
+    let file_name = path.file_name()?;
+    let appender = tracing_appender::rolling::never(dir, file_name);
+    let (writer, guard) = tracing_appender::non_blocking(appender);
+    let filter = tracing_subscriber::EnvFilter::try_from_env("CLINIC_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    tracing_subscriber::fmt()
+        .with_writer(writer)
+        .with_ansi(false)
+        .with_env_filter(filter)
+        .try_init()
+        .ok()?;
+    Some(guard)
+}

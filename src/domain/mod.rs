@@ -1,0 +1,16 @@
+//! Pure types and rules. Nothing in here does I/O.
+
+pub mod appointment;
+pub mod audit;
+pub mod availability;
+pub mod lockout;
+pub mod payment;
+pub mod person;
+pub mod prescription;
+pub mod role;
+pub mod validation;
+
+pub use appointment::AppointmentStatus;
+pub use payment::{PaymentMethod, PaymentStatus};
+pub use person::Gender;
+pub use role::{AccountKind, Actor, Role};

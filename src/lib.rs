@@ -1,0 +1,11 @@
+//! Smart Clinic: a keyboard-driven terminal application that runs a clinic's day.
+//!
+//! Layers (see DESIGN.md): `domain` (pure rules) <- `store` (persistence) <- `service`
+//! (use cases, permissions, audit) <- `tui` and `cli`.
+
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod service;
+pub mod store;
+pub mod tui;

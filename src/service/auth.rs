@@ -1,0 +1,126 @@
+//! Logging in: argon2id verification off the async threads, one generic answer for a
+//! wrong email or password, a growing lock after repeated failures (kept in the
+//! database, so it survives a restart), and an audit row for every attempt.
+
+use chrono::{DateTime, Utc};
+use thiserror::Error;
+
+use super::audit::actions;
+use super::{ServiceError, Services, password};
+use crate::domain::audit::{AuditEvent, Outcome};
+use crate::domain::lockout::{describe_wait, lock_after};
+use crate::domain::{AccountKind, Actor, Role};
+use crate::store::mysql::{accounts, throttle};
+
+/// A logged-in user.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session {
+    pub actor: Actor,
+    pub started_at: DateTime<Utc>,
+}
+
+impl Session {
+    pub fn role(&self) -> Role {
+        self.actor.role().unwrap_or(Role::Patient)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum LoginError {
+    /// The one answer for unknown email, wrong password or inactive account.
+    #[error("Wrong email or password.")]
+    WrongCredentials,
+    #[error("Wrong email or password. Too many failed attempts: try again in {wait}.")]
+    LockedNow { wait: String },
+    #[error("Too many failed attempts for this account. Try again in {wait}.")]
+    Locked { wait: String },
+    #[error("{0}")]
+    Service(#[from] ServiceError),
+}
+
+impl From<sqlx::Error> for LoginError {
+    fn from(e: sqlx::Error) -> Self {
+        LoginError::Service(e.into())
+    }
+}
+
+impl Services {
+    pub async fn login(
+        &self,
+        kind: AccountKind,
+        email: &str,
+        password: &str,
+    ) -> Result<Session, LoginError> {
+        let email: String = email.trim().to_lowercase().chars().take(150).collect();
+        let now = self.clock.now_naive();
+        let attempt = |outcome: Outcome, actor: Option<&Actor>, detail: &str| {
+            let event = match actor {
+                Some(a) => AuditEvent::by(a, actions::LOGIN, "session"),
+                None => AuditEvent {
+                    actor_kind: kind.as_str().to_string(),
+                    actor_id: None,
+                    actor_email: Some(email.clone()),
+                    ..AuditEvent::by(&Actor::System, actions::LOGIN, "session")
+                },
+            };
+            event.outcome(outcome).detail(detail)
+        };
+
+        let state = throttle::get(&self.db, kind, &email).await?;
+        if let Some(until) = state.locked_until.filter(|u| *u > now) {
+            self.audit(attempt(
+                Outcome::Denied,
+                None,
+                "account locked after repeated failures",
+            ))
+            .await?;
+            return Err(LoginError::Locked {
+                wait: describe_wait(until - now),
+            });
+        }
+
+        let creds = accounts::find_by_email(&self.db, kind, &email).await?;
+        let matches =
+            password::verify(creds.as_ref().map(|c| c.password_hash.clone()), password).await?;
+        let account = creds.filter(|c| c.is_active && matches);
+
+        match account {
+            Some(c) => {
+                let role = Role::parse(&c.role).ok_or_else(|| {
+                    ServiceError::Internal(format!(
+                        "account {} has an unknown role {:?}",
+                        c.id, c.role
+                    ))
+                })?;
+                let actor = Actor::User {
+                    role,
+                    id: c.id,
+                    name: c.full_name,
+                    email: c.email,
+                };
+                throttle::reset(&self.db, kind, &email).await?;
+                self.audit(attempt(Outcome::Ok, Some(&actor), "")).await?;
+                Ok(Session {
+                    actor,
+                    started_at: self.clock.now(),
+                })
+            }
+            None => {
+                let failures =
+                    throttle::record_failure(&self.db, kind, &email, now, lock_after).await?;
+                self.audit(attempt(
+                    Outcome::Failed,
+                    None,
+                    &format!("failed attempt {failures}"),
+                ))
+                .await?;
+                match lock_after(failures) {
+                    Some(wait) => Err(LoginError::LockedNow {
+                        wait: describe_wait(wait),
+                    }),
+                    None => Err(LoginError::WrongCredentials),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,231 @@
+//! Use cases. The TUI and the CLI call these, never the store. Services own
+//! transactions, permission checks and audit writes.
+
+pub mod audit;
+pub mod auth;
+pub mod demo;
+pub mod password;
+pub mod users;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use mongodb::Database;
+use sqlx::MySqlPool;
+use thiserror::Error;
+
+use crate::config::Config;
+use crate::domain::validation::ValidationError;
+use crate::store;
+
+pub use auth::{LoginError, Session};
+
+/// A failure as the user should read it.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum ServiceError {
+    #[error("You are not allowed to {0}.")]
+    Forbidden(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0} was not found.")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error(
+        "The clinic database cannot be reached right now ({0}). Nothing was lost; try again shortly."
+    )]
+    DatabaseUnavailable(String),
+    #[error(
+        "The prescription store cannot be reached right now ({0}). Nothing was lost; try again shortly."
+    )]
+    DocumentStoreUnavailable(String),
+    #[error("Something went wrong: {0}")]
+    Internal(String),
+}
+
+impl From<ValidationError> for ServiceError {
+    fn from(e: ValidationError) -> Self {
+        ServiceError::Invalid(e.to_string())
+    }
+}
+
+impl From<sqlx::Error> for ServiceError {
+    fn from(e: sqlx::Error) -> Self {
+        if store::mysql::is_unavailable(&e) {
+            ServiceError::DatabaseUnavailable(short(&e))
+        } else {
+            tracing::error!(error = %e, "database error");
+            ServiceError::Internal(short(&e))
+        }
+    }
+}
+
+impl From<mongodb::error::Error> for ServiceError {
+    fn from(e: mongodb::error::Error) -> Self {
+        use mongodb::error::ErrorKind;
+        match e.kind.as_ref() {
+            ErrorKind::ServerSelection { .. }
+            | ErrorKind::Io(_)
+            | ErrorKind::ConnectionPoolCleared { .. } => {
+                ServiceError::DocumentStoreUnavailable(short(&e))
+            }
+            _ => {
+                tracing::error!(error = %e, "document store error");
+                ServiceError::Internal(short(&e))
+            }
+        }
+    }
+}
+
+/// The first line of an error, bounded, for a status bar.
+fn short(e: &dyn std::fmt::Display) -> String {
+    let text = e.to_string();
+    let line = text.lines().next().unwrap_or_default();
+    line.chars().take(160).collect()
+}
+
+/// Where "now" comes from: the system clock, or a fixed instant in tests.
+#[derive(Debug, Clone, Copy)]
+pub enum Clock {
+    System,
+    Fixed(DateTime<Utc>),
+}
+
+impl Clock {
+    pub fn now(&self) -> DateTime<Utc> {
+        match self {
+            Clock::System => Utc::now(),
+            Clock::Fixed(t) => *t,
+        }
+    }
+
+    /// Now as the naive UTC value stored in `DATETIME` columns.
+    pub fn now_naive(&self) -> NaiveDateTime {
+        self.now().naive_utc()
+    }
+}
+
+/// Handles to both databases plus settings. Cheap to clone.
+#[derive(Clone)]
+pub struct Services {
+    pub(crate) db: MySqlPool,
+    pub(crate) mongo: Database,
+    pub(crate) config: Arc<Config>,
+    pub(crate) clock: Clock,
+}
+
+impl Services {
+    pub fn new(db: MySqlPool, mongo: Database, config: Arc<Config>) -> Services {
+        Services {
+            db,
+            mongo,
+            config,
+            clock: Clock::System,
+        }
+    }
+
+    /// Connects to both databases as the configuration says. MySQL is contacted at once
+    /// (so a wrong URL is reported at start); MongoDB lazily, on first use.
+    pub async fn connect(config: Arc<Config>) -> Result<Services, StartupError> {
+        let url = config
+            .require_database_url()
+            .map_err(|e| StartupError::Config(e.to_string()))?;
+        let uri = config
+            .require_mongodb_uri()
+            .map_err(|e| StartupError::Config(e.to_string()))?;
+        let db = store::mysql::connect(url, 10)
+            .await
+            .map_err(|e| StartupError::Mysql(redact(url), short(&e)))?;
+        let mongo = store::mongo::connect(uri, &config.mongodb_database)
+            .await
+            .map_err(|e| StartupError::Mongo(redact(uri), short(&e)))?;
+        Ok(Services::new(db, mongo, config))
+    }
+
+    pub fn with_clock(mut self, clock: Clock) -> Services {
+        self.clock = clock;
+        self
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn clock(&self) -> Clock {
+        self.clock
+    }
+
+    /// Applies SQL migrations and creates the MongoDB indexes. Idempotent.
+    pub async fn migrate(&self) -> Result<(), StartupError> {
+        store::mysql::migrate(&self.db)
+            .await
+            .map_err(|e| StartupError::Migrate(short(&e)))?;
+        store::mongo::ensure_indexes(&self.mongo)
+            .await
+            .map_err(|e| StartupError::Mongo("MONGODB_URI".into(), short(&e)))?;
+        Ok(())
+    }
+
+    /// Checks that both servers answer.
+    pub async fn check(&self) -> Result<(), StartupError> {
+        sqlx::query("SELECT 1")
+            .execute(&self.db)
+            .await
+            .map_err(|e| StartupError::Mysql("DATABASE_URL".into(), short(&e)))?;
+        store::mongo::ping(&self.mongo)
+            .await
+            .map_err(|e| StartupError::Mongo("MONGODB_URI".into(), short(&e)))?;
+        Ok(())
+    }
+}
+
+/// Failures before the application can run; each says what to set.
+#[derive(Debug, Error)]
+pub enum StartupError {
+    #[error("{0}")]
+    Config(String),
+    #[error(
+        "cannot reach MySQL at {0}: {1}. Is the server running? Check DATABASE_URL (./scripts/services up starts a local one)."
+    )]
+    Mysql(String, String),
+    #[error(
+        "cannot reach MongoDB at {0}: {1}. Is the server running? Check MONGODB_URI (./scripts/services up starts a local one)."
+    )]
+    Mongo(String, String),
+    #[error("cannot apply database migrations: {0}")]
+    Migrate(String),
+}
+
+/// Hides the password of a connection URL.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            let user = userinfo.split(':').next().unwrap_or_default();
+            let hidden = if userinfo.contains(':') { ":***" } else { "" };
+            format!("{}{user}{hidden}{}", &url[..scheme_end + 3], &url[at..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_passwords_only() {
+        assert_eq!(
+            redact("mysql://root:secret@db:3306/clinic"),
+            "mysql://root:***@db:3306/clinic"
+        );
+        assert_eq!(
+            redact("mysql://root@127.0.0.1/clinic"),
+            "mysql://root@127.0.0.1/clinic"
+        );
+        assert_eq!(
+            redact("mongodb://127.0.0.1:27017"),
+            "mongodb://127.0.0.1:27017"
+        );
+    }
+}

@@ -1,0 +1,74 @@
+//! Creating accounts of every kind.
+
+use super::audit::actions;
+use super::{ServiceError, Services, password};
+use crate::domain::audit::{AuditEvent, Outcome};
+use crate::domain::person::{NewDoctor, NewPatient};
+use crate::domain::validation;
+use crate::domain::{Actor, Role};
+use crate::store::mysql::{is_unique_violation, patients, people};
+
+/// A new account as an operator or admin describes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewAccount {
+    pub role: Role,
+    pub email: String,
+    pub full_name: String,
+    /// Required for doctors, ignored otherwise.
+    pub specialization: Option<String>,
+    pub password: String,
+}
+
+impl Services {
+    /// Creates an account and returns its id. Admins and the system operator only.
+    pub async fn add_user(&self, actor: &Actor, account: NewAccount) -> Result<i32, ServiceError> {
+        let allowed = matches!(actor, Actor::System) || actor.role() == Some(Role::Admin);
+        let event =
+            AuditEvent::by(actor, actions::USER_CREATE, "account").detail(account.role.as_str());
+        if !allowed {
+            self.audit(event.outcome(Outcome::Denied)).await?;
+            return Err(ServiceError::Forbidden("create accounts".into()));
+        }
+        let email = validation::email(&account.email)?;
+        let full_name = validation::required_text("Name", &account.full_name, 100)?;
+        validation::new_password(&account.password)?;
+        let hash = password::hash(&account.password).await?;
+        let result = match account.role {
+            Role::Admin | Role::FrontDesk => {
+                people::insert_staff(&self.db, &full_name, &email, account.role, &hash).await
+            }
+            Role::Doctor => {
+                let specialization = validation::required_text(
+                    "Specialization",
+                    account.specialization.as_deref().unwrap_or_default(),
+                    100,
+                )?;
+                let doctor = NewDoctor {
+                    full_name,
+                    email: email.clone(),
+                    specialization,
+                    ..NewDoctor::default()
+                };
+                people::insert_doctor(&self.db, &doctor, &hash).await
+            }
+            Role::Patient => {
+                let patient = NewPatient {
+                    full_name,
+                    email: email.clone(),
+                    ..NewPatient::default()
+                };
+                patients::insert(&self.db, &patient, &hash).await
+            }
+        };
+        match result {
+            Ok(id) => {
+                self.audit(event.entity_id(id)).await?;
+                Ok(id)
+            }
+            Err(e) if is_unique_violation(&e) => Err(ServiceError::Conflict(format!(
+                "An account with the email {email} already exists."
+            ))),
+            Err(e) => Err(e.into()),
+        }
+    }
+}

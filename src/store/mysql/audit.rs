@@ -1,0 +1,68 @@
+//! `audit_log`: this module only ever INSERTs and SELECTs.
+
+use chrono::NaiveDateTime;
+use sqlx::{Executor, MySql, Row};
+
+use super::parse_col;
+use crate::domain::audit::{AuditEntry, AuditEvent, Outcome};
+
+pub async fn append<'c, E>(exec: E, at: NaiveDateTime, e: &AuditEvent) -> Result<(), sqlx::Error>
+where
+    E: Executor<'c, Database = MySql>,
+{
+    sqlx::query(
+        "INSERT INTO audit_log (occurred_at, actor_kind, actor_id, actor_email, action, entity, entity_id, \
+         patient_id, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(at)
+    .bind(&e.actor_kind)
+    .bind(e.actor_id)
+    .bind(&e.actor_email)
+    .bind(e.action)
+    .bind(e.entity)
+    .bind(&e.entity_id)
+    .bind(e.patient_id)
+    .bind(e.outcome.as_str())
+    .bind(&e.detail)
+    .execute(exec)
+    .await?;
+    Ok(())
+}
+
+/// The newest entries first, optionally only one action.
+pub async fn recent<'c, E>(
+    exec: E,
+    action: Option<&str>,
+    limit: u32,
+) -> Result<Vec<AuditEntry>, sqlx::Error>
+where
+    E: Executor<'c, Database = MySql>,
+{
+    let rows = sqlx::query(
+        "SELECT id, occurred_at, actor_kind, actor_id, actor_email, action, entity, entity_id, patient_id, \
+         outcome, detail FROM audit_log WHERE (? IS NULL OR action = ?) ORDER BY id DESC LIMIT ?",
+    )
+    .bind(action)
+    .bind(action)
+    .bind(limit)
+    .fetch_all(exec)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let outcome: String = r.try_get("outcome")?;
+            Ok(AuditEntry {
+                id: r.try_get("id")?,
+                occurred_at: r.try_get("occurred_at")?,
+                actor_kind: r.try_get("actor_kind")?,
+                actor_id: r.try_get("actor_id")?,
+                actor_email: r.try_get("actor_email")?,
+                action: r.try_get("action")?,
+                entity: r.try_get("entity")?,
+                entity_id: r.try_get("entity_id")?,
+                patient_id: r.try_get("patient_id")?,
+                outcome: parse_col("outcome", &outcome, Outcome::parse)?,
+                detail: r.try_get("detail")?,
+            })
+        })
+        .collect()
+}

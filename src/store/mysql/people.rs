@@ -1,0 +1,121 @@
+//! `doctors` and `admins` (staff).
+
+use sqlx::mysql::MySqlRow;
+use sqlx::{Executor, MySql, Row};
+
+use super::parse_col;
+use super::patients::id_of;
+use crate::domain::Role;
+use crate::domain::person::{Doctor, NewDoctor, StaffMember};
+
+fn map_doctor(r: &MySqlRow) -> Result<Doctor, sqlx::Error> {
+    Ok(Doctor {
+        id: r.try_get("id")?,
+        full_name: r.try_get("full_name")?,
+        email: r.try_get("email")?,
+        specialization: r.try_get("specialization")?,
+        phone_number: r.try_get("phone_number")?,
+        bio: r.try_get("bio")?,
+        is_active: r.try_get("is_active")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+fn map_staff(r: &MySqlRow) -> Result<StaffMember, sqlx::Error> {
+    let role: String = r.try_get("role")?;
+    Ok(StaffMember {
+        id: r.try_get("id")?,
+        full_name: r.try_get("full_name")?,
+        email: r.try_get("email")?,
+        role: parse_col("role", &role, Role::parse)?,
+        is_active: r.try_get("is_active")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+pub async fn insert_doctor<'c, E>(
+    exec: E,
+    d: &NewDoctor,
+    password_hash: &str,
+) -> Result<i32, sqlx::Error>
+where
+    E: Executor<'c, Database = MySql>,
+{
+    let done = sqlx::query(
+        "INSERT INTO doctors (full_name, email, password_hash, specialization, phone_number, bio) \
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&d.full_name)
+    .bind(&d.email)
+    .bind(password_hash)
+    .bind(&d.specialization)
+    .bind(&d.phone_number)
+    .bind(&d.bio)
+    .execute(exec)
+    .await?;
+    id_of(done.last_insert_id())
+}
+
+pub async fn get_doctor<'c, E>(exec: E, id: i32) -> Result<Option<Doctor>, sqlx::Error>
+where
+    E: Executor<'c, Database = MySql>,
+{
+    sqlx::query(
+        "SELECT id, full_name, email, specialization, phone_number, bio, is_active, created_at \
+         FROM doctors WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_optional(exec)
+    .await?
+    .map(|r| map_doctor(&r))
+    .transpose()
+}
+
+pub async fn list_doctors<'c, E>(exec: E) -> Result<Vec<Doctor>, sqlx::Error>
+where
+    E: Executor<'c, Database = MySql>,
+{
+    sqlx::query(
+        "SELECT id, full_name, email, specialization, phone_number, bio, is_active, created_at \
+         FROM doctors ORDER BY full_name, id",
+    )
+    .fetch_all(exec)
+    .await?
+    .iter()
+    .map(map_doctor)
+    .collect()
+}
+
+pub async fn insert_staff<'c, E>(
+    exec: E,
+    full_name: &str,
+    email: &str,
+    role: Role,
+    password_hash: &str,
+) -> Result<i32, sqlx::Error>
+where
+    E: Executor<'c, Database = MySql>,
+{
+    let done = sqlx::query(
+        "INSERT INTO admins (full_name, email, password_hash, role) VALUES (?, ?, ?, ?)",
+    )
+    .bind(full_name)
+    .bind(email)
+    .bind(password_hash)
+    .bind(role.as_str())
+    .execute(exec)
+    .await?;
+    id_of(done.last_insert_id())
+}
+
+pub async fn get_staff<'c, E>(exec: E, id: i32) -> Result<Option<StaffMember>, sqlx::Error>
+where
+    E: Executor<'c, Database = MySql>,
+{
+    sqlx::query("SELECT id, full_name, email, role, is_active, created_at FROM admins WHERE id = ?")
+        .bind(id)
+        .fetch_optional(exec)
+        .await?
+        .map(|r| map_staff(&r))
+        .transpose()
+}

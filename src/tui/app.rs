@@ -1,0 +1,66 @@
+//! The event loop: waits for a terminal event, a finished effect or a tick, updates the
+//! state and redraws. Generic over the backend and the event source, so a test (or an
+//! SSH channel) can drive it as well as a real terminal.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use crossterm::event::{Event, KeyEventKind};
+use futures::{Stream, StreamExt};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use tokio::sync::mpsc;
+
+use super::keymap::Keymap;
+use super::msg::Msg;
+use super::runtime::Runtime;
+use super::state::AppState;
+use super::{render, update};
+use crate::service::Services;
+
+const TICK: Duration = Duration::from_millis(250);
+
+/// Runs until the user quits or the event stream ends.
+pub async fn run<B, S>(
+    terminal: &mut Terminal<B>,
+    mut events: S,
+    services: Services,
+    keymap: Keymap,
+    mut state: AppState,
+) -> std::io::Result<()>
+where
+    B: Backend,
+    B::Error: Into<std::io::Error>,
+    S: Stream<Item = std::io::Result<Event>> + Unpin,
+{
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let runtime = Runtime::new(services, tx);
+    let mut tick = tokio::time::interval(TICK);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    if let Ok(size) = terminal.size() {
+        state.size = (size.width, size.height);
+    }
+    loop {
+        terminal
+            .draw(|frame| render(frame, &state, &keymap))
+            .map_err(Into::into)?;
+        let msg = tokio::select! {
+            event = events.next() => match event {
+                Some(Ok(Event::Key(key))) if key.kind != KeyEventKind::Release => Msg::Key(key),
+                Some(Ok(Event::Resize(w, h))) => Msg::Resize(w, h),
+                Some(Ok(_)) => continue,
+                Some(Err(e)) => return Err(e),
+                None => return Ok(()),
+            },
+            Some(msg) = rx.recv() => msg,
+            _ = tick.tick() => Msg::Tick(Utc::now()),
+        };
+        for effect in update(&mut state, msg, &keymap) {
+            tracing::debug!(?effect, "effect");
+            runtime.run(effect);
+        }
+        if state.should_quit {
+            return Ok(());
+        }
+    }
+}

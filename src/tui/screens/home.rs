@@ -1,0 +1,174 @@
+//! The home screen after login: the screens this role can open, and who is signed in.
+
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph, Wrap};
+
+use crate::domain::Role;
+use crate::service::Session;
+use crate::tui::keymap::Command;
+use crate::tui::state::ClinicInfo;
+use crate::tui::theme::Theme;
+
+/// An entry of the home menu. Only what exists is listed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HomeItem {
+    LogOut,
+    Quit,
+}
+
+impl HomeItem {
+    pub fn label(self) -> &'static str {
+        match self {
+            HomeItem::LogOut => "Log out",
+            HomeItem::Quit => "Quit",
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            HomeItem::LogOut => "End this session and return to the sign-in screen.",
+            HomeItem::Quit => "Close Smart Clinic.",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct HomeState {
+    pub items: Vec<HomeItem>,
+    pub selected: usize,
+}
+
+/// What the app should do after a key on this screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    None,
+    Open(HomeItem),
+    Logout,
+    Quit,
+}
+
+impl HomeState {
+    /// The menu for a role.
+    pub fn for_role(_role: Role) -> HomeState {
+        HomeState {
+            items: vec![HomeItem::LogOut, HomeItem::Quit],
+            selected: 0,
+        }
+    }
+
+    pub fn on_command(&mut self, command: Option<Command>) -> Action {
+        match command {
+            Some(Command::Up) => {
+                self.selected = self.selected.saturating_sub(1);
+                Action::None
+            }
+            Some(Command::Down) => {
+                self.selected = (self.selected + 1).min(self.items.len().saturating_sub(1));
+                Action::None
+            }
+            Some(Command::Open) => self
+                .items
+                .get(self.selected)
+                .map_or(Action::None, |i| Action::Open(*i)),
+            Some(Command::Logout) => Action::Logout,
+            Some(Command::Quit) => Action::Quit,
+            _ => Action::None,
+        }
+    }
+}
+
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    state: &HomeState,
+    session: &Session,
+    clinic: &ClinicInfo,
+    now: DateTime<Utc>,
+    theme: &Theme,
+) {
+    let cols = Layout::horizontal([Constraint::Length(26), Constraint::Min(20)]).split(area);
+
+    let items: Vec<ListItem> = state
+        .items
+        .iter()
+        .map(|i| ListItem::new(format!(" {}", i.label())))
+        .collect();
+    let list = List::new(items)
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.border())
+                .title(Span::styled(" Menu ", theme.title())),
+        )
+        .highlight_style(theme.focus())
+        .highlight_symbol("▶");
+    let mut list_state = ListState::default().with_selected(Some(state.selected));
+    frame.render_stateful_widget(list, cols[0], &mut list_state);
+
+    let local = now.with_timezone(&clinic.time_zone);
+    let since = session.started_at.with_timezone(&clinic.time_zone);
+    let role = session.role();
+    let mut lines = vec![
+        Line::from(Span::styled(
+            format!("Welcome, {}", session.actor.display_name()),
+            theme.title(),
+        )),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled("Role        ", theme.dim()),
+            Span::raw(role.label()),
+        ]),
+        Line::from(vec![
+            Span::styled("Clinic      ", theme.dim()),
+            Span::raw(clinic.name.clone()),
+        ]),
+        Line::from(vec![
+            Span::styled("Today       ", theme.dim()),
+            Span::raw(local.format("%A %-d %B %Y, %H:%M").to_string()),
+        ]),
+        Line::from(vec![
+            Span::styled("Time zone   ", theme.dim()),
+            Span::raw(clinic.time_zone.name()),
+        ]),
+        Line::from(vec![
+            Span::styled("Signed in   ", theme.dim()),
+            Span::raw(since.format("%H:%M").to_string()),
+        ]),
+        Line::raw(""),
+    ];
+    if let Some(item) = state.items.get(state.selected) {
+        lines.push(Line::from(Span::styled(item.description(), theme.dim())));
+    }
+    let panel = Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+        Block::default()
+            .borders(Borders::ALL)
+            .border_style(theme.border())
+            .title(Span::styled(format!(" {} ", role.label()), theme.title())),
+    );
+    frame.render_widget(panel, cols[1]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn moves_within_bounds_and_opens_the_selection() {
+        let mut s = HomeState::for_role(Role::FrontDesk);
+        assert_eq!(s.on_command(Some(Command::Up)), Action::None);
+        assert_eq!(s.selected, 0);
+        for _ in 0..5 {
+            s.on_command(Some(Command::Down));
+        }
+        assert_eq!(s.selected, s.items.len() - 1);
+        assert_eq!(
+            s.on_command(Some(Command::Open)),
+            Action::Open(HomeItem::Quit)
+        );
+        assert_eq!(s.on_command(Some(Command::Logout)), Action::Logout);
+        assert_eq!(s.on_command(None), Action::None);
+    }
+}

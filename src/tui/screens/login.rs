@@ -1,0 +1,365 @@
+//! The login screen: email, masked password and the kind of account.
+
+use crossterm::event::{Event, KeyCode, KeyEvent};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
+
+use crate::domain::AccountKind;
+use crate::tui::keymap::Command;
+use crate::tui::theme::Theme;
+use crate::tui::widgets::{centered, text_field};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Field {
+    #[default]
+    Email,
+    Password,
+    Kind,
+    Submit,
+}
+
+const FIELDS: [Field; 4] = [Field::Email, Field::Password, Field::Kind, Field::Submit];
+
+#[derive(Debug, Clone)]
+pub struct LoginState {
+    pub email: Input,
+    pub password: Input,
+    pub kind: AccountKind,
+    pub focus: Field,
+    pub error: Option<String>,
+    /// The request id of a login in flight.
+    pub pending: Option<u64>,
+}
+
+impl Default for LoginState {
+    fn default() -> Self {
+        LoginState {
+            email: Input::default(),
+            password: Input::default(),
+            kind: AccountKind::Staff,
+            focus: Field::Email,
+            error: None,
+            pending: None,
+        }
+    }
+}
+
+/// What the app should do after a key on this screen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    None,
+    Quit,
+    Submit {
+        kind: AccountKind,
+        email: String,
+        password: String,
+    },
+}
+
+impl LoginState {
+    /// A login screen that keeps the email of someone whose session ended.
+    pub fn with_email(email: &str, kind: AccountKind) -> LoginState {
+        LoginState {
+            email: Input::new(email.to_string()),
+            kind,
+            focus: Field::Password,
+            ..LoginState::default()
+        }
+    }
+
+    fn move_focus(&mut self, forward: bool) {
+        let i = FIELDS.iter().position(|f| *f == self.focus).unwrap_or(0);
+        let n = FIELDS.len();
+        self.focus = FIELDS[if forward {
+            (i + 1) % n
+        } else {
+            (i + n - 1) % n
+        }];
+    }
+
+    fn cycle_kind(&mut self, forward: bool) {
+        let all = AccountKind::ALL;
+        let i = all.iter().position(|k| *k == self.kind).unwrap_or(0);
+        let n = all.len();
+        self.kind = all[if forward {
+            (i + 1) % n
+        } else {
+            (i + n - 1) % n
+        }];
+    }
+
+    fn submit(&mut self) -> Action {
+        if self.pending.is_some() {
+            return Action::None;
+        }
+        let email = self.email.value().trim().to_string();
+        if email.is_empty() {
+            self.error = Some("Enter your email.".into());
+            self.focus = Field::Email;
+            return Action::None;
+        }
+        if self.password.value().is_empty() {
+            self.error = Some("Enter your password.".into());
+            self.focus = Field::Password;
+            return Action::None;
+        }
+        self.error = None;
+        Action::Submit {
+            kind: self.kind,
+            email,
+            password: self.password.value().to_string(),
+        }
+    }
+
+    /// Handles a key; `command` is what the keymap made of it in the login context.
+    pub fn on_key(&mut self, key: KeyEvent, command: Option<Command>) -> Action {
+        match command {
+            Some(Command::NextField) => self.move_focus(true),
+            Some(Command::PrevField) => self.move_focus(false),
+            Some(Command::Quit) => return Action::Quit,
+            Some(Command::Submit) => {
+                return match self.focus {
+                    Field::Email if self.password.value().is_empty() => {
+                        self.focus = Field::Password;
+                        Action::None
+                    }
+                    _ => self.submit(),
+                };
+            }
+            _ => match self.focus {
+                Field::Email => {
+                    self.email.handle_event(&Event::Key(key));
+                }
+                Field::Password => {
+                    self.password.handle_event(&Event::Key(key));
+                }
+                Field::Kind => match key.code {
+                    KeyCode::Left | KeyCode::Char('h') => self.cycle_kind(false),
+                    KeyCode::Right | KeyCode::Char('l') | KeyCode::Char(' ') => {
+                        self.cycle_kind(true)
+                    }
+                    KeyCode::Char('s') | KeyCode::Char('S') => self.kind = AccountKind::Staff,
+                    KeyCode::Char('d') | KeyCode::Char('D') => self.kind = AccountKind::Doctor,
+                    KeyCode::Char('p') | KeyCode::Char('P') => self.kind = AccountKind::Patient,
+                    _ => {}
+                },
+                Field::Submit => {
+                    if key.code == KeyCode::Char(' ') {
+                        return self.submit();
+                    }
+                }
+            },
+        }
+        Action::None
+    }
+
+    /// A failed login: say why, keep the email, clear the password.
+    pub fn failed(&mut self, message: String) {
+        self.pending = None;
+        self.error = Some(message);
+        self.password = Input::default();
+        self.focus = Field::Password;
+    }
+}
+
+pub fn render(frame: &mut Frame, area: Rect, state: &LoginState, clinic_name: &str, theme: &Theme) {
+    let boxed = centered(area, 58, 14);
+    frame.render_widget(Clear, boxed);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border())
+        .title(Span::styled(
+            format!(" {clinic_name} · Sign in "),
+            theme.title(),
+        ));
+    let inner = block.inner(boxed);
+    frame.render_widget(block, boxed);
+
+    let rows = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(1),
+    ])
+    .split(inner.inner(ratatui::layout::Margin::new(2, 0)));
+
+    let label_w = 12;
+    let field_row = |row: Rect| {
+        let cols =
+            Layout::horizontal([Constraint::Length(label_w), Constraint::Min(10)]).split(row);
+        (cols[0], cols[1])
+    };
+    let label = |text: &str, focused: bool| {
+        let style = if focused {
+            theme.title()
+        } else {
+            ratatui::style::Style::new()
+        };
+        Paragraph::new(Span::styled(text.to_string(), style))
+    };
+
+    let (l, f) = field_row(rows[1]);
+    frame.render_widget(label("Email", state.focus == Field::Email), l);
+    if let Some(pos) = text_field(
+        frame,
+        f,
+        &state.email,
+        None,
+        state.focus == Field::Email,
+        theme,
+    ) {
+        frame.set_cursor_position(pos);
+    }
+
+    let (l, f) = field_row(rows[3]);
+    frame.render_widget(label("Password", state.focus == Field::Password), l);
+    if let Some(pos) = text_field(
+        frame,
+        f,
+        &state.password,
+        Some('•'),
+        state.focus == Field::Password,
+        theme,
+    ) {
+        frame.set_cursor_position(pos);
+    }
+
+    let (l, f) = field_row(rows[5]);
+    frame.render_widget(label("Sign in as", state.focus == Field::Kind), l);
+    let mut spans = Vec::new();
+    for kind in AccountKind::ALL {
+        let selected = kind == state.kind;
+        let mark = if selected { "(•) " } else { "( ) " };
+        let style = if selected && state.focus == Field::Kind {
+            theme.focus()
+        } else if selected {
+            ratatui::style::Style::new().add_modifier(ratatui::style::Modifier::BOLD)
+        } else {
+            ratatui::style::Style::new()
+        };
+        spans.push(Span::styled(format!("{mark}{}", kind.label()), style));
+        spans.push(Span::raw("  "));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), f);
+
+    let button_style = if state.focus == Field::Submit {
+        theme.focus()
+    } else {
+        theme.key()
+    };
+    let button = if state.pending.is_some() {
+        "[ Signing in… ]"
+    } else {
+        "[ Sign in ]"
+    };
+    frame.render_widget(
+        Paragraph::new(Span::styled(button, button_style))
+            .alignment(ratatui::layout::Alignment::Center),
+        rows[7],
+    );
+
+    if let Some(err) = &state.error {
+        frame.render_widget(
+            Paragraph::new(Span::styled(err.clone(), theme.error()))
+                .wrap(ratatui::widgets::Wrap { trim: true }),
+            rows[9],
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::KeyModifiers;
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    fn type_text(s: &mut LoginState, text: &str) {
+        for c in text.chars() {
+            s.on_key(key(KeyCode::Char(c)), None);
+        }
+    }
+
+    #[test]
+    fn typing_fills_the_focused_field_and_tab_moves() {
+        let mut s = LoginState::default();
+        type_text(&mut s, "a@b.co");
+        s.on_key(key(KeyCode::Tab), Some(Command::NextField));
+        type_text(&mut s, "pw q");
+        assert_eq!(s.email.value(), "a@b.co");
+        assert_eq!(s.password.value(), "pw q");
+        assert_eq!(s.focus, Field::Password);
+        s.on_key(key(KeyCode::BackTab), Some(Command::PrevField));
+        s.on_key(key(KeyCode::BackTab), Some(Command::PrevField));
+        assert_eq!(s.focus, Field::Submit, "focus wraps around");
+    }
+
+    #[test]
+    fn kind_cycles_with_arrows_and_letters() {
+        let mut s = LoginState {
+            focus: Field::Kind,
+            ..LoginState::default()
+        };
+        s.on_key(key(KeyCode::Right), None);
+        assert_eq!(s.kind, AccountKind::Doctor);
+        s.on_key(key(KeyCode::Left), None);
+        s.on_key(key(KeyCode::Left), None);
+        assert_eq!(s.kind, AccountKind::Patient);
+        s.on_key(key(KeyCode::Char('s')), None);
+        assert_eq!(s.kind, AccountKind::Staff);
+    }
+
+    #[test]
+    fn submit_needs_both_fields_and_keeps_what_was_typed() {
+        let mut s = LoginState::default();
+        assert_eq!(
+            s.on_key(key(KeyCode::Enter), Some(Command::Submit)),
+            Action::None
+        );
+        assert_eq!(
+            s.focus,
+            Field::Password,
+            "Enter on an email moves on to the password"
+        );
+        s.focus = Field::Submit;
+        assert_eq!(
+            s.on_key(key(KeyCode::Enter), Some(Command::Submit)),
+            Action::None
+        );
+        assert_eq!(s.error.as_deref(), Some("Enter your email."));
+        type_text(&mut s, "ana@x.org");
+        s.focus = Field::Password;
+        type_text(&mut s, "secret");
+        let action = s.on_key(key(KeyCode::Enter), Some(Command::Submit));
+        assert_eq!(
+            action,
+            Action::Submit {
+                kind: AccountKind::Staff,
+                email: "ana@x.org".into(),
+                password: "secret".into()
+            }
+        );
+        s.pending = Some(1);
+        assert_eq!(
+            s.on_key(key(KeyCode::Enter), Some(Command::Submit)),
+            Action::None,
+            "no double submit"
+        );
+        s.failed("Wrong email or password.".into());
+        assert_eq!(s.email.value(), "ana@x.org");
+        assert_eq!(s.password.value(), "");
+        assert_eq!(s.pending, None);
+    }
+}

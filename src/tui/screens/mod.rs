@@ -1,0 +1,4 @@
+//! One module per screen: its state, its key handling and its rendering.
+
+pub mod home;
+pub mod login;

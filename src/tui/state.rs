@@ -1,0 +1,110 @@
+//! The whole UI state. `render` reads it; only `update` changes it.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use super::keymap::Context;
+use super::screens::home::HomeState;
+use super::screens::login::LoginState;
+use super::theme::Theme;
+use crate::service::Session;
+
+/// Fixed facts about this installation that screens show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClinicInfo {
+    pub name: String,
+    pub time_zone: Tz,
+}
+
+#[derive(Debug, Clone)]
+pub enum Screen {
+    Login(LoginState),
+    Home(HomeState),
+}
+
+impl Screen {
+    pub fn context(&self) -> Context {
+        match self {
+            Screen::Login(_) => Context::Login,
+            Screen::Home(_) => Context::Home,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Info,
+    Error,
+}
+
+/// A one-line message under the screen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusLine {
+    pub text: String,
+    pub tone: Tone,
+}
+
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub clinic: ClinicInfo,
+    pub theme: Theme,
+    pub session: Option<Session>,
+    pub screen: Screen,
+    pub help_open: bool,
+    pub status: Option<StatusLine>,
+    /// What is running in the background, for the spinner.
+    pub busy: Option<String>,
+    pub spinner_frame: usize,
+    pub now: DateTime<Utc>,
+    pub size: (u16, u16),
+    next_request: u64,
+    pub should_quit: bool,
+}
+
+impl AppState {
+    pub fn new(clinic: ClinicInfo, theme: Theme, now: DateTime<Utc>) -> AppState {
+        AppState {
+            clinic,
+            theme,
+            session: None,
+            screen: Screen::Login(LoginState::default()),
+            help_open: false,
+            status: None,
+            busy: None,
+            spinner_frame: 0,
+            now,
+            size: (80, 24),
+            next_request: 0,
+            should_quit: false,
+        }
+    }
+
+    /// The keymap context keys are looked up in.
+    pub fn context(&self) -> Context {
+        if self.help_open {
+            Context::Help
+        } else {
+            self.screen.context()
+        }
+    }
+
+    /// A fresh id for an async request; results carrying an older id are stale.
+    pub fn next_request(&mut self) -> u64 {
+        self.next_request += 1;
+        self.next_request
+    }
+
+    pub fn info(&mut self, text: impl Into<String>) {
+        self.status = Some(StatusLine {
+            text: text.into(),
+            tone: Tone::Info,
+        });
+    }
+
+    pub fn error(&mut self, text: impl Into<String>) {
+        self.status = Some(StatusLine {
+            text: text.into(),
+            tone: Tone::Error,
+        });
+    }
+}
