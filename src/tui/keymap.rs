@@ -240,6 +240,19 @@ impl Chord {
         )
     }
 
+    /// Lower is shown first: Esc, then Tab and Enter, arrows, plain characters, other
+    /// named and function keys, and chords with modifiers last.
+    fn prominence(&self) -> u8 {
+        match self.code {
+            _ if self.ctrl || self.alt => 5,
+            ChordKey::Named("esc") => 0,
+            ChordKey::Named("tab" | "enter" | "backtab") => 1,
+            ChordKey::Named("up" | "down" | "left" | "right") => 2,
+            ChordKey::Char(_) => 3,
+            ChordKey::F(_) | ChordKey::Named(_) => 4,
+        }
+    }
+
     /// Whether this chord would type a character into a text field.
     pub fn is_text(&self) -> bool {
         matches!(self.code, ChordKey::Char(_) | ChordKey::Named("space")) && !self.ctrl && !self.alt
@@ -359,14 +372,19 @@ impl Keymap {
         out.into_iter().collect()
     }
 
-    /// The first chord bound to a command in a context (or globally), as text.
+    /// The chord to advertise for a command in a context (or globally), as text: the
+    /// screen's own bindings first, and among them the most conventional key.
     pub fn key_for(&self, ctx: Context, command: Command) -> Option<String> {
         [ctx, Context::Global]
             .iter()
             .filter_map(|c| self.bindings.get(c))
-            .flat_map(|m| m.iter())
-            .find(|(_, c)| **c == command)
-            .map(|(chord, _)| chord.to_string())
+            .find_map(|m| {
+                m.iter()
+                    .filter(|(_, c)| **c == command)
+                    .map(|(chord, _)| *chord)
+                    .min_by_key(Chord::prominence)
+            })
+            .map(|chord| chord.to_string())
     }
 }
 

@@ -4,6 +4,8 @@
 #![allow(dead_code)]
 
 use std::sync::Arc;
+pub mod pty;
+
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use clinic::config::{Config, FileSettings, Overrides};

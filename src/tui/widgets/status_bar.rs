@@ -38,7 +38,10 @@ pub fn keys_line<'a>(keymap: &Keymap, ctx: Context, theme: &Theme) -> Line<'a> {
             other => other.help(),
         };
         let key = if *command == Command::Down {
-            format!("{key}/↑")
+            format!(
+                "{}{key}",
+                keymap.key_for(ctx, Command::Up).unwrap_or_default()
+            )
         } else {
             key
         };

@@ -1,0 +1,273 @@
+//! The UI as pure functions: `update` driven by messages, and rendered snapshots on
+//! ratatui's TestBackend at 80x24.
+
+use chrono::{DateTime, TimeZone, Utc};
+use clinic::domain::{AccountKind, Actor, Role};
+use clinic::service::Session;
+use clinic::tui::effect::Effect;
+use clinic::tui::keymap::Keymap;
+use clinic::tui::msg::Msg;
+use clinic::tui::state::{AppState, ClinicInfo, Screen};
+use clinic::tui::theme::Theme;
+use clinic::tui::{render, update};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 14, 5, 0)
+        .single()
+        .expect("valid time")
+}
+
+fn fresh() -> AppState {
+    AppState::new(
+        ClinicInfo {
+            name: "Smart Clinic".into(),
+            time_zone: chrono_tz::Europe::London,
+        },
+        Theme { color: false },
+        now(),
+    )
+}
+
+fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+fn send(state: &mut AppState, msgs: impl IntoIterator<Item = Msg>) -> Vec<Effect> {
+    let keymap = Keymap::defaults();
+    msgs.into_iter()
+        .flat_map(|m| update(state, m, &keymap))
+        .collect()
+}
+
+fn type_text(state: &mut AppState, text: &str) -> Vec<Effect> {
+    send(state, text.chars().map(|c| key(KeyCode::Char(c))))
+}
+
+fn front_desk_session() -> Session {
+    Session {
+        actor: Actor::User {
+            role: Role::FrontDesk,
+            id: 2,
+            name: "Fran Desk".into(),
+            email: "frontdesk@demo.clinic".into(),
+        },
+        started_at: now(),
+    }
+}
+
+fn draw(state: &AppState, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
+    let keymap = Keymap::defaults();
+    terminal
+        .draw(|frame| render(frame, state, &keymap))
+        .expect("draw");
+    terminal
+}
+
+fn signed_in() -> AppState {
+    let mut s = fresh();
+    type_text(&mut s, "frontdesk@demo.clinic");
+    send(&mut s, [key(KeyCode::Tab)]);
+    type_text(&mut s, "clinic-demo");
+    send(&mut s, [key(KeyCode::Enter)]);
+    send(
+        &mut s,
+        [Msg::LoginFinished {
+            request: 1,
+            result: Ok(front_desk_session()),
+        }],
+    );
+    s
+}
+
+#[test]
+fn submitting_the_form_asks_for_a_login_and_shows_progress() {
+    let mut s = fresh();
+    assert!(type_text(&mut s, "frontdesk@demo.clinic").is_empty());
+    send(&mut s, [key(KeyCode::Tab)]);
+    type_text(&mut s, "clinic-demo");
+    let effects = send(&mut s, [key(KeyCode::Enter)]);
+    assert_eq!(
+        effects,
+        vec![Effect::Login {
+            request: 1,
+            kind: AccountKind::Staff,
+            email: "frontdesk@demo.clinic".into(),
+            password: "clinic-demo".into(),
+        }]
+    );
+    assert!(format!("{effects:?}").contains("<redacted>"));
+    assert!(
+        !format!("{effects:?}").contains("clinic-demo"),
+        "Debug never shows the password"
+    );
+    assert_eq!(s.busy.as_deref(), Some("Signing in"));
+    assert!(
+        send(&mut s, [key(KeyCode::Enter)]).is_empty(),
+        "no second request while one is running"
+    );
+}
+
+#[test]
+fn a_successful_login_opens_home_and_a_stale_answer_is_dropped() {
+    let mut s = fresh();
+    type_text(&mut s, "frontdesk@demo.clinic");
+    send(&mut s, [key(KeyCode::Tab)]);
+    type_text(&mut s, "clinic-demo");
+    send(&mut s, [key(KeyCode::Enter)]);
+    send(
+        &mut s,
+        [Msg::LoginFinished {
+            request: 7,
+            result: Ok(front_desk_session()),
+        }],
+    );
+    assert!(
+        matches!(s.screen, Screen::Login(_)),
+        "unknown request id ignored"
+    );
+    send(
+        &mut s,
+        [Msg::LoginFinished {
+            request: 1,
+            result: Ok(front_desk_session()),
+        }],
+    );
+    assert!(matches!(s.screen, Screen::Home(_)));
+    assert_eq!(s.session.as_ref().map(|x| x.role()), Some(Role::FrontDesk));
+    assert_eq!(s.busy, None);
+}
+
+#[test]
+fn a_failed_login_keeps_the_email_and_says_why() {
+    let mut s = fresh();
+    type_text(&mut s, "frontdesk@demo.clinic");
+    send(&mut s, [key(KeyCode::Tab)]);
+    type_text(&mut s, "wrong");
+    send(&mut s, [key(KeyCode::Enter)]);
+    send(
+        &mut s,
+        [Msg::LoginFinished {
+            request: 1,
+            result: Err("Wrong email or password.".into()),
+        }],
+    );
+    let Screen::Login(login) = &s.screen else {
+        panic!("still on login")
+    };
+    assert_eq!(login.email.value(), "frontdesk@demo.clinic");
+    assert_eq!(login.password.value(), "");
+    assert_eq!(login.error.as_deref(), Some("Wrong email or password."));
+    // Typing again goes into the password field.
+    type_text(&mut s, "x");
+    let Screen::Login(login) = &s.screen else {
+        panic!("still on login")
+    };
+    assert_eq!(login.password.value(), "x");
+}
+
+#[test]
+fn quit_keys_respect_the_screen() {
+    let mut s = fresh();
+    type_text(&mut s, "q");
+    assert!(!s.should_quit, "q types into the email field");
+    send(&mut s, [ctrl('c')]);
+    assert!(s.should_quit, "Ctrl-C always quits");
+
+    let mut s = signed_in();
+    send(&mut s, [key(KeyCode::Char('q'))]);
+    assert!(s.should_quit, "q quits from home");
+}
+
+#[test]
+fn help_opens_and_closes_and_esc_logs_out_from_home() {
+    let mut s = signed_in();
+    send(&mut s, [key(KeyCode::Char('?'))]);
+    assert!(s.help_open);
+    send(&mut s, [key(KeyCode::Char('q'))]);
+    assert!(
+        !s.help_open && !s.should_quit,
+        "q closes help, does not quit"
+    );
+    send(&mut s, [key(KeyCode::F(1))]);
+    assert!(s.help_open);
+    send(&mut s, [key(KeyCode::Esc)]);
+    assert!(!s.help_open);
+
+    send(&mut s, [key(KeyCode::Esc)]);
+    assert!(s.session.is_none());
+    let Screen::Login(login) = &s.screen else {
+        panic!("back to login")
+    };
+    assert_eq!(
+        login.email.value(),
+        "frontdesk@demo.clinic",
+        "email kept for the next sign-in"
+    );
+}
+
+#[test]
+fn ticks_and_resizes_update_state() {
+    let mut s = fresh();
+    let later = now() + chrono::Duration::minutes(3);
+    send(&mut s, [Msg::Tick(later), Msg::Resize(120, 40)]);
+    assert_eq!((s.now, s.size), (later, (120, 40)));
+}
+
+#[test]
+fn snapshot_login_empty() {
+    insta::assert_snapshot!(draw(&fresh(), 80, 24).backend());
+}
+
+#[test]
+fn snapshot_login_with_error_masks_the_password() {
+    let mut s = fresh();
+    type_text(&mut s, "frontdesk@demo.clinic");
+    send(&mut s, [key(KeyCode::Tab)]);
+    type_text(&mut s, "wrong");
+    send(&mut s, [key(KeyCode::Enter)]);
+    send(
+        &mut s,
+        [Msg::LoginFinished {
+            request: 1,
+            result: Err("Wrong email or password.".into()),
+        }],
+    );
+    type_text(&mut s, "secret");
+    send(&mut s, [key(KeyCode::Tab), key(KeyCode::Right)]);
+    let terminal = draw(&s, 80, 24);
+    let text = format!("{}", terminal.backend());
+    assert!(!text.contains("secret"));
+    assert!(text.contains("••••••"));
+    insta::assert_snapshot!(terminal.backend());
+}
+
+#[test]
+fn snapshot_home_front_desk() {
+    insta::assert_snapshot!(draw(&signed_in(), 80, 24).backend());
+}
+
+#[test]
+fn snapshot_help_overlay_on_home() {
+    let mut s = signed_in();
+    send(&mut s, [key(KeyCode::Char('?'))]);
+    insta::assert_snapshot!(draw(&s, 80, 24).backend());
+}
+
+#[test]
+fn too_small_terminals_get_a_message_and_never_panic() {
+    let s = signed_in();
+    let text = format!("{}", draw(&s, 40, 12).backend());
+    assert!(text.contains("Terminal too small"), "{text}");
+    for (w, h) in [(0, 0), (1, 1), (20, 5), (59, 17), (60, 18), (200, 60)] {
+        let _ = draw(&s, w, h);
+        let _ = draw(&fresh(), w, h);
+    }
+}
