@@ -65,6 +65,68 @@ pub enum Command {
     User(UserCommand),
     /// Check that both databases answer.
     Check,
+    /// Book, cancel and list appointments (for scripts; times are local clinic time).
+    #[command(subcommand)]
+    Appointments(AppointmentsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AppointmentsCommand {
+    /// Book an appointment; a refusal exits non-zero with the reason on stderr.
+    Book {
+        /// The patient's email.
+        #[arg(long)]
+        patient: String,
+        /// The doctor's email.
+        #[arg(long)]
+        doctor: String,
+        /// Local clinic time, "YYYY-MM-DD HH:MM".
+        #[arg(long)]
+        at: String,
+        /// Length in minutes (default: the clinic default).
+        #[arg(long)]
+        minutes: Option<u32>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Cancel an appointment (the record is kept).
+    Cancel {
+        id: i32,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List appointments, optionally for one doctor and/or one local date.
+    List {
+        /// The doctor's email.
+        #[arg(long)]
+        doctor: Option<String>,
+        /// Local date "YYYY-MM-DD" (default: all dates).
+        #[arg(long)]
+        date: Option<String>,
+        /// With --date: how many days from it.
+        #[arg(long, default_value_t = 1)]
+        days: u32,
+        /// Include cancelled appointments.
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// A doctor's free slots from a local date.
+    Slots {
+        #[arg(long)]
+        doctor: String,
+        #[arg(long)]
+        date: String,
+        #[arg(long, default_value_t = 1)]
+        days: u32,
+        #[arg(long)]
+        minutes: Option<u32>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -148,6 +210,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 Ok(())
             }
             Some(Command::Seed { demo: _, if_empty }) => seed(&services, if_empty).await,
+            Some(Command::Appointments(cmd)) => crate::cli_appointments::run(&services, cmd).await,
             Some(Command::User(UserCommand::Add {
                 role,
                 email,

@@ -4,6 +4,7 @@
 //! (use cases, permissions, audit) <- `tui` and `cli`.
 
 pub mod cli;
+mod cli_appointments;
 pub mod config;
 pub mod domain;
 pub mod service;

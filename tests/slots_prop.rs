@@ -155,7 +155,7 @@ fn base_dates() -> Vec<NaiveDate> {
 /// Non-overlapping windows per weekday (touching allowed), built from (gap, length) pairs.
 fn windows_strategy() -> impl Strategy<Value = Vec<Window>> {
     prop::collection::vec(
-        prop::collection::vec((0u32..=300, 1u32..=360, prop::option::of(1i64..5)), 0..=4),
+        prop::collection::vec((0u32..=300, 1u32..=360, prop::option::of(1i32..5)), 0..=4),
         7,
     )
     .prop_map(|per_day| {
@@ -282,7 +282,7 @@ fn dst_night_strategy() -> impl Strategy<Value = Case> {
                 0i64..=2,
                 prop::sample::select(vec![5u32, 10, 15, 20, 30, 60]),
                 10u32..=120,
-                prop::collection::vec((0u32..=90, 1u32..=240, prop::option::of(1i64..3)), 1..=3),
+                prop::collection::vec((0u32..=90, 1u32..=240, prop::option::of(1i32..3)), 1..=3),
                 prop::collection::vec((0i64..4 * 24 * 60, 0i64..=90), 0..=4),
             )
         })

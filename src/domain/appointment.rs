@@ -119,3 +119,15 @@ pub struct StatusChange {
     pub changed_by_id: Option<i32>,
     pub changed_at: NaiveDateTime,
 }
+
+/// An appointment with the names people need to read it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppointmentView {
+    pub appointment: Appointment,
+    pub patient_name: String,
+    pub patient_email: String,
+    pub doctor_name: String,
+    pub doctor_email: String,
+    pub specialization: String,
+    pub location_name: Option<String>,
+}

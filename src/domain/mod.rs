@@ -5,6 +5,7 @@ pub mod audit;
 pub mod availability;
 pub mod lockout;
 pub mod payment;
+pub mod permission;
 pub mod person;
 pub mod prescription;
 pub mod role;

@@ -13,6 +13,20 @@ pub mod actions {
     pub const USER_CREATE: &str = "USER_CREATE";
     pub const DEMO_SEED: &str = "DEMO_SEED";
     pub const AUDIT_READ: &str = "AUDIT_READ";
+    pub const APPOINTMENT_BOOK: &str = "APPOINTMENT_BOOK";
+    pub const APPOINTMENT_CANCEL: &str = "APPOINTMENT_CANCEL";
+    pub const APPOINTMENT_RESCHEDULE: &str = "APPOINTMENT_RESCHEDULE";
+    pub const APPOINTMENT_OUTCOME: &str = "APPOINTMENT_OUTCOME";
+    pub const APPOINTMENT_HISTORY: &str = "APPOINTMENT_HISTORY";
+    pub const APPOINTMENT_LIST: &str = "APPOINTMENT_LIST";
+    pub const AVAILABILITY_ADD: &str = "AVAILABILITY_ADD";
+    pub const AVAILABILITY_UPDATE: &str = "AVAILABILITY_UPDATE";
+    pub const AVAILABILITY_DELETE: &str = "AVAILABILITY_DELETE";
+    pub const TIME_OFF_ADD: &str = "TIME_OFF_ADD";
+    pub const TIME_OFF_DELETE: &str = "TIME_OFF_DELETE";
+    /// A doctor's week with the patients booked in it was read.
+    pub const SCHEDULE_READ: &str = "SCHEDULE_READ";
+    pub const DOCTOR_LIST: &str = "DOCTOR_LIST";
 }
 
 impl AuditEvent {

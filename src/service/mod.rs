@@ -3,6 +3,8 @@
 
 pub mod audit;
 pub mod auth;
+pub mod availability;
+pub mod booking;
 pub mod demo;
 pub mod password;
 pub mod users;

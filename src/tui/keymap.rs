@@ -18,14 +18,26 @@ pub enum Context {
     Login,
     Home,
     Help,
+    /// The weekly availability grid.
+    Calendar,
+    /// A form with text fields over a screen (typing goes into the fields).
+    Form,
+    /// A filter-as-you-type list (typing goes into the filter).
+    Search,
+    /// A yes/no question.
+    Confirm,
 }
 
 impl Context {
-    pub const ALL: [Context; 4] = [
+    pub const ALL: [Context; 8] = [
         Context::Global,
         Context::Login,
         Context::Home,
         Context::Help,
+        Context::Calendar,
+        Context::Form,
+        Context::Search,
+        Context::Confirm,
     ];
 
     pub fn name(self) -> &'static str {
@@ -34,6 +46,10 @@ impl Context {
             Context::Login => "login",
             Context::Home => "home",
             Context::Help => "help",
+            Context::Calendar => "calendar",
+            Context::Form => "form",
+            Context::Search => "search",
+            Context::Confirm => "confirm",
         }
     }
 }
@@ -71,6 +87,20 @@ commands! {
     Down = "down", "down";
     Open = "open", "open";
     Logout = "logout", "log out";
+    Left = "left", "left";
+    Right = "right", "right";
+    PrevWeek = "prev_week", "previous week";
+    NextWeek = "next_week", "next week";
+    ThisWeek = "this_week", "this week";
+    AddWindow = "add_window", "add a window";
+    Edit = "edit", "edit the window";
+    Delete = "delete", "delete window or time off";
+    AddTimeOff = "add_time_off", "add time off";
+    Search = "search", "choose a doctor";
+    Save = "save", "save";
+    Cancel = "cancel", "cancel";
+    Yes = "yes", "yes";
+    No = "no", "no";
 }
 
 impl FromStr for Command {
@@ -124,7 +154,9 @@ pub enum KeymapError {
     BadChord(String),
     #[error("\"{0}\" is not a command; known commands: {list}", list = Command::ALL.iter().map(|c| c.name()).collect::<Vec<_>>().join(", "))]
     UnknownCommand(String),
-    #[error("[{0}] is not a keymap context (global, login, home, help)")]
+    #[error(
+        "[{0}] is not a keymap context (global, login, home, help, calendar, form, search, confirm)"
+    )]
     UnknownContext(String),
     #[error("the keymap is not valid TOML: {0}")]
     Toml(String),
@@ -191,10 +223,10 @@ impl Chord {
                     self.code = ChordKey::Char(c.to_ascii_uppercase());
                 }
                 self.shift = false;
-                if self.ctrl {
-                    if let ChordKey::Char(c) = self.code {
-                        self.code = ChordKey::Char(c.to_ascii_lowercase());
-                    }
+                if self.ctrl
+                    && let ChordKey::Char(c) = self.code
+                {
+                    self.code = ChordKey::Char(c.to_ascii_lowercase());
                 }
             }
             ChordKey::Named("tab") if self.shift => {

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 
 use crate::service::Session;
+use crate::service::availability::{DoctorSummary, WeekView};
 
 #[derive(Debug, Clone)]
 pub enum Msg {
@@ -16,4 +17,18 @@ pub enum Msg {
         request: u64,
         result: Result<Session, String>,
     },
+    /// The answer to `Effect::Calendar` number `request`.
+    Calendar {
+        request: u64,
+        reply: CalendarReply,
+    },
+}
+
+/// Results of calendar requests; errors are sentences for the status line.
+#[derive(Debug, Clone)]
+pub enum CalendarReply {
+    Week(Result<WeekView, String>),
+    Doctors(Result<Vec<DoctorSummary>, String>),
+    /// An edit finished: what to tell the user, or why it was refused.
+    Saved(Result<String, String>),
 }

@@ -3,8 +3,9 @@
 
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::effect::Effect;
-use super::msg::Msg;
+use super::effect::{CalendarOp, Effect};
+use super::msg::{CalendarReply, Msg};
+use crate::domain::Actor;
 use crate::service::Services;
 
 #[derive(Clone)]
@@ -37,6 +38,72 @@ impl Runtime {
                     let _ = tx.send(Msg::LoginFinished { request, result });
                 });
             }
+            Effect::Calendar { request, actor, op } => {
+                tokio::spawn(async move {
+                    let reply = calendar(&services, &actor, op).await;
+                    let _ = tx.send(Msg::Calendar { request, reply });
+                });
+            }
         }
+    }
+}
+
+async fn calendar(services: &Services, actor: &Actor, op: CalendarOp) -> CalendarReply {
+    let text = |e: crate::service::ServiceError| e.to_string();
+    match op {
+        CalendarOp::LoadWeek { doctor_id, monday } => CalendarReply::Week(
+            services
+                .doctor_week(actor, doctor_id, monday)
+                .await
+                .map_err(text),
+        ),
+        CalendarOp::LoadDoctors => {
+            CalendarReply::Doctors(services.list_doctors(actor).await.map_err(text))
+        }
+        CalendarOp::AddWindow { doctor_id, window } => CalendarReply::Saved(
+            services
+                .add_window(actor, doctor_id, window)
+                .await
+                .map(|_| "Window added.".to_string())
+                .map_err(text),
+        ),
+        CalendarOp::UpdateWindow {
+            doctor_id,
+            window_id,
+            window,
+        } => CalendarReply::Saved(
+            services
+                .update_window(actor, doctor_id, window_id, window)
+                .await
+                .map(|()| "Window changed.".to_string())
+                .map_err(text),
+        ),
+        CalendarOp::DeleteWindow {
+            doctor_id,
+            window_id,
+        } => CalendarReply::Saved(
+            services
+                .delete_window(actor, doctor_id, window_id)
+                .await
+                .map(|()| "Window deleted.".to_string())
+                .map_err(text),
+        ),
+        CalendarOp::AddTimeOff { doctor_id, input } => CalendarReply::Saved(
+            services
+                .add_time_off(actor, doctor_id, input)
+                .await
+                .map(|_| "Time off added.".to_string())
+                .map_err(text),
+        ),
+        CalendarOp::DeleteTimeOff {
+            doctor_id,
+            time_off_id,
+        } => CalendarReply::Saved(
+            services
+                .delete_time_off(actor, doctor_id, time_off_id)
+                .await
+                .map(|()| "Time off deleted.".to_string())
+                .map_err(text),
+        ),
     }
 }

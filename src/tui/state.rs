@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use super::keymap::Context;
+use super::screens::calendar::CalendarState;
 use super::screens::home::HomeState;
 use super::screens::login::LoginState;
 use super::theme::Theme;
@@ -20,6 +21,7 @@ pub struct ClinicInfo {
 pub enum Screen {
     Login(LoginState),
     Home(HomeState),
+    Calendar(Box<CalendarState>),
 }
 
 impl Screen {
@@ -27,6 +29,7 @@ impl Screen {
         match self {
             Screen::Login(_) => Context::Login,
             Screen::Home(_) => Context::Home,
+            Screen::Calendar(s) => s.context(),
         }
     }
 }

@@ -1,10 +1,12 @@
 //! `update`: the only place the UI state changes. Pure: no I/O, no awaiting, no clock.
 
-use super::effect::Effect;
+use super::effect::{CalendarOp, Effect};
 use super::keymap::{Command, Keymap};
 use super::msg::Msg;
+use super::screens::calendar::{self, CalendarState, Viewer};
 use super::screens::{home, login};
 use super::state::{AppState, Screen};
+use crate::domain::Role;
 
 pub fn update(state: &mut AppState, msg: Msg, keymap: &Keymap) -> Vec<Effect> {
     match msg {
@@ -17,7 +19,30 @@ pub fn update(state: &mut AppState, msg: Msg, keymap: &Keymap) -> Vec<Effect> {
         }
         Msg::Resize(w, h) => {
             state.size = (w, h);
+            if let Screen::Calendar(cal) = &mut state.screen {
+                cal.keep_visible(calendar::visible_rows_for_screen(h));
+            }
             Vec::new()
+        }
+        Msg::Calendar { request, reply } => {
+            let Screen::Calendar(cal) = &mut state.screen else {
+                return Vec::new(); // the screen was left: stale
+            };
+            let outcome = cal.on_reply(request, reply);
+            if !outcome.current {
+                return Vec::new();
+            }
+            state.busy = None;
+            if let Some(text) = outcome.info {
+                state.info(text);
+            }
+            if let Some(text) = outcome.error {
+                state.error(text);
+            }
+            match outcome.then {
+                Some(op) => calendar_request(state, op),
+                None => Vec::new(),
+            }
         }
         Msg::Key(key) => on_key(state, key, keymap),
         Msg::LoginFinished { request, result } => {
@@ -98,8 +123,69 @@ fn on_key(state: &mut AppState, key: crossterm::event::KeyEvent, keymap: &Keymap
                 log_out(state);
                 Vec::new()
             }
+            home::Action::Open(home::HomeItem::Availability | home::HomeItem::DoctorsCalendars) => {
+                open_calendar(state)
+            }
         },
+        Screen::Calendar(cal) => {
+            let tz = state.clinic.time_zone;
+            let today = state.now.with_timezone(&tz).date_naive();
+            let action = cal.on_key(key, command, today);
+            cal.keep_visible(calendar::visible_rows_for_screen(state.size.1));
+            match action {
+                calendar::Action::None => Vec::new(),
+                calendar::Action::Back => {
+                    let role = state.session.as_ref().map_or(Role::Patient, |s| s.role());
+                    state.screen = Screen::Home(home::HomeState::for_role(role));
+                    state.status = None;
+                    // Answers still in flight are dropped on arrival: stop the spinner now.
+                    state.busy = None;
+                    Vec::new()
+                }
+                calendar::Action::Info(text) => {
+                    state.info(text);
+                    Vec::new()
+                }
+                calendar::Action::Error(text) => {
+                    state.error(text);
+                    Vec::new()
+                }
+                calendar::Action::Request(op) => calendar_request(state, op),
+            }
+        }
     }
+}
+
+/// Opens the availability calendar on this week and asks for its first data.
+fn open_calendar(state: &mut AppState) -> Vec<Effect> {
+    let Some(session) = &state.session else {
+        return Vec::new();
+    };
+    let viewer = match (session.role(), session.actor.id()) {
+        (Role::Doctor, Some(id)) => Viewer::Doctor(id),
+        (role, _) => Viewer::Staff(role),
+    };
+    let now = state.now.with_timezone(&state.clinic.time_zone);
+    let mut cal = CalendarState::new(viewer, now.date_naive(), now.time());
+    cal.keep_visible(calendar::visible_rows_for_screen(state.size.1));
+    let first = cal.initial_request();
+    state.screen = Screen::Calendar(Box::new(cal));
+    state.status = None;
+    calendar_request(state, first)
+}
+
+/// Starts a calendar request: a fresh id, remembered by the screen, and the effect.
+fn calendar_request(state: &mut AppState, op: CalendarOp) -> Vec<Effect> {
+    let Some(actor) = state.session.as_ref().map(|s| s.actor.clone()) else {
+        return Vec::new();
+    };
+    let request = state.next_request();
+    let Screen::Calendar(cal) = &mut state.screen else {
+        return Vec::new();
+    };
+    cal.started(&op, request);
+    state.busy = Some(op.busy_text().to_string());
+    vec![Effect::Calendar { request, actor, op }]
 }
 
 /// Back to the login screen, keeping the email for convenience.

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::keymap::Keymap;
-use super::screens::{home, login};
+use super::screens::{calendar, home, login};
 use super::state::{AppState, Screen, Tone};
 use super::widgets::{help, status_bar};
 use super::{MIN_HEIGHT, MIN_WIDTH};
@@ -46,6 +46,13 @@ pub fn render(frame: &mut Frame, state: &AppState, keymap: &Keymap) {
             if let Some(session) = &state.session {
                 home::render(frame, rows[1], s, session, &state.clinic, state.now, theme);
             }
+        }
+        Screen::Calendar(s) => {
+            let today = state
+                .now
+                .with_timezone(&state.clinic.time_zone)
+                .date_naive();
+            calendar::render(frame, rows[1], s, today, theme);
         }
     }
 

@@ -187,3 +187,44 @@ where
         .fetch_one(exec)
         .await
 }
+
+/// A doctor's appointment with the patient's name, for calendars.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WithPatient {
+    pub appointment: Appointment,
+    pub patient_name: String,
+}
+
+/// A doctor's non-cancelled appointments that intersect `[from, to)`, with patient names,
+/// by time.
+pub async fn active_with_patients<'c, E>(
+    exec: E,
+    doctor_id: i32,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> Result<Vec<WithPatient>, sqlx::Error>
+where
+    E: Executor<'c, Database = MySql>,
+{
+    let rows = sqlx::query(
+        "SELECT a.id, a.patient_id, a.doctor_id, a.location_id, a.appointment_time, a.duration_minutes, \
+         a.status, a.cancel_reason, a.cancelled_at, p.full_name AS patient_name \
+         FROM appointments a JOIN patients p ON p.id = a.patient_id \
+         WHERE a.doctor_id = ? AND a.status <> 'CANCELLED' AND a.appointment_time < ? \
+         AND a.appointment_time + INTERVAL a.duration_minutes MINUTE > ? \
+         ORDER BY a.appointment_time, a.id",
+    )
+    .bind(doctor_id)
+    .bind(to)
+    .bind(from)
+    .fetch_all(exec)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(WithPatient {
+                appointment: map(r)?,
+                patient_name: r.try_get("patient_name")?,
+            })
+        })
+        .collect()
+}

@@ -145,3 +145,71 @@ where
         })
         .collect()
 }
+
+/// Replaces a window of `doctor_id` (a no-op when no such window belongs to that doctor;
+/// callers check first, since MariaDB counts unchanged rows as not affected).
+pub async fn update_window<'c, E>(
+    exec: E,
+    doctor_id: i32,
+    window_id: i32,
+    w: &Window,
+) -> Result<(), sqlx::Error>
+where
+    E: Executor<'c, Database = MySql>,
+{
+    sqlx::query(
+        "UPDATE doctor_availability SET day_of_week = ?, start_time = ?, end_time = ?, location_id = ? \
+         WHERE id = ? AND doctor_id = ?",
+    )
+    .bind(day_code(w.weekday))
+    .bind(w.start)
+    .bind(w.end)
+    .bind(w.location_id)
+    .bind(window_id)
+    .bind(doctor_id)
+    .execute(exec)
+    .await?;
+    Ok(())
+}
+
+/// Deletes a window of `doctor_id`; false when no such window belongs to that doctor.
+pub async fn delete_window<'c, E>(
+    exec: E,
+    doctor_id: i32,
+    window_id: i32,
+) -> Result<bool, sqlx::Error>
+where
+    E: Executor<'c, Database = MySql>,
+{
+    let done = sqlx::query("DELETE FROM doctor_availability WHERE id = ? AND doctor_id = ?")
+        .bind(window_id)
+        .bind(doctor_id)
+        .execute(exec)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Deletes a time-off entry of `doctor_id`; false when no such entry belongs to that doctor.
+pub async fn delete_time_off<'c, E>(exec: E, doctor_id: i32, id: i32) -> Result<bool, sqlx::Error>
+where
+    E: Executor<'c, Database = MySql>,
+{
+    let done = sqlx::query("DELETE FROM doctor_time_off WHERE id = ? AND doctor_id = ?")
+        .bind(id)
+        .bind(doctor_id)
+        .execute(exec)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Locks the doctor row for the rest of the transaction; false when there is no such doctor.
+pub async fn lock_doctor<'c, E>(exec: E, doctor_id: i32) -> Result<bool, sqlx::Error>
+where
+    E: Executor<'c, Database = MySql>,
+{
+    let row: Option<i32> = sqlx::query_scalar("SELECT id FROM doctors WHERE id = ? FOR UPDATE")
+        .bind(doctor_id)
+        .fetch_optional(exec)
+        .await?;
+    Ok(row.is_some())
+}

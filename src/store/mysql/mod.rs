@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod appointments;
 pub mod audit;
 pub mod availability;
+pub mod booking;
 pub mod locations;
 pub mod patients;
 pub mod payments;

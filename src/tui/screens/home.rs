@@ -15,6 +15,10 @@ use crate::tui::theme::Theme;
 /// An entry of the home menu. Only what exists is listed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HomeItem {
+    /// A doctor's or admin's availability calendar.
+    Availability,
+    /// Front desk: any doctor's calendar, read-only.
+    DoctorsCalendars,
     LogOut,
     Quit,
 }
@@ -22,6 +26,8 @@ pub enum HomeItem {
 impl HomeItem {
     pub fn label(self) -> &'static str {
         match self {
+            HomeItem::Availability => "Weekly availability",
+            HomeItem::DoctorsCalendars => "Doctors' calendars",
             HomeItem::LogOut => "Log out",
             HomeItem::Quit => "Quit",
         }
@@ -29,6 +35,12 @@ impl HomeItem {
 
     pub fn description(self) -> &'static str {
         match self {
+            HomeItem::Availability => {
+                "Weekly windows, time off and booked appointments, week by week."
+            }
+            HomeItem::DoctorsCalendars => {
+                "Each doctor's week: when they see patients, time off and bookings."
+            }
             HomeItem::LogOut => "End this session and return to the sign-in screen.",
             HomeItem::Quit => "Close Smart Clinic.",
         }
@@ -52,11 +64,14 @@ pub enum Action {
 
 impl HomeState {
     /// The menu for a role.
-    pub fn for_role(_role: Role) -> HomeState {
-        HomeState {
-            items: vec![HomeItem::LogOut, HomeItem::Quit],
-            selected: 0,
-        }
+    pub fn for_role(role: Role) -> HomeState {
+        let mut items = match role {
+            Role::Doctor | Role::Admin => vec![HomeItem::Availability],
+            Role::FrontDesk => vec![HomeItem::DoctorsCalendars],
+            Role::Patient => Vec::new(),
+        };
+        items.extend([HomeItem::LogOut, HomeItem::Quit]);
+        HomeState { items, selected: 0 }
     }
 
     pub fn on_command(&mut self, command: Option<Command>) -> Action {

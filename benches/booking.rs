@@ -1,0 +1,278 @@
+//! Booking throughput and latency against the MariaDB named by DATABASE_URL (a bench
+//! database is created and dropped). Prints a table:
+//!
+//!   cargo bench --bench booking            # 8 clients x 250 bookings per scenario
+//!   cargo test --bench booking             # a 8 x 5 smoke run (what CI does)
+//!
+//! Scenarios: 8 concurrent clients on 8 distinct doctors, and 8 clients contending for
+//! one doctor (every booking takes that doctor's row lock).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{Duration as ChronoDuration, NaiveTime, Utc, Weekday};
+use clinic::config::{Config, FileSettings, Overrides};
+use clinic::domain::Actor;
+use clinic::domain::availability::Window;
+use clinic::domain::person::{NewDoctor, NewPatient};
+use clinic::service::Services;
+use clinic::service::booking::BookingRequest;
+use clinic::store::mysql::{availability, patients, people};
+
+const CLIENTS: usize = 8;
+
+fn url_with_db(base: &str, db: &str) -> String {
+    let (head, query) = base.split_once('?').map_or((base, ""), |(h, q)| (h, q));
+    let scheme_end = head.find("://").map_or(0, |i| i + 3);
+    let host_end = head[scheme_end..]
+        .find('/')
+        .map_or(head.len(), |i| scheme_end + i);
+    let query = if query.is_empty() {
+        String::new()
+    } else {
+        format!("?{query}")
+    };
+    format!("{}/{db}{query}", &head[..host_end])
+}
+
+struct Outcome {
+    scenario: &'static str,
+    bookings: usize,
+    failures: usize,
+    elapsed: Duration,
+    latencies: Vec<Duration>,
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[idx.min(sorted.len() - 1)]
+}
+
+async fn run(
+    services: &Services,
+    scenario: &'static str,
+    doctors: &[i32],
+    patients_ids: &[i32],
+    per_client: usize,
+    days_ahead: i64,
+) -> Outcome {
+    let base = (Utc::now() + ChronoDuration::days(days_ahead))
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .unwrap_or_default();
+    let barrier = Arc::new(tokio::sync::Barrier::new(CLIENTS));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for client in 0..CLIENTS {
+        let services = services.clone();
+        let barrier = barrier.clone();
+        let doctor = doctors[client % doctors.len()];
+        let patient = patients_ids[client];
+        let contended = doctors.len() == 1;
+        tasks.push(tokio::spawn(async move {
+            barrier.wait().await;
+            let mut lat = Vec::with_capacity(per_client);
+            let mut failures = 0;
+            for k in 0..per_client {
+                // Distinct 15-minute slots: per doctor sequential, or interleaved when shared.
+                let slot = if contended { k * CLIENTS + client } else { k };
+                // 95 quarter-hours a day fit the 00:00-23:59 window.
+                let start = base
+                    + ChronoDuration::days((slot / 95) as i64)
+                    + ChronoDuration::minutes(15 * (slot % 95) as i64);
+                let t = Instant::now();
+                let r = services
+                    .book(
+                        &Actor::System,
+                        BookingRequest {
+                            patient_id: patient,
+                            doctor_id: doctor,
+                            start_utc: start,
+                            duration_minutes: Some(15),
+                        },
+                    )
+                    .await;
+                lat.push(t.elapsed());
+                if let Err(e) = r {
+                    if failures == 0 {
+                        eprintln!("booking bench: client {client}: {e}");
+                    }
+                    failures += 1;
+                }
+            }
+            (lat, failures)
+        }));
+    }
+    let mut latencies = Vec::new();
+    let mut failures = 0;
+    for t in tasks {
+        if let Ok((lat, f)) = t.await {
+            latencies.extend(lat);
+            failures += f;
+        }
+    }
+    let elapsed = started.elapsed();
+    latencies.sort();
+    Outcome {
+        scenario,
+        bookings: latencies.len(),
+        failures,
+        elapsed,
+        latencies,
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let full = std::env::args().any(|a| a == "--bench");
+    let per_client = if full { 250 } else { 5 };
+    let Ok(base_url) = std::env::var("DATABASE_URL") else {
+        eprintln!(
+            "booking bench: set DATABASE_URL and MONGODB_URI (./scripts/services up && . .clinic/env)"
+        );
+        std::process::exit(2);
+    };
+    let mongo_uri =
+        std::env::var("MONGODB_URI").unwrap_or_else(|_| "mongodb://127.0.0.1:27017".into());
+    let db = format!("bench_booking_{}", std::process::id());
+    let admin = clinic::store::mysql::connect(&url_with_db(&base_url, ""), 1)
+        .await
+        .expect("connect MySQL");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE `{db}`")))
+        .execute(&admin)
+        .await
+        .expect("create bench database");
+    let overrides = Overrides {
+        database_url: Some(url_with_db(&base_url, &db)),
+        mongodb_uri: Some(mongo_uri),
+        mongodb_database: Some(db.clone()),
+        time_zone: Some("UTC".into()),
+        config_file: None,
+    };
+    let config = Arc::new(Config::resolve(FileSettings::default(), &overrides).expect("config"));
+    let pool = clinic::store::mysql::connect(&url_with_db(&base_url, &db), 16)
+        .await
+        .expect("pool");
+    let mongo =
+        clinic::store::mongo::connect(overrides.mongodb_uri.as_deref().unwrap_or_default(), &db)
+            .await
+            .expect("mongo");
+    clinic::store::mysql::migrate(&pool).await.expect("migrate");
+    let services = Services::new(pool.clone(), mongo, config);
+
+    let mut doctors = Vec::new();
+    let mut patient_ids = Vec::new();
+    for i in 0..CLIENTS {
+        let d = people::insert_doctor(
+            &pool,
+            &NewDoctor {
+                full_name: format!("Dr. Bench {i}"),
+                email: format!("bench{i}@doctors.test"),
+                specialization: "Bench".into(),
+                ..NewDoctor::default()
+            },
+            "!",
+        )
+        .await
+        .expect("doctor");
+        for day in [
+            Weekday::Mon,
+            Weekday::Tue,
+            Weekday::Wed,
+            Weekday::Thu,
+            Weekday::Fri,
+            Weekday::Sat,
+            Weekday::Sun,
+        ] {
+            availability::insert_window(
+                &pool,
+                d,
+                &Window {
+                    weekday: day,
+                    start: NaiveTime::MIN,
+                    end: NaiveTime::from_hms_opt(23, 59, 0).unwrap_or(NaiveTime::MIN),
+                    location_id: None,
+                },
+            )
+            .await
+            .expect("window");
+        }
+        doctors.push(d);
+        let p = patients::insert(
+            &pool,
+            &NewPatient {
+                full_name: format!("Bench Patient {i}"),
+                email: format!("bench{i}@patients.test"),
+                ..NewPatient::default()
+            },
+            "!",
+        )
+        .await
+        .expect("patient");
+        patient_ids.push(p);
+    }
+
+    let distinct = run(
+        &services,
+        "8 clients, 8 distinct doctors",
+        &doctors,
+        &patient_ids,
+        per_client,
+        1,
+    )
+    .await;
+    // Fresh patients for the shared doctor so their own earlier bookings never clash.
+    let mut shared_patients = Vec::new();
+    for i in 0..CLIENTS {
+        shared_patients.push(
+            patients::insert(
+                &pool,
+                &NewPatient {
+                    full_name: format!("Bench Patient B{i}"),
+                    email: format!("bench-b{i}@patients.test"),
+                    ..NewPatient::default()
+                },
+                "!",
+            )
+            .await
+            .expect("patient"),
+        );
+    }
+    let contended = run(
+        &services,
+        "8 clients, 1 shared doctor",
+        &doctors[..1],
+        &shared_patients,
+        per_client,
+        40,
+    )
+    .await;
+
+    println!();
+    println!("| scenario | bookings | failed | bookings/s | p50 ms | p99 ms | max ms |");
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    for o in [&distinct, &contended] {
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        println!(
+            "| {} | {} | {} | {:.0} | {:.2} | {:.2} | {:.2} |",
+            o.scenario,
+            o.bookings,
+            o.failures,
+            o.bookings as f64 / o.elapsed.as_secs_f64(),
+            ms(percentile(&o.latencies, 0.50)),
+            ms(percentile(&o.latencies, 0.99)),
+            ms(percentile(&o.latencies, 1.0)),
+        );
+    }
+    let failed = distinct.failures + contended.failures;
+    let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE `{db}`")))
+        .execute(&admin)
+        .await;
+    if failed > 0 {
+        eprintln!("booking bench: {failed} bookings failed");
+        std::process::exit(1);
+    }
+}

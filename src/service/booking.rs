@@ -1,0 +1,708 @@
+//! Booking: book, reschedule, cancel, mark the outcome, list, and find free slots.
+//!
+//! Every change runs in one transaction that first locks the doctor's row (and then the
+//! patient's, always in that order), checks availability, time off and overlaps for the
+//! doctor and the patient, writes the appointment, its status history and the audit row,
+//! and commits. Deadlocks and lock-wait timeouts retry the whole transaction. The unique
+//! key on (doctor, active slot) stays as the last line of defence.
+
+use std::time::Duration as StdDuration;
+
+use chrono::{Duration, NaiveDate, NaiveDateTime, Timelike};
+use chrono_tz::Tz;
+
+use super::audit::actions;
+use super::{ServiceError, Services};
+use crate::domain::appointment::{
+    Appointment, AppointmentStatus, AppointmentView, NewAppointment, StatusChange,
+};
+use crate::domain::audit::{AuditEvent, Outcome};
+use crate::domain::availability::{self as engine, Busy, Slot, SlotQuery, TimeOff, Window};
+use crate::domain::permission::{Access, Action, access};
+use crate::domain::validation;
+use crate::domain::{Actor, Role};
+use crate::store::mysql::booking::{self as store, ListFilter};
+use crate::store::mysql::{appointments, audit, availability, is_retryable, is_unique_violation};
+
+const MAX_ATTEMPTS: u32 = 6;
+
+/// What the front desk (or a patient, or a script) asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BookingRequest {
+    pub patient_id: i32,
+    pub doctor_id: i32,
+    pub start_utc: NaiveDateTime,
+    /// The clinic default when `None`.
+    pub duration_minutes: Option<u32>,
+}
+
+/// A free slot of a named doctor, for "first available" searches.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DoctorSlot {
+    pub doctor_id: i32,
+    pub doctor_name: String,
+    pub slot: Slot,
+}
+
+/// A transaction's failure: a refusal to report, or a database error that may be retried.
+enum TxError {
+    Refused(ServiceError),
+    Sql(sqlx::Error),
+}
+
+impl From<sqlx::Error> for TxError {
+    fn from(e: sqlx::Error) -> Self {
+        TxError::Sql(e)
+    }
+}
+
+fn refuse<T>(e: ServiceError) -> Result<T, TxError> {
+    Err(TxError::Refused(e))
+}
+
+/// "Tue 24 Nov 10:00" in the clinic's time zone.
+pub fn local_label(tz: Tz, utc: NaiveDateTime) -> String {
+    utc.and_utc()
+        .with_timezone(&tz)
+        .format("%a %-d %b %H:%M")
+        .to_string()
+}
+
+/// Whether `actor` may do `action` on an appointment of this doctor and patient.
+fn allowed(actor: &Actor, action: Action, doctor_id: i32, patient_id: i32) -> bool {
+    match actor {
+        Actor::System => true,
+        Actor::User { role, id, .. } => match access(*role, action) {
+            Access::All => true,
+            Access::Own => match role {
+                Role::Doctor => *id == doctor_id,
+                Role::Patient => *id == patient_id,
+                Role::Admin | Role::FrontDesk => false,
+            },
+            Access::Denied => false,
+        },
+    }
+}
+
+impl Services {
+    /// Retries `attempt` on deadlock / lock-wait timeout, with a short growing pause.
+    async fn in_transaction<T, F, Fut>(&self, mut attempt: F) -> Result<T, ServiceError>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, TxError>>,
+    {
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            match attempt().await {
+                Ok(v) => return Ok(v),
+                Err(TxError::Refused(e)) => return Err(e),
+                Err(TxError::Sql(e)) if is_retryable(&e) && tries < MAX_ATTEMPTS => {
+                    tracing::debug!(tries, "transaction retried after a deadlock or lock wait");
+                    tokio::time::sleep(StdDuration::from_millis(5 * u64::from(tries))).await;
+                }
+                Err(TxError::Sql(e)) => return Err(e.into()),
+            }
+        }
+    }
+
+    /// Records a refused or failed change, then hands the error back.
+    async fn audit_refusal(&self, event: AuditEvent, err: ServiceError) -> ServiceError {
+        let outcome = if matches!(err, ServiceError::Forbidden(_)) {
+            Outcome::Denied
+        } else {
+            Outcome::Failed
+        };
+        if let Err(audit_err) = self
+            .audit(event.outcome(outcome).detail(err.to_string()))
+            .await
+        {
+            tracing::warn!(error = %audit_err, "could not audit a refused change");
+        }
+        err
+    }
+
+    fn check_start(&self, start: NaiveDateTime, duration: u32) -> Result<(), ServiceError> {
+        if !(5..=480).contains(&duration) {
+            return Err(ServiceError::Invalid(format!(
+                "An appointment lasts 5 to 480 minutes (got {duration})."
+            )));
+        }
+        if start.second() != 0 || start.nanosecond() != 0 {
+            return Err(ServiceError::Invalid(
+                "Appointments start on a whole minute.".into(),
+            ));
+        }
+        if start < self.clock.now_naive() {
+            return Err(ServiceError::Invalid(format!(
+                "{} is in the past; pick a later time.",
+                local_label(self.config.time_zone, start)
+            )));
+        }
+        Ok(())
+    }
+
+    /// Books an appointment. See the module documentation for what is checked.
+    pub async fn book(
+        &self,
+        actor: &Actor,
+        req: BookingRequest,
+    ) -> Result<Appointment, ServiceError> {
+        let duration = req
+            .duration_minutes
+            .unwrap_or(self.config.default_duration_minutes);
+        let event = AuditEvent::by(actor, actions::APPOINTMENT_BOOK, "appointment")
+            .patient(req.patient_id)
+            .detail(format!("doctor {} at {}", req.doctor_id, req.start_utc));
+        if !allowed(actor, Action::Book, req.doctor_id, req.patient_id) {
+            return Err(self
+                .audit_refusal(event, ServiceError::Forbidden(Action::Book.phrase().into()))
+                .await);
+        }
+        if let Err(e) = self.check_start(req.start_utc, duration) {
+            return Err(self.audit_refusal(event, e).await);
+        }
+        let result = self
+            .in_transaction(|| self.book_once(&req, duration, event.clone()))
+            .await;
+        match result {
+            Ok(a) => Ok(a),
+            Err(e) => Err(self.audit_refusal(event, e).await),
+        }
+    }
+
+    async fn book_once(
+        &self,
+        req: &BookingRequest,
+        duration: u32,
+        event: AuditEvent,
+    ) -> Result<Appointment, TxError> {
+        let tz = self.config.time_zone;
+        let start = req.start_utc;
+        let end = start + Duration::minutes(i64::from(duration));
+        let now = self.clock.now_naive();
+        let mut tx = self.db.begin().await?;
+        self.lock_parties(&mut tx, req.doctor_id, req.patient_id)
+            .await?;
+        let location_id = self
+            .check_free(&mut tx, req.doctor_id, req.patient_id, start, end, None)
+            .await?;
+        let new = NewAppointment {
+            patient_id: req.patient_id,
+            doctor_id: req.doctor_id,
+            location_id,
+            start_utc: start,
+            duration_minutes: i32::try_from(duration).unwrap_or(60),
+        };
+        let id = match appointments::insert(
+            &mut *tx,
+            &new,
+            AppointmentStatus::Booked,
+            &event.actor_kind,
+            event.actor_id,
+        )
+        .await
+        {
+            Ok(id) => id,
+            Err(e) if is_unique_violation(&e) => {
+                return refuse(ServiceError::Conflict(format!(
+                    "{} was just taken by another booking; pick another time.",
+                    local_label(tz, start)
+                )));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        appointments::insert_history(
+            &mut *tx,
+            &StatusChange {
+                appointment_id: id,
+                from_status: None,
+                to_status: AppointmentStatus::Booked,
+                old_time: None,
+                new_time: Some(start),
+                reason: None,
+                changed_by_kind: event.actor_kind.clone(),
+                changed_by_id: event.actor_id,
+                changed_at: now,
+            },
+        )
+        .await?;
+        audit::append(&mut *tx, now, &event.entity_id(id)).await?;
+        tx.commit().await?;
+        Ok(Appointment {
+            id,
+            patient_id: new.patient_id,
+            doctor_id: new.doctor_id,
+            location_id,
+            start_utc: start,
+            duration_minutes: new.duration_minutes,
+            status: AppointmentStatus::Booked,
+            cancel_reason: None,
+            cancelled_at: None,
+        })
+    }
+
+    /// Locks the doctor's row, then the patient's; refuses unknown or inactive ones.
+    async fn lock_parties(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::MySql>,
+        doctor_id: i32,
+        patient_id: i32,
+    ) -> Result<(), TxError> {
+        match store::lock_doctor(&mut **tx, doctor_id).await? {
+            None => return refuse(ServiceError::NotFound("That doctor".into())),
+            Some(false) => {
+                return refuse(ServiceError::Invalid(
+                    "That doctor's account is deactivated.".into(),
+                ));
+            }
+            Some(true) => {}
+        }
+        match store::lock_patient(&mut **tx, patient_id).await? {
+            None => refuse(ServiceError::NotFound("That patient".into())),
+            Some(false) => refuse(ServiceError::Invalid(
+                "This patient's record is deactivated; reactivate it before booking.".into(),
+            )),
+            Some(true) => Ok(()),
+        }
+    }
+
+    /// Checks `[start, end)` against availability, time off and both parties' other
+    /// appointments (except `except`). Returns the location of the covering window.
+    async fn check_free(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::MySql>,
+        doctor_id: i32,
+        patient_id: i32,
+        start: NaiveDateTime,
+        end: NaiveDateTime,
+        except: Option<i32>,
+    ) -> Result<Option<i32>, TxError> {
+        let tz = self.config.time_zone;
+        let windows: Vec<Window> = availability::windows(&mut **tx, doctor_id)
+            .await?
+            .into_iter()
+            .map(|w| w.window)
+            .collect();
+        let time_off: Vec<TimeOff> = availability::time_off(&mut **tx, doctor_id, start, end)
+            .await?
+            .into_iter()
+            .map(|t| t.time_off)
+            .collect();
+        let location = match engine::covering_location(start, end, tz, &windows, &time_off) {
+            Ok(l) => l,
+            Err(e) => return refuse(ServiceError::Invalid(e.to_string())),
+        };
+        let clash = store::overlapping(&mut **tx, true, doctor_id, start, end, except).await?;
+        if let Some((_, at, minutes)) = clash.first() {
+            return refuse(ServiceError::Conflict(format!(
+                "The doctor is already booked {}–{}; pick another time.",
+                local_label(tz, *at),
+                (*at + Duration::minutes(i64::from(*minutes)))
+                    .and_utc()
+                    .with_timezone(&tz)
+                    .format("%H:%M")
+            )));
+        }
+        let clash = store::overlapping(&mut **tx, false, patient_id, start, end, except).await?;
+        if let Some((_, at, _)) = clash.first() {
+            return refuse(ServiceError::Conflict(format!(
+                "The patient already has an appointment at {}.",
+                local_label(tz, *at)
+            )));
+        }
+        Ok(location)
+    }
+
+    /// Cancels a booked appointment; a reason is required. The row is kept.
+    pub async fn cancel(
+        &self,
+        actor: &Actor,
+        appointment_id: i32,
+        reason: &str,
+    ) -> Result<Appointment, ServiceError> {
+        let event = AuditEvent::by(actor, actions::APPOINTMENT_CANCEL, "appointment")
+            .entity_id(appointment_id);
+        let reason = match validation::required_text("Reason", reason, 500) {
+            Ok(r) => r,
+            Err(e) => return Err(self.audit_refusal(event, e.into()).await),
+        };
+        let result = self
+            .in_transaction(|| {
+                self.change_status_once(
+                    actor,
+                    appointment_id,
+                    AppointmentStatus::Cancelled,
+                    Some(&reason),
+                    event.clone(),
+                )
+            })
+            .await;
+        match result {
+            Ok(a) => Ok(a),
+            Err(e) => Err(self.audit_refusal(event, e).await),
+        }
+    }
+
+    /// Marks a past or current booked appointment completed or no-show.
+    pub async fn mark_outcome(
+        &self,
+        actor: &Actor,
+        appointment_id: i32,
+        status: AppointmentStatus,
+    ) -> Result<Appointment, ServiceError> {
+        let event = AuditEvent::by(actor, actions::APPOINTMENT_OUTCOME, "appointment")
+            .entity_id(appointment_id)
+            .detail(status.as_str());
+        if !matches!(
+            status,
+            AppointmentStatus::Completed | AppointmentStatus::NoShow
+        ) {
+            return Err(self
+                .audit_refusal(
+                    event,
+                    ServiceError::Invalid("An outcome is Completed or No-show.".into()),
+                )
+                .await);
+        }
+        let result = self
+            .in_transaction(|| {
+                self.change_status_once(actor, appointment_id, status, None, event.clone())
+            })
+            .await;
+        match result {
+            Ok(a) => Ok(a),
+            Err(e) => Err(self.audit_refusal(event, e).await),
+        }
+    }
+
+    async fn change_status_once(
+        &self,
+        actor: &Actor,
+        appointment_id: i32,
+        status: AppointmentStatus,
+        reason: Option<&str>,
+        event: AuditEvent,
+    ) -> Result<Appointment, TxError> {
+        let now = self.clock.now_naive();
+        let mut tx = self.db.begin().await?;
+        let Some(mut appt) = store::lock_appointment(&mut *tx, appointment_id).await? else {
+            return refuse(ServiceError::NotFound(format!(
+                "Appointment {appointment_id}"
+            )));
+        };
+        let action = if status == AppointmentStatus::Cancelled {
+            Action::Book
+        } else {
+            Action::MarkOutcome
+        };
+        if !allowed(actor, action, appt.doctor_id, appt.patient_id) {
+            return refuse(ServiceError::Forbidden(action.phrase().into()));
+        }
+        if !appt.status.can_become(status) {
+            return refuse(ServiceError::Invalid(format!(
+                "This appointment is already {}; only booked appointments change.",
+                appt.status.label().to_lowercase()
+            )));
+        }
+        if status != AppointmentStatus::Cancelled && appt.start_utc > now {
+            return refuse(ServiceError::Invalid(
+                "This appointment has not started yet; it can be cancelled, not marked.".into(),
+            ));
+        }
+        let cancel = reason.map(|r| (r, event.actor_kind.as_str(), event.actor_id, now));
+        appointments::set_status(&mut *tx, appointment_id, status, cancel).await?;
+        appointments::insert_history(
+            &mut *tx,
+            &StatusChange {
+                appointment_id,
+                from_status: Some(appt.status),
+                to_status: status,
+                old_time: None,
+                new_time: None,
+                reason: reason.map(str::to_string),
+                changed_by_kind: event.actor_kind.clone(),
+                changed_by_id: event.actor_id,
+                changed_at: now,
+            },
+        )
+        .await?;
+        audit::append(&mut *tx, now, &event.clone().patient(appt.patient_id)).await?;
+        tx.commit().await?;
+        appt.status = status;
+        if let Some(r) = reason {
+            appt.cancel_reason = Some(r.to_string());
+            appt.cancelled_at = Some(now);
+        }
+        Ok(appt)
+    }
+
+    /// Moves a booked appointment to a new free time in one step; the id, payments and
+    /// prescription stay attached, and the history records the old and new times.
+    pub async fn reschedule(
+        &self,
+        actor: &Actor,
+        appointment_id: i32,
+        new_start_utc: NaiveDateTime,
+        duration_minutes: Option<u32>,
+    ) -> Result<Appointment, ServiceError> {
+        let event = AuditEvent::by(actor, actions::APPOINTMENT_RESCHEDULE, "appointment")
+            .entity_id(appointment_id)
+            .detail(format!("to {new_start_utc}"));
+        let result = self
+            .in_transaction(|| {
+                self.reschedule_once(
+                    actor,
+                    appointment_id,
+                    new_start_utc,
+                    duration_minutes,
+                    event.clone(),
+                )
+            })
+            .await;
+        match result {
+            Ok(a) => Ok(a),
+            Err(e) => Err(self.audit_refusal(event, e).await),
+        }
+    }
+
+    async fn reschedule_once(
+        &self,
+        actor: &Actor,
+        appointment_id: i32,
+        new_start: NaiveDateTime,
+        duration_minutes: Option<u32>,
+        event: AuditEvent,
+    ) -> Result<Appointment, TxError> {
+        let now = self.clock.now_naive();
+        // Learn the parties first (no lock), then lock in the usual order and re-read.
+        let Some(peek) = appointments::get(&self.db, appointment_id).await? else {
+            return refuse(ServiceError::NotFound(format!(
+                "Appointment {appointment_id}"
+            )));
+        };
+        if !allowed(actor, Action::Book, peek.doctor_id, peek.patient_id) {
+            return refuse(ServiceError::Forbidden(Action::Book.phrase().into()));
+        }
+        let duration =
+            duration_minutes.unwrap_or(u32::try_from(peek.duration_minutes).unwrap_or(60));
+        if let Err(e) = self.check_start(new_start, duration) {
+            return refuse(e);
+        }
+        let mut tx = self.db.begin().await?;
+        self.lock_parties(&mut tx, peek.doctor_id, peek.patient_id)
+            .await?;
+        let Some(mut appt) = store::lock_appointment(&mut *tx, appointment_id).await? else {
+            return refuse(ServiceError::NotFound(format!(
+                "Appointment {appointment_id}"
+            )));
+        };
+        if appt.status != AppointmentStatus::Booked {
+            return refuse(ServiceError::Invalid(format!(
+                "This appointment is {}; only booked appointments can be rescheduled.",
+                appt.status.label().to_lowercase()
+            )));
+        }
+        if appt.start_utc < now {
+            return refuse(ServiceError::Invalid(
+                "This appointment has already started.".into(),
+            ));
+        }
+        let end = new_start + Duration::minutes(i64::from(duration));
+        let location = self
+            .check_free(
+                &mut tx,
+                appt.doctor_id,
+                appt.patient_id,
+                new_start,
+                end,
+                Some(appointment_id),
+            )
+            .await?;
+        let minutes = i32::try_from(duration).unwrap_or(60);
+        match store::move_appointment(&mut *tx, appointment_id, new_start, minutes, location).await
+        {
+            Ok(()) => {}
+            Err(e) if is_unique_violation(&e) => {
+                return refuse(ServiceError::Conflict(format!(
+                    "{} was just taken by another booking; pick another time.",
+                    local_label(self.config.time_zone, new_start)
+                )));
+            }
+            Err(e) => return Err(e.into()),
+        }
+        appointments::insert_history(
+            &mut *tx,
+            &StatusChange {
+                appointment_id,
+                from_status: Some(AppointmentStatus::Booked),
+                to_status: AppointmentStatus::Booked,
+                old_time: Some(appt.start_utc),
+                new_time: Some(new_start),
+                reason: Some("Rescheduled".into()),
+                changed_by_kind: event.actor_kind.clone(),
+                changed_by_id: event.actor_id,
+                changed_at: now,
+            },
+        )
+        .await?;
+        audit::append(&mut *tx, now, &event.clone().patient(appt.patient_id)).await?;
+        tx.commit().await?;
+        appt.start_utc = new_start;
+        appt.duration_minutes = minutes;
+        appt.location_id = location;
+        Ok(appt)
+    }
+
+    /// An appointment's status history, oldest first.
+    pub async fn appointment_history(
+        &self,
+        actor: &Actor,
+        appointment_id: i32,
+    ) -> Result<Vec<StatusChange>, ServiceError> {
+        let event = AuditEvent::by(actor, actions::APPOINTMENT_HISTORY, "appointment")
+            .entity_id(appointment_id);
+        let Some(appt) = appointments::get(&self.db, appointment_id).await? else {
+            return Err(ServiceError::NotFound(format!(
+                "Appointment {appointment_id}"
+            )));
+        };
+        let event = event.patient(appt.patient_id);
+        if !allowed(actor, Action::Book, appt.doctor_id, appt.patient_id) {
+            return Err(self
+                .audit_refusal(
+                    event,
+                    ServiceError::Forbidden("see this appointment".into()),
+                )
+                .await);
+        }
+        let rows = appointments::history(&self.db, appointment_id).await?;
+        self.audit(event).await?;
+        Ok(rows)
+    }
+
+    /// Appointments with names. Doctors see only their own, patients only theirs.
+    pub async fn list_appointments(
+        &self,
+        actor: &Actor,
+        mut filter: ListFilter,
+    ) -> Result<Vec<AppointmentView>, ServiceError> {
+        match actor {
+            Actor::User {
+                role: Role::Doctor,
+                id,
+                ..
+            } => filter.doctor_id = Some(*id),
+            Actor::User {
+                role: Role::Patient,
+                id,
+                ..
+            } => filter.patient_id = Some(*id),
+            _ => {}
+        }
+        let rows = store::list_views(&self.db, &filter).await?;
+        let mut event =
+            AuditEvent::by(actor, actions::APPOINTMENT_LIST, "appointment").detail(format!(
+                "doctor {:?} patient {:?} from {:?} to {:?}: {} rows",
+                filter.doctor_id,
+                filter.patient_id,
+                filter.from,
+                filter.to,
+                rows.len()
+            ));
+        if let Some(p) = filter.patient_id {
+            event = event.patient(p);
+        }
+        self.audit(event).await?;
+        Ok(rows)
+    }
+
+    /// A doctor's free slots on `days` local dates from `from`, never in the past.
+    pub async fn free_slots(
+        &self,
+        doctor_id: i32,
+        from: NaiveDate,
+        days: u32,
+        duration_minutes: Option<u32>,
+    ) -> Result<Vec<Slot>, ServiceError> {
+        let tz = self.config.time_zone;
+        let to = from + Duration::days(i64::from(days.max(1)) - 1);
+        let duration = duration_minutes.unwrap_or(self.config.default_duration_minutes);
+        // Instants that cover the local dates, with a day's margin for any offset.
+        let range_start = from.and_hms_opt(0, 0, 0).unwrap_or_default() - Duration::days(1);
+        let range_end = to.and_hms_opt(0, 0, 0).unwrap_or_default() + Duration::days(2);
+        let windows: Vec<Window> = availability::windows(&self.db, doctor_id)
+            .await?
+            .into_iter()
+            .map(|w| w.window)
+            .collect();
+        let time_off: Vec<TimeOff> =
+            availability::time_off(&self.db, doctor_id, range_start, range_end)
+                .await?
+                .into_iter()
+                .map(|t| t.time_off)
+                .collect();
+        let busy: Vec<Busy> = appointments::list_for_doctor(
+            &self.db,
+            doctor_id,
+            range_start - Duration::minutes(480),
+            range_end,
+        )
+        .await?
+        .into_iter()
+        .filter(|a| a.status != AppointmentStatus::Cancelled)
+        .map(|a| Busy::new(a.start_utc, a.end_utc()))
+        .collect();
+        let query = SlotQuery::new(from, to)
+            .with_duration(duration)
+            .with_step(self.config.slot_step_minutes)
+            .not_before(self.clock.now_naive());
+        Ok(engine::free_slots(&query, tz, &windows, &time_off, &busy))
+    }
+
+    /// The first free slot of each active doctor of a specialization (every doctor for
+    /// `None`), earliest first.
+    pub async fn first_available(
+        &self,
+        specialization: Option<&str>,
+        from: NaiveDate,
+        days: u32,
+        duration_minutes: Option<u32>,
+    ) -> Result<Vec<DoctorSlot>, ServiceError> {
+        let mut out = Vec::new();
+        for (doctor_id, doctor_name) in store::doctors_for(&self.db, specialization).await? {
+            if let Some(slot) = self
+                .free_slots(doctor_id, from, days, duration_minutes)
+                .await?
+                .into_iter()
+                .next()
+            {
+                out.push(DoctorSlot {
+                    doctor_id,
+                    doctor_name,
+                    slot,
+                });
+            }
+        }
+        out.sort_by(|a, b| {
+            a.slot
+                .start_utc
+                .cmp(&b.slot.start_utc)
+                .then(a.doctor_name.cmp(&b.doctor_name))
+        });
+        Ok(out)
+    }
+
+    /// Looks up a doctor's or a patient's id by email (for the scripting interface).
+    pub async fn id_by_email(&self, doctor: bool, email: &str) -> Result<i32, ServiceError> {
+        let email = validation::email(email)?;
+        store::id_by_email(&self.db, doctor, &email)
+            .await?
+            .ok_or_else(|| {
+                ServiceError::NotFound(format!(
+                    "{} with the email {email}",
+                    if doctor { "A doctor" } else { "A patient" }
+                ))
+            })
+    }
+}
