@@ -280,7 +280,7 @@ async fn every_table_round_trips() {
         status: PaymentStatus::Paid,
         transaction_id: "TX-1".into(),
     };
-    payments::insert(db, &pay, "FRONT_DESK", Some(staff_id))
+    payments::insert(db, &pay, "FRONT_DESK", Some(staff_id), start)
         .await
         .expect("payment");
     let got = payments::list_for_appointment(db, appt_id)
@@ -295,8 +295,13 @@ async fn every_table_round_trips() {
             PaymentStatus::Paid
         )
     );
+    assert_eq!(
+        got[0].created_at.naive_utc(),
+        start,
+        "payment time set by the service clock"
+    );
     assert_eq!(got[0].amount.to_string(), "123.45");
-    let dup = payments::insert(db, &pay, "FRONT_DESK", None)
+    let dup = payments::insert(db, &pay, "FRONT_DESK", None, start)
         .await
         .expect_err("duplicate transaction id");
     assert!(clinic::store::mysql::is_unique_violation(&dup));

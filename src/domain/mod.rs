@@ -4,10 +4,12 @@ pub mod appointment;
 pub mod audit;
 pub mod availability;
 pub mod lockout;
+pub mod money;
 pub mod payment;
 pub mod permission;
 pub mod person;
 pub mod prescription;
+pub mod report;
 pub mod role;
 pub mod validation;
 

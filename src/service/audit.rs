@@ -19,6 +19,11 @@ pub mod actions {
     pub const APPOINTMENT_OUTCOME: &str = "APPOINTMENT_OUTCOME";
     pub const APPOINTMENT_HISTORY: &str = "APPOINTMENT_HISTORY";
     pub const APPOINTMENT_LIST: &str = "APPOINTMENT_LIST";
+    pub const PAYMENT_CREATE: &str = "PAYMENT_CREATE";
+    pub const PAYMENT_STATUS: &str = "PAYMENT_STATUS";
+    pub const PAYMENT_READ: &str = "PAYMENT_READ";
+    pub const PAYMENT_RECEIPT: &str = "PAYMENT_RECEIPT";
+    pub const REPORT_READ: &str = "REPORT_READ";
     pub const AVAILABILITY_ADD: &str = "AVAILABILITY_ADD";
     pub const AVAILABILITY_UPDATE: &str = "AVAILABILITY_UPDATE";
     pub const AVAILABILITY_DELETE: &str = "AVAILABILITY_DELETE";

@@ -577,7 +577,7 @@ impl Services {
                         counts.appointments += 1;
                         if status == AppointmentStatus::Completed {
                             counts.payments += self
-                                .seed_payments(&mut tx, &mut rng, id, specialization)
+                                .seed_payments(&mut tx, &mut rng, id, specialization, e)
                                 .await?;
                             if rng.gen_bool(0.65) {
                                 prescriptions.push(demo_prescription(
@@ -610,6 +610,7 @@ impl Services {
         rng: &mut StdRng,
         appointment_id: i32,
         specialization: &str,
+        paid_at: NaiveDateTime,
     ) -> Result<usize, ServiceError> {
         let amount = fee(specialization);
         let method = [
@@ -633,7 +634,7 @@ impl Services {
                 status: *status,
                 transaction_id: format!("DEMO-{appointment_id:06}-{n}"),
             };
-            payments::insert(&mut **tx, &p, "FRONT_DESK", None).await?;
+            payments::insert(&mut **tx, &p, "FRONT_DESK", None, paid_at).await?;
         }
         Ok(statuses.len())
     }

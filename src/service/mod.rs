@@ -7,6 +7,7 @@ pub mod availability;
 pub mod booking;
 pub mod demo;
 pub mod password;
+pub mod payments;
 pub mod users;
 
 use std::sync::Arc;

@@ -1,0 +1,465 @@
+//! Payments, receipts and the money reports. Amounts are exact decimals; statuses move
+//! PENDING -> PAID | FAILED and PAID -> REFUNDED only; nothing is ever deleted; every read
+//! and change is audited.
+
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+use rand::Rng;
+
+use super::audit::actions;
+use super::booking::local_label;
+use super::{ServiceError, Services};
+use crate::domain::appointment::{AppointmentStatus, AppointmentView};
+use crate::domain::audit::{AuditEvent, Outcome};
+use crate::domain::availability::local_to_utc;
+use crate::domain::money::parse_amount;
+use crate::domain::payment::{NewPayment, Payment, PaymentMethod, PaymentStatus};
+use crate::domain::permission::{Access, Action, access};
+use crate::domain::report::{Receipt, ReportPayment, RevenueReport};
+use crate::domain::{Actor, Role};
+use crate::store::mysql::booking::{self as booking_store, ListFilter};
+use crate::store::mysql::{appointments, audit, is_unique_violation, payments};
+
+/// A payment as the desk enters it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PaymentInput {
+    pub appointment_id: i32,
+    /// As typed: "120.50".
+    pub amount: String,
+    pub method: PaymentMethod,
+    /// PAID at once (cash at the desk) or PENDING (card terminal, insurance claim).
+    pub status: PaymentStatus,
+    /// Generated when empty.
+    pub transaction_id: Option<String>,
+}
+
+/// A completed appointment nobody has paid for yet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outstanding {
+    pub appointment_id: i32,
+    pub start_utc: NaiveDateTime,
+    pub patient: String,
+    pub doctor: String,
+    pub pending: rust_decimal::Decimal,
+}
+
+/// A generated transaction id: "TX-20261123-4F9A1C2B".
+fn new_transaction_id(now: NaiveDateTime) -> String {
+    let n: u32 = rand::thread_rng().r#gen();
+    format!("TX-{}-{n:08X}", now.format("%Y%m%d"))
+}
+
+fn check_transaction_id(text: &str) -> Result<String, ServiceError> {
+    let t = text.trim();
+    if t.is_empty() || t.chars().count() > 100 || t.chars().any(|c| c.is_control()) {
+        return Err(ServiceError::Invalid(
+            "A transaction id is 1 to 100 printable characters.".into(),
+        ));
+    }
+    Ok(t.to_string())
+}
+
+impl Services {
+    fn may(&self, actor: &Actor, action: Action, patient_id: Option<i32>) -> bool {
+        match actor {
+            Actor::System => true,
+            Actor::User { role, id, .. } => match access(*role, action) {
+                Access::All => true,
+                Access::Own => *role == Role::Patient && patient_id == Some(*id),
+                Access::Denied => false,
+            },
+        }
+    }
+
+    async fn refused(&self, event: AuditEvent, err: ServiceError) -> ServiceError {
+        let outcome = if matches!(err, ServiceError::Forbidden(_)) {
+            Outcome::Denied
+        } else {
+            Outcome::Failed
+        };
+        if let Err(e) = self
+            .audit(event.outcome(outcome).detail(err.to_string()))
+            .await
+        {
+            tracing::warn!(error = %e, "could not audit a refusal");
+        }
+        err
+    }
+
+    /// Records a payment for an appointment (several are allowed: a deposit and the rest).
+    pub async fn take_payment(
+        &self,
+        actor: &Actor,
+        input: PaymentInput,
+    ) -> Result<Payment, ServiceError> {
+        let event = AuditEvent::by(actor, actions::PAYMENT_CREATE, "payment");
+        if !self.may(actor, Action::TakePayments, None) {
+            return Err(self
+                .refused(
+                    event,
+                    ServiceError::Forbidden(Action::TakePayments.phrase().into()),
+                )
+                .await);
+        }
+        let amount = match parse_amount(&input.amount) {
+            Ok(a) => a,
+            Err(e) => {
+                return Err(self
+                    .refused(event, ServiceError::Invalid(e.to_string()))
+                    .await);
+            }
+        };
+        if !matches!(input.status, PaymentStatus::Pending | PaymentStatus::Paid) {
+            return Err(self
+                .refused(
+                    event,
+                    ServiceError::Invalid("A new payment is either pending or paid.".into()),
+                )
+                .await);
+        }
+        let now = self.clock.now_naive();
+        let transaction_id = match input
+            .transaction_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            Some(t) => match check_transaction_id(t) {
+                Ok(t) => t,
+                Err(e) => return Err(self.refused(event, e).await),
+            },
+            None => new_transaction_id(now),
+        };
+        let Some(appt) = appointments::get(&self.db, input.appointment_id).await? else {
+            return Err(self
+                .refused(
+                    event,
+                    ServiceError::NotFound(format!("Appointment {}", input.appointment_id)),
+                )
+                .await);
+        };
+        let event = event.patient(appt.patient_id);
+        if appt.status == AppointmentStatus::Cancelled {
+            return Err(self
+                .refused(
+                    event,
+                    ServiceError::Invalid(
+                        "This appointment was cancelled; it takes no new payments.".into(),
+                    ),
+                )
+                .await);
+        }
+        let new = NewPayment {
+            appointment_id: appt.id,
+            amount,
+            method: input.method,
+            status: input.status,
+            transaction_id: transaction_id.clone(),
+        };
+        let mut tx = self.db.begin().await?;
+        let id =
+            match payments::insert(&mut *tx, &new, &event.actor_kind, event.actor_id, now).await {
+                Ok(id) => id,
+                Err(e) if is_unique_violation(&e) => {
+                    drop(tx);
+                    let other = payments::id_by_transaction(&self.db, &transaction_id)
+                        .await?
+                        .unwrap_or_default();
+                    return Err(self
+                    .refused(
+                        event,
+                        ServiceError::Conflict(format!(
+                            "Transaction id {transaction_id} is already used by payment {other}."
+                        )),
+                    )
+                    .await);
+                }
+                Err(e) => return Err(e.into()),
+            };
+        let event = event.entity_id(id).detail(format!(
+            "{} {} {}",
+            amount,
+            input.method.as_str(),
+            input.status.as_str()
+        ));
+        audit::append(&mut *tx, now, &event).await?;
+        tx.commit().await?;
+        Ok(Payment {
+            id,
+            appointment_id: appt.id,
+            amount,
+            method: input.method,
+            status: input.status,
+            transaction_id,
+            created_at: now.and_utc(),
+        })
+    }
+
+    /// Moves a payment to a new status, if the transition is allowed.
+    pub async fn change_payment_status(
+        &self,
+        actor: &Actor,
+        payment_id: i32,
+        to: PaymentStatus,
+    ) -> Result<Payment, ServiceError> {
+        let event = AuditEvent::by(actor, actions::PAYMENT_STATUS, "payment")
+            .entity_id(payment_id)
+            .detail(to.as_str());
+        if !self.may(actor, Action::TakePayments, None) {
+            return Err(self
+                .refused(
+                    event,
+                    ServiceError::Forbidden(Action::TakePayments.phrase().into()),
+                )
+                .await);
+        }
+        let now = self.clock.now_naive();
+        let mut tx = self.db.begin().await?;
+        let Some(mut payment) = payments::lock(&mut *tx, payment_id).await? else {
+            drop(tx);
+            return Err(self
+                .refused(
+                    event,
+                    ServiceError::NotFound(format!("Payment {payment_id}")),
+                )
+                .await);
+        };
+        if !payment.status.can_become(to) {
+            drop(tx);
+            return Err(self
+                .refused(
+                    event,
+                    ServiceError::Invalid(format!(
+                        "A {} payment cannot become {} (pending -> paid or failed; paid -> refunded).",
+                        payment.status.as_str().to_lowercase(),
+                        to.as_str().to_lowercase()
+                    )),
+                )
+                .await);
+        }
+        payments::set_status(&mut *tx, payment_id, to).await?;
+        let patient = appointments::get(&mut *tx, payment.appointment_id)
+            .await?
+            .map(|a| a.patient_id);
+        let event = match patient {
+            Some(p) => event.patient(p),
+            None => event,
+        };
+        audit::append(
+            &mut *tx,
+            now,
+            &event.detail(format!("{} -> {}", payment.status.as_str(), to.as_str())),
+        )
+        .await?;
+        tx.commit().await?;
+        payment.status = to;
+        Ok(payment)
+    }
+
+    /// The payments of an appointment (front desk, admin; a patient: their own).
+    pub async fn payments_for_appointment(
+        &self,
+        actor: &Actor,
+        appointment_id: i32,
+    ) -> Result<Vec<Payment>, ServiceError> {
+        let event =
+            AuditEvent::by(actor, actions::PAYMENT_READ, "appointment").entity_id(appointment_id);
+        let Some(appt) = appointments::get(&self.db, appointment_id).await? else {
+            return Err(ServiceError::NotFound(format!(
+                "Appointment {appointment_id}"
+            )));
+        };
+        let event = event.patient(appt.patient_id);
+        if !self.may(actor, Action::ReadPayments, Some(appt.patient_id)) {
+            return Err(self
+                .refused(
+                    event,
+                    ServiceError::Forbidden(Action::ReadPayments.phrase().into()),
+                )
+                .await);
+        }
+        let rows = payments::list_for_appointment(&self.db, appointment_id).await?;
+        self.audit(event).await?;
+        Ok(rows)
+    }
+
+    /// A printable receipt for one payment.
+    pub async fn receipt(&self, actor: &Actor, payment_id: i32) -> Result<Receipt, ServiceError> {
+        let event =
+            AuditEvent::by(actor, actions::PAYMENT_RECEIPT, "payment").entity_id(payment_id);
+        let Some(row) = payments::row(&self.db, payment_id).await? else {
+            return Err(ServiceError::NotFound(format!("Payment {payment_id}")));
+        };
+        let event = event.patient(row.patient_id);
+        if !self.may(actor, Action::ReadPayments, Some(row.patient_id)) {
+            return Err(self
+                .refused(
+                    event,
+                    ServiceError::Forbidden(Action::ReadPayments.phrase().into()),
+                )
+                .await);
+        }
+        self.audit(event).await?;
+        let tz = self.config.time_zone;
+        Ok(Receipt {
+            clinic_name: self.config.clinic_name.clone(),
+            location: row.location_name,
+            payment_id,
+            transaction_id: row.payment.transaction_id,
+            paid_at_local: row
+                .payment
+                .created_at
+                .with_timezone(&tz)
+                .format("%Y-%m-%d %H:%M")
+                .to_string(),
+            patient: row.patient_name,
+            doctor: row.doctor_name,
+            specialization: row.specialization,
+            appointment_local: local_label(tz, row.appointment_start),
+            appointment_id: row.payment.appointment_id,
+            amount: row.payment.amount,
+            method: row.payment.method,
+            status: row.payment.status,
+        })
+    }
+
+    /// UTC bounds of the local dates `from..=to`.
+    fn local_range(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<(NaiveDateTime, NaiveDateTime), ServiceError> {
+        if to < from {
+            return Err(ServiceError::Invalid(
+                "The end date is before the start date.".into(),
+            ));
+        }
+        if (to - from).num_days() > 366 {
+            return Err(ServiceError::Invalid(
+                "A report covers at most a year.".into(),
+            ));
+        }
+        let tz = self.config.time_zone;
+        let start = local_to_utc(tz, from.and_hms_opt(0, 0, 0).unwrap_or_default());
+        let end = local_to_utc(
+            tz,
+            (to + Duration::days(1))
+                .and_hms_opt(0, 0, 0)
+                .unwrap_or_default(),
+        );
+        match (start, end) {
+            (Some(s), Some(e)) => Ok((s, e)),
+            _ => Err(ServiceError::Invalid(
+                "Those dates cannot be placed in the clinic's time zone.".into(),
+            )),
+        }
+    }
+
+    fn require_reports(&self, actor: &Actor) -> Result<(), ServiceError> {
+        let ok = match actor {
+            Actor::System => true,
+            Actor::User { role, .. } => access(*role, Action::ReadPayments) == Access::All,
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(ServiceError::Forbidden("read the clinic's reports".into()))
+        }
+    }
+
+    /// Revenue by day, method and doctor for the local dates `from..=to`.
+    pub async fn revenue_report(
+        &self,
+        actor: &Actor,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<RevenueReport, ServiceError> {
+        let event = AuditEvent::by(actor, actions::REPORT_READ, "report")
+            .detail(format!("revenue {from}..{to}"));
+        if let Err(e) = self.require_reports(actor) {
+            return Err(self.refused(event, e).await);
+        }
+        let (start, end) = self.local_range(from, to)?;
+        let tz = self.config.time_zone;
+        let rows = payments::rows_created_between(&self.db, start, end).await?;
+        let items: Vec<ReportPayment> = rows
+            .into_iter()
+            .map(|r| ReportPayment {
+                local_date: r.payment.created_at.with_timezone(&tz).date_naive(),
+                amount: r.payment.amount,
+                method: r.payment.method,
+                status: r.payment.status,
+                doctor: r.doctor_name,
+            })
+            .collect();
+        self.audit(event).await?;
+        Ok(RevenueReport::from_payments(from, to, &items))
+    }
+
+    /// Completed appointments in `from..=to` (local dates) with no PAID payment.
+    pub async fn outstanding(
+        &self,
+        actor: &Actor,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<Outstanding>, ServiceError> {
+        let event = AuditEvent::by(actor, actions::REPORT_READ, "report")
+            .detail(format!("outstanding {from}..{to}"));
+        if let Err(e) = self.require_reports(actor) {
+            return Err(self.refused(event, e).await);
+        }
+        let (start, end) = self.local_range(from, to)?;
+        let rows = payments::unpaid_completed(&self.db, start, end).await?;
+        self.audit(event).await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(appointment_id, start_utc, patient, doctor, pending)| Outstanding {
+                    appointment_id,
+                    start_utc,
+                    patient,
+                    doctor,
+                    pending,
+                },
+            )
+            .collect())
+    }
+
+    /// A day's schedule (local date), grouped by doctor: (doctor name, appointments).
+    pub async fn day_schedule(
+        &self,
+        actor: &Actor,
+        date: NaiveDate,
+    ) -> Result<Vec<(String, Vec<AppointmentView>)>, ServiceError> {
+        let event = AuditEvent::by(actor, actions::REPORT_READ, "report")
+            .detail(format!("schedule {date}"));
+        if let Err(e) = self.require_reports(actor) {
+            return Err(self.refused(event, e).await);
+        }
+        let (start, end) = self.local_range(date, date)?;
+        let rows = booking_store::list_views(
+            &self.db,
+            &ListFilter {
+                from: Some(start),
+                to: Some(end),
+                include_cancelled: false,
+                ..ListFilter::default()
+            },
+        )
+        .await?;
+        self.audit(event).await?;
+        let mut out: Vec<(String, Vec<AppointmentView>)> = Vec::new();
+        let mut sorted = rows;
+        sorted.sort_by(|a, b| {
+            a.doctor_name
+                .cmp(&b.doctor_name)
+                .then(a.appointment.start_utc.cmp(&b.appointment.start_utc))
+        });
+        for v in sorted {
+            match out.last_mut() {
+                Some((name, list)) if *name == v.doctor_name => list.push(v),
+                _ => out.push((v.doctor_name.clone(), vec![v])),
+            }
+        }
+        Ok(out)
+    }
+}
