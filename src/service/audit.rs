@@ -2,7 +2,7 @@
 //! login attempt goes through here; the store only appends.
 
 use crate::domain::Actor;
-use crate::domain::audit::{AuditEntry, AuditEvent, Outcome};
+use crate::domain::audit::{AuditEvent, Outcome};
 use crate::store::mysql::audit as store;
 
 use super::{ServiceError, Services};
@@ -24,6 +24,13 @@ pub mod actions {
     pub const PAYMENT_READ: &str = "PAYMENT_READ";
     pub const PAYMENT_RECEIPT: &str = "PAYMENT_RECEIPT";
     pub const REPORT_READ: &str = "REPORT_READ";
+    pub const ADMIN_READ: &str = "ADMIN_READ";
+    pub const ACCOUNT_UPDATE: &str = "ACCOUNT_UPDATE";
+    pub const ACCOUNT_ACTIVATE: &str = "ACCOUNT_ACTIVATE";
+    pub const ACCOUNT_DEACTIVATE: &str = "ACCOUNT_DEACTIVATE";
+    pub const PASSWORD_RESET: &str = "PASSWORD_RESET";
+    pub const PASSWORD_CHANGE: &str = "PASSWORD_CHANGE";
+    pub const LOCATION_CHANGE: &str = "LOCATION_CHANGE";
     pub const AVAILABILITY_ADD: &str = "AVAILABILITY_ADD";
     pub const AVAILABILITY_UPDATE: &str = "AVAILABILITY_UPDATE";
     pub const AVAILABILITY_DELETE: &str = "AVAILABILITY_DELETE";
@@ -81,24 +88,5 @@ impl Services {
     pub async fn audit(&self, event: AuditEvent) -> Result<(), ServiceError> {
         store::append(&self.db, self.clock.now_naive(), &event).await?;
         Ok(())
-    }
-
-    /// The newest audit entries (admins only; the read itself is audited).
-    pub async fn recent_audit(
-        &self,
-        actor: &Actor,
-        action: Option<&str>,
-        limit: u32,
-    ) -> Result<Vec<AuditEntry>, ServiceError> {
-        let allowed =
-            matches!(actor, Actor::System) || actor.role() == Some(crate::domain::Role::Admin);
-        let event = AuditEvent::by(actor, actions::AUDIT_READ, "audit_log");
-        if !allowed {
-            self.audit(event.outcome(Outcome::Denied)).await?;
-            return Err(ServiceError::Forbidden("read the audit trail".into()));
-        }
-        let rows = store::recent(&self.db, action, limit).await?;
-        self.audit(event).await?;
-        Ok(rows)
     }
 }

@@ -1,6 +1,7 @@
 //! Use cases. The TUI and the CLI call these, never the store. Services own
 //! transactions, permission checks and audit writes.
 
+pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod availability;

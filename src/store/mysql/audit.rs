@@ -47,22 +47,81 @@ where
     .bind(limit)
     .fetch_all(exec)
     .await?;
-    rows.iter()
-        .map(|r| {
-            let outcome: String = r.try_get("outcome")?;
-            Ok(AuditEntry {
-                id: r.try_get("id")?,
-                occurred_at: r.try_get("occurred_at")?,
-                actor_kind: r.try_get("actor_kind")?,
-                actor_id: r.try_get("actor_id")?,
-                actor_email: r.try_get("actor_email")?,
-                action: r.try_get("action")?,
-                entity: r.try_get("entity")?,
-                entity_id: r.try_get("entity_id")?,
-                patient_id: r.try_get("patient_id")?,
-                outcome: parse_col("outcome", &outcome, Outcome::parse)?,
-                detail: r.try_get("detail")?,
-            })
-        })
-        .collect()
+    rows.iter().map(map_entry).collect()
+}
+
+fn map_entry(r: &sqlx::mysql::MySqlRow) -> Result<AuditEntry, sqlx::Error> {
+    let outcome: String = r.try_get("outcome")?;
+    Ok(AuditEntry {
+        id: r.try_get("id")?,
+        occurred_at: r.try_get("occurred_at")?,
+        actor_kind: r.try_get("actor_kind")?,
+        actor_id: r.try_get("actor_id")?,
+        actor_email: r.try_get("actor_email")?,
+        action: r.try_get("action")?,
+        entity: r.try_get("entity")?,
+        entity_id: r.try_get("entity_id")?,
+        patient_id: r.try_get("patient_id")?,
+        outcome: parse_col("outcome", &outcome, Outcome::parse)?,
+        detail: r.try_get("detail")?,
+    })
+}
+
+/// What the audit viewer filters on; every field optional.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AuditFilter {
+    /// ADMIN, FRONT_DESK, DOCTOR, PATIENT, STAFF, SYSTEM.
+    pub actor_kind: Option<String>,
+    pub actor_id: Option<i32>,
+    /// Prefix of the actor's email.
+    pub actor_email: Option<String>,
+    pub patient_id: Option<i32>,
+    /// Prefix of the action, e.g. "APPOINTMENT_" or "LOGIN".
+    pub action: Option<String>,
+    pub from: Option<NaiveDateTime>,
+    pub to: Option<NaiveDateTime>,
+    pub limit: u32,
+}
+
+/// Entries matching the filter, newest first.
+pub async fn search<'c, E>(exec: E, f: &AuditFilter) -> Result<Vec<AuditEntry>, sqlx::Error>
+where
+    E: Executor<'c, Database = MySql>,
+{
+    let email_like = f
+        .actor_email
+        .as_ref()
+        .map(|e| format!("{}%", escape_like(e)));
+    let action_like = f.action.as_ref().map(|a| format!("{}%", escape_like(a)));
+    let rows = sqlx::query(
+        "SELECT id, occurred_at, actor_kind, actor_id, actor_email, action, entity, entity_id, patient_id, \
+         outcome, detail FROM audit_log WHERE (? IS NULL OR actor_kind = ?) AND (? IS NULL OR actor_id = ?) \
+         AND (? IS NULL OR actor_email LIKE ?) AND (? IS NULL OR patient_id = ?) AND (? IS NULL OR action LIKE ?) \
+         AND (? IS NULL OR occurred_at >= ?) AND (? IS NULL OR occurred_at < ?) ORDER BY id DESC LIMIT ?",
+    )
+    .bind(&f.actor_kind)
+    .bind(&f.actor_kind)
+    .bind(f.actor_id)
+    .bind(f.actor_id)
+    .bind(&email_like)
+    .bind(&email_like)
+    .bind(f.patient_id)
+    .bind(f.patient_id)
+    .bind(&action_like)
+    .bind(&action_like)
+    .bind(f.from)
+    .bind(f.from)
+    .bind(f.to)
+    .bind(f.to)
+    .bind(f.limit.clamp(1, 10_000))
+    .fetch_all(exec)
+    .await?;
+    rows.iter().map(map_entry).collect()
+}
+
+/// Escapes LIKE wildcards so user text matches literally.
+fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }

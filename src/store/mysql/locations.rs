@@ -60,3 +60,42 @@ where
     .map(|r| map(&r))
     .transpose()
 }
+
+pub async fn update<'c, E>(exec: E, id: i32, l: &NewLocation) -> Result<(), sqlx::Error>
+where
+    E: Executor<'c, Database = MySql>,
+{
+    sqlx::query("UPDATE clinic_locations SET name = ?, address = ?, phone_number = ?, operating_hours = ? WHERE id = ?")
+        .bind(&l.name)
+        .bind(&l.address)
+        .bind(&l.phone_number)
+        .bind(&l.operating_hours)
+        .bind(id)
+        .execute(exec)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_active<'c, E>(exec: E, id: i32, active: bool) -> Result<(), sqlx::Error>
+where
+    E: Executor<'c, Database = MySql>,
+{
+    sqlx::query("UPDATE clinic_locations SET is_active = ? WHERE id = ?")
+        .bind(active)
+        .bind(id)
+        .execute(exec)
+        .await?;
+    Ok(())
+}
+
+pub async fn get<'c, E>(exec: E, id: i32) -> Result<Option<Location>, sqlx::Error>
+where
+    E: Executor<'c, Database = MySql>,
+{
+    sqlx::query("SELECT id, name, address, phone_number, operating_hours, is_active FROM clinic_locations WHERE id = ?")
+        .bind(id)
+        .fetch_optional(exec)
+        .await?
+        .map(|r| map(&r))
+        .transpose()
+}

@@ -119,3 +119,72 @@ where
         .map(|r| map_staff(&r))
         .transpose()
 }
+
+pub async fn update_doctor<'c, E>(exec: E, id: i32, d: &NewDoctor) -> Result<(), sqlx::Error>
+where
+    E: Executor<'c, Database = MySql>,
+{
+    sqlx::query(
+        "UPDATE doctors SET full_name = ?, email = ?, specialization = ?, phone_number = ?, bio = ? WHERE id = ?",
+    )
+    .bind(&d.full_name)
+    .bind(&d.email)
+    .bind(&d.specialization)
+    .bind(&d.phone_number)
+    .bind(&d.bio)
+    .bind(id)
+    .execute(exec)
+    .await?;
+    Ok(())
+}
+
+pub async fn list_staff<'c, E>(exec: E) -> Result<Vec<StaffMember>, sqlx::Error>
+where
+    E: Executor<'c, Database = MySql>,
+{
+    sqlx::query("SELECT id, full_name, email, role, is_active, created_at FROM admins ORDER BY full_name, id")
+        .fetch_all(exec)
+        .await?
+        .iter()
+        .map(map_staff)
+        .collect()
+}
+
+pub async fn update_staff<'c, E>(
+    exec: E,
+    id: i32,
+    full_name: &str,
+    email: &str,
+    role: Role,
+) -> Result<(), sqlx::Error>
+where
+    E: Executor<'c, Database = MySql>,
+{
+    sqlx::query("UPDATE admins SET full_name = ?, email = ?, role = ? WHERE id = ?")
+        .bind(full_name)
+        .bind(email)
+        .bind(role.as_str())
+        .bind(id)
+        .execute(exec)
+        .await?;
+    Ok(())
+}
+
+/// Activates or deactivates a doctor (`doctor`) or staff account.
+pub async fn set_active<'c, E>(
+    exec: E,
+    doctor: bool,
+    id: i32,
+    active: bool,
+) -> Result<(), sqlx::Error>
+where
+    E: Executor<'c, Database = MySql>,
+{
+    let sql = if doctor {
+        "UPDATE doctors SET is_active = ? WHERE id = ?"
+    } else {
+        "UPDATE admins SET is_active = ? WHERE id = ?"
+    };
+    sqlx::query(sql).bind(active).bind(id).execute(exec).await?;
+    Ok(())
+}
