@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 use std::sync::Arc;
+pub mod proxy;
 pub mod pty;
 
 use std::sync::atomic::{AtomicU32, Ordering};
