@@ -297,7 +297,7 @@ async fn run_tui(services: Services, config: &Config) -> Result<(), String> {
     if !std::io::stdout().is_terminal() {
         return Err("the TUI needs a terminal; run a subcommand (see --help) for scripting".into());
     }
-    let state = tui::AppState::new(
+    let mut state = tui::AppState::new(
         tui::state::ClinicInfo {
             name: config.clinic_name.clone(),
             time_zone: config.time_zone,
@@ -305,6 +305,8 @@ async fn run_tui(services: Services, config: &Config) -> Result<(), String> {
         tui::theme::Theme::from_env(),
         chrono::Utc::now(),
     );
+    state.idle_lock =
+        chrono::Duration::from_std(config.idle_lock).unwrap_or(chrono::Duration::minutes(10));
     let mut terminal = ratatui::init();
     let events = crossterm::event::EventStream::new();
     let result = tui::run(&mut terminal, events, services, keymap, state).await;

@@ -271,3 +271,103 @@ fn too_small_terminals_get_a_message_and_never_panic() {
         let _ = draw(&fresh(), w, h);
     }
 }
+
+#[test]
+fn an_idle_session_locks_and_the_same_user_gets_their_screen_back() {
+    let mut s = signed_in();
+    // Move the home cursor so there is state to keep.
+    send(&mut s, [key(KeyCode::Down)]);
+    let before = match &s.screen {
+        Screen::Home(h) => h.selected,
+        _ => panic!("home"),
+    };
+    // Nine minutes of ticks: nothing happens; a key resets the clock.
+    send(&mut s, [Msg::Tick(now() + chrono::Duration::minutes(9))]);
+    assert!(s.session.is_some());
+    send(
+        &mut s,
+        [
+            Msg::Tick(now() + chrono::Duration::minutes(9)),
+            key(KeyCode::Up),
+            key(KeyCode::Down),
+        ],
+    );
+    send(&mut s, [Msg::Tick(now() + chrono::Duration::minutes(18))]);
+    assert!(
+        s.session.is_some(),
+        "activity at minute 9 restarted the idle clock"
+    );
+    send(&mut s, [Msg::Tick(now() + chrono::Duration::minutes(19))]);
+    assert!(s.session.is_none(), "locked after ten idle minutes");
+    let Screen::Login(login) = &s.screen else {
+        panic!("sign-in screen")
+    };
+    assert_eq!(login.email.value(), "frontdesk@demo.clinic");
+    assert!(
+        s.status
+            .as_ref()
+            .is_some_and(|m| m.text.starts_with("Locked after 10 minutes"))
+    );
+
+    type_text(&mut s, "clinic-demo");
+    let effects = send(&mut s, [key(KeyCode::Enter)]);
+    let Some(Effect::Login { request, .. }) = effects.first() else {
+        panic!("login effect")
+    };
+    send(
+        &mut s,
+        [Msg::LoginFinished {
+            request: *request,
+            result: Ok(front_desk_session()),
+        }],
+    );
+    match &s.screen {
+        Screen::Home(h) => assert_eq!(h.selected, before, "the same screen, as it was"),
+        _ => panic!("back where they were"),
+    }
+    assert!(s.locked.is_none());
+}
+
+#[test]
+fn after_an_idle_lock_another_user_starts_from_home() {
+    let mut s = signed_in();
+    send(
+        &mut s,
+        [
+            key(KeyCode::Down),
+            Msg::Tick(now() + chrono::Duration::minutes(30)),
+        ],
+    );
+    assert!(s.locked.is_some());
+    let effects = send(&mut s, [key(KeyCode::Enter)]);
+    assert!(effects.is_empty(), "no password typed yet");
+    type_text(&mut s, "pw");
+    let effects = send(&mut s, [key(KeyCode::Enter)]);
+    let Some(Effect::Login { request, .. }) = effects.first() else {
+        panic!("login effect")
+    };
+    let other = Session {
+        actor: Actor::User {
+            role: Role::Admin,
+            id: 1,
+            name: "Alex Admin".into(),
+            email: "admin@demo.clinic".into(),
+        },
+        started_at: now(),
+    };
+    send(
+        &mut s,
+        [Msg::LoginFinished {
+            request: *request,
+            result: Ok(other),
+        }],
+    );
+    match &s.screen {
+        Screen::Home(h) => assert_eq!(h.selected, 0),
+        _ => panic!("home"),
+    }
+    assert!(
+        s.locked.is_none(),
+        "the other user's work is not theirs to see"
+    );
+}

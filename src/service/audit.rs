@@ -39,6 +39,22 @@ pub mod actions {
     /// A doctor's week with the patients booked in it was read.
     pub const SCHEDULE_READ: &str = "SCHEDULE_READ";
     pub const DOCTOR_LIST: &str = "DOCTOR_LIST";
+    pub const PRESCRIPTION_READ: &str = "PRESCRIPTION_READ";
+    /// Whether a prescription exists (all the front desk may learn).
+    pub const PRESCRIPTION_EXISTS: &str = "PRESCRIPTION_EXISTS";
+    pub const PRESCRIPTION_CREATE: &str = "PRESCRIPTION_CREATE";
+    pub const PRESCRIPTION_UPDATE: &str = "PRESCRIPTION_UPDATE";
+    pub const PRESCRIPTION_HISTORY: &str = "PRESCRIPTION_HISTORY";
+    pub const PRESCRIPTION_TIMELINE: &str = "PRESCRIPTION_TIMELINE";
+    pub const PRESCRIPTION_EXPORT: &str = "PRESCRIPTION_EXPORT";
+    pub const PRESCRIPTION_INSIGHT: &str = "PRESCRIPTION_INSIGHT";
+    pub const PRESCRIPTION_ATTACH: &str = "PRESCRIPTION_ATTACH";
+    pub const PATIENT_SEARCH: &str = "PATIENT_SEARCH";
+    pub const PATIENT_CREATE: &str = "PATIENT_CREATE";
+    pub const PATIENT_READ: &str = "PATIENT_READ";
+    pub const PATIENT_UPDATE: &str = "PATIENT_UPDATE";
+    /// A patient's appointment and payment history was read.
+    pub const PATIENT_HISTORY: &str = "PATIENT_HISTORY";
 }
 
 impl AuditEvent {

@@ -600,21 +600,18 @@ impl Services {
             } => filter.patient_id = Some(*id),
             _ => {}
         }
-        let rows = store::list_views(&self.db, &filter).await?;
         let mut event =
             AuditEvent::by(actor, actions::APPOINTMENT_LIST, "appointment").detail(format!(
-                "doctor {:?} patient {:?} from {:?} to {:?}: {} rows",
-                filter.doctor_id,
-                filter.patient_id,
-                filter.from,
-                filter.to,
-                rows.len()
+                "doctor {:?} patient {:?} from {:?} to {:?}",
+                filter.doctor_id, filter.patient_id, filter.from, filter.to
             ));
         if let Some(p) = filter.patient_id {
             event = event.patient(p);
         }
-        self.audit(event).await?;
-        Ok(rows)
+        // The audit row and the read run side by side; both must succeed.
+        let (rows, audited) = tokio::join!(store::list_views(&self.db, &filter), self.audit(event));
+        audited?;
+        Ok(rows?)
     }
 
     /// A doctor's free slots on `days` local dates from `from`, never in the past.
@@ -625,39 +622,61 @@ impl Services {
         days: u32,
         duration_minutes: Option<u32>,
     ) -> Result<Vec<Slot>, ServiceError> {
+        let mut by_doctor = self
+            .free_slots_of(&[doctor_id], from, days, duration_minutes)
+            .await?;
+        Ok(by_doctor.pop().map(|(_, slots)| slots).unwrap_or_default())
+    }
+
+    /// Free slots of several doctors, with three queries in all (windows, time off,
+    /// appointments) whatever the number of doctors. In the order of `doctor_ids`.
+    pub async fn free_slots_of(
+        &self,
+        doctor_ids: &[i32],
+        from: NaiveDate,
+        days: u32,
+        duration_minutes: Option<u32>,
+    ) -> Result<Vec<(i32, Vec<Slot>)>, ServiceError> {
         let tz = self.config.time_zone;
-        let to = from + Duration::days(i64::from(days.max(1)) - 1);
+        let to = from + Duration::days(i64::from(days.clamp(1, 366)) - 1);
         let duration = duration_minutes.unwrap_or(self.config.default_duration_minutes);
         // Instants that cover the local dates, with a day's margin for any offset.
         let range_start = from.and_hms_opt(0, 0, 0).unwrap_or_default() - Duration::days(1);
         let range_end = to.and_hms_opt(0, 0, 0).unwrap_or_default() + Duration::days(2);
-        let windows: Vec<Window> = availability::windows(&self.db, doctor_id)
-            .await?
-            .into_iter()
-            .map(|w| w.window)
-            .collect();
-        let time_off: Vec<TimeOff> =
-            availability::time_off(&self.db, doctor_id, range_start, range_end)
-                .await?
-                .into_iter()
-                .map(|t| t.time_off)
-                .collect();
-        let busy: Vec<Busy> = appointments::list_for_doctor(
+        let windows = store::windows_of(&self.db, doctor_ids).await?;
+        let time_off = store::time_off_of(&self.db, doctor_ids, range_start, range_end).await?;
+        let busy = store::busy_of(
             &self.db,
-            doctor_id,
+            doctor_ids,
             range_start - Duration::minutes(480),
             range_end,
         )
-        .await?
-        .into_iter()
-        .filter(|a| a.status != AppointmentStatus::Cancelled)
-        .map(|a| Busy::new(a.start_utc, a.end_utc()))
-        .collect();
+        .await?;
         let query = SlotQuery::new(from, to)
             .with_duration(duration)
             .with_step(self.config.slot_step_minutes)
             .not_before(self.clock.now_naive());
-        Ok(engine::free_slots(&query, tz, &windows, &time_off, &busy))
+        Ok(doctor_ids
+            .iter()
+            .map(|id| {
+                let w: Vec<Window> = windows
+                    .iter()
+                    .filter(|(d, _)| d == id)
+                    .map(|(_, w)| *w)
+                    .collect();
+                let t: Vec<TimeOff> = time_off
+                    .iter()
+                    .filter(|(d, _)| d == id)
+                    .map(|(_, t)| t.clone())
+                    .collect();
+                let b: Vec<Busy> = busy
+                    .iter()
+                    .filter(|(d, _, _)| d == id)
+                    .map(|(_, s, m)| Busy::new(*s, *s + Duration::minutes(i64::from(*m))))
+                    .collect();
+                (*id, engine::free_slots(&query, tz, &w, &t, &b))
+            })
+            .collect())
     }
 
     /// The first free slot of each active doctor of a specialization (every doctor for
@@ -669,21 +688,22 @@ impl Services {
         days: u32,
         duration_minutes: Option<u32>,
     ) -> Result<Vec<DoctorSlot>, ServiceError> {
-        let mut out = Vec::new();
-        for (doctor_id, doctor_name) in store::doctors_for(&self.db, specialization).await? {
-            if let Some(slot) = self
-                .free_slots(doctor_id, from, days, duration_minutes)
-                .await?
-                .into_iter()
-                .next()
-            {
-                out.push(DoctorSlot {
+        let doctors = store::doctors_for(&self.db, specialization).await?;
+        let ids: Vec<i32> = doctors.iter().map(|(id, _)| *id).collect();
+        let slots = self
+            .free_slots_of(&ids, from, days, duration_minutes)
+            .await?;
+        let mut out: Vec<DoctorSlot> = doctors
+            .into_iter()
+            .zip(slots)
+            .filter_map(|((doctor_id, doctor_name), (_, s))| {
+                s.into_iter().next().map(|slot| DoctorSlot {
                     doctor_id,
                     doctor_name,
                     slot,
-                });
-            }
-        }
+                })
+            })
+            .collect();
         out.sort_by(|a, b| {
             a.slot
                 .start_utc

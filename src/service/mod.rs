@@ -8,7 +8,10 @@ pub mod availability;
 pub mod booking;
 pub mod demo;
 pub mod password;
+pub mod patients;
 pub mod payments;
+pub mod prescription_files;
+pub mod prescriptions;
 pub mod users;
 
 use std::sync::Arc;

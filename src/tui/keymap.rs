@@ -26,10 +26,38 @@ pub enum Context {
     Search,
     /// A yes/no question.
     Confirm,
+    /// Booking, step 1: the incremental patient search (typing goes into the field).
+    PatientSearch,
+    /// Booking, steps 2 to 4: lists of doctors and slots, the summary.
+    Booking,
+    /// The appointments of a day or a week.
+    Agenda,
+    /// Prescriptions: appointment lists and timelines.
+    PrescriptionList,
+    /// The prescription editor on its medications table or attachments list.
+    PrescriptionEditor,
+    /// The prescription editor in a text area or the tag field (typing goes in).
+    PrescriptionText,
+    /// A read-only prescription, its versions, or a save conflict.
+    PrescriptionView,
+    /// The payments of one appointment.
+    Payments,
+    /// The reports screen.
+    Reports,
+    /// Patients: the results list (keys are commands).
+    Patients,
+    /// Patients: the search field (typing searches).
+    PatientsSearch,
+    /// One patient's record and history.
+    PatientView,
+    /// Administration: doctors, staff, locations.
+    Admin,
+    /// The audit trail.
+    Audit,
 }
 
 impl Context {
-    pub const ALL: [Context; 8] = [
+    pub const ALL: &'static [Context] = &[
         Context::Global,
         Context::Login,
         Context::Home,
@@ -38,6 +66,20 @@ impl Context {
         Context::Form,
         Context::Search,
         Context::Confirm,
+        Context::PatientSearch,
+        Context::Booking,
+        Context::Agenda,
+        Context::PrescriptionList,
+        Context::PrescriptionEditor,
+        Context::PrescriptionText,
+        Context::PrescriptionView,
+        Context::Payments,
+        Context::Reports,
+        Context::Patients,
+        Context::PatientsSearch,
+        Context::PatientView,
+        Context::Admin,
+        Context::Audit,
     ];
 
     pub fn name(self) -> &'static str {
@@ -50,6 +92,20 @@ impl Context {
             Context::Form => "form",
             Context::Search => "search",
             Context::Confirm => "confirm",
+            Context::PatientSearch => "patient_search",
+            Context::Booking => "booking",
+            Context::Agenda => "agenda",
+            Context::PrescriptionList => "prescription_list",
+            Context::PrescriptionEditor => "prescription",
+            Context::PrescriptionText => "prescription_text",
+            Context::PrescriptionView => "prescription_view",
+            Context::Payments => "payments",
+            Context::Reports => "reports",
+            Context::Patients => "patients",
+            Context::PatientsSearch => "patients_search",
+            Context::PatientView => "patient_view",
+            Context::Admin => "admin",
+            Context::Audit => "audit",
         }
     }
 }
@@ -101,6 +157,51 @@ commands! {
     Cancel = "cancel", "cancel";
     Yes = "yes", "yes";
     No = "no", "no";
+    NewPatient = "new_patient", "register a new patient";
+    ToggleWeek = "toggle_week", "day or week";
+    Reschedule = "reschedule", "reschedule";
+    MarkCompleted = "mark_completed", "mark completed";
+    MarkNoShow = "mark_no_show", "mark no-show";
+    History = "history", "status history";
+    Book = "book", "book an appointment";
+    CancelAppointment = "cancel_appointment", "cancel the appointment";
+    AddItem = "add_item", "add";
+    EditItem = "edit_item", "edit";
+    DeleteItem = "delete_item", "remove";
+    MoveUp = "move_up", "move up";
+    MoveDown = "move_down", "move down";
+    Export = "export", "export as Markdown";
+    Timeline = "timeline", "patient's prescriptions";
+    Insight = "insight", "top medications and tags";
+    Mark = "mark", "mark for comparison";
+    ReloadTheirs = "reload_theirs", "reload theirs (drop mine)";
+    KeepMine = "keep_mine", "keep mine on top of theirs";
+    FindPatient = "find_patient", "a patient by id";
+    Payments = "payments", "payments of the appointment";
+    NewPayment = "new_payment", "take payment";
+    PaymentStatus = "payment_status", "status";
+    Receipt = "receipt", "receipt";
+    DateRange = "date_range", "dates";
+    ExportCsv = "export_csv", "CSV";
+    PrevPeriod = "prev_period", "previous period";
+    NextPeriod = "next_period", "next period";
+    Today = "today", "today";
+    OpenPrescription = "open_prescription", "prescription";
+    NewRecord = "new_record", "add new";
+    EditRecord = "edit_record", "edit";
+    ToggleActive = "toggle_active", "deactivate or reactivate";
+    ResetPassword = "reset_password", "reset the password";
+    NextTab = "next_tab", "next tab";
+    PrevTab = "prev_tab", "previous tab";
+    Tab1 = "tab_1", "first tab";
+    Tab2 = "tab_2", "second tab";
+    Tab3 = "tab_3", "third tab";
+    PageUp = "page_up", "page up";
+    PageDown = "page_down", "page down";
+    Filter = "filter", "change the filters";
+    Find = "find", "search";
+    Reload = "reload", "reload";
+    FocusList = "focus_list", "go to the list";
 }
 
 impl FromStr for Command {
@@ -155,7 +256,7 @@ pub enum KeymapError {
     #[error("\"{0}\" is not a command; known commands: {list}", list = Command::ALL.iter().map(|c| c.name()).collect::<Vec<_>>().join(", "))]
     UnknownCommand(String),
     #[error(
-        "[{0}] is not a keymap context (global, login, home, help, calendar, form, search, confirm)"
+        "[{0}] is not a keymap context (global, login, home, help, calendar, form, search, confirm, patient_search, booking, agenda, prescription_list, prescription, prescription_text, prescription_view, payments, reports, patients, patients_search, patient_view, admin, audit)"
     )]
     UnknownContext(String),
     #[error("the keymap is not valid TOML: {0}")]
@@ -358,7 +459,8 @@ impl Keymap {
             toml::from_str(text).map_err(|e| KeymapError::Toml(e.message().to_string()))?;
         for (ctx_name, entries) in table {
             let ctx = Context::ALL
-                .into_iter()
+                .iter()
+                .copied()
                 .find(|c| c.name() == ctx_name)
                 .ok_or_else(|| KeymapError::UnknownContext(ctx_name.clone()))?;
             let entries = entries

@@ -7,6 +7,8 @@ pub mod app;
 pub mod effect;
 pub mod keymap;
 pub mod msg;
+pub mod people_runtime;
+pub mod prescription_runtime;
 pub mod runtime;
 pub mod screens;
 pub mod state;

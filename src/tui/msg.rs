@@ -22,6 +22,51 @@ pub enum Msg {
         request: u64,
         reply: CalendarReply,
     },
+    /// The answer to `Effect::Booking` number `request`.
+    Booking {
+        request: u64,
+        reply: BookingReply,
+    },
+    /// The answer to `Effect::Agenda` number `request`.
+    Agenda {
+        request: u64,
+        reply: AgendaReply,
+    },
+    /// The answer to `Effect::Payments` number `request`.
+    Payments {
+        request: u64,
+        reply: crate::tui::screens::payments::PaymentsReply,
+    },
+    /// The answer to `Effect::Patients` number `request`.
+    Patients {
+        request: u64,
+        reply: crate::tui::screens::patients::PatientsReply,
+    },
+    /// The answer to `Effect::Admin` number `request`.
+    Admin {
+        request: u64,
+        reply: crate::tui::screens::admin::AdminReply,
+    },
+    /// The answer to `Effect::Audit` number `request`.
+    Audit {
+        request: u64,
+        reply: crate::tui::screens::audit::AuditReply,
+    },
+    /// The answer to `Effect::ChangePassword` number `request`.
+    PasswordChanged {
+        request: u64,
+        result: Result<(), String>,
+    },
+    /// The answer to `Effect::Reports` number `request`.
+    Reports {
+        request: u64,
+        reply: crate::tui::screens::reports::ReportsReply,
+    },
+    /// The answer to `Effect::Prescription` number `request` (0: a draft file note).
+    Prescription {
+        request: u64,
+        reply: crate::tui::screens::prescription::RxReply,
+    },
 }
 
 /// Results of calendar requests; errors are sentences for the status line.
@@ -31,4 +76,27 @@ pub enum CalendarReply {
     Doctors(Result<Vec<DoctorSummary>, String>),
     /// An edit finished: what to tell the user, or why it was refused.
     Saved(Result<String, String>),
+}
+
+/// Results of booking-screen requests; errors are sentences.
+#[derive(Debug, Clone)]
+pub enum BookingReply {
+    Patients(Result<Vec<crate::domain::person::Patient>, String>),
+    Registered(
+        Result<crate::domain::person::Patient, crate::tui::screens::booking::RegisterFailure>,
+    ),
+    Doctors(Result<Vec<DoctorSummary>, String>),
+    Slots(Result<Vec<crate::tui::screens::booking::SlotChoice>, String>),
+    Booked(Result<crate::tui::screens::booking::BookedSummary, String>),
+}
+
+/// Results of agenda requests; errors are sentences.
+#[derive(Debug, Clone)]
+pub enum AgendaReply {
+    Appointments(Result<Vec<crate::domain::appointment::AppointmentView>, String>),
+    Doctors(Result<Vec<DoctorSummary>, String>),
+    /// A change finished: what to tell the user, or why it was refused.
+    Done(Result<String, String>),
+    History(Result<Vec<crate::domain::appointment::StatusChange>, String>),
+    Slots(Result<Vec<crate::domain::availability::Slot>, String>),
 }

@@ -4,9 +4,12 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use super::keymap::Context;
+use super::screens::agenda::AgendaState;
+use super::screens::booking::BookingState;
 use super::screens::calendar::CalendarState;
 use super::screens::home::HomeState;
 use super::screens::login::LoginState;
+use super::screens::prescription::RxState;
 use super::theme::Theme;
 use crate::service::Session;
 
@@ -22,6 +25,19 @@ pub enum Screen {
     Login(LoginState),
     Home(HomeState),
     Calendar(Box<CalendarState>),
+    Booking(Box<BookingState>),
+    Agenda(Box<AgendaState>),
+    Prescription(Box<RxState>),
+    /// The payments of one appointment, over the screen it was opened from.
+    Payments {
+        state: Box<crate::tui::screens::payments::PaymentsState>,
+        back: Box<Screen>,
+    },
+    Reports(Box<crate::tui::screens::reports::ReportsState>),
+    Patients(Box<crate::tui::screens::patients::PatientsState>),
+    Admin(Box<crate::tui::screens::admin::AdminState>),
+    Audit(Box<crate::tui::screens::audit::AuditState>),
+    Password(Box<crate::tui::screens::password::PasswordState>),
 }
 
 impl Screen {
@@ -30,6 +46,15 @@ impl Screen {
             Screen::Login(_) => Context::Login,
             Screen::Home(_) => Context::Home,
             Screen::Calendar(s) => s.context(),
+            Screen::Booking(s) => s.context(),
+            Screen::Agenda(s) => s.context(),
+            Screen::Prescription(s) => s.context(),
+            Screen::Payments { state, .. } => state.context(),
+            Screen::Reports(s) => s.context(),
+            Screen::Patients(s) => s.context(),
+            Screen::Admin(s) => s.context(),
+            Screen::Audit(s) => s.context(),
+            Screen::Password(s) => s.context(),
         }
     }
 }
@@ -62,6 +87,19 @@ pub struct AppState {
     pub size: (u16, u16),
     next_request: u64,
     pub should_quit: bool,
+    /// When the user last pressed a key (from ticks, so `update` stays pure).
+    pub last_input: DateTime<Utc>,
+    /// Idle time after which the session locks back to the sign-in screen.
+    pub idle_lock: chrono::Duration,
+    /// The session and screen put aside by an idle lock, restored for the same user.
+    pub locked: Option<Box<LockedSession>>,
+}
+
+/// What an idle lock keeps: the signed-in user and their screen with its unsaved work.
+#[derive(Debug, Clone)]
+pub struct LockedSession {
+    pub session: Session,
+    pub screen: Screen,
 }
 
 impl AppState {
@@ -79,6 +117,9 @@ impl AppState {
             size: (80, 24),
             next_request: 0,
             should_quit: false,
+            last_input: now,
+            idle_lock: chrono::Duration::minutes(10),
+            locked: None,
         }
     }
 

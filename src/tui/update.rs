@@ -4,7 +4,7 @@ use super::effect::{CalendarOp, Effect};
 use super::keymap::{Command, Keymap};
 use super::msg::Msg;
 use super::screens::calendar::{self, CalendarState, Viewer};
-use super::screens::{home, login};
+use super::screens::{agenda, booking, home, login, payments, prescription, reports};
 use super::state::{AppState, Screen};
 use crate::domain::Role;
 
@@ -15,7 +15,12 @@ pub fn update(state: &mut AppState, msg: Msg, keymap: &Keymap) -> Vec<Effect> {
             if state.busy.is_some() {
                 state.spinner_frame = state.spinner_frame.wrapping_add(1);
             }
-            Vec::new()
+            if state.session.is_some() && now - state.last_input >= state.idle_lock {
+                lock_idle_session(state);
+                return Vec::new();
+            }
+            // A prescription that could not be saved is retried on later ticks.
+            prescription::on_tick(state)
         }
         Msg::Resize(w, h) => {
             state.size = (w, h);
@@ -44,6 +49,19 @@ pub fn update(state: &mut AppState, msg: Msg, keymap: &Keymap) -> Vec<Effect> {
                 None => Vec::new(),
             }
         }
+        Msg::Booking { request, reply } => booking::on_reply(state, request, reply),
+        Msg::Agenda { request, reply } => agenda::on_reply(state, request, reply),
+        Msg::Payments { request, reply } => payments::on_reply(state, request, reply),
+        Msg::Reports { request, reply } => reports::on_reply(state, request, reply),
+        Msg::Patients { request, reply } => {
+            super::screens::patients::on_reply(state, request, reply)
+        }
+        Msg::Admin { request, reply } => super::screens::admin::on_reply(state, request, reply),
+        Msg::Audit { request, reply } => super::screens::audit::on_reply(state, request, reply),
+        Msg::PasswordChanged { request, result } => {
+            super::screens::password::on_reply(state, request, result)
+        }
+        Msg::Prescription { request, reply } => prescription::on_reply(state, request, reply),
         Msg::Key(key) => on_key(state, key, keymap),
         Msg::LoginFinished { request, result } => {
             let Screen::Login(login) = &mut state.screen else {
@@ -56,6 +74,16 @@ pub fn update(state: &mut AppState, msg: Msg, keymap: &Keymap) -> Vec<Effect> {
             match result {
                 Ok(session) => {
                     state.status = None;
+                    state.last_input = state.now;
+                    // After an idle lock the same user gets their screen back as it was.
+                    if let Some(locked) = state.locked.take()
+                        && locked.session.actor == session.actor
+                    {
+                        state.screen = locked.screen;
+                        state.session = Some(session);
+                        state.info("Welcome back: everything is as you left it.");
+                        return Vec::new();
+                    }
                     state.screen = Screen::Home(home::HomeState::for_role(session.role()));
                     state.info(format!("Signed in as {}.", session.actor.display_name()));
                     state.session = Some(session);
@@ -72,10 +100,12 @@ fn on_key(state: &mut AppState, key: crossterm::event::KeyEvent, keymap: &Keymap
     if key.kind == KeyEventKind::Release {
         return Vec::new();
     }
+    state.last_input = state.now;
     let command = keymap.lookup(state.context(), &key);
     if command == Some(Command::ForceQuit) {
         state.should_quit = true;
-        return Vec::new();
+        // An unsaved prescription is written to its draft file before the app exits.
+        return prescription::draft_on_quit(state).into_iter().collect();
     }
     if state.help_open {
         if matches!(command, Some(Command::Back) | Some(Command::Help)) {
@@ -126,7 +156,34 @@ fn on_key(state: &mut AppState, key: crossterm::event::KeyEvent, keymap: &Keymap
             home::Action::Open(home::HomeItem::Availability | home::HomeItem::DoctorsCalendars) => {
                 open_calendar(state)
             }
+            home::Action::Open(home::HomeItem::Book) => booking::open(state),
+            home::Action::Open(home::HomeItem::Agenda | home::HomeItem::MyAppointments) => {
+                agenda::open(state)
+            }
+            home::Action::Open(home::HomeItem::Prescriptions) => prescription::open_list(state),
+            home::Action::Open(home::HomeItem::Reports) => reports::open(state),
+            home::Action::Open(home::HomeItem::Patients) => super::screens::patients::open(state),
+            home::Action::Open(home::HomeItem::Administration) => {
+                super::screens::admin::open(state)
+            }
+            home::Action::Open(home::HomeItem::AuditTrail) => super::screens::audit::open(state),
+            home::Action::Open(home::HomeItem::ChangePassword) => {
+                super::screens::password::open(state)
+            }
+            home::Action::Open(home::HomeItem::MyPrescriptions) => {
+                let own = state.session.as_ref().and_then(|s| s.actor.id());
+                own.map_or_else(Vec::new, |id| prescription::open_timeline(state, id))
+            }
         },
+        Screen::Booking(_) => booking::on_key(state, key, command),
+        Screen::Agenda(_) => agenda::on_key(state, key, command),
+        Screen::Payments { .. } => payments::on_key(state, key, command),
+        Screen::Reports(_) => reports::on_key(state, key, command),
+        Screen::Patients(_) => super::screens::patients::on_key(state, key, command),
+        Screen::Admin(_) => super::screens::admin::on_key(state, key, command),
+        Screen::Audit(_) => super::screens::audit::on_key(state, key, command),
+        Screen::Password(_) => super::screens::password::on_key(state, key, command),
+        Screen::Prescription(_) => prescription::on_key(state, key, command),
         Screen::Calendar(cal) => {
             let tz = state.clinic.time_zone;
             let today = state.now.with_timezone(&tz).date_naive();
@@ -200,4 +257,33 @@ fn log_out(state: &mut AppState) {
         state.screen = Screen::Login(login);
         state.info("Signed out.");
     }
+}
+
+/// Opens the prescription editor of an appointment (for its doctor), e.g. from the
+/// agenda. Returns the effects that load it; a draft left by an unfinished save is
+/// offered for restoring once it has loaded.
+pub fn open_prescription_for_appointment(state: &mut AppState, appointment_id: i32) -> Vec<Effect> {
+    prescription::open_for_appointment(state, appointment_id)
+}
+
+/// Puts the session and its screen aside after the idle time and shows the sign-in
+/// screen with the user's email filled in. Nothing typed is lost: the same user signing
+/// in gets the screen back; anyone else starts from home.
+fn lock_idle_session(state: &mut AppState) {
+    let Some(session) = state.session.take() else {
+        return;
+    };
+    let email = match &session.actor {
+        crate::domain::Actor::User { email, .. } => email.clone(),
+        crate::domain::Actor::System => String::new(),
+    };
+    let minutes = state.idle_lock.num_minutes();
+    let login = login::LoginState::with_email(&email, session.role().account_kind());
+    let screen = std::mem::replace(&mut state.screen, Screen::Login(login));
+    state.locked = Some(Box::new(super::state::LockedSession { session, screen }));
+    state.help_open = false;
+    state.busy = None;
+    state.info(format!(
+        "Locked after {minutes} minutes without input. Sign in again to continue where you were."
+    ));
 }

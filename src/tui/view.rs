@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::keymap::Keymap;
-use super::screens::{calendar, home, login};
+use super::screens::{agenda, booking, calendar, home, login, payments, reports};
 use super::state::{AppState, Screen, Tone};
 use super::widgets::{help, status_bar};
 use super::{MIN_HEIGHT, MIN_WIDTH};
@@ -53,6 +53,21 @@ pub fn render(frame: &mut Frame, state: &AppState, keymap: &Keymap) {
                 .with_timezone(&state.clinic.time_zone)
                 .date_naive();
             calendar::render(frame, rows[1], s, today, theme);
+        }
+        Screen::Booking(s) => booking::render(frame, rows[1], s, state.clinic.time_zone, theme),
+        Screen::Agenda(s) => agenda::render(frame, rows[1], s, state.clinic.time_zone, theme),
+        Screen::Payments { state: s, .. } => payments::render(frame, rows[1], s, theme),
+        Screen::Reports(s) => reports::render(frame, rows[1], s, theme),
+        Screen::Patients(s) => {
+            super::screens::patients::render(frame, rows[1], s, state.clinic.time_zone, theme)
+        }
+        Screen::Admin(s) => super::screens::admin::render(frame, rows[1], s, theme),
+        Screen::Audit(s) => {
+            super::screens::audit::render(frame, rows[1], s, state.clinic.time_zone, theme)
+        }
+        Screen::Password(s) => super::screens::password::render(frame, rows[1], s, theme),
+        Screen::Prescription(s) => {
+            super::screens::prescription::render(frame, rows[1], s, state.clinic.time_zone, theme)
         }
     }
 

@@ -300,3 +300,199 @@ pub async fn insert_many_skip_existing(
 pub async fn count(db: &Database) -> Result<u64, mongodb::error::Error> {
     prescriptions(db).count_documents(doc! {}).await
 }
+
+/// Whether an appointment has a prescription.
+pub async fn exists(db: &Database, appointment_id: i32) -> Result<bool, mongodb::error::Error> {
+    let n = prescriptions(db)
+        .count_documents(doc! { "appointment_id": appointment_id })
+        .limit(1)
+        .await?;
+    Ok(n > 0)
+}
+
+/// Which of these appointments have a prescription, with its version.
+pub async fn versions_for(
+    db: &Database,
+    appointment_ids: &[i32],
+) -> Result<Vec<(i32, i64)>, mongodb::error::Error> {
+    use futures::TryStreamExt;
+    if appointment_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let cursor = prescriptions(db)
+        .find(doc! { "appointment_id": { "$in": appointment_ids.to_vec() } })
+        .await?;
+    let docs: Vec<PrescriptionDoc> = cursor.try_collect().await?;
+    Ok(docs
+        .into_iter()
+        .map(|d| (d.body.appointment_id, d.body.version))
+        .collect())
+}
+
+/// A patient's prescriptions, newest first.
+pub async fn for_patient(
+    db: &Database,
+    patient_id: i32,
+) -> Result<Vec<Prescription>, mongodb::error::Error> {
+    use futures::TryStreamExt;
+    let cursor = prescriptions(db)
+        .find(doc! { "patient_id": patient_id })
+        .sort(doc! { "date_issued": -1, "appointment_id": -1 })
+        .await?;
+    let docs: Vec<PrescriptionDoc> = cursor.try_collect().await?;
+    Ok(docs.into_iter().map(|d| d.body.into_domain(d.id)).collect())
+}
+
+/// `{ $match }` on the date of issue, and on the doctor when given.
+fn insight_match(doctor_id: Option<i32>, from: DateTime<Utc>, to: DateTime<Utc>) -> bson::Document {
+    let mut m = doc! {
+        "date_issued": { "$gte": to_bson_time(from), "$lt": to_bson_time(to) },
+    };
+    if let Some(d) = doctor_id {
+        m.insert("doctor_id", d);
+    }
+    m
+}
+
+async fn counted(
+    db: &Database,
+    pipeline: Vec<bson::Document>,
+) -> Result<Vec<(String, i64)>, mongodb::error::Error> {
+    use futures::TryStreamExt;
+    let cursor = db
+        .collection::<bson::Document>(PRESCRIPTIONS)
+        .aggregate(pipeline)
+        .await?;
+    let rows: Vec<bson::Document> = cursor.try_collect().await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            let name = r.get_str("_id").ok()?.to_string();
+            let n = match r.get("count")? {
+                bson::Bson::Int32(n) => i64::from(*n),
+                bson::Bson::Int64(n) => *n,
+                bson::Bson::Double(n) => *n as i64,
+                _ => return None,
+            };
+            Some((name, n))
+        })
+        .collect())
+}
+
+/// The most prescribed medications issued in `[from, to)` (of one doctor, or all):
+/// (name, how many prescriptions list it), most first, then by name.
+pub async fn top_medications(
+    db: &Database,
+    doctor_id: Option<i32>,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    limit: u32,
+) -> Result<Vec<(String, i64)>, mongodb::error::Error> {
+    counted(
+        db,
+        vec![
+            doc! { "$match": insight_match(doctor_id, from, to) },
+            doc! { "$unwind": "$medications" },
+            doc! { "$group": { "_id": "$medications.name", "count": { "$sum": 1 } } },
+            doc! { "$sort": { "count": -1, "_id": 1 } },
+            doc! { "$limit": i64::from(limit.max(1)) },
+        ],
+    )
+    .await
+}
+
+/// The most used tags in `[from, to)` (of one doctor, or all), most first.
+pub async fn top_tags(
+    db: &Database,
+    doctor_id: Option<i32>,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    limit: u32,
+) -> Result<Vec<(String, i64)>, mongodb::error::Error> {
+    counted(
+        db,
+        vec![
+            doc! { "$match": insight_match(doctor_id, from, to) },
+            doc! { "$unwind": "$tags" },
+            doc! { "$group": { "_id": "$tags", "count": { "$sum": 1 } } },
+            doc! { "$sort": { "count": -1, "_id": 1 } },
+            doc! { "$limit": i64::from(limit.max(1)) },
+        ],
+    )
+    .await
+}
+
+/// Every distinct tag used (by one doctor, or by anyone), most used first.
+pub async fn distinct_tags(
+    db: &Database,
+    doctor_id: Option<i32>,
+    limit: u32,
+) -> Result<Vec<String>, mongodb::error::Error> {
+    let mut pipeline = Vec::new();
+    if let Some(d) = doctor_id {
+        pipeline.push(doc! { "$match": { "doctor_id": d } });
+    }
+    pipeline.extend([
+        doc! { "$unwind": "$tags" },
+        doc! { "$group": { "_id": "$tags", "count": { "$sum": 1 } } },
+        doc! { "$sort": { "count": -1, "_id": 1 } },
+        doc! { "$limit": i64::from(limit.max(1)) },
+    ]);
+    Ok(counted(db, pipeline)
+        .await?
+        .into_iter()
+        .map(|(t, _)| t)
+        .collect())
+}
+
+/// The GridFS bucket that holds attached files.
+pub const FILES_BUCKET: &str = "prescription_files";
+
+fn bucket(db: &Database) -> mongodb::gridfs::GridFsBucket {
+    db.gridfs_bucket(
+        mongodb::options::GridFsBucketOptions::builder()
+            .bucket_name(FILES_BUCKET.to_string())
+            .build(),
+    )
+}
+
+/// Stores a file in GridFS, tagged with its appointment; returns its id as hex.
+pub async fn store_file(
+    db: &Database,
+    appointment_id: i32,
+    file_name: &str,
+    bytes: &[u8],
+) -> Result<String, mongodb::error::Error> {
+    use futures::io::AsyncWriteExt;
+    let id = ObjectId::new();
+    let mut upload = bucket(db)
+        .open_upload_stream(file_name)
+        .id(bson::Bson::ObjectId(id))
+        .metadata(doc! { "appointment_id": appointment_id })
+        .await?;
+    if let Err(e) = upload.write_all(bytes).await {
+        let _ = upload.abort().await;
+        return Err(mongodb::error::Error::custom(e.to_string()));
+    }
+    upload
+        .close()
+        .await
+        .map_err(|e| mongodb::error::Error::custom(e.to_string()))?;
+    Ok(id.to_hex())
+}
+
+/// Reads a stored file back.
+pub async fn read_file(db: &Database, file_id: &str) -> Result<Vec<u8>, mongodb::error::Error> {
+    use futures::io::AsyncReadExt;
+    let id =
+        ObjectId::parse_str(file_id).map_err(|e| mongodb::error::Error::custom(e.to_string()))?;
+    let mut download = bucket(db)
+        .open_download_stream(bson::Bson::ObjectId(id))
+        .await?;
+    let mut buf = Vec::new();
+    download
+        .read_to_end(&mut buf)
+        .await
+        .map_err(|e| mongodb::error::Error::custom(e.to_string()))?;
+    Ok(buf)
+}

@@ -205,3 +205,108 @@ where
         .fetch_optional(exec)
         .await
 }
+
+/// Weekly windows of several doctors at once: (doctor id, window).
+pub async fn windows_of<'c, E>(
+    exec: E,
+    doctor_ids: &[i32],
+) -> Result<Vec<(i32, crate::domain::availability::Window)>, sqlx::Error>
+where
+    E: Executor<'c, Database = MySql>,
+{
+    if doctor_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut qb: sqlx::QueryBuilder<MySql> = sqlx::QueryBuilder::new(
+        "SELECT doctor_id, day_of_week, start_time, end_time, location_id FROM doctor_availability WHERE doctor_id IN (",
+    );
+    let mut ids = qb.separated(", ");
+    for id in doctor_ids {
+        ids.push_bind(*id);
+    }
+    qb.push(")");
+    let rows = qb.build().fetch_all(exec).await?;
+    rows.iter()
+        .map(|r| {
+            let day: String = r.try_get("day_of_week")?;
+            Ok((
+                r.try_get("doctor_id")?,
+                crate::domain::availability::Window {
+                    weekday: parse_col("day_of_week", &day, super::availability::parse_day_code)?,
+                    start: r.try_get("start_time")?,
+                    end: r.try_get("end_time")?,
+                    location_id: r.try_get("location_id")?,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// Time off of several doctors intersecting `[from, to)`: (doctor id, time off).
+pub async fn time_off_of<'c, E>(
+    exec: E,
+    doctor_ids: &[i32],
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> Result<Vec<(i32, crate::domain::availability::TimeOff)>, sqlx::Error>
+where
+    E: Executor<'c, Database = MySql>,
+{
+    if doctor_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut qb: sqlx::QueryBuilder<MySql> = sqlx::QueryBuilder::new(
+        "SELECT doctor_id, starts_at, ends_at, reason FROM doctor_time_off WHERE starts_at < ",
+    );
+    qb.push_bind(to);
+    qb.push(" AND ends_at > ");
+    qb.push_bind(from);
+    qb.push(" AND doctor_id IN (");
+    let mut ids = qb.separated(", ");
+    for id in doctor_ids {
+        ids.push_bind(*id);
+    }
+    qb.push(")");
+    let rows = qb.build().fetch_all(exec).await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("doctor_id")?,
+                crate::domain::availability::TimeOff {
+                    start_utc: r.try_get("starts_at")?,
+                    end_utc: r.try_get("ends_at")?,
+                    reason: r.try_get("reason")?,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// Non-cancelled appointments of several doctors starting in `[from, to)`:
+/// (doctor id, start, minutes).
+pub async fn busy_of<'c, E>(
+    exec: E,
+    doctor_ids: &[i32],
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> Result<Vec<(i32, NaiveDateTime, i32)>, sqlx::Error>
+where
+    E: Executor<'c, Database = MySql>,
+{
+    if doctor_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut qb: sqlx::QueryBuilder<MySql> = sqlx::QueryBuilder::new(
+        "SELECT doctor_id, appointment_time, duration_minutes FROM appointments WHERE status <> 'CANCELLED' AND appointment_time >= ",
+    );
+    qb.push_bind(from);
+    qb.push(" AND appointment_time < ");
+    qb.push_bind(to);
+    qb.push(" AND doctor_id IN (");
+    let mut ids = qb.separated(", ");
+    for id in doctor_ids {
+        ids.push_bind(*id);
+    }
+    qb.push(")");
+    qb.build_query_as().fetch_all(exec).await
+}

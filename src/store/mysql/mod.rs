@@ -6,6 +6,8 @@ pub mod audit;
 pub mod availability;
 pub mod booking;
 pub mod locations;
+pub mod patient_records;
+pub mod patient_search;
 pub mod patients;
 pub mod payments;
 pub mod people;

@@ -19,6 +19,27 @@ pub enum HomeItem {
     Availability,
     /// Front desk: any doctor's calendar, read-only.
     DoctorsCalendars,
+    /// Book an appointment (front desk, admin, a patient for themselves).
+    Book,
+    /// A day or week of appointments.
+    Agenda,
+    /// A patient's own appointments, past and upcoming (the agenda screen).
+    MyAppointments,
+    /// Doctors: recent appointments and their prescriptions; admins and the front desk:
+    /// which appointments have one.
+    Prescriptions,
+    /// A patient's own prescriptions, newest first.
+    MyPrescriptions,
+    /// Front desk and admin: day schedule, revenue, outstanding, as CSV too.
+    Reports,
+    /// Front desk, admins: find, register, edit, deactivate patients; their history.
+    Patients,
+    /// Admins: doctors, staff, locations.
+    Administration,
+    /// Admins: who did what, when.
+    AuditTrail,
+    /// Everyone: change one's own password.
+    ChangePassword,
     LogOut,
     Quit,
 }
@@ -28,6 +49,16 @@ impl HomeItem {
         match self {
             HomeItem::Availability => "Weekly availability",
             HomeItem::DoctorsCalendars => "Doctors' calendars",
+            HomeItem::Book => "Book appointment",
+            HomeItem::Agenda => "Agenda",
+            HomeItem::MyAppointments => "My appointments",
+            HomeItem::Prescriptions => "Prescriptions",
+            HomeItem::MyPrescriptions => "My prescriptions",
+            HomeItem::Reports => "Reports",
+            HomeItem::Patients => "Patients",
+            HomeItem::Administration => "Administration",
+            HomeItem::AuditTrail => "Audit trail",
+            HomeItem::ChangePassword => "Change password",
             HomeItem::LogOut => "Log out",
             HomeItem::Quit => "Quit",
         }
@@ -41,6 +72,34 @@ impl HomeItem {
             HomeItem::DoctorsCalendars => {
                 "Each doctor's week: when they see patients, time off and bookings."
             }
+            HomeItem::Book => {
+                "Find the patient, choose a doctor and one of the next free times, confirm."
+            }
+            HomeItem::Agenda => {
+                "A day or week of appointments: cancel, reschedule, mark, see the history."
+            }
+            HomeItem::MyAppointments => {
+                "Your appointments, past and upcoming: cancel one, or book a new one."
+            }
+            HomeItem::Prescriptions => {
+                "Recent appointments and their prescriptions: write, revise, compare versions."
+            }
+            HomeItem::MyPrescriptions => {
+                "Your prescriptions, newest first: medications, notes, versions, export."
+            }
+            HomeItem::Reports => {
+                "A day's schedule per doctor, revenue by day, method and doctor, unpaid visits; CSV export."
+            }
+            HomeItem::Patients => {
+                "Find a patient, see their appointments and payments; register, edit, deactivate."
+            }
+            HomeItem::Administration => {
+                "Doctors, staff and clinic locations: add, edit, deactivate, reset passwords."
+            }
+            HomeItem::AuditTrail => {
+                "Who read or changed what, and when: filter by person, patient, action, dates."
+            }
+            HomeItem::ChangePassword => "Change the password you sign in with.",
             HomeItem::LogOut => "End this session and return to the sign-in screen.",
             HomeItem::Quit => "Close Smart Clinic.",
         }
@@ -66,11 +125,23 @@ impl HomeState {
     /// The menu for a role.
     pub fn for_role(role: Role) -> HomeState {
         let mut items = match role {
-            Role::Doctor | Role::Admin => vec![HomeItem::Availability],
-            Role::FrontDesk => vec![HomeItem::DoctorsCalendars],
-            Role::Patient => Vec::new(),
+            Role::Admin => vec![HomeItem::Availability, HomeItem::Book, HomeItem::Agenda],
+            Role::FrontDesk => vec![HomeItem::DoctorsCalendars, HomeItem::Book, HomeItem::Agenda],
+            Role::Doctor => vec![HomeItem::Availability, HomeItem::Agenda],
+            Role::Patient => vec![HomeItem::MyAppointments, HomeItem::Book],
         };
-        items.extend([HomeItem::LogOut, HomeItem::Quit]);
+        items.push(match role {
+            Role::Patient => HomeItem::MyPrescriptions,
+            _ => HomeItem::Prescriptions,
+        });
+        if matches!(role, Role::Admin | Role::FrontDesk) {
+            items.push(HomeItem::Reports);
+            items.push(HomeItem::Patients);
+        }
+        if role == Role::Admin {
+            items.extend([HomeItem::Administration, HomeItem::AuditTrail]);
+        }
+        items.extend([HomeItem::ChangePassword, HomeItem::LogOut, HomeItem::Quit]);
         HomeState { items, selected: 0 }
     }
 
@@ -175,7 +246,7 @@ mod tests {
         let mut s = HomeState::for_role(Role::FrontDesk);
         assert_eq!(s.on_command(Some(Command::Up)), Action::None);
         assert_eq!(s.selected, 0);
-        for _ in 0..5 {
+        for _ in 0..s.items.len() + 2 {
             s.on_command(Some(Command::Down));
         }
         assert_eq!(s.selected, s.items.len() - 1);

@@ -37,6 +37,113 @@ fn shown(ctx: Context) -> &'static [Command] {
         Context::Form => &[Command::NextField, Command::Save, Command::Cancel],
         Context::Search => &[Command::Down, Command::Open, Command::Cancel],
         Context::Confirm => &[Command::Yes, Command::No],
+        Context::PatientSearch => &[
+            Command::Down,
+            Command::Open,
+            Command::NewPatient,
+            Command::Back,
+        ],
+        Context::Booking => &[
+            Command::Down,
+            Command::NextField,
+            Command::Open,
+            Command::Help,
+            Command::Back,
+        ],
+        // t today, / doctor and b book are in the help overlay and the agenda's header.
+        Context::Agenda => &[
+            Command::NextWeek,
+            Command::ToggleWeek,
+            Command::CancelAppointment,
+            Command::Reschedule,
+            Command::MarkCompleted,
+            Command::MarkNoShow,
+            Command::History,
+            Command::OpenPrescription,
+            Command::Payments,
+            Command::Back,
+        ],
+        Context::Payments => &[
+            Command::Down,
+            Command::NewPayment,
+            Command::PaymentStatus,
+            Command::Receipt,
+            Command::Help,
+            Command::Back,
+        ],
+        Context::Reports => &[
+            Command::NextField,
+            Command::NextPeriod,
+            Command::Today,
+            Command::DateRange,
+            Command::ExportCsv,
+            Command::Help,
+            Command::Back,
+        ],
+        Context::PrescriptionList => &[
+            Command::Down,
+            Command::Open,
+            Command::Timeline,
+            Command::Insight,
+            Command::Help,
+            Command::Back,
+        ],
+        Context::PrescriptionEditor => &[
+            Command::NextField,
+            Command::AddItem,
+            Command::EditItem,
+            Command::DeleteItem,
+            Command::MoveDown,
+            Command::Save,
+            Command::History,
+            Command::Back,
+        ],
+        Context::PrescriptionText => &[Command::NextField, Command::Save, Command::Back],
+        Context::PrescriptionView => &[
+            Command::Down,
+            Command::History,
+            Command::Export,
+            Command::Mark,
+            Command::Back,
+        ],
+        Context::Patients => &[
+            Command::Open,
+            Command::Find,
+            Command::NewPatient,
+            Command::EditRecord,
+            Command::ToggleActive,
+            Command::Back,
+        ],
+        Context::PatientsSearch => &[
+            Command::Down,
+            Command::Open,
+            Command::FocusList,
+            Command::NewPatient,
+            Command::Back,
+        ],
+        Context::PatientView => &[
+            Command::Down,
+            Command::NextField,
+            Command::EditRecord,
+            Command::ToggleActive,
+            Command::Back,
+        ],
+        Context::Admin => &[
+            Command::NextTab,
+            Command::NewRecord,
+            Command::EditRecord,
+            Command::ToggleActive,
+            Command::ResetPassword,
+            Command::Back,
+        ],
+        Context::Audit => &[
+            Command::Filter,
+            Command::PageDown,
+            Command::ExportCsv,
+            Command::Reload,
+            Command::Help,
+            Command::Back,
+        ],
         Context::Global => &[Command::Help],
     }
 }
@@ -50,6 +157,18 @@ pub fn keys_line<'a>(keymap: &Keymap, ctx: Context, theme: &Theme) -> Line<'a> {
         };
         let label = match (ctx, command) {
             (_, Command::Down) => "move",
+            (Context::Patients | Context::PatientsSearch, Command::NewPatient) => "new",
+            (Context::PatientsSearch, Command::FocusList) => "list",
+            (Context::PatientView, Command::NextField) => "pane",
+            (Context::Patients | Context::PatientView | Context::Admin, Command::ToggleActive) => {
+                "(de)activate"
+            }
+            (Context::Admin, Command::NextTab) => "tab",
+            (Context::Admin, Command::NewRecord) => "new",
+            (Context::Admin, Command::ResetPassword) => "password",
+            (Context::Audit, Command::PageDown) => "page",
+            (Context::Audit, Command::Filter) => "filters",
+            (Context::Audit, Command::ExportCsv) => "CSV",
             // The calendar has many keys: short labels so that they fit 80 columns.
             (Context::Calendar, Command::Right) => "move",
             (Context::Calendar, Command::NextWeek) => "week",
@@ -60,8 +179,30 @@ pub fn keys_line<'a>(keymap: &Keymap, ctx: Context, theme: &Theme) -> Line<'a> {
             (Context::Calendar, Command::AddTimeOff) => "off",
             (Context::Calendar, Command::Search) => "doctor",
             (Context::Form, Command::NextField) => "next",
-            (Context::Confirm, Command::Yes) => "delete",
-            (Context::Confirm, Command::No) => "keep",
+            (Context::PatientSearch, Command::Open) => "pick",
+            (Context::PatientSearch, Command::NewPatient) => "new patient",
+            (Context::Booking, Command::NextField) => "pane",
+            (Context::Booking, Command::Open) => "choose",
+            (Context::Agenda, Command::NextWeek) => "date",
+            (Context::Agenda, Command::ToggleWeek) => "week",
+            (Context::Agenda, Command::CancelAppointment) => "cancel",
+            (Context::Agenda, Command::Reschedule) => "move",
+            (Context::Agenda, Command::MarkCompleted) => "done",
+            (Context::Agenda, Command::MarkNoShow) => "no-show",
+            (Context::Agenda, Command::History) => "hist",
+            (Context::Agenda, Command::OpenPrescription) => "rx",
+            (Context::Agenda, Command::Payments) => "pay",
+            (Context::PrescriptionList, Command::Open) => "open",
+            (Context::PrescriptionList, Command::Timeline) => "timeline",
+            (Context::PrescriptionList, Command::Insight) => "insight",
+            (Context::PrescriptionEditor | Context::PrescriptionText, Command::NextField) => {
+                "section"
+            }
+            (Context::PrescriptionEditor, Command::MoveDown) => "reorder",
+            (Context::PrescriptionEditor, Command::History) => "versions",
+            (Context::PrescriptionView, Command::History) => "versions",
+            (Context::PrescriptionView, Command::Export) => "export",
+            (Context::PrescriptionView, Command::Mark) => "compare",
             (_, other) => other.help(),
         };
         let key = match command {
@@ -76,7 +217,15 @@ pub fn keys_line<'a>(keymap: &Keymap, ctx: Context, theme: &Theme) -> Line<'a> {
                     .filter_map(|c| keymap.key_for(ctx, *c))
                     .collect::<String>()
             }
+            Command::MoveDown => format!(
+                "{}{key}",
+                keymap.key_for(ctx, Command::MoveUp).unwrap_or_default()
+            ),
             // "[]": previous and next week in one.
+            Command::PageDown => format!(
+                "{}/{key}",
+                keymap.key_for(ctx, Command::PageUp).unwrap_or_default()
+            ),
             Command::NextWeek => format!(
                 "{}{key}",
                 keymap.key_for(ctx, Command::PrevWeek).unwrap_or_default()
@@ -87,7 +236,10 @@ pub fn keys_line<'a>(keymap: &Keymap, ctx: Context, theme: &Theme) -> Line<'a> {
         spans.push(Span::raw(format!(" {label}  ")));
     }
     // The calendar's bar is full at 80 columns; Ctrl-C is listed in its help overlay.
-    if ctx == Context::Calendar {
+    if matches!(
+        ctx,
+        Context::Calendar | Context::Agenda | Context::PrescriptionEditor
+    ) {
         return Line::from(spans);
     }
     if let Some(key) = keymap.key_for(Context::Global, Command::ForceQuit) {

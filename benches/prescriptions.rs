@@ -1,0 +1,265 @@
+//! Prescription load and save latency against the servers named by DATABASE_URL and
+//! MONGODB_URI (a throwaway database is created and dropped on both). Prints a table:
+//!
+//!   cargo bench --bench prescriptions     # 500 iterations per scenario
+//!   cargo test --bench prescriptions      # a 10-iteration smoke run (what CI does)
+//!
+//! Scenarios: through the service (permission check on the MySQL appointment, MongoDB
+//! work, audit row), and the MongoDB part alone (store calls). A save is the full
+//! optimistic update: read the current version, copy it to `prescription_history`,
+//! replace filtered on the version.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{Duration as ChronoDuration, Utc};
+use clinic::config::{Config, FileSettings, Overrides};
+use clinic::domain::appointment::{AppointmentStatus, NewAppointment};
+use clinic::domain::person::{NewDoctor, NewPatient};
+use clinic::domain::prescription::{Medication, Prescription};
+use clinic::domain::{Actor, Role};
+use clinic::service::Services;
+use clinic::store::mongo::prescriptions as rx;
+use clinic::store::mysql::{appointments, patients, people};
+
+fn url_with_db(base: &str, db: &str) -> String {
+    let (head, query) = base.split_once('?').map_or((base, ""), |(h, q)| (h, q));
+    let scheme_end = head.find("://").map_or(0, |i| i + 3);
+    let host_end = head[scheme_end..]
+        .find('/')
+        .map_or(head.len(), |i| scheme_end + i);
+    let query = if query.is_empty() {
+        String::new()
+    } else {
+        format!("?{query}")
+    };
+    format!("{}/{db}{query}", &head[..host_end])
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[idx.min(sorted.len() - 1)]
+}
+
+struct Row {
+    scenario: &'static str,
+    latencies: Vec<Duration>,
+    failures: usize,
+}
+
+fn sample(appointment_id: i32, doctor: i32, patient: i32) -> Prescription {
+    let mut p = Prescription::new_draft(appointment_id, doctor, patient, Utc::now());
+    p.medications = (0..5)
+        .map(|i| Medication {
+            name: format!("Medication {i}"),
+            dosage: "500mg".into(),
+            frequency: "3 times a day".into(),
+            duration_days: Some(7),
+            notes: "Take after meals".into(),
+        })
+        .collect();
+    p.notes.chief_complaint = "Persistent sore throat and mild fever.".into();
+    p.notes.diagnosis = "Suspected bacterial pharyngitis.".into();
+    p.notes.recommendations = "Increase fluid intake and rest.".into();
+    p.tags = vec!["infection".into(), "antibiotics".into()];
+    p
+}
+
+#[tokio::main]
+async fn main() {
+    let full = std::env::args().any(|a| a == "--bench");
+    let iterations = if full { 500 } else { 10 };
+    let Ok(base_url) = std::env::var("DATABASE_URL") else {
+        eprintln!(
+            "prescriptions bench: set DATABASE_URL and MONGODB_URI (./scripts/services up && . .clinic/env)"
+        );
+        std::process::exit(2);
+    };
+    let mongo_uri =
+        std::env::var("MONGODB_URI").unwrap_or_else(|_| "mongodb://127.0.0.1:27017".into());
+    let db = format!("bench_rx_{}", std::process::id());
+    let admin = clinic::store::mysql::connect(&url_with_db(&base_url, ""), 1)
+        .await
+        .expect("connect MySQL");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE `{db}`")))
+        .execute(&admin)
+        .await
+        .expect("create bench database");
+    let overrides = Overrides {
+        database_url: Some(url_with_db(&base_url, &db)),
+        mongodb_uri: Some(mongo_uri.clone()),
+        mongodb_database: Some(db.clone()),
+        time_zone: Some("UTC".into()),
+        config_file: None,
+    };
+    let config = Arc::new(Config::resolve(FileSettings::default(), &overrides).expect("config"));
+    let pool = clinic::store::mysql::connect(&url_with_db(&base_url, &db), 4)
+        .await
+        .expect("pool");
+    let mongo = clinic::store::mongo::connect(&mongo_uri, &db)
+        .await
+        .expect("mongo");
+    let services = Services::new(pool.clone(), mongo.clone(), config);
+    services.migrate().await.expect("migrate");
+
+    let doctor = people::insert_doctor(
+        &pool,
+        &NewDoctor {
+            full_name: "Dr. Bench".into(),
+            email: "bench@doctors.test".into(),
+            specialization: "Bench".into(),
+            ..NewDoctor::default()
+        },
+        "!",
+    )
+    .await
+    .expect("doctor");
+    let patient = patients::insert(
+        &pool,
+        &NewPatient {
+            full_name: "Bench Patient".into(),
+            email: "bench@patients.test".into(),
+            ..NewPatient::default()
+        },
+        "!",
+    )
+    .await
+    .expect("patient");
+    let mut appts = Vec::new();
+    for i in 0..2 {
+        appts.push(
+            appointments::insert(
+                &pool,
+                &NewAppointment {
+                    patient_id: patient,
+                    doctor_id: doctor,
+                    location_id: None,
+                    start_utc: (Utc::now() - ChronoDuration::days(1 + i)).naive_utc(),
+                    duration_minutes: 30,
+                },
+                AppointmentStatus::Completed,
+                "SYSTEM",
+                None,
+            )
+            .await
+            .expect("appointment"),
+        );
+    }
+    let actor = Actor::User {
+        role: Role::Doctor,
+        id: doctor,
+        name: "Dr. Bench".into(),
+        email: "bench@doctors.test".into(),
+    };
+
+    // Through the service.
+    let mut current = services
+        .save_prescription(&actor, sample(appts[0], doctor, patient), None)
+        .await
+        .expect("first save");
+    let mut load = Row {
+        scenario: "service: load (MySQL check + MongoDB read + audit)",
+        latencies: Vec::new(),
+        failures: 0,
+    };
+    let mut save = Row {
+        scenario: "service: save (check + archive + versioned replace + audit)",
+        latencies: Vec::new(),
+        failures: 0,
+    };
+    for i in 0..iterations {
+        let t = Instant::now();
+        let r = services.load_for_appointment(&actor, appts[0]).await;
+        load.latencies.push(t.elapsed());
+        if !matches!(r, Ok(Some(_))) {
+            load.failures += 1;
+        }
+        let mut next = current.clone();
+        next.notes.recommendations = format!("Revision {i}");
+        let t = Instant::now();
+        let r = services
+            .save_prescription(&actor, next, Some(current.version))
+            .await;
+        save.latencies.push(t.elapsed());
+        match r {
+            Ok(p) => current = p,
+            Err(e) => {
+                if save.failures == 0 {
+                    eprintln!("prescriptions bench: {e}");
+                }
+                save.failures += 1;
+            }
+        }
+    }
+
+    // MongoDB alone.
+    let mut p = sample(appts[1], doctor, patient);
+    p.version = 1;
+    let id = rx::insert(&mongo, &p).await.expect("insert");
+    p.id = Some(id.clone());
+    let mut store_load = Row {
+        scenario: "store: find_by_appointment",
+        latencies: Vec::new(),
+        failures: 0,
+    };
+    let mut store_save = Row {
+        scenario: "store: archive + replace_if_version",
+        latencies: Vec::new(),
+        failures: 0,
+    };
+    for i in 0..iterations {
+        let t = Instant::now();
+        let r = rx::find_by_appointment(&mongo, appts[1]).await;
+        store_load.latencies.push(t.elapsed());
+        if !matches!(r, Ok(Some(_))) {
+            store_load.failures += 1;
+        }
+        let mut next = p.clone();
+        next.version = p.version + 1;
+        next.notes.recommendations = format!("Revision {i}");
+        let t = Instant::now();
+        let archived = rx::archive(&mongo, &id, &p, Utc::now()).await;
+        let replaced = rx::replace_if_version(&mongo, &next, p.version).await;
+        store_save.latencies.push(t.elapsed());
+        match (archived, replaced) {
+            (Ok(()), Ok(true)) => p = next,
+            _ => store_save.failures += 1,
+        }
+    }
+
+    println!();
+    println!("| scenario | n | failed | p50 ms | p99 ms | max ms |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    let mut failed = 0;
+    for row in [&mut load, &mut save, &mut store_load, &mut store_save] {
+        row.latencies.sort();
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        println!(
+            "| {} | {} | {} | {:.2} | {:.2} | {:.2} |",
+            row.scenario,
+            row.latencies.len(),
+            row.failures,
+            ms(percentile(&row.latencies, 0.50)),
+            ms(percentile(&row.latencies, 0.99)),
+            ms(percentile(&row.latencies, 1.0)),
+        );
+        failed += row.failures;
+    }
+    let history = rx::history_for_appointment(&mongo, appts[0])
+        .await
+        .map(|h| h.len())
+        .unwrap_or(0);
+    println!("\nversions archived for the service scenario: {history}");
+
+    let _ = mongo.drop().await;
+    let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE `{db}`")))
+        .execute(&admin)
+        .await;
+    if failed > 0 {
+        eprintln!("prescriptions bench: {failed} operations failed");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,352 @@
+//! The administration screen as pure functions: tabs, forms (passwords masked and
+//! redacted), y/n questions, replies through `update`; rendered snapshots at 80x24.
+
+use chrono::{DateTime, TimeZone, Utc};
+use clinic::domain::person::{Doctor, Location, StaffMember};
+use clinic::domain::{AccountKind, Actor, Role};
+use clinic::service::Session;
+use clinic::tui::effect::Effect;
+use clinic::tui::keymap::{Context, Keymap};
+use clinic::tui::msg::Msg;
+use clinic::tui::screens::admin::{AdminOp, AdminReply, AdminState, Tab, parse_staff_role};
+use clinic::tui::screens::home::{HomeItem, HomeState};
+use clinic::tui::state::{AppState, ClinicInfo, Screen, Tone};
+use clinic::tui::theme::Theme;
+use clinic::tui::{render, update};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+/// Monday 12 January 2026, 08:10 in London (GMT, so UTC too).
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 1, 12, 8, 10, 0)
+        .single()
+        .expect("valid time")
+}
+
+fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn ch(c: char) -> Msg {
+    key(KeyCode::Char(c))
+}
+
+fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+fn send(state: &mut AppState, msgs: impl IntoIterator<Item = Msg>) -> Vec<Effect> {
+    let keymap = Keymap::defaults();
+    msgs.into_iter()
+        .flat_map(|m| update(state, m, &keymap))
+        .collect()
+}
+
+fn type_text(state: &mut AppState, text: &str) -> Vec<Effect> {
+    send(state, text.chars().map(ch))
+}
+
+fn app(role: Role) -> AppState {
+    let mut s = AppState::new(
+        ClinicInfo {
+            name: "Smart Clinic".into(),
+            time_zone: chrono_tz::Europe::London,
+        },
+        Theme { color: false },
+        now(),
+    );
+    s.session = Some(Session {
+        actor: Actor::User {
+            role,
+            id: 1,
+            name: "Fran Desk".into(),
+            email: "fran@clinic.test".into(),
+        },
+        started_at: now(),
+    });
+    s.screen = Screen::Home(HomeState::for_role(role));
+    s
+}
+
+/// Opens a home menu item by moving to it and pressing Enter.
+fn open_item(s: &mut AppState, item: HomeItem) -> Vec<Effect> {
+    let Screen::Home(home) = &s.screen else {
+        panic!("home")
+    };
+    let index = home
+        .items
+        .iter()
+        .position(|i| *i == item)
+        .unwrap_or_else(|| panic!("{item:?} is on the menu"));
+    let mut msgs = vec![key(KeyCode::Down); index];
+    msgs.push(key(KeyCode::Enter));
+    send(s, msgs)
+}
+
+fn draw(state: &AppState, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
+    let keymap = Keymap::defaults();
+    terminal
+        .draw(|frame| render(frame, state, &keymap))
+        .expect("draw");
+    terminal
+}
+
+fn admin(s: &AppState) -> &AdminState {
+    match &s.screen {
+        Screen::Admin(a) => a,
+        other => panic!("not on the administration screen: {other:?}"),
+    }
+}
+
+fn ops(effects: &[Effect]) -> Vec<(u64, AdminOp)> {
+    effects
+        .iter()
+        .map(|e| match e {
+            Effect::Admin { request, op, .. } => (*request, op.clone()),
+            other => panic!("expected an admin request, got {other:?}"),
+        })
+        .collect()
+}
+
+fn reply(s: &mut AppState, request: u64, reply: AdminReply) -> Vec<Effect> {
+    send(s, [Msg::Admin { request, reply }])
+}
+
+fn doctor(id: i32, name: &str, spec: &str, active: bool) -> Doctor {
+    Doctor {
+        id,
+        full_name: name.into(),
+        email: format!(
+            "{}@clinic.test",
+            name.split(' ').next_back().unwrap_or("x").to_lowercase()
+        ),
+        specialization: spec.into(),
+        phone_number: Some("020 7946 0000".into()),
+        bio: None,
+        is_active: active,
+        created_at: now(),
+    }
+}
+
+/// An admin on the administration screen with the three lists loaded.
+fn loaded() -> AppState {
+    let mut s = app(Role::Admin);
+    let effects = open_item(&mut s, HomeItem::Administration);
+    let requests = ops(&effects);
+    assert_eq!(
+        requests
+            .iter()
+            .map(|(_, op)| op.clone())
+            .collect::<Vec<_>>(),
+        vec![
+            AdminOp::LoadDoctors,
+            AdminOp::LoadStaff,
+            AdminOp::LoadLocations
+        ]
+    );
+    reply(
+        &mut s,
+        requests[0].0,
+        AdminReply::Doctors(Ok(vec![
+            doctor(3, "Grace Hopper", "Cardiology", true),
+            doctor(4, "Alan Turing", "Neurology", false),
+        ])),
+    );
+    reply(
+        &mut s,
+        requests[1].0,
+        AdminReply::Staff(Ok(vec![
+            StaffMember {
+                id: 1,
+                full_name: "Fran Desk".into(),
+                email: "fran@clinic.test".into(),
+                role: Role::Admin,
+                is_active: true,
+                created_at: now(),
+            },
+            StaffMember {
+                id: 2,
+                full_name: "Sam Front".into(),
+                email: "sam@clinic.test".into(),
+                role: Role::FrontDesk,
+                is_active: true,
+                created_at: now(),
+            },
+        ])),
+    );
+    reply(
+        &mut s,
+        requests[2].0,
+        AdminReply::Locations(Ok(vec![Location {
+            id: 1,
+            name: "Main clinic".into(),
+            address: "1 High Street, London".into(),
+            phone_number: None,
+            operating_hours: Some("Mon–Fri 8–18".into()),
+            is_active: true,
+        }])),
+    );
+    assert!(s.busy.is_none());
+    s
+}
+
+#[test]
+fn tabs_switch_with_tab_numbers_and_arrows() {
+    let mut s = loaded();
+    assert_eq!(s.context(), Context::Admin);
+    assert_eq!(admin(&s).tab, Tab::Doctors);
+    send(&mut s, [key(KeyCode::Tab)]);
+    assert_eq!(admin(&s).tab, Tab::Staff);
+    send(&mut s, [key(KeyCode::Right)]);
+    assert_eq!(admin(&s).tab, Tab::Locations);
+    send(&mut s, [key(KeyCode::Right)]);
+    assert_eq!(admin(&s).tab, Tab::Doctors);
+    send(&mut s, [key(KeyCode::Left)]);
+    assert_eq!(admin(&s).tab, Tab::Locations);
+    send(&mut s, [ch('2')]);
+    assert_eq!(admin(&s).tab, Tab::Staff);
+    send(&mut s, [ch('1')]);
+    assert_eq!(admin(&s).tab, Tab::Doctors);
+    send(&mut s, [key(KeyCode::Esc)]);
+    assert!(matches!(s.screen, Screen::Home(_)));
+}
+
+#[test]
+fn new_doctor_checks_the_passwords_and_never_prints_them() {
+    let mut s = loaded();
+    send(&mut s, [ch('n')]);
+    assert_eq!(s.context(), Context::Form);
+    type_text(&mut s, "Ada Lovelace");
+    send(&mut s, [key(KeyCode::Tab)]);
+    type_text(&mut s, "ada@clinic.test");
+    send(&mut s, [key(KeyCode::Tab)]);
+    type_text(&mut s, "Oncology");
+    send(&mut s, [key(KeyCode::Tab)]);
+    type_text(&mut s, "first-pass-1");
+    send(&mut s, [key(KeyCode::Tab)]);
+    type_text(&mut s, "first-pass-2");
+    assert!(send(&mut s, [ctrl('s')]).is_empty());
+    let Screen::Admin(a) = &s.screen else {
+        panic!("admin")
+    };
+    let form = &a.form.as_ref().expect("form").form;
+    assert_eq!(
+        form.error.as_deref(),
+        Some("The two passwords are not the same.")
+    );
+    assert!(!format!("{:?}", s.screen).contains("first-pass"));
+    insta::assert_snapshot!(draw(&s, 80, 24).backend());
+    send(&mut s, [key(KeyCode::Backspace)]);
+    type_text(&mut s, "1");
+    send(&mut s, [key(KeyCode::Tab)]);
+    type_text(&mut s, "020 7946 1234");
+    let effects = send(&mut s, [ctrl('s')]);
+    let (request, op) = ops(&effects).pop().expect("a request");
+    let AdminOp::NewDoctor { input, password } = &op else {
+        panic!("new doctor: {op:?}")
+    };
+    assert_eq!(input.full_name, "Ada Lovelace");
+    assert_eq!(input.phone_number, "020 7946 1234");
+    assert_eq!(password, "first-pass-1");
+    let printed = format!("{effects:?}");
+    assert!(!printed.contains("first-pass"), "{printed}");
+    // A refusal keeps the form; success closes it and reloads the doctors.
+    reply(
+        &mut s,
+        request,
+        AdminReply::Done(Err(
+            "An account with the email ada@clinic.test already exists.".into(),
+        )),
+    );
+    assert_eq!(s.status.as_ref().map(|x| x.tone), Some(Tone::Error));
+    assert!(admin(&s).form.is_some());
+    let (request, _) = ops(&send(&mut s, [ctrl('s')])).pop().expect("again");
+    let effects = reply(
+        &mut s,
+        request,
+        AdminReply::Done(Ok("Dr Ada Lovelace added.".into())),
+    );
+    assert_eq!(
+        ops(&effects).pop().map(|(_, op)| op),
+        Some(AdminOp::LoadDoctors)
+    );
+    assert!(admin(&s).form.is_none());
+}
+
+#[test]
+fn deactivate_reset_and_staff_roles() {
+    let mut s = loaded();
+    send(&mut s, [ch('j'), ch('x')]);
+    assert_eq!(s.context(), Context::Confirm);
+    let q = &admin(&s).confirm.as_ref().expect("asks").question;
+    assert!(q.starts_with("Reactivate Dr Alan Turing?"), "{q}");
+    let (request, op) = ops(&send(&mut s, [ch('y')])).pop().expect("sent");
+    assert_eq!(
+        op,
+        AdminOp::SetAccountActive {
+            kind: AccountKind::Doctor,
+            id: 4,
+            active: true
+        }
+    );
+    let effects = reply(
+        &mut s,
+        request,
+        AdminReply::Done(Err(
+            "You are not allowed to manage staff, doctors or locations.".into(),
+        )),
+    );
+    assert!(effects.is_empty(), "nothing to reload after a refusal");
+    assert_eq!(
+        s.status.as_ref().map(|x| x.text.as_str()),
+        Some("You are not allowed to manage staff, doctors or locations.")
+    );
+    // p: reset a staff member's password.
+    send(&mut s, [ch('2'), ch('j'), ch('p')]);
+    type_text(&mut s, "brand-new-pw");
+    send(&mut s, [key(KeyCode::Tab)]);
+    type_text(&mut s, "brand-new-pw");
+    let effects = send(&mut s, [key(KeyCode::Enter)]);
+    let (_, op) = ops(&effects).pop().expect("sent");
+    assert!(matches!(
+        op,
+        AdminOp::ResetPassword {
+            kind: AccountKind::Staff,
+            id: 2,
+            ..
+        }
+    ));
+    assert!(!format!("{effects:?}").contains("brand-new-pw"));
+    assert_eq!(parse_staff_role("Front desk"), Some(Role::FrontDesk));
+    assert_eq!(parse_staff_role("FRONT_DESK"), Some(Role::FrontDesk));
+    assert_eq!(parse_staff_role("a"), Some(Role::Admin));
+    assert_eq!(parse_staff_role("doctor"), None);
+}
+
+#[test]
+fn snapshot_admin_doctors_80x24() {
+    let s = loaded();
+    insta::assert_snapshot!(draw(&s, 80, 24).backend());
+}
+
+#[test]
+fn snapshot_admin_staff_80x24() {
+    let mut s = loaded();
+    send(&mut s, [ch('2')]);
+    insta::assert_snapshot!(draw(&s, 80, 24).backend());
+}
+
+#[test]
+fn snapshot_admin_locations_edit_80x24() {
+    let mut s = loaded();
+    send(&mut s, [ch('3'), ch('e')]);
+    insta::assert_snapshot!(draw(&s, 80, 24).backend());
+}
+
+#[test]
+fn snapshot_admin_doctors_120x40() {
+    let s = loaded();
+    insta::assert_snapshot!(draw(&s, 120, 40).backend());
+}

@@ -1,0 +1,285 @@
+//! The audit viewer as pure functions: filters checked before searching, paging, the
+//! CSV export as an effect named from `state.now`; rendered snapshots at 80x24.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use clinic::domain::audit::{AuditEntry, Outcome};
+use clinic::domain::{Actor, Role};
+use clinic::service::Session;
+use clinic::tui::effect::Effect;
+use clinic::tui::keymap::{Context, Keymap};
+use clinic::tui::msg::Msg;
+use clinic::tui::screens::audit::{AuditOp, AuditQuery, AuditReply, AuditState, LIMIT};
+use clinic::tui::screens::home::{HomeItem, HomeState};
+use clinic::tui::state::{AppState, ClinicInfo, Screen, Tone};
+use clinic::tui::theme::Theme;
+use clinic::tui::{render, update};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+/// Monday 12 January 2026, 08:10 in London (GMT, so UTC too).
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 1, 12, 8, 10, 0)
+        .single()
+        .expect("valid time")
+}
+
+fn at(d: u32, h: u32, m: u32) -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(2026, 1, d)
+        .expect("date")
+        .and_hms_opt(h, m, 0)
+        .expect("time")
+}
+
+fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn ch(c: char) -> Msg {
+    key(KeyCode::Char(c))
+}
+
+fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+fn send(state: &mut AppState, msgs: impl IntoIterator<Item = Msg>) -> Vec<Effect> {
+    let keymap = Keymap::defaults();
+    msgs.into_iter()
+        .flat_map(|m| update(state, m, &keymap))
+        .collect()
+}
+
+fn type_text(state: &mut AppState, text: &str) -> Vec<Effect> {
+    send(state, text.chars().map(ch))
+}
+
+fn app(role: Role) -> AppState {
+    let mut s = AppState::new(
+        ClinicInfo {
+            name: "Smart Clinic".into(),
+            time_zone: chrono_tz::Europe::London,
+        },
+        Theme { color: false },
+        now(),
+    );
+    s.session = Some(Session {
+        actor: Actor::User {
+            role,
+            id: 1,
+            name: "Fran Desk".into(),
+            email: "fran@clinic.test".into(),
+        },
+        started_at: now(),
+    });
+    s.screen = Screen::Home(HomeState::for_role(role));
+    s
+}
+
+/// Opens a home menu item by moving to it and pressing Enter.
+fn open_item(s: &mut AppState, item: HomeItem) -> Vec<Effect> {
+    let Screen::Home(home) = &s.screen else {
+        panic!("home")
+    };
+    let index = home
+        .items
+        .iter()
+        .position(|i| *i == item)
+        .unwrap_or_else(|| panic!("{item:?} is on the menu"));
+    let mut msgs = vec![key(KeyCode::Down); index];
+    msgs.push(key(KeyCode::Enter));
+    send(s, msgs)
+}
+
+fn draw(state: &AppState, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
+    let keymap = Keymap::defaults();
+    terminal
+        .draw(|frame| render(frame, state, &keymap))
+        .expect("draw");
+    terminal
+}
+
+fn audit(s: &AppState) -> &AuditState {
+    match &s.screen {
+        Screen::Audit(a) => a,
+        other => panic!("not on the audit screen: {other:?}"),
+    }
+}
+
+fn last(effects: &[Effect]) -> (u64, AuditOp) {
+    effects
+        .iter()
+        .rev()
+        .find_map(|e| match e {
+            Effect::Audit { request, op, .. } => Some((*request, op.clone())),
+            _ => None,
+        })
+        .expect("an audit request")
+}
+
+fn reply(s: &mut AppState, request: u64, reply: AuditReply) -> Vec<Effect> {
+    send(s, [Msg::Audit { request, reply }])
+}
+
+fn entries(n: i64) -> Vec<AuditEntry> {
+    (0..n)
+        .map(|i| AuditEntry {
+            id: 100 - i,
+            occurred_at: at(12, 8, 0) - chrono::Duration::minutes(i * 7),
+            actor_kind: if i % 3 == 0 { "FRONT_DESK" } else { "DOCTOR" }.into(),
+            actor_id: Some(2),
+            actor_email: Some(
+                if i % 3 == 0 {
+                    "sam@clinic.test"
+                } else {
+                    "grace@clinic.test"
+                }
+                .into(),
+            ),
+            action: if i % 2 == 0 {
+                "PATIENT_READ"
+            } else {
+                "APPOINTMENT_BOOK"
+            }
+            .into(),
+            entity: "patient".into(),
+            entity_id: Some((40 + i).to_string()),
+            patient_id: Some(i32::try_from(40 + i).unwrap_or(0)),
+            outcome: if i == 1 { Outcome::Denied } else { Outcome::Ok },
+            detail: (i == 1).then(|| "not their patient".to_string()),
+        })
+        .collect()
+}
+
+/// An admin on the audit screen with `n` entries shown.
+fn loaded(n: i64) -> AppState {
+    let mut s = app(Role::Admin);
+    let (request, op) = last(&open_item(&mut s, HomeItem::AuditTrail));
+    assert_eq!(
+        op,
+        AuditOp::Search(AuditQuery {
+            limit: LIMIT,
+            ..AuditQuery::default()
+        })
+    );
+    reply(&mut s, request, AuditReply::Entries(Ok(entries(n))));
+    assert!(s.busy.is_none());
+    s
+}
+
+#[test]
+fn filters_are_checked_and_sent() {
+    let mut s = loaded(3);
+    assert_eq!(s.context(), Context::Audit);
+    send(&mut s, [ch('/')]);
+    assert_eq!(s.context(), Context::Form);
+    type_text(&mut s, "Sam@");
+    send(&mut s, [key(KeyCode::Tab)]);
+    type_text(&mut s, "4x");
+    assert!(send(&mut s, [key(KeyCode::Enter)]).is_empty());
+    let f = &audit(&s).filters;
+    assert_eq!(f.focus, 1);
+    assert!(
+        f.error
+            .as_deref()
+            .unwrap_or("")
+            .contains("not a patient id")
+    );
+    send(&mut s, [key(KeyCode::Backspace), key(KeyCode::Tab)]);
+    type_text(&mut s, "patient_");
+    send(&mut s, [key(KeyCode::Tab)]);
+    type_text(&mut s, "2026-01-10");
+    send(&mut s, [key(KeyCode::Tab)]);
+    type_text(&mut s, "2026-01-02");
+    assert!(send(&mut s, [ctrl('s')]).is_empty(), "to before from");
+    assert_eq!(audit(&s).filters.focus, 4);
+    for _ in 0..2 {
+        send(&mut s, [key(KeyCode::Backspace)]);
+    }
+    type_text(&mut s, "12");
+    let (request, op) = last(&send(&mut s, [ctrl('s')]));
+    assert_eq!(
+        op,
+        AuditOp::Search(AuditQuery {
+            actor_email: Some("sam@".into()),
+            patient_id: Some(4),
+            action: Some("PATIENT_".into()),
+            from: NaiveDate::from_ymd_opt(2026, 1, 10),
+            to: NaiveDate::from_ymd_opt(2026, 1, 12),
+            limit: LIMIT,
+        })
+    );
+    assert_eq!(s.context(), Context::Audit);
+    reply(
+        &mut s,
+        request,
+        AuditReply::Entries(Err(
+            "The clinic database cannot be reached right now.".into()
+        )),
+    );
+    assert_eq!(s.status.as_ref().map(|x| x.tone), Some(Tone::Error));
+    assert_eq!(audit(&s).entries.len(), 3, "what was shown stays");
+}
+
+#[test]
+fn paging_and_export() {
+    let mut s = loaded(30);
+    send(&mut s, [key(KeyCode::PageDown)]);
+    assert_eq!(audit(&s).selected, 10);
+    send(&mut s, [key(KeyCode::PageDown), key(KeyCode::PageDown)]);
+    assert_eq!(audit(&s).selected, 29);
+    send(&mut s, [key(KeyCode::PageUp)]);
+    assert_eq!(audit(&s).selected, 19);
+    let (request, op) = last(&send(&mut s, [ch('x')]));
+    let AuditOp::Export { entries, file_name } = &op else {
+        panic!("export: {op:?}")
+    };
+    assert_eq!(entries.len(), 30);
+    assert_eq!(
+        file_name, "audit-20260112-081000.csv",
+        "named from state.now"
+    );
+    assert!(send(&mut s, [ch('x')]).is_empty(), "one export at a time");
+    reply(
+        &mut s,
+        request,
+        AuditReply::Exported(Ok("/home/ada/Downloads/audit-20260112-081000.csv".into())),
+    );
+    assert_eq!(
+        s.status.as_ref().map(|x| x.text.as_str()),
+        Some("30 entries exported to /home/ada/Downloads/audit-20260112-081000.csv")
+    );
+    send(&mut s, [key(KeyCode::Esc)]);
+    assert!(matches!(s.screen, Screen::Home(_)));
+}
+
+#[test]
+fn nothing_to_export_is_said() {
+    let mut s = loaded(0);
+    assert!(send(&mut s, [ch('x')]).is_empty());
+    assert_eq!(
+        s.status.as_ref().map(|x| x.text.as_str()),
+        Some("Nothing to export: no entries are shown.")
+    );
+}
+
+#[test]
+fn snapshot_audit_80x24() {
+    let s = loaded(30);
+    insta::assert_snapshot!(draw(&s, 80, 24).backend());
+}
+
+#[test]
+fn snapshot_audit_filters_80x24() {
+    let mut s = loaded(5);
+    send(&mut s, [ch('/')]);
+    type_text(&mut s, "sam");
+    insta::assert_snapshot!(draw(&s, 80, 24).backend());
+}
+
+#[test]
+fn snapshot_audit_120x40() {
+    let s = loaded(30);
+    insta::assert_snapshot!(draw(&s, 120, 40).backend());
+}

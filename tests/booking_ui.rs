@@ -1,0 +1,551 @@
+//! The booking screen as pure functions: keys and replies through `update`, and rendered
+//! snapshots at 80x24 on ratatui's TestBackend.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use clinic::domain::person::Patient;
+use clinic::domain::{Actor, Role};
+use clinic::service::Session;
+use clinic::service::availability::DoctorSummary;
+use clinic::tui::effect::{BookingOp, Effect};
+use clinic::tui::keymap::{Context, Keymap};
+use clinic::tui::msg::{BookingReply, Msg};
+use clinic::tui::screens::booking::{
+    BookedSummary, BookingState, DoctorChoice, Pane, RegisterFailure, SlotChoice, Step,
+};
+use clinic::tui::screens::home::{HomeItem, HomeState};
+use clinic::tui::state::{AppState, ClinicInfo, Screen, Tone};
+use clinic::tui::theme::Theme;
+use clinic::tui::{render, update};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+/// Monday 12 January 2026, 08:10 in London (GMT, so UTC too).
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 1, 12, 8, 10, 0)
+        .single()
+        .expect("valid time")
+}
+
+fn at(d: u32, h: u32, m: u32) -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(2026, 1, d)
+        .expect("date")
+        .and_hms_opt(h, m, 0)
+        .expect("time")
+}
+
+fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn ch(c: char) -> Msg {
+    key(KeyCode::Char(c))
+}
+
+fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+fn send(state: &mut AppState, msgs: impl IntoIterator<Item = Msg>) -> Vec<Effect> {
+    let keymap = Keymap::defaults();
+    msgs.into_iter()
+        .flat_map(|m| update(state, m, &keymap))
+        .collect()
+}
+
+fn type_text(state: &mut AppState, text: &str) -> Vec<Effect> {
+    send(state, text.chars().map(ch))
+}
+
+fn app(role: Role, id: i32, name: &str) -> AppState {
+    let mut s = AppState::new(
+        ClinicInfo {
+            name: "Smart Clinic".into(),
+            time_zone: chrono_tz::Europe::London,
+        },
+        Theme { color: false },
+        now(),
+    );
+    s.session = Some(Session {
+        actor: Actor::User {
+            role,
+            id,
+            name: name.into(),
+            email: "someone@clinic.test".into(),
+        },
+        started_at: now(),
+    });
+    s.screen = Screen::Home(HomeState::for_role(role));
+    s
+}
+
+/// Signed in, the "Book appointment" item opened from the home menu.
+fn open(role: Role, id: i32, name: &str) -> (AppState, Vec<Effect>) {
+    let mut s = app(role, id, name);
+    let Screen::Home(home) = &s.screen else {
+        panic!("home")
+    };
+    let index = home
+        .items
+        .iter()
+        .position(|i| *i == HomeItem::Book)
+        .expect("the role can book");
+    let mut msgs = vec![key(KeyCode::Down); index];
+    msgs.push(key(KeyCode::Enter));
+    let effects = send(&mut s, msgs);
+    (s, effects)
+}
+
+fn booking(s: &AppState) -> &BookingState {
+    match &s.screen {
+        Screen::Booking(b) => b,
+        other => panic!("not on the booking screen: {other:?}"),
+    }
+}
+
+fn ops(effects: &[Effect]) -> Vec<(u64, BookingOp)> {
+    effects
+        .iter()
+        .map(|e| match e {
+            Effect::Booking { request, op, .. } => (*request, op.clone()),
+            other => panic!("expected a booking request, got {other:?}"),
+        })
+        .collect()
+}
+
+fn last(effects: &[Effect]) -> (u64, BookingOp) {
+    ops(effects).pop().expect("a request")
+}
+
+fn patient(id: i32, name: &str, email: &str) -> Patient {
+    Patient {
+        id,
+        full_name: name.into(),
+        email: email.into(),
+        phone_number: Some("+44 20 7946 0958".into()),
+        date_of_birth: NaiveDate::from_ymd_opt(1990, 2, 28),
+        gender: None,
+        is_active: true,
+        has_portal_access: false,
+        created_at: now(),
+    }
+}
+
+fn doctors() -> Vec<DoctorSummary> {
+    let d = |id, name: &str, spec: &str| DoctorSummary {
+        id,
+        full_name: name.into(),
+        specialization: spec.into(),
+    };
+    vec![
+        d(7, "Gregory House", "Diagnostics"),
+        d(9, "Lisa Cuddy", "Endocrinology"),
+        d(8, "James Wilson", "Oncology"),
+        d(10, "Eric Foreman", "Diagnostics"),
+    ]
+}
+
+fn slots(doctor_id: i32, name: &str) -> Vec<SlotChoice> {
+    [at(12, 9, 0), at(12, 10, 0), at(12, 14, 0), at(13, 9, 0)]
+        .into_iter()
+        .map(|start| SlotChoice {
+            doctor_id,
+            doctor_name: name.into(),
+            start_utc: start,
+            end_utc: start + chrono::Duration::minutes(60),
+            location_id: None,
+        })
+        .collect()
+}
+
+fn reply(s: &mut AppState, request: u64, reply: BookingReply) -> Vec<Effect> {
+    send(s, [Msg::Booking { request, reply }])
+}
+
+/// Front desk: found and picked Ana, doctors loaded.
+fn at_doctor_step() -> AppState {
+    let (mut s, effects) = open(Role::FrontDesk, 1, "Fran Desk");
+    assert!(
+        effects.is_empty(),
+        "staff start with the search: {effects:?}"
+    );
+    let (request, _) = last(&type_text(&mut s, "ana"));
+    reply(
+        &mut s,
+        request,
+        BookingReply::Patients(Ok(vec![patient(31, "Ana Lima", "ana@example.com")])),
+    );
+    let (request, op) = last(&send(&mut s, [key(KeyCode::Enter)]));
+    assert_eq!(op, BookingOp::LoadDoctors);
+    reply(&mut s, request, BookingReply::Doctors(Ok(doctors())));
+    s
+}
+
+/// House chosen, his free times loaded.
+fn at_slot_step() -> AppState {
+    let mut s = at_doctor_step();
+    // Diagnostics is first; Tab to its doctors, down past "any doctor" to House.
+    let effects = send(
+        &mut s,
+        [key(KeyCode::Tab), key(KeyCode::Down), key(KeyCode::Enter)],
+    );
+    let (request, op) = last(&effects);
+    match &op {
+        BookingOp::LoadSlots { doctor, from, days } => {
+            assert_eq!(doctor.full_name, "Gregory House");
+            assert_eq!(*from, NaiveDate::from_ymd_opt(2026, 1, 12).expect("date"));
+            assert_eq!(*days, 14);
+        }
+        other => panic!("expected free times of House, got {other:?}"),
+    }
+    reply(
+        &mut s,
+        request,
+        BookingReply::Slots(Ok(slots(7, "Gregory House"))),
+    );
+    s
+}
+
+#[test]
+fn home_offers_booking_and_the_agenda_by_role() {
+    let items = |role| HomeState::for_role(role).items;
+    assert!(items(Role::FrontDesk).contains(&HomeItem::Book));
+    assert!(items(Role::Admin).contains(&HomeItem::Book));
+    assert!(items(Role::Patient).contains(&HomeItem::Book));
+    assert!(!items(Role::Doctor).contains(&HomeItem::Book));
+    assert!(items(Role::Doctor).contains(&HomeItem::Agenda));
+    assert!(items(Role::Patient).contains(&HomeItem::MyAppointments));
+    assert_eq!(HomeItem::MyAppointments.label(), "My appointments");
+}
+
+#[test]
+fn typing_searches_incrementally_and_old_answers_are_dropped() {
+    let (mut s, _) = open(Role::FrontDesk, 1, "Fran Desk");
+    assert_eq!(s.context(), Context::PatientSearch);
+    let effects = type_text(&mut s, "an");
+    let requests = ops(&effects);
+    assert_eq!(requests.len(), 2, "one search per keystroke");
+    assert_eq!(
+        requests[1].1,
+        BookingOp::SearchPatients { query: "an".into() }
+    );
+    // The answer to "a" arrives after "an" was sent: dropped.
+    reply(
+        &mut s,
+        requests[0].0,
+        BookingReply::Patients(Ok(vec![patient(40, "Old Answer", "old@example.com")])),
+    );
+    assert!(booking(&s).results.is_empty());
+    assert!(s.busy.is_some(), "still waiting for the current search");
+    reply(
+        &mut s,
+        requests[1].0,
+        BookingReply::Patients(Ok(vec![
+            patient(31, "Ana Lima", "ana@example.com"),
+            patient(32, "Bruno Analtes", "bruno@example.com"),
+        ])),
+    );
+    assert_eq!(booking(&s).results.len(), 2);
+    assert!(s.busy.is_none());
+    // Arrows move over the results and the "register" row, and stop at the ends.
+    send(
+        &mut s,
+        [key(KeyCode::Down), key(KeyCode::Down), key(KeyCode::Down)],
+    );
+    assert_eq!(booking(&s).selected, 2);
+    send(&mut s, [key(KeyCode::Up)]);
+    assert_eq!(booking(&s).selected, 1);
+    // Clearing the field clears the results without a request.
+    let effects = send(&mut s, [key(KeyCode::Backspace), key(KeyCode::Backspace)]);
+    assert_eq!(ops(&effects).len(), 1, "only the first backspace searches");
+    assert!(booking(&s).results.is_empty());
+}
+
+#[test]
+fn picking_a_patient_leads_to_the_doctor_step_and_esc_goes_back() {
+    let mut s = at_doctor_step();
+    let b = booking(&s);
+    assert_eq!(b.step, Step::Doctor);
+    assert_eq!(b.patient.as_ref().map(|p| p.id), Some(31));
+    assert_eq!(
+        b.specializations(),
+        vec!["Diagnostics", "Endocrinology", "Oncology"]
+    );
+    send(&mut s, [key(KeyCode::Esc)]);
+    assert_eq!(booking(&s).step, Step::Patient);
+    assert_eq!(booking(&s).query.value(), "ana", "the search is kept");
+    send(&mut s, [key(KeyCode::Esc)]);
+    assert!(
+        matches!(s.screen, Screen::Home(_)),
+        "Esc from step 1 goes home"
+    );
+}
+
+#[test]
+fn any_doctor_asks_for_the_first_free_time_of_the_specialization() {
+    let mut s = at_doctor_step();
+    let effects = send(
+        &mut s,
+        [key(KeyCode::Down), key(KeyCode::Enter), key(KeyCode::Enter)],
+    );
+    assert_eq!(booking(&s).pane, Pane::Doctor);
+    let (request, op) = last(&effects);
+    assert_eq!(
+        op,
+        BookingOp::FirstAvailable {
+            specialization: "Endocrinology".into(),
+            from: NaiveDate::from_ymd_opt(2026, 1, 12).expect("date"),
+            days: 14
+        }
+    );
+    assert_eq!(
+        booking(&s).choice,
+        Some(DoctorChoice::Any {
+            specialization: "Endocrinology".into()
+        })
+    );
+    reply(
+        &mut s,
+        request,
+        BookingReply::Slots(Ok(slots(9, "Lisa Cuddy"))),
+    );
+    assert_eq!(booking(&s).slots.len(), 4);
+}
+
+#[test]
+fn a_full_booking_confirms_and_shows_a_summary() {
+    let mut s = at_slot_step();
+    send(&mut s, [key(KeyCode::Down), key(KeyCode::Enter)]);
+    assert_eq!(booking(&s).step, Step::Confirm);
+    assert_eq!(s.context(), Context::Confirm);
+    // n goes back to the times; Enter then y books.
+    send(&mut s, [ch('n')]);
+    assert_eq!(booking(&s).step, Step::Slot);
+    send(&mut s, [key(KeyCode::Enter)]);
+    let (request, op) = last(&send(&mut s, [ch('y')]));
+    assert_eq!(
+        op,
+        BookingOp::Book {
+            patient_id: 31,
+            doctor_id: 7,
+            start_utc: at(12, 10, 0)
+        }
+    );
+    assert!(
+        send(&mut s, [ch('y'), key(KeyCode::Enter)]).is_empty(),
+        "no second booking while one is in flight"
+    );
+    reply(
+        &mut s,
+        request,
+        BookingReply::Booked(Ok(BookedSummary {
+            appointment_id: 501,
+            patient_name: "Ana Lima".into(),
+            doctor_name: "Gregory House".into(),
+            specialization: "Diagnostics".into(),
+            start_utc: at(12, 10, 0),
+            duration_minutes: 60,
+            location: Some("Main building".into()),
+        })),
+    );
+    assert_eq!(booking(&s).step, Step::Done);
+    assert_eq!(s.status.as_ref().map(|x| x.tone), Some(Tone::Info));
+    let text = format!("{:?}", draw(&s, 80, 24).backend());
+    for part in [
+        "Ana Lima",
+        "Mon 12 Jan 2026, 10:00–11:00",
+        "Main building",
+        "501",
+    ] {
+        assert!(text.contains(part), "summary lacks {part}");
+    }
+    // Enter starts another booking; Esc goes home.
+    send(&mut s, [key(KeyCode::Enter)]);
+    assert_eq!(booking(&s).step, Step::Patient);
+    send(&mut s, [key(KeyCode::Esc)]);
+    assert!(matches!(s.screen, Screen::Home(_)));
+}
+
+#[test]
+fn enter_confirms_too() {
+    let mut s = at_slot_step();
+    send(&mut s, [key(KeyCode::Enter)]);
+    let (_, op) = last(&send(&mut s, [key(KeyCode::Enter)]));
+    assert!(matches!(op, BookingOp::Book { .. }), "{op:?}");
+}
+
+#[test]
+fn a_refused_booking_keeps_the_choices_and_reloads_the_times() {
+    let mut s = at_slot_step();
+    send(&mut s, [key(KeyCode::Down), key(KeyCode::Enter)]);
+    let (request, _) = last(&send(&mut s, [ch('y')]));
+    let sentence = "Mon 12 Jan 10:00 was just taken by another booking; pick another time.";
+    let effects = reply(&mut s, request, BookingReply::Booked(Err(sentence.into())));
+    let b = booking(&s);
+    assert_eq!(b.step, Step::Slot);
+    assert_eq!(
+        b.patient.as_ref().map(|p| p.name.as_str()),
+        Some("Ana Lima")
+    );
+    assert!(matches!(&b.choice, Some(DoctorChoice::Doctor(d)) if d.id == 7));
+    assert_eq!(b.notice.as_deref(), Some(sentence));
+    let status = s.status.clone().expect("a status");
+    assert_eq!((status.tone, status.text.as_str()), (Tone::Error, sentence));
+    let (request, op) = last(&effects);
+    assert!(matches!(op, BookingOp::LoadSlots { .. }), "{op:?}");
+    let mut fresh = slots(7, "Gregory House");
+    fresh.remove(1);
+    reply(&mut s, request, BookingReply::Slots(Ok(fresh)));
+    assert_eq!(booking(&s).slots.len(), 3);
+    insta::assert_snapshot!(draw(&s, 80, 24).backend());
+}
+
+#[test]
+fn registration_keeps_what_was_typed_and_asks_about_duplicates() {
+    let (mut s, _) = open(Role::FrontDesk, 1, "Fran Desk");
+    type_text(&mut s, "Ana Lima");
+    send(&mut s, [ctrl('n')]);
+    assert_eq!(s.context(), Context::Form);
+    let form = |s: &AppState| booking(s).register.clone().expect("form open");
+    assert_eq!(
+        form(&s).value(0),
+        "Ana Lima",
+        "the search text becomes the name"
+    );
+    // Email missing: refused in the form, nothing sent.
+    assert!(send(&mut s, [ctrl('s')]).is_empty());
+    assert_eq!(form(&s).error.as_deref(), Some("Email is required."));
+    assert_eq!(form(&s).focus, 1, "the cursor goes to the field to fix");
+    type_text(&mut s, "ana2@example.com");
+    send(&mut s, [key(KeyCode::Tab), key(KeyCode::Tab)]);
+    type_text(&mut s, "1990-02-28");
+    let (request, op) = last(&send(&mut s, [ctrl('s')]));
+    match &op {
+        BookingOp::Register(i) => {
+            assert_eq!(i.email, "ana2@example.com");
+            assert_eq!(i.date_of_birth, "1990-02-28");
+            assert!(!i.confirm_duplicate);
+        }
+        other => panic!("{other:?}"),
+    }
+    // A validation refusal: shown in the form; the fields stay.
+    reply(
+        &mut s,
+        request,
+        BookingReply::Registered(Err(RegisterFailure {
+            message: "Date of birth 2030-01-01 is in the future.".into(),
+            duplicate: false,
+        })),
+    );
+    assert_eq!(form(&s).value(1), "ana2@example.com");
+    assert!(form(&s).error.is_some());
+    // A duplicate warning: y/n.
+    let (request, _) = last(&send(&mut s, [key(KeyCode::Enter)]));
+    let warning = "A patient named Ana Lima, born 1990-02-28 exists. Register anyway?";
+    reply(
+        &mut s,
+        request,
+        BookingReply::Registered(Err(RegisterFailure {
+            message: warning.into(),
+            duplicate: true,
+        })),
+    );
+    assert_eq!(s.context(), Context::Confirm);
+    insta::assert_snapshot!(draw(&s, 80, 24).backend());
+    send(&mut s, [ch('n')]);
+    assert_eq!(s.context(), Context::Form, "n returns to the form");
+    send(&mut s, [key(KeyCode::Enter)]);
+    let request = booking(&s)
+        .register
+        .as_ref()
+        .and_then(|f| f.pending)
+        .expect("pending");
+    reply(
+        &mut s,
+        request,
+        BookingReply::Registered(Err(RegisterFailure {
+            message: warning.into(),
+            duplicate: true,
+        })),
+    );
+    let (request, op) = last(&send(&mut s, [ch('y')]));
+    assert!(
+        matches!(&op, BookingOp::Register(i) if i.confirm_duplicate),
+        "{op:?}"
+    );
+    let effects = reply(
+        &mut s,
+        request,
+        BookingReply::Registered(Ok(patient(77, "Ana Lima", "ana2@example.com"))),
+    );
+    assert_eq!(booking(&s).step, Step::Doctor);
+    assert_eq!(booking(&s).patient.as_ref().map(|p| p.id), Some(77));
+    assert_eq!(last(&effects).1, BookingOp::LoadDoctors);
+}
+
+#[test]
+fn patients_book_for_themselves_without_the_search() {
+    let (mut s, effects) = open(Role::Patient, 31, "Ana Lima");
+    let (request, op) = last(&effects);
+    assert_eq!(op, BookingOp::LoadDoctors);
+    assert_eq!(booking(&s).step, Step::Doctor);
+    assert_eq!(booking(&s).patient.as_ref().map(|p| p.id), Some(31));
+    reply(&mut s, request, BookingReply::Doctors(Ok(doctors())));
+    insta::assert_snapshot!(draw(&s, 80, 24).backend());
+    send(&mut s, [key(KeyCode::Esc)]);
+    assert!(
+        matches!(s.screen, Screen::Home(_)),
+        "no patient step to go back to"
+    );
+}
+
+#[test]
+fn database_errors_are_sentences_and_leaving_drops_late_answers() {
+    let (mut s, _) = open(Role::FrontDesk, 1, "Fran Desk");
+    let (request, _) = last(&type_text(&mut s, "a"));
+    let sentence = "The clinic database cannot be reached right now (pool timed out). Nothing was lost; try again shortly.";
+    reply(
+        &mut s,
+        request,
+        BookingReply::Patients(Err(sentence.into())),
+    );
+    assert_eq!(s.status.as_ref().map(|x| x.text.as_str()), Some(sentence));
+    assert_eq!(booking(&s).query.value(), "a");
+    let (request, _) = last(&type_text(&mut s, "n"));
+    send(&mut s, [key(KeyCode::Esc)]);
+    assert!(s.busy.is_none());
+    assert!(reply(&mut s, request, BookingReply::Patients(Ok(Vec::new()))).is_empty());
+    assert!(matches!(s.screen, Screen::Home(_)));
+}
+
+#[test]
+fn snapshot_patient_search_80x24() {
+    let (mut s, _) = open(Role::FrontDesk, 1, "Fran Desk");
+    let (request, _) = last(&type_text(&mut s, "ana"));
+    reply(
+        &mut s,
+        request,
+        BookingReply::Patients(Ok(vec![
+            patient(31, "Ana Lima", "ana@example.com"),
+            patient(32, "Bruno Analtes", "bruno@example.com"),
+        ])),
+    );
+    send(&mut s, [key(KeyCode::Down)]);
+    insta::assert_snapshot!(draw(&s, 80, 24).backend());
+}
+
+#[test]
+fn snapshot_confirm_80x24() {
+    let mut s = at_slot_step();
+    send(&mut s, [key(KeyCode::Down), key(KeyCode::Enter)]);
+    insta::assert_snapshot!(draw(&s, 80, 24).backend());
+}
+
+fn draw(state: &AppState, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
+    let keymap = Keymap::defaults();
+    terminal
+        .draw(|frame| render(frame, state, &keymap))
+        .expect("draw");
+    terminal
+}

@@ -1,0 +1,516 @@
+//! The patients screen and the change-password screen as pure functions: keys and
+//! replies through `update`, and rendered snapshots at 80x24 (and one at 120x40).
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use clinic::domain::appointment::{Appointment, AppointmentView};
+use clinic::domain::payment::{Payment, PaymentMethod, PaymentStatus};
+use clinic::domain::person::Patient;
+use clinic::domain::{Actor, AppointmentStatus, Role};
+use clinic::service::Session;
+use clinic::service::patients::PatientHistory;
+use clinic::tui::effect::Effect;
+use clinic::tui::keymap::{Context, Keymap};
+use clinic::tui::msg::Msg;
+use clinic::tui::screens::home::{HomeItem, HomeState};
+use clinic::tui::screens::patients::{
+    Focus, PatientsOp, PatientsReply, PatientsState, SaveFailure,
+};
+use clinic::tui::state::{AppState, ClinicInfo, Screen, Tone};
+use clinic::tui::theme::Theme;
+use clinic::tui::{render, update};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use rust_decimal::Decimal;
+
+/// Monday 12 January 2026, 08:10 in London (GMT, so UTC too).
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 1, 12, 8, 10, 0)
+        .single()
+        .expect("valid time")
+}
+
+fn at(d: u32, h: u32, m: u32) -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(2026, 1, d)
+        .expect("date")
+        .and_hms_opt(h, m, 0)
+        .expect("time")
+}
+
+fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn ch(c: char) -> Msg {
+    key(KeyCode::Char(c))
+}
+
+fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+fn send(state: &mut AppState, msgs: impl IntoIterator<Item = Msg>) -> Vec<Effect> {
+    let keymap = Keymap::defaults();
+    msgs.into_iter()
+        .flat_map(|m| update(state, m, &keymap))
+        .collect()
+}
+
+fn type_text(state: &mut AppState, text: &str) -> Vec<Effect> {
+    send(state, text.chars().map(ch))
+}
+
+fn app(role: Role) -> AppState {
+    let mut s = AppState::new(
+        ClinicInfo {
+            name: "Smart Clinic".into(),
+            time_zone: chrono_tz::Europe::London,
+        },
+        Theme { color: false },
+        now(),
+    );
+    s.session = Some(Session {
+        actor: Actor::User {
+            role,
+            id: 1,
+            name: "Fran Desk".into(),
+            email: "fran@clinic.test".into(),
+        },
+        started_at: now(),
+    });
+    s.screen = Screen::Home(HomeState::for_role(role));
+    s
+}
+
+/// Opens a home menu item by moving to it and pressing Enter.
+fn open_item(s: &mut AppState, item: HomeItem) -> Vec<Effect> {
+    let Screen::Home(home) = &s.screen else {
+        panic!("home")
+    };
+    let index = home
+        .items
+        .iter()
+        .position(|i| *i == item)
+        .unwrap_or_else(|| panic!("{item:?} is on the menu"));
+    let mut msgs = vec![key(KeyCode::Down); index];
+    msgs.push(key(KeyCode::Enter));
+    send(s, msgs)
+}
+
+fn patients(s: &AppState) -> &PatientsState {
+    match &s.screen {
+        Screen::Patients(p) => p,
+        other => panic!("not on the patients screen: {other:?}"),
+    }
+}
+
+fn last(effects: &[Effect]) -> (u64, PatientsOp) {
+    effects
+        .iter()
+        .rev()
+        .find_map(|e| match e {
+            Effect::Patients { request, op, .. } => Some((*request, op.clone())),
+            _ => None,
+        })
+        .expect("a patients request")
+}
+
+fn reply(s: &mut AppState, request: u64, reply: PatientsReply) -> Vec<Effect> {
+    send(s, [Msg::Patients { request, reply }])
+}
+
+fn patient(id: i32, name: &str, email: &str, active: bool) -> Patient {
+    Patient {
+        id,
+        full_name: name.into(),
+        email: email.into(),
+        phone_number: Some("+44 20 7946 0958".into()),
+        date_of_birth: NaiveDate::from_ymd_opt(1990, 2, 28),
+        gender: None,
+        is_active: active,
+        has_portal_access: false,
+        created_at: now(),
+    }
+}
+
+fn results() -> Vec<Patient> {
+    vec![
+        patient(7, "Ana Lima", "ana@example.com", true),
+        patient(9, "Anabel Ortiz", "anabel.ortiz@example.com", false),
+    ]
+}
+
+fn history() -> PatientHistory {
+    let appt = |id, day, status, reason: Option<&str>| AppointmentView {
+        appointment: Appointment {
+            id,
+            patient_id: 7,
+            doctor_id: 3,
+            location_id: None,
+            start_utc: at(day, 9, 0),
+            duration_minutes: 60,
+            status,
+            cancel_reason: reason.map(str::to_string),
+            cancelled_at: None,
+        },
+        patient_name: "Ana Lima".into(),
+        patient_email: "ana@example.com".into(),
+        doctor_name: "Dr Grace Hopper".into(),
+        doctor_email: "grace@clinic.test".into(),
+        specialization: "Cardiology".into(),
+        location_name: None,
+    };
+    PatientHistory {
+        patient: patient(7, "Ana Lima", "ana@example.com", true),
+        appointments: vec![
+            appt(12, 20, AppointmentStatus::Booked, None),
+            appt(11, 8, AppointmentStatus::Completed, None),
+            appt(10, 5, AppointmentStatus::Cancelled, Some("ill")),
+        ],
+        payments: vec![Payment {
+            id: 4,
+            appointment_id: 11,
+            amount: Decimal::new(12050, 2),
+            method: PaymentMethod::Card,
+            status: PaymentStatus::Paid,
+            transaction_id: "T-1".into(),
+            created_at: Utc
+                .with_ymd_and_hms(2026, 1, 8, 10, 5, 0)
+                .single()
+                .expect("time"),
+        }],
+    }
+}
+
+fn draw(state: &AppState, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
+    let keymap = Keymap::defaults();
+    terminal
+        .draw(|frame| render(frame, state, &keymap))
+        .expect("draw");
+    terminal
+}
+
+/// Front desk on the patients screen with "ana" searched and two results shown.
+fn with_results() -> AppState {
+    let mut s = app(Role::FrontDesk);
+    assert!(open_item(&mut s, HomeItem::Patients).is_empty());
+    let (request, op) = last(&type_text(&mut s, "ana"));
+    assert_eq!(
+        op,
+        PatientsOp::Search {
+            query: "ana".into()
+        }
+    );
+    reply(&mut s, request, PatientsReply::Found(Ok(results())));
+    s
+}
+
+#[test]
+fn menu_items_follow_the_roles() {
+    let items = |r| HomeState::for_role(r).items;
+    for r in [Role::FrontDesk, Role::Admin] {
+        assert!(items(r).contains(&HomeItem::Patients), "{r:?}");
+    }
+    for r in [Role::Doctor, Role::Patient] {
+        assert!(!items(r).contains(&HomeItem::Patients), "{r:?}");
+    }
+    for r in [Role::FrontDesk, Role::Doctor, Role::Patient] {
+        assert!(!items(r).contains(&HomeItem::Administration), "{r:?}");
+        assert!(!items(r).contains(&HomeItem::AuditTrail), "{r:?}");
+    }
+    assert!(items(Role::Admin).contains(&HomeItem::Administration));
+    assert!(items(Role::Admin).contains(&HomeItem::AuditTrail));
+    for r in [Role::Admin, Role::FrontDesk, Role::Doctor, Role::Patient] {
+        assert!(items(r).contains(&HomeItem::ChangePassword), "{r:?}");
+    }
+}
+
+#[test]
+fn typing_searches_and_stale_results_are_dropped() {
+    let mut s = app(Role::FrontDesk);
+    open_item(&mut s, HomeItem::Patients);
+    assert_eq!(s.context(), Context::PatientsSearch);
+    let (first, _) = last(&type_text(&mut s, "an"));
+    let (second, op) = last(&type_text(&mut s, "a"));
+    assert_eq!(
+        op,
+        PatientsOp::Search {
+            query: "ana".into()
+        }
+    );
+    reply(&mut s, first, PatientsReply::Found(Ok(vec![])));
+    assert!(patients(&s).results.is_empty(), "an older answer is stale");
+    reply(&mut s, second, PatientsReply::Found(Ok(results())));
+    assert_eq!(patients(&s).results.len(), 2);
+    assert!(s.busy.is_none());
+    // A database error is a sentence, not a crash.
+    let (third, _) = last(&type_text(&mut s, "x"));
+    reply(
+        &mut s,
+        third,
+        PatientsReply::Found(Err(
+            "The clinic database cannot be reached right now.".into()
+        )),
+    );
+    let status = s.status.clone().expect("a status line");
+    assert_eq!(status.tone, Tone::Error);
+    assert_eq!(patients(&s).results.len(), 2, "the last results stay");
+}
+
+#[test]
+fn list_keys_open_edit_and_toggle() {
+    let mut s = with_results();
+    // Letters type into the search field until Tab moves to the list.
+    send(&mut s, [key(KeyCode::Tab)]);
+    assert_eq!(patients(&s).focus, Focus::List);
+    assert_eq!(s.context(), Context::Patients);
+    send(&mut s, [ch('j')]);
+    assert_eq!(patients(&s).selected, 1);
+    // x on an inactive patient asks to reactivate.
+    send(&mut s, [ch('x')]);
+    assert_eq!(s.context(), Context::Confirm);
+    let question = &patients(&s).confirm.as_ref().expect("asks").question;
+    assert!(
+        question.starts_with("Reactivate Anabel Ortiz?"),
+        "{question}"
+    );
+    let (request, op) = last(&send(&mut s, [ch('y')]));
+    assert_eq!(
+        op,
+        PatientsOp::SetActive {
+            patient_id: 9,
+            active: true
+        }
+    );
+    let mut back = patient(9, "Anabel Ortiz", "anabel.ortiz@example.com", true);
+    back.phone_number = None;
+    reply(&mut s, request, PatientsReply::ActiveSet(Ok(back)));
+    assert!(patients(&s).results[1].is_active);
+    assert_eq!(
+        s.status.as_ref().map(|x| x.text.as_str()),
+        Some("Anabel Ortiz is active again.")
+    );
+    // n: deactivate declined.
+    send(&mut s, [ch('k'), ch('x')]);
+    assert!(
+        patients(&s)
+            .confirm
+            .as_ref()
+            .expect("asks")
+            .question
+            .starts_with("Deactivate Ana Lima?")
+    );
+    assert!(send(&mut s, [ch('n')]).is_empty());
+    assert!(patients(&s).confirm.is_none());
+    // Enter opens the view and asks for the history.
+    let (request, op) = last(&send(&mut s, [key(KeyCode::Enter)]));
+    assert_eq!(op, PatientsOp::History { patient_id: 7 });
+    assert_eq!(s.context(), Context::PatientView);
+    reply(&mut s, request, PatientsReply::History(Ok(history())));
+    let view = patients(&s).view.as_ref().expect("open");
+    assert_eq!(view.history.as_ref().map(|h| h.appointments.len()), Some(3));
+    // e edits the open patient with their details filled in.
+    send(&mut s, [ch('e')]);
+    assert_eq!(s.context(), Context::Form);
+    let form = &patients(&s).form.as_ref().expect("form").form;
+    assert_eq!(form.value(0), "Ana Lima");
+    assert_eq!(form.value(3), "1990-02-28");
+    send(&mut s, [key(KeyCode::Esc), key(KeyCode::Esc)]);
+    assert_eq!(s.context(), Context::Patients, "Esc leaves the view");
+    send(&mut s, [ch('/')]);
+    assert_eq!(s.context(), Context::PatientsSearch);
+    send(&mut s, [key(KeyCode::Esc)]);
+    assert!(matches!(s.screen, Screen::Home(_)));
+}
+
+#[test]
+fn registration_validates_keeps_input_and_asks_about_duplicates() {
+    let mut s = with_results();
+    send(&mut s, [ctrl('n')]);
+    assert_eq!(s.context(), Context::Form);
+    let form = &patients(&s).form.as_ref().expect("form").form;
+    assert_eq!(form.value(0), "ana", "what was searched becomes the name");
+    // Fill in: name, email, phone, born (bad), gender.
+    let pf = |s: &AppState| patients(s).form.clone().expect("form");
+    // Clear the name field and type a full one.
+    for _ in 0..3 {
+        send(&mut s, [key(KeyCode::Backspace)]);
+    }
+    type_text(&mut s, "Ana Lima");
+    send(&mut s, [key(KeyCode::Tab)]);
+    type_text(&mut s, "ana2@example.com");
+    send(&mut s, [key(KeyCode::Tab), key(KeyCode::Tab)]);
+    type_text(&mut s, "28/02/1990");
+    let effects = send(&mut s, [ctrl('s')]);
+    assert!(effects.is_empty(), "a bad date is caught before sending");
+    let f = pf(&s).form;
+    assert_eq!(f.focus, 3);
+    assert!(
+        f.error.as_deref().unwrap_or("").contains("YYYY-MM-DD"),
+        "{:?}",
+        f.error
+    );
+    for _ in 0..10 {
+        send(&mut s, [key(KeyCode::Backspace)]);
+    }
+    type_text(&mut s, "1990-02-28");
+    let (request, op) = last(&send(&mut s, [ctrl('s')]));
+    let PatientsOp::Register(input) = op else {
+        panic!("register")
+    };
+    assert_eq!(input.full_name, "Ana Lima");
+    assert!(!input.confirm_duplicate);
+    reply(
+        &mut s,
+        request,
+        PatientsReply::Saved(Err(SaveFailure {
+            duplicate: true,
+            message: "A patient named Ana Lima, born 1990-02-28 exists. Register anyway?".into(),
+        })),
+    );
+    assert_eq!(s.context(), Context::Confirm);
+    insta::assert_snapshot!(draw(&s, 80, 24).backend());
+    let (request, op) = last(&send(&mut s, [ch('y')]));
+    let PatientsOp::Register(input) = op else {
+        panic!("register")
+    };
+    assert!(input.confirm_duplicate);
+    assert_eq!(
+        input.email, "ana2@example.com",
+        "the form kept what was typed"
+    );
+    let mut new = patient(21, "Ana Lima", "ana2@example.com", true);
+    new.phone_number = None;
+    let effects = reply(&mut s, request, PatientsReply::Saved(Ok(new)));
+    let (_, op) = last(&effects);
+    assert_eq!(
+        op,
+        PatientsOp::History { patient_id: 21 },
+        "opens the new patient"
+    );
+    assert!(patients(&s).form.is_none());
+}
+
+#[test]
+fn a_refused_edit_keeps_the_form_and_says_why() {
+    let mut s = with_results();
+    send(&mut s, [key(KeyCode::Tab), ch('e')]);
+    let (request, op) = last(&send(&mut s, [key(KeyCode::Enter)]));
+    assert!(matches!(op, PatientsOp::Update { patient_id: 7, .. }));
+    reply(
+        &mut s,
+        request,
+        PatientsReply::Saved(Err(SaveFailure {
+            duplicate: false,
+            message: "Another patient already uses the email ana@example.com.".into(),
+        })),
+    );
+    let form = &patients(&s).form.as_ref().expect("still open").form;
+    assert_eq!(
+        form.error.as_deref(),
+        Some("Another patient already uses the email ana@example.com.")
+    );
+    assert_eq!(form.value(1), "ana@example.com");
+    assert_eq!(s.status.as_ref().map(|x| x.tone), Some(Tone::Error));
+}
+
+#[test]
+fn snapshot_patients_list_80x24() {
+    let mut s = with_results();
+    send(&mut s, [key(KeyCode::Tab)]);
+    insta::assert_snapshot!(draw(&s, 80, 24).backend());
+}
+
+#[test]
+fn snapshot_patient_view_80x24() {
+    let mut s = with_results();
+    let (request, _) = last(&send(&mut s, [key(KeyCode::Enter)]));
+    reply(&mut s, request, PatientsReply::History(Ok(history())));
+    insta::assert_snapshot!(draw(&s, 80, 24).backend());
+}
+
+#[test]
+fn snapshot_patient_view_120x40() {
+    let mut s = with_results();
+    let (request, _) = last(&send(&mut s, [key(KeyCode::Enter)]));
+    reply(&mut s, request, PatientsReply::History(Ok(history())));
+    insta::assert_snapshot!(draw(&s, 120, 40).backend());
+}
+
+// ---------------------------------------------------------------------------------------
+// Change password
+
+#[test]
+fn change_password_masks_checks_and_clears() {
+    let mut s = app(Role::Doctor);
+    open_item(&mut s, HomeItem::ChangePassword);
+    assert_eq!(s.context(), Context::Form);
+    type_text(&mut s, "old-secret-1");
+    send(&mut s, [key(KeyCode::Tab)]);
+    type_text(&mut s, "new-secret-22");
+    send(&mut s, [key(KeyCode::Tab)]);
+    type_text(&mut s, "new-secret-23");
+    assert!(send(&mut s, [ctrl('s')]).is_empty(), "the repeat differs");
+    let Screen::Password(p) = &s.screen else {
+        panic!("password screen")
+    };
+    assert_eq!(
+        p.form.error.as_deref(),
+        Some("The two new passwords are not the same.")
+    );
+    let debug = format!("{:?}", s.screen);
+    assert!(!debug.contains("secret"), "no password in Debug: {debug}");
+    insta::assert_snapshot!(draw(&s, 80, 24).backend());
+    send(&mut s, [key(KeyCode::Backspace)]);
+    type_text(&mut s, "2");
+    let effects = send(&mut s, [key(KeyCode::Enter)]);
+    let [
+        Effect::ChangePassword {
+            request,
+            current,
+            new_password,
+            ..
+        },
+    ] = effects.as_slice()
+    else {
+        panic!("one change: {effects:?}")
+    };
+    assert_eq!(current, "old-secret-1");
+    assert_eq!(new_password, "new-secret-22");
+    let shown = format!("{effects:?}");
+    assert!(!shown.contains("secret"), "{shown}");
+    let request = *request;
+    // A refusal keeps the fields.
+    send(
+        &mut s,
+        [Msg::PasswordChanged {
+            request,
+            result: Err("The current password is not right.".into()),
+        }],
+    );
+    let Screen::Password(p) = &s.screen else {
+        panic!("password screen")
+    };
+    assert_eq!(p.form.value(1), "new-secret-22");
+    assert_eq!(s.status.as_ref().map(|x| x.tone), Some(Tone::Error));
+    let effects = send(&mut s, [ctrl('s')]);
+    let Some(Effect::ChangePassword { request, .. }) = effects.first() else {
+        panic!("sent again")
+    };
+    let request = *request;
+    send(
+        &mut s,
+        [Msg::PasswordChanged {
+            request,
+            result: Ok(()),
+        }],
+    );
+    let Screen::Password(p) = &s.screen else {
+        panic!("password screen")
+    };
+    assert!(p.form.fields.iter().all(|f| f.input.value().is_empty()));
+    assert_eq!(s.status.as_ref().map(|x| x.tone), Some(Tone::Info));
+    send(&mut s, [key(KeyCode::Esc)]);
+    assert!(matches!(s.screen, Screen::Home(_)));
+}
