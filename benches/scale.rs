@@ -586,11 +586,18 @@ async fn run(sizes: &Sizes, full: bool) -> Result<(), Box<dyn std::error::Error>
         tasks.push(tokio::spawn(async move {
             let mut lat = Vec::new();
             for k in 0..per_client {
-                // 18 half-hour slots a weekday; skip weekends.
-                let day = k / 18;
-                let mut date = base.date() + CDuration::days(day as i64);
-                while date.weekday() == Weekday::Sat || date.weekday() == Weekday::Sun {
-                    date += CDuration::days(2);
+                // 18 half-hour slots a weekday: the `k / 18`-th weekday from the base.
+                let mut date = base.date();
+                let mut weekdays_left = k / 18;
+                loop {
+                    let weekend = matches!(date.weekday(), Weekday::Sat | Weekday::Sun);
+                    if !weekend && weekdays_left == 0 {
+                        break;
+                    }
+                    if !weekend {
+                        weekdays_left -= 1;
+                    }
+                    date += CDuration::days(1);
                 }
                 let idx = k % 18;
                 let h = 8 + (idx / 2) as u32 + u32::from(idx >= 8);

@@ -857,9 +857,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AgendaState, tz: Tz, theme:
     if patient_view {
         widths[1] = Constraint::Fill(1);
     }
+    // Only the rows that fit are built: a chain's day can hold thousands.
+    let visible = usize::from(table_area.height.saturating_sub(1)).max(1);
+    let first = (state.selected + 1).saturating_sub(visible);
     let rows: Vec<Row> = state
         .rows
         .iter()
+        .skip(first)
+        .take(visible)
         .map(|v| {
             let a = &v.appointment;
             let mut cells = vec![Cell::from(time_text(v)), Cell::from(v.doctor_name.clone())];
@@ -884,7 +889,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AgendaState, tz: Tz, theme:
         .highlight_symbol("▶")
         .highlight_spacing(HighlightSpacing::Always)
         .column_spacing(1);
-    let mut ts = TableState::default().with_selected((!empty).then_some(state.selected));
+    let mut ts = TableState::default().with_selected((!empty).then_some(state.selected - first));
     frame.render_stateful_widget(table, table_area, &mut ts);
     if empty {
         let text = if state.load_request.is_some() && !state.loaded {

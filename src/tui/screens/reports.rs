@@ -348,7 +348,16 @@ impl ReportsState {
         out
     }
 
-    fn lines(&self, theme: &Theme) -> Vec<Line<'static>> {
+    /// The report's lines from `skip`, at most `take` of them; only those are built
+    /// (a chain's day schedule has thousands).
+    fn lines(&self, theme: &Theme, skip: usize, take: usize) -> Vec<Line<'static>> {
+        let all = self.all_lines(theme, skip, take);
+        all.into_iter().skip(skip).take(take).collect()
+    }
+
+    /// Every line, except that schedule rows outside `skip..skip + take` are left empty
+    /// rather than formatted.
+    fn all_lines(&self, theme: &Theme, skip: usize, take: usize) -> Vec<Line<'static>> {
         let mut lines = Vec::new();
         match self.tab {
             Tab::Schedule => match &self.schedule {
@@ -361,6 +370,10 @@ impl ReportsState {
                             theme.title(),
                         )));
                         for v in list {
+                            if lines.len() < skip || lines.len() >= skip + take {
+                                lines.push(Line::default());
+                                continue;
+                            }
                             let local = v.appointment.start_utc.and_utc().with_timezone(&self.tz);
                             lines.push(Line::from(format!(
                                 "  {}  {:>3} min  {:<28} {}",
@@ -468,10 +481,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &ReportsState, theme: &Theme
         ),
     };
     frame.render_widget(Paragraph::new(Span::styled(period, theme.dim())), rows[1]);
-    let lines = state.lines(theme);
-    let scroll = u16::try_from(state.scroll.min(lines.len().saturating_sub(1))).unwrap_or(0);
+    let room = usize::from(rows[2].height.saturating_sub(2));
+    let lines = state.lines(theme, state.scroll, room);
     frame.render_widget(
-        Paragraph::new(lines).scroll((scroll, 0)).block(
+        Paragraph::new(lines).block(
             Block::default()
                 .borders(Borders::ALL)
                 .border_style(theme.border()),
