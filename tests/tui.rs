@@ -371,3 +371,41 @@ fn after_an_idle_lock_another_user_starts_from_home() {
         "the other user's work is not theirs to see"
     );
 }
+
+#[test]
+fn effects_print_no_patient_data_for_the_log() {
+    use clinic::service::patients::NewPatientInput;
+    use clinic::tui::effect::{AgendaOp, BookingOp};
+    let effects = [
+        Effect::Booking {
+            request: 1,
+            actor: Actor::System,
+            op: BookingOp::Register(NewPatientInput {
+                full_name: "Zoë Secretname".into(),
+                email: "zoe@private.test".into(),
+                phone: "+1 555 0199".into(),
+                ..NewPatientInput::default()
+            }),
+        },
+        Effect::Booking {
+            request: 2,
+            actor: Actor::System,
+            op: BookingOp::SearchPatients {
+                query: "Secretname".into(),
+            },
+        },
+        Effect::Agenda {
+            request: 3,
+            actor: Actor::System,
+            op: AgendaOp::Cancel {
+                appointment_id: 4,
+                reason: "Secretname is in hospital".into(),
+            },
+        },
+    ];
+    let printed = format!("{effects:?}");
+    for secret in ["Secretname", "zoe@private.test", "555 0199"] {
+        assert!(!printed.contains(secret), "{secret} leaked into {printed}");
+    }
+    assert!(printed.contains("Registering the patient") && printed.contains("Cancelling"));
+}

@@ -240,7 +240,18 @@ impl Services {
         } else {
             actions::PRESCRIPTION_CREATE
         };
-        let appt = self.appointment(appointment_id).await?;
+        // An update reads the stored version alongside the appointment (it is only used
+        // once the permission check below has passed).
+        let (appt, stored) = match expected_version {
+            Some(_) => {
+                let (appt, stored) = tokio::join!(
+                    self.appointment(appointment_id),
+                    store::find_by_appointment(&self.mongo, appointment_id)
+                );
+                (appt?, Some(stored))
+            }
+            None => (self.appointment(appointment_id).await?, None),
+        };
         let event = AuditEvent::by(actor, action, "prescription")
             .entity_id(appointment_id)
             .patient(appt.patient_id);
@@ -261,9 +272,9 @@ impl Services {
         }
         let now = self.clock.now();
         next.last_updated = now;
-        let result = match expected_version {
-            None => self.create(next, &appt, now).await,
-            Some(v) => self.update(next, v, now).await,
+        let result = match (expected_version, stored) {
+            (Some(v), Some(stored)) => self.update(next, v, now, stored).await,
+            _ => self.create(next, &appt, now).await,
         };
         match result {
             Ok(saved) => {
@@ -345,9 +356,9 @@ impl Services {
         mut next: Prescription,
         expected: i64,
         now: DateTime<Utc>,
+        stored: Result<Option<Prescription>, mongodb::error::Error>,
     ) -> Result<Prescription, SaveError> {
-        let current = store::find_by_appointment(&self.mongo, next.appointment_id)
-            .await
+        let current = stored
             .map_err(ServiceError::from)?
             .ok_or_else(|| ServiceError::NotFound("This prescription".into()))?;
         if current.version != expected {

@@ -147,17 +147,18 @@ impl fmt::Debug for Effect {
                 .field("actor", &actor.id())
                 .field("op", op)
                 .finish(),
+            // Searches, registrations and cancel reasons carry patient data: names only.
             Effect::Booking { request, actor, op } => f
                 .debug_struct("Booking")
                 .field("request", request)
                 .field("actor", &actor.id())
-                .field("op", op)
+                .field("op", &op.busy_text())
                 .finish(),
             Effect::Agenda { request, actor, op } => f
                 .debug_struct("Agenda")
                 .field("request", request)
                 .field("actor", &actor.id())
-                .field("op", op)
+                .field("op", &op.busy_text())
                 .finish(),
             // No patient data in logs: the operation's name only.
             Effect::Prescription { request, actor, op } => f

@@ -400,13 +400,23 @@ impl CalendarState {
                 && w.window.start < end.time()
                 && w.window.end > start.time()
         });
-        let time_off = week.time_off.iter().find(|t| {
-            local(tz, t.time_off.start_utc) < end && local(tz, t.time_off.end_utc) > start
-        });
+        // The cell's bounds in UTC, converted once, so that every appointment and time
+        // off is compared without a time-zone conversion each (this runs for every cell
+        // of every frame). Local times that do not exist (a DST gap) compare locally.
+        let utc_bounds = crate::domain::availability::local_to_utc(tz, start)
+            .zip(crate::domain::availability::local_to_utc(tz, end));
+        let overlaps = |s: NaiveDateTime, e: NaiveDateTime| match utc_bounds {
+            Some((us, ue)) => s < ue && e > us,
+            None => local(tz, s) < end && local(tz, e) > start,
+        };
+        let time_off = week
+            .time_off
+            .iter()
+            .find(|t| overlaps(t.time_off.start_utc, t.time_off.end_utc));
         let appointments = week
             .appointments
             .iter()
-            .filter(|a| local(tz, a.start_utc) < end && local(tz, a.end_utc) > start)
+            .filter(|a| overlaps(a.start_utc, a.end_utc))
             .collect();
         CellInfo {
             window,
