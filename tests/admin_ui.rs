@@ -1,50 +1,27 @@
 //! The administration screen as pure functions: tabs, forms (passwords masked and
 //! redacted), y/n questions, replies through `update`; rendered snapshots at 80x24.
 
+mod common;
+
 use chrono::{DateTime, TimeZone, Utc};
 use clinic::domain::person::{Doctor, Location, StaffMember};
 use clinic::domain::{AccountKind, Actor, Role};
 use clinic::service::Session;
 use clinic::tui::effect::Effect;
-use clinic::tui::keymap::{Context, Keymap};
+use clinic::tui::keymap::Context;
 use clinic::tui::msg::Msg;
 use clinic::tui::screens::admin::{AdminOp, AdminReply, AdminState, Tab, parse_staff_role};
 use clinic::tui::screens::home::{HomeItem, HomeState};
 use clinic::tui::state::{AppState, ClinicInfo, Screen, Tone};
 use clinic::tui::theme::Theme;
-use clinic::tui::{render, update};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use common::ui::{ch, ctrl, draw, key, send, type_text};
+use crossterm::event::KeyCode;
 
 /// Monday 12 January 2026, 08:10 in London (GMT, so UTC too).
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 1, 12, 8, 10, 0)
         .single()
         .expect("valid time")
-}
-
-fn key(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-fn ch(c: char) -> Msg {
-    key(KeyCode::Char(c))
-}
-
-fn ctrl(c: char) -> Msg {
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
-}
-
-fn send(state: &mut AppState, msgs: impl IntoIterator<Item = Msg>) -> Vec<Effect> {
-    let keymap = Keymap::defaults();
-    msgs.into_iter()
-        .flat_map(|m| update(state, m, &keymap))
-        .collect()
-}
-
-fn type_text(state: &mut AppState, text: &str) -> Vec<Effect> {
-    send(state, text.chars().map(ch))
 }
 
 fn app(role: Role) -> AppState {
@@ -82,15 +59,6 @@ fn open_item(s: &mut AppState, item: HomeItem) -> Vec<Effect> {
     let mut msgs = vec![key(KeyCode::Down); index];
     msgs.push(key(KeyCode::Enter));
     send(s, msgs)
-}
-
-fn draw(state: &AppState, width: u16, height: u16) -> Terminal<TestBackend> {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
-    let keymap = Keymap::defaults();
-    terminal
-        .draw(|frame| render(frame, state, &keymap))
-        .expect("draw");
-    terminal
 }
 
 fn admin(s: &AppState) -> &AdminState {

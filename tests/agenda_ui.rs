@@ -1,6 +1,8 @@
 //! The agenda screen as pure functions: keys and replies through `update`, and rendered
 //! snapshots at 80x24 and 120x40 on ratatui's TestBackend.
 
+mod common;
+
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use clinic::domain::appointment::{Appointment, AppointmentStatus, AppointmentView, StatusChange};
 use clinic::domain::availability::Slot;
@@ -8,16 +10,14 @@ use clinic::domain::{Actor, Role};
 use clinic::service::Session;
 use clinic::service::availability::DoctorSummary;
 use clinic::tui::effect::{AgendaOp, BookingOp, Effect};
-use clinic::tui::keymap::{Context, Keymap};
+use clinic::tui::keymap::Context;
 use clinic::tui::msg::{AgendaReply, Msg};
 use clinic::tui::screens::agenda::{AgendaState, Modal, Period};
 use clinic::tui::screens::home::{HomeItem, HomeState};
 use clinic::tui::state::{AppState, ClinicInfo, Screen, Tone};
 use clinic::tui::theme::Theme;
-use clinic::tui::{render, update};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use common::ui::{ch, draw, key, send, type_text};
+use crossterm::event::KeyCode;
 
 const HOUSE: i32 = 7;
 
@@ -33,25 +33,6 @@ fn at(d: u32, h: u32, m: u32) -> NaiveDateTime {
         .expect("date")
         .and_hms_opt(h, m, 0)
         .expect("time")
-}
-
-fn key(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-fn ch(c: char) -> Msg {
-    key(KeyCode::Char(c))
-}
-
-fn send(state: &mut AppState, msgs: impl IntoIterator<Item = Msg>) -> Vec<Effect> {
-    let keymap = Keymap::defaults();
-    msgs.into_iter()
-        .flat_map(|m| update(state, m, &keymap))
-        .collect()
-}
-
-fn type_text(state: &mut AppState, text: &str) -> Vec<Effect> {
-    send(state, text.chars().map(ch))
 }
 
 fn open(role: Role, id: i32) -> (AppState, Vec<Effect>) {
@@ -575,13 +556,4 @@ fn snapshot_empty_day_80x24() {
     let (request, _) = last(&effects);
     reply(&mut s, request, AgendaReply::Appointments(Ok(Vec::new())));
     insta::assert_snapshot!(draw(&s, 80, 24).backend());
-}
-
-fn draw(state: &AppState, width: u16, height: u16) -> Terminal<TestBackend> {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
-    let keymap = Keymap::defaults();
-    terminal
-        .draw(|frame| render(frame, state, &keymap))
-        .expect("draw");
-    terminal
 }

@@ -1,13 +1,15 @@
 //! The booking screen as pure functions: keys and replies through `update`, and rendered
 //! snapshots at 80x24 on ratatui's TestBackend.
 
+mod common;
+
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use clinic::domain::person::Patient;
 use clinic::domain::{Actor, Role};
 use clinic::service::Session;
 use clinic::service::availability::DoctorSummary;
 use clinic::tui::effect::{BookingOp, Effect};
-use clinic::tui::keymap::{Context, Keymap};
+use clinic::tui::keymap::Context;
 use clinic::tui::msg::{BookingReply, Msg};
 use clinic::tui::screens::booking::{
     BookedSummary, BookingState, DoctorChoice, Pane, RegisterFailure, SlotChoice, Step,
@@ -15,10 +17,8 @@ use clinic::tui::screens::booking::{
 use clinic::tui::screens::home::{HomeItem, HomeState};
 use clinic::tui::state::{AppState, ClinicInfo, Screen, Tone};
 use clinic::tui::theme::Theme;
-use clinic::tui::{render, update};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use common::ui::{ch, ctrl, draw, key, send, type_text};
+use crossterm::event::KeyCode;
 
 /// Monday 12 January 2026, 08:10 in London (GMT, so UTC too).
 fn now() -> DateTime<Utc> {
@@ -32,29 +32,6 @@ fn at(d: u32, h: u32, m: u32) -> NaiveDateTime {
         .expect("date")
         .and_hms_opt(h, m, 0)
         .expect("time")
-}
-
-fn key(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-fn ch(c: char) -> Msg {
-    key(KeyCode::Char(c))
-}
-
-fn ctrl(c: char) -> Msg {
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
-}
-
-fn send(state: &mut AppState, msgs: impl IntoIterator<Item = Msg>) -> Vec<Effect> {
-    let keymap = Keymap::defaults();
-    msgs.into_iter()
-        .flat_map(|m| update(state, m, &keymap))
-        .collect()
-}
-
-fn type_text(state: &mut AppState, text: &str) -> Vec<Effect> {
-    send(state, text.chars().map(ch))
 }
 
 fn app(role: Role, id: i32, name: &str) -> AppState {
@@ -539,13 +516,4 @@ fn snapshot_confirm_80x24() {
     let mut s = at_slot_step();
     send(&mut s, [key(KeyCode::Down), key(KeyCode::Enter)]);
     insta::assert_snapshot!(draw(&s, 80, 24).backend());
-}
-
-fn draw(state: &AppState, width: u16, height: u16) -> Terminal<TestBackend> {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
-    let keymap = Keymap::defaults();
-    terminal
-        .draw(|frame| render(frame, state, &keymap))
-        .expect("draw");
-    terminal
 }

@@ -1,6 +1,8 @@
 //! The availability calendar as pure functions: `update` driven by keys and replies, and
 //! rendered snapshots at 80x24 and 120x40 on ratatui's TestBackend.
 
+mod common;
+
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use clinic::domain::appointment::AppointmentStatus;
 use clinic::domain::availability::{SlotQuery, TimeOff, Window, free_slots};
@@ -11,16 +13,14 @@ use clinic::service::availability::{
 };
 use clinic::store::mysql::availability::{StoredTimeOff, StoredWindow};
 use clinic::tui::effect::{CalendarOp, Effect};
-use clinic::tui::keymap::{Context, Keymap};
+use clinic::tui::keymap::Context;
 use clinic::tui::msg::{CalendarReply, Msg};
 use clinic::tui::screens::calendar::{CalendarState, Modal};
 use clinic::tui::screens::home::HomeState;
 use clinic::tui::state::{AppState, ClinicInfo, Screen, Tone};
 use clinic::tui::theme::Theme;
-use clinic::tui::{render, update};
+use common::ui::{ch, draw, key, send, type_text};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 const HOUSE: i32 = 7;
 const WILSON: i32 = 8;
@@ -54,25 +54,6 @@ fn session(role: Role, id: i32) -> Session {
         },
         started_at: now(),
     }
-}
-
-fn key(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-fn ch(c: char) -> Msg {
-    key(KeyCode::Char(c))
-}
-
-fn send(state: &mut AppState, msgs: impl IntoIterator<Item = Msg>) -> Vec<Effect> {
-    let keymap = Keymap::defaults();
-    msgs.into_iter()
-        .flat_map(|m| update(state, m, &keymap))
-        .collect()
-}
-
-fn type_text(state: &mut AppState, text: &str) -> Vec<Effect> {
-    send(state, text.chars().map(ch))
 }
 
 fn house() -> DoctorSummary {
@@ -229,15 +210,6 @@ fn form_values(s: &AppState) -> Vec<String> {
             .collect(),
         other => panic!("no form open: {other:?}"),
     }
-}
-
-fn draw(state: &AppState, width: u16, height: u16) -> Terminal<TestBackend> {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
-    let keymap = Keymap::defaults();
-    terminal
-        .draw(|frame| render(frame, state, &keymap))
-        .expect("draw");
-    terminal
 }
 
 fn screen_text(state: &AppState, width: u16, height: u16) -> String {

@@ -1,6 +1,8 @@
 //! The patients screen and the change-password screen as pure functions: keys and
 //! replies through `update`, and rendered snapshots at 80x24 (and one at 120x40).
 
+mod common;
+
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use clinic::domain::appointment::{Appointment, AppointmentView};
 use clinic::domain::payment::{Payment, PaymentMethod, PaymentStatus};
@@ -9,7 +11,7 @@ use clinic::domain::{Actor, AppointmentStatus, Role};
 use clinic::service::Session;
 use clinic::service::patients::PatientHistory;
 use clinic::tui::effect::Effect;
-use clinic::tui::keymap::{Context, Keymap};
+use clinic::tui::keymap::Context;
 use clinic::tui::msg::Msg;
 use clinic::tui::screens::home::{HomeItem, HomeState};
 use clinic::tui::screens::patients::{
@@ -17,10 +19,8 @@ use clinic::tui::screens::patients::{
 };
 use clinic::tui::state::{AppState, ClinicInfo, Screen, Tone};
 use clinic::tui::theme::Theme;
-use clinic::tui::{render, update};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use common::ui::{ch, ctrl, draw, key, send, type_text};
+use crossterm::event::KeyCode;
 use rust_decimal::Decimal;
 
 /// Monday 12 January 2026, 08:10 in London (GMT, so UTC too).
@@ -35,29 +35,6 @@ fn at(d: u32, h: u32, m: u32) -> NaiveDateTime {
         .expect("date")
         .and_hms_opt(h, m, 0)
         .expect("time")
-}
-
-fn key(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-fn ch(c: char) -> Msg {
-    key(KeyCode::Char(c))
-}
-
-fn ctrl(c: char) -> Msg {
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
-}
-
-fn send(state: &mut AppState, msgs: impl IntoIterator<Item = Msg>) -> Vec<Effect> {
-    let keymap = Keymap::defaults();
-    msgs.into_iter()
-        .flat_map(|m| update(state, m, &keymap))
-        .collect()
-}
-
-fn type_text(state: &mut AppState, text: &str) -> Vec<Effect> {
-    send(state, text.chars().map(ch))
 }
 
 fn app(role: Role) -> AppState {
@@ -180,15 +157,6 @@ fn history() -> PatientHistory {
                 .expect("time"),
         }],
     }
-}
-
-fn draw(state: &AppState, width: u16, height: u16) -> Terminal<TestBackend> {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
-    let keymap = Keymap::defaults();
-    terminal
-        .draw(|frame| render(frame, state, &keymap))
-        .expect("draw");
-    terminal
 }
 
 /// Front desk on the patients screen with "ana" searched and two results shown.

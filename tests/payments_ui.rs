@@ -1,6 +1,8 @@
 //! Payments and reports screens as pure functions: keys and replies through `update`,
 //! and rendered snapshots on ratatui's TestBackend.
 
+mod common;
+
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use clinic::domain::appointment::{Appointment, AppointmentStatus, AppointmentView};
 use clinic::domain::payment::{Payment, PaymentMethod, PaymentStatus};
@@ -8,17 +10,14 @@ use clinic::domain::report::{ReportPayment, RevenueReport};
 use clinic::domain::{Actor, Role};
 use clinic::service::Session;
 use clinic::tui::effect::Effect;
-use clinic::tui::keymap::Keymap;
 use clinic::tui::msg::{AgendaReply, Msg};
 use clinic::tui::screens::home::{HomeItem, HomeState};
 use clinic::tui::screens::payments::{Modal, PaymentsOp, PaymentsReply};
 use clinic::tui::screens::reports::{ReportsOp, ReportsReply, Tab};
 use clinic::tui::state::{AppState, ClinicInfo, Screen, Tone};
 use clinic::tui::theme::Theme;
-use clinic::tui::{render, update};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use common::ui::{ctrl, draw, key, send, type_text};
+use crossterm::event::KeyCode;
 use rust_decimal::Decimal;
 
 fn now() -> DateTime<Utc> {
@@ -32,25 +31,6 @@ fn at(h: u32) -> NaiveDateTime {
         .expect("date")
         .and_hms_opt(h, 0, 0)
         .expect("time")
-}
-
-fn key(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-fn ctrl(c: char) -> Msg {
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
-}
-
-fn send(state: &mut AppState, msgs: impl IntoIterator<Item = Msg>) -> Vec<Effect> {
-    let keymap = Keymap::defaults();
-    msgs.into_iter()
-        .flat_map(|m| update(state, m, &keymap))
-        .collect()
-}
-
-fn type_text(state: &mut AppState, text: &str) -> Vec<Effect> {
-    send(state, text.chars().map(|c| key(KeyCode::Char(c))))
 }
 
 fn signed_in(role: Role) -> AppState {
@@ -157,13 +137,6 @@ fn on_payments(role: Role) -> (AppState, u64) {
 
 fn payments_reply(s: &mut AppState, request: u64, reply: PaymentsReply) -> Vec<Effect> {
     send(s, [Msg::Payments { request, reply }])
-}
-
-fn draw(state: &AppState, w: u16, h: u16) -> Terminal<TestBackend> {
-    let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-    let keymap = Keymap::defaults();
-    t.draw(|f| render(f, state, &keymap)).expect("draw");
-    t
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! The prescription screens as pure functions: `update` driven by keys, replies and
 //! ticks (no I/O), and rendered snapshots at 80x24 and 120x40.
 
+mod common;
+
 use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
 use clinic::domain::appointment::AppointmentStatus;
 use clinic::domain::prescription::{Medication, Prescription};
@@ -9,7 +11,7 @@ use clinic::service::Session;
 use clinic::service::prescription_files::DraftFile;
 use clinic::service::prescriptions::AppointmentBrief;
 use clinic::tui::effect::Effect;
-use clinic::tui::keymap::{Context, Keymap};
+use clinic::tui::keymap::Context;
 use clinic::tui::msg::Msg;
 use clinic::tui::screens::home::{HomeItem, HomeState};
 use clinic::tui::screens::prescription::{
@@ -17,10 +19,8 @@ use clinic::tui::screens::prescription::{
 };
 use clinic::tui::state::{AppState, ClinicInfo, Screen, Tone};
 use clinic::tui::theme::Theme;
-use clinic::tui::{render, update};
+use common::ui::{ch, ctrl, draw, key, send, type_text};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 const HOUSE: i32 = 7;
 const ZOE: i32 = 78;
@@ -47,29 +47,6 @@ fn session(role: Role, id: i32) -> Session {
         },
         started_at: now(),
     }
-}
-
-fn key(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-fn ch(c: char) -> Msg {
-    key(KeyCode::Char(c))
-}
-
-fn ctrl(c: char) -> Msg {
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
-}
-
-fn send(state: &mut AppState, msgs: impl IntoIterator<Item = Msg>) -> Vec<Effect> {
-    let keymap = Keymap::defaults();
-    msgs.into_iter()
-        .flat_map(|m| update(state, m, &keymap))
-        .collect()
-}
-
-fn type_text(state: &mut AppState, text: &str) -> Vec<Effect> {
-    send(state, text.chars().map(ch))
 }
 
 fn base(role: Role, id: i32) -> AppState {
@@ -203,15 +180,6 @@ fn save_request(s: &mut AppState) -> (u64, Prescription, Option<i64>) {
         ) => (request, *draft, expected_version),
         other => panic!("expected a save, got {other:?}"),
     }
-}
-
-fn draw(state: &AppState, width: u16, height: u16) -> Terminal<TestBackend> {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
-    let keymap = Keymap::defaults();
-    terminal
-        .draw(|frame| render(frame, state, &keymap))
-        .expect("draw");
-    terminal
 }
 
 fn screen_text(state: &AppState, width: u16, height: u16) -> String {

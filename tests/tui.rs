@@ -1,18 +1,17 @@
 //! The UI as pure functions: `update` driven by messages, and rendered snapshots on
 //! ratatui's TestBackend at 80x24.
 
+mod common;
+
 use chrono::{DateTime, TimeZone, Utc};
 use clinic::domain::{AccountKind, Actor, Role};
 use clinic::service::Session;
 use clinic::tui::effect::Effect;
-use clinic::tui::keymap::Keymap;
 use clinic::tui::msg::Msg;
 use clinic::tui::state::{AppState, ClinicInfo, Screen};
 use clinic::tui::theme::Theme;
-use clinic::tui::{render, update};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use common::ui::{ctrl, draw, key, send, type_text};
+use crossterm::event::KeyCode;
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 23, 14, 5, 0)
@@ -31,25 +30,6 @@ fn fresh() -> AppState {
     )
 }
 
-fn key(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-fn ctrl(c: char) -> Msg {
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
-}
-
-fn send(state: &mut AppState, msgs: impl IntoIterator<Item = Msg>) -> Vec<Effect> {
-    let keymap = Keymap::defaults();
-    msgs.into_iter()
-        .flat_map(|m| update(state, m, &keymap))
-        .collect()
-}
-
-fn type_text(state: &mut AppState, text: &str) -> Vec<Effect> {
-    send(state, text.chars().map(|c| key(KeyCode::Char(c))))
-}
-
 fn front_desk_session() -> Session {
     Session {
         actor: Actor::User {
@@ -60,15 +40,6 @@ fn front_desk_session() -> Session {
         },
         started_at: now(),
     }
-}
-
-fn draw(state: &AppState, width: u16, height: u16) -> Terminal<TestBackend> {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
-    let keymap = Keymap::defaults();
-    terminal
-        .draw(|frame| render(frame, state, &keymap))
-        .expect("draw");
-    terminal
 }
 
 fn signed_in() -> AppState {

@@ -3,10 +3,11 @@
 //! starts them and sets both), so tests run in parallel without colliding.
 #![allow(dead_code)]
 
-use std::sync::Arc;
 pub mod proxy;
 pub mod pty;
+pub mod ui;
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use clinic::config::{Config, FileSettings, Overrides};
