@@ -24,7 +24,7 @@ use crate::service::patients::NewPatientInput;
 use crate::tui::effect::{BookingOp, Effect};
 use crate::tui::keymap::{Command, Context};
 use crate::tui::msg::BookingReply;
-use crate::tui::screens::calendar::FormField;
+use crate::tui::screens::form::{Form, FormKey, field, render_form};
 use crate::tui::screens::home::HomeState;
 use crate::tui::state::{AppState, Screen};
 use crate::tui::theme::Theme;
@@ -107,52 +107,29 @@ pub enum Pane {
     Doctor,
 }
 
-/// The "register a new patient" form.
-#[derive(Debug, Clone)]
-pub struct RegisterForm {
-    pub fields: Vec<FormField>,
-    pub focus: usize,
-    pub error: Option<String>,
-    pub pending: Option<u64>,
-    /// A duplicate warning waiting for y/n.
-    pub duplicate: Option<String>,
+/// The "register a new patient" form, starting with `name`.
+fn register_form(name: String) -> Form {
+    Form::new(
+        "Register a new patient",
+        vec![
+            field("Name", name, "full name"),
+            field("Email", "", "name@example.com"),
+            field("Phone", "", "optional"),
+            field("Born", "", "YYYY-MM-DD, optional"),
+            field("Gender", "", "M, F, O or empty"),
+        ],
+    )
 }
 
-impl RegisterForm {
-    fn new(name: String) -> RegisterForm {
-        let field = |label, value: String, hint| FormField {
-            label,
-            input: Input::new(value),
-            hint,
-        };
-        RegisterForm {
-            fields: vec![
-                field("Name", name, "full name"),
-                field("Email", String::new(), "name@example.com"),
-                field("Phone", String::new(), "optional"),
-                field("Born", String::new(), "YYYY-MM-DD, optional"),
-                field("Gender", String::new(), "M, F, O or empty"),
-            ],
-            focus: 0,
-            error: None,
-            pending: None,
-            duplicate: None,
-        }
-    }
-
-    pub fn value(&self, i: usize) -> &str {
-        self.fields.get(i).map_or("", |f| f.input.value())
-    }
-
-    pub fn input(&self, confirm_duplicate: bool) -> NewPatientInput {
-        NewPatientInput {
-            full_name: self.value(0).to_string(),
-            email: self.value(1).to_string(),
-            phone: self.value(2).to_string(),
-            date_of_birth: self.value(3).to_string(),
-            gender: self.value(4).to_string(),
-            confirm_duplicate,
-        }
+/// What the registration form sends.
+pub fn register_input(form: &Form, confirm_duplicate: bool) -> NewPatientInput {
+    NewPatientInput {
+        full_name: form.value(0).to_string(),
+        email: form.value(1).to_string(),
+        phone: form.value(2).to_string(),
+        date_of_birth: form.value(3).to_string(),
+        gender: form.value(4).to_string(),
+        confirm_duplicate,
     }
 }
 
@@ -166,7 +143,7 @@ pub struct BookingState {
     /// In `results`, plus one row for "register a new patient".
     pub selected: usize,
     pub search_request: Option<u64>,
-    pub register: Option<RegisterForm>,
+    pub register: Option<Form>,
     pub patient: Option<PatientPick>,
     pub doctors: Vec<DoctorSummary>,
     pub doctors_request: Option<u64>,
@@ -250,7 +227,7 @@ impl BookingState {
     pub fn context(&self) -> Context {
         match self.step {
             Step::Patient => match &self.register {
-                Some(f) if f.duplicate.is_some() => Context::Confirm,
+                Some(f) if f.question.is_some() => Context::Confirm,
                 Some(_) => Context::Form,
                 None => Context::PatientSearch,
             },
@@ -353,63 +330,33 @@ impl BookingState {
         } else {
             q.to_string()
         };
-        self.register = Some(RegisterForm::new(name));
+        self.register = Some(register_form(name));
     }
 
     fn on_register_key(
         &mut self,
-        mut form: RegisterForm,
+        mut form: Form,
         key: KeyEvent,
         command: Option<Command>,
     ) -> Action {
-        if form.duplicate.is_some() {
-            let action = match command {
-                Some(Command::Yes) if form.pending.is_none() => {
-                    Action::Request(BookingOp::Register(form.input(true)))
-                }
-                Some(Command::No) => {
-                    form.duplicate = None;
-                    Action::Info("Not registered. Change the details, or Esc to leave.".into())
-                }
-                _ => Action::None,
-            };
-            self.register = Some(form);
-            return action;
-        }
-        let n = form.fields.len();
-        let action = match command {
-            Some(Command::NextField) => {
-                form.focus = (form.focus + 1) % n;
-                Action::None
+        let action = match form.on_key(key, command) {
+            FormKey::None => Action::None,
+            FormKey::Yes => Action::Request(BookingOp::Register(register_input(&form, true))),
+            FormKey::No => {
+                Action::Info("Not registered. Change the details, or Esc to leave.".into())
             }
-            Some(Command::PrevField) => {
-                form.focus = (form.focus + n - 1) % n;
-                Action::None
-            }
-            Some(Command::Cancel) => return Action::Info("Nobody was registered.".into()),
-            Some(Command::Save) => {
-                if form.pending.is_some() {
-                    Action::None
-                } else if form.value(0).trim().is_empty() {
-                    form.focus = 0;
-                    form.error = Some("Name is required.".into());
+            FormKey::Cancel => return Action::Info("Nobody was registered.".into()),
+            FormKey::Save => {
+                if form.value(0).trim().is_empty() {
+                    form.refuse(0, "Name is required.");
                     Action::None
                 } else if form.value(1).trim().is_empty() {
-                    form.focus = 1;
-                    form.error = Some("Email is required.".into());
+                    form.refuse(1, "Email is required.");
                     Action::None
                 } else {
                     form.error = None;
-                    Action::Request(BookingOp::Register(form.input(false)))
+                    Action::Request(BookingOp::Register(register_input(&form, false)))
                 }
-            }
-            _ => {
-                if form.pending.is_none()
-                    && let Some(f) = form.fields.get_mut(form.focus)
-                {
-                    f.input.handle_event(&Event::Key(key));
-                }
-                Action::None
             }
         };
         self.register = Some(form);
@@ -612,9 +559,9 @@ impl BookingState {
                             out.then = Some(op);
                         }
                     }
-                    Err(f) if f.duplicate => form.duplicate = Some(f.message),
+                    Err(f) if f.duplicate => form.question = Some(f.message),
                     Err(f) => {
-                        form.duplicate = None;
+                        form.question = None;
                         form.error = Some(f.message.clone());
                         out.error = Some(f.message);
                     }
@@ -919,7 +866,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &BookingState, tz: Tz, theme
         Step::Patient => {
             render_search(frame, body, state, theme);
             if let Some(form) = &state.register {
-                render_register(frame, body, form, theme);
+                render_form(frame, body, form, theme);
             }
         }
         Step::Doctor => render_doctors(frame, body, state, theme),
@@ -1048,97 +995,6 @@ fn render_search(frame: &mut Frame, area: Rect, state: &BookingState, theme: &Th
         Line::from(Span::styled(format!("  {register}"), theme.key()))
     });
     frame.render_widget(Paragraph::new(lines), list);
-}
-
-fn render_register(frame: &mut Frame, area: Rect, form: &RegisterForm, theme: &Theme) {
-    let height = u16::try_from(form.fields.len()).unwrap_or(5) + 7;
-    let boxed = centered(area, 66, height);
-    frame.render_widget(Clear, boxed);
-    let b = block(" Register a new patient ".into(), true, theme);
-    let inner = b.inner(boxed);
-    frame.render_widget(b, boxed);
-    if inner.width < 24 || inner.height < 3 {
-        return;
-    }
-    let label_w: u16 = 8;
-    let field_w: u16 = 30.min(inner.width.saturating_sub(label_w + 3));
-    let row = |i: u16| Rect {
-        x: inner.x + 1,
-        y: inner.y + i,
-        width: inner.width.saturating_sub(2),
-        height: 1,
-    };
-    for (i, field) in form.fields.iter().enumerate() {
-        let r = row(u16::try_from(i).unwrap_or(0));
-        if r.y >= inner.y + inner.height {
-            break;
-        }
-        let focused = i == form.focus && form.duplicate.is_none();
-        let marker = if focused { "▶" } else { " " };
-        let label_style = if focused { theme.title() } else { Style::new() };
-        frame.render_widget(
-            Paragraph::new(Span::styled(
-                format!("{marker}{}", field.label),
-                label_style,
-            )),
-            Rect {
-                width: label_w,
-                ..r
-            },
-        );
-        let f = Rect {
-            x: r.x + label_w,
-            width: field_w,
-            ..r
-        };
-        if let Some(pos) = text_field(frame, f, &field.input, None, focused, theme) {
-            frame.set_cursor_position(pos);
-        }
-        frame.render_widget(
-            Paragraph::new(Span::styled(field.hint, theme.dim())),
-            Rect {
-                x: f.x + field_w + 1,
-                width: r.width.saturating_sub(label_w + field_w + 1),
-                ..r
-            },
-        );
-    }
-    let n = u16::try_from(form.fields.len()).unwrap_or(0);
-    let (message, style) = if form.pending.is_some() {
-        ("Saving…".to_string(), theme.info())
-    } else if let Some(d) = &form.duplicate {
-        (d.clone(), theme.error())
-    } else if let Some(e) = &form.error {
-        (e.clone(), theme.error())
-    } else {
-        (String::new(), Style::new())
-    };
-    let msg_rect = Rect {
-        height: 2.min(inner.height.saturating_sub(n + 1)),
-        ..row(n + 1)
-    };
-    frame.render_widget(
-        Paragraph::new(Span::styled(message, style)).wrap(Wrap { trim: true }),
-        msg_rect,
-    );
-    if n + 3 < inner.height {
-        let help = if form.duplicate.is_some() {
-            Line::from(vec![
-                Span::styled("y", theme.key()),
-                Span::raw(" register anyway   "),
-                Span::styled("n", theme.key()),
-                Span::raw("/"),
-                Span::styled("Esc", theme.key()),
-                Span::raw(" go back"),
-            ])
-        } else {
-            Line::from(Span::styled(
-                "Enter/Ctrl-S save · Tab next field · Esc cancel",
-                theme.dim(),
-            ))
-        };
-        frame.render_widget(Paragraph::new(help), row(n + 3));
-    }
 }
 
 fn render_doctors(frame: &mut Frame, area: Rect, state: &BookingState, theme: &Theme) {
