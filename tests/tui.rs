@@ -380,3 +380,44 @@ fn effects_print_no_patient_data_for_the_log() {
     }
     assert!(printed.contains("Registering the patient") && printed.contains("Cancelling"));
 }
+
+#[test]
+fn every_screen_renders_at_any_size_without_panicking() {
+    use clinic::tui::screens::home::HomeState;
+    let admin = Session {
+        actor: Actor::User {
+            role: Role::Admin,
+            id: 1,
+            name: "Alex Admin".into(),
+            email: "admin@demo.clinic".into(),
+        },
+        started_at: now(),
+    };
+    let sizes = [
+        (0, 0),
+        (1, 1),
+        (20, 5),
+        (40, 10),
+        (59, 17),
+        (60, 18),
+        (80, 24),
+        (120, 40),
+        (250, 90),
+    ];
+    let items = HomeState::for_role(Role::Admin).items;
+    for index in 0..items.len().saturating_sub(2) {
+        let mut s = fresh();
+        s.session = Some(admin.clone());
+        s.screen = Screen::Home(HomeState::for_role(Role::Admin));
+        let mut msgs = vec![key(KeyCode::Down); index];
+        msgs.push(key(KeyCode::Enter));
+        send(&mut s, msgs);
+        for (w, h) in sizes {
+            let _ = draw(&s, w, h);
+        }
+        send(&mut s, [key(KeyCode::F(1))]);
+        for (w, h) in sizes {
+            let _ = draw(&s, w, h);
+        }
+    }
+}

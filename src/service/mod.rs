@@ -27,6 +27,10 @@ use crate::store;
 
 pub use auth::{LoginError, Session};
 
+/// The words every "server unreachable" sentence contains; the UI clears such a message
+/// once a request goes through again.
+pub const OUTAGE_PHRASE: &str = "cannot be reached right now";
+
 /// A failure as the user should read it.
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum ServiceError {
@@ -219,6 +223,21 @@ pub fn redact(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn outage_sentences_carry_the_outage_phrase() {
+        for e in [
+            ServiceError::DatabaseUnavailable("x".into()),
+            ServiceError::DocumentStoreUnavailable("x".into()),
+        ] {
+            assert!(e.to_string().contains(OUTAGE_PHRASE), "{e}");
+        }
+        assert!(
+            !ServiceError::Conflict("taken".into())
+                .to_string()
+                .contains(OUTAGE_PHRASE)
+        );
+    }
 
     #[test]
     fn redacts_passwords_only() {

@@ -138,6 +138,24 @@ impl AppState {
         self.next_request
     }
 
+    /// Shows the outcome of a finished request: its message or its error. A request that
+    /// went through clears an earlier "cannot be reached" error: the server is back.
+    /// Other errors stay until replaced (a refusal is followed by a reload, and the
+    /// reason must stay on screen).
+    pub fn settle(&mut self, info: Option<String>, error: Option<String>) {
+        match (info, error) {
+            (_, Some(e)) => self.error(e),
+            (Some(i), None) => self.info(i),
+            (None, None) => {
+                if self.status.as_ref().is_some_and(|s| {
+                    s.tone == Tone::Error && s.text.contains(crate::service::OUTAGE_PHRASE)
+                }) {
+                    self.status = None;
+                }
+            }
+        }
+    }
+
     pub fn info(&mut self, text: impl Into<String>) {
         self.status = Some(StatusLine {
             text: text.into(),

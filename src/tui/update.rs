@@ -38,12 +38,7 @@ pub fn update(state: &mut AppState, msg: Msg, keymap: &Keymap) -> Vec<Effect> {
                 return Vec::new();
             }
             state.busy = None;
-            if let Some(text) = outcome.info {
-                state.info(text);
-            }
-            if let Some(text) = outcome.error {
-                state.error(text);
-            }
+            state.settle(outcome.info, outcome.error);
             match outcome.then {
                 Some(op) => calendar_request(state, op),
                 None => Vec::new(),

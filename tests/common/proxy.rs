@@ -3,16 +3,15 @@
 //! the ones it carries.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use tokio::io::copy_bidirectional;
 use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
 
 pub struct Proxy {
     pub addr: SocketAddr,
-    up: Arc<AtomicBool>,
-    generation: Arc<AtomicU64>,
+    /// `true` while the "server" is up; every relay watches it.
+    up: watch::Sender<bool>,
 }
 
 impl Proxy {
@@ -20,48 +19,36 @@ impl Proxy {
     pub async fn start(target: SocketAddr) -> Proxy {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind proxy");
         let addr = listener.local_addr().expect("proxy addr");
-        let up = Arc::new(AtomicBool::new(true));
-        let generation = Arc::new(AtomicU64::new(0));
-        let (up2, gen2) = (up.clone(), generation.clone());
+        let (up, watcher) = watch::channel(true);
         tokio::spawn(async move {
             while let Ok((mut inbound, _)) = listener.accept().await {
-                if !up2.load(Ordering::SeqCst) {
+                if !*watcher.borrow() {
                     drop(inbound);
                     continue;
                 }
-                let my_gen = gen2.load(Ordering::SeqCst);
-                let gen3 = gen2.clone();
+                let mut down = watcher.clone();
                 tokio::spawn(async move {
                     let Ok(mut outbound) = TcpStream::connect(target).await else {
                         return;
                     };
                     tokio::select! {
                         _ = copy_bidirectional(&mut inbound, &mut outbound) => {}
-                        _ = async {
-                            while gen3.load(Ordering::SeqCst) == my_gen {
-                                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-                            }
-                        } => {}
+                        _ = down.wait_for(|up| !*up) => {}
                     }
                 });
             }
         });
-        Proxy {
-            addr,
-            up,
-            generation,
-        }
+        Proxy { addr, up }
     }
 
-    /// The server "goes away": open connections drop, new ones are refused.
+    /// The server "goes away": open connections drop at once, new ones are refused.
     pub fn cut(&self) {
-        self.up.store(false, Ordering::SeqCst);
-        self.generation.fetch_add(1, Ordering::SeqCst);
+        let _ = self.up.send(false);
     }
 
     /// The server is back.
     pub fn restore(&self) {
-        self.up.store(true, Ordering::SeqCst);
+        let _ = self.up.send(true);
     }
 }
 

@@ -11,7 +11,7 @@ pub struct PtyApp {
     screen: Arc<Mutex<vt100::Parser>>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn Child + Send + Sync>,
-    _master: Box<dyn MasterPty + Send>,
+    master: Box<dyn MasterPty + Send>,
 }
 
 impl PtyApp {
@@ -55,8 +55,28 @@ impl PtyApp {
             screen,
             writer,
             child,
-            _master: pair.master,
+            master: pair.master,
         }
+    }
+
+    /// Resizes the terminal (the app gets SIGWINCH), and the emulator with it.
+    pub fn resize(&mut self, cols: u16, rows: u16) {
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("resize the pty");
+        if let Ok(mut p) = self.screen.lock() {
+            p.screen_mut().set_size(rows, cols);
+        }
+    }
+
+    /// Whether the process is still running.
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
     }
 
     pub fn contents(&self) -> String {

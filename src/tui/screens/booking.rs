@@ -713,12 +713,7 @@ pub fn on_reply(state: &mut AppState, request_id: u64, reply: BookingReply) -> V
         return Vec::new();
     }
     state.busy = None;
-    if let Some(text) = outcome.info {
-        state.info(text);
-    }
-    if let Some(text) = outcome.error {
-        state.error(text);
-    }
+    state.settle(outcome.info, outcome.error);
     match outcome.then {
         Some(op) => request(state, op),
         None => Vec::new(),

@@ -598,11 +598,6 @@ pub fn on_reply(state: &mut AppState, request_id: u64, reply: ReportsReply) -> V
         return Vec::new();
     }
     state.busy = None;
-    if let Some(text) = outcome.info {
-        state.info(text);
-    }
-    if let Some(text) = outcome.error {
-        state.error(text);
-    }
+    state.settle(outcome.info, outcome.error);
     Vec::new()
 }
