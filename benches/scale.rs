@@ -646,6 +646,42 @@ async fn run(sizes: &Sizes, full: bool) -> Result<(), Box<dyn std::error::Error>
     );
     rows.push(row);
 
+    // Prescription load and save among 100,000 documents, as the appointment's doctor.
+    let picks: Vec<(i32, i32)> = sqlx::query_as(
+        "SELECT id, doctor_id FROM appointments WHERE status = 'COMPLETED' ORDER BY id LIMIT ?",
+    )
+    .bind(sizes.prescriptions as u64)
+    .fetch_all(&pool)
+    .await?;
+    let picks: Vec<(i32, i32)> = (0..n)
+        .filter_map(|_| picks.get(rng.gen_range(0..picks.len().max(1))).copied())
+        .collect();
+    let doctor_actor = |id: i32| Actor::User {
+        role: Role::Doctor,
+        id,
+        name: "D".into(),
+        email: "d@scale.test".into(),
+    };
+    let mut loads = Vec::new();
+    let mut saves = Vec::new();
+    for (appointment_id, doctor) in &picks {
+        let actor = doctor_actor(*doctor);
+        let t = Instant::now();
+        let loaded = services.load_for_appointment(&actor, *appointment_id).await;
+        loads.push(t.elapsed());
+        if let Ok(Some(mut p)) = loaded {
+            let version = p.version;
+            p.notes.recommendations = format!("Reviewed at version {version}.");
+            let t = Instant::now();
+            if let Err(e) = services.save_prescription(&actor, p, Some(version)).await {
+                eprintln!("scale: prescription save failed: {e}");
+            }
+            saves.push(t.elapsed());
+        }
+    }
+    rows.push(Row::new("prescription load (of 100,000)", loads, "p50 ≤ 5 ms"));
+    rows.push(Row::new("prescription save, with history copy", saves, "p50 ≤ 5 ms"));
+
     rows.extend(tui_probe::measure(&services, &pool, full).await?);
 
     println!();
