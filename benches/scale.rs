@@ -555,6 +555,7 @@ async fn run(sizes: &Sizes, full: bool) -> Result<(), Box<dyn std::error::Error>
             services
                 .first_available(
                     Some(SPECIALIZATIONS[i % SPECIALIZATIONS.len()]),
+                    None,
                     today,
                     7,
                     None,
@@ -679,8 +680,16 @@ async fn run(sizes: &Sizes, full: bool) -> Result<(), Box<dyn std::error::Error>
             saves.push(t.elapsed());
         }
     }
-    rows.push(Row::new("prescription load (of 100,000)", loads, "p50 ≤ 5 ms"));
-    rows.push(Row::new("prescription save, with history copy", saves, "p50 ≤ 5 ms"));
+    rows.push(Row::new(
+        "prescription load (of 100,000)",
+        loads,
+        "p50 ≤ 5 ms",
+    ));
+    rows.push(Row::new(
+        "prescription save, with history copy",
+        saves,
+        "p50 ≤ 5 ms",
+    ));
 
     rows.extend(tui_probe::measure(&services, &pool, full).await?);
 

@@ -555,6 +555,7 @@ async fn free_slots_skip_bookings_and_first_available_spans_doctors() {
         .services
         .first_available(
             Some("General Practice"),
+            None,
             NaiveDate::from_ymd_opt(2026, 11, 23).expect("date"),
             7,
             None,
@@ -564,4 +565,53 @@ async fn free_slots_skip_bookings_and_first_available_spans_doctors() {
     assert_eq!(any.len(), 2);
     assert_eq!(any[0].slot.start_utc, at(23, 9, 0));
     assert_eq!(any[0].doctor_id, c.other_doctor);
+}
+
+#[tokio::test]
+async fn free_times_can_be_limited_to_one_location() {
+    let c = clinic().await;
+    let north = clinic::store::mysql::locations::insert(
+        &c.env.pool,
+        &clinic::domain::person::NewLocation {
+            name: "North".into(),
+            address: "1 North Rd".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("location");
+    // Saturdays at North only.
+    availability::insert_window(
+        &c.env.pool,
+        c.doctor,
+        &Window {
+            weekday: Weekday::Sat,
+            start: t(9, 0),
+            end: t(12, 0),
+            location_id: Some(north),
+        },
+    )
+    .await
+    .expect("window");
+    let monday = NaiveDate::from_ymd_opt(2026, 11, 23).expect("date");
+    let everywhere = c
+        .services
+        .free_slots_of(&[c.doctor], None, monday, 7, None)
+        .await
+        .expect("slots");
+    let at_north = c
+        .services
+        .free_slots_of(&[c.doctor], Some(north), monday, 7, None)
+        .await
+        .expect("slots");
+    assert!(everywhere[0].1.len() > at_north[0].1.len());
+    assert!(!at_north[0].1.is_empty());
+    assert!(at_north[0].1.iter().all(|s| s.location_id == Some(north)));
+    let first = c
+        .services
+        .first_available(Some("General Practice"), Some(north), monday, 7, None)
+        .await
+        .expect("first available");
+    assert_eq!(first.len(), 1, "only the doctor who works at North");
+    assert_eq!(first[0].slot.start_utc, at(28, 9, 0));
 }

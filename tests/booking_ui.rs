@@ -168,7 +168,12 @@ fn at_slot_step() -> AppState {
     );
     let (request, op) = last(&effects);
     match &op {
-        BookingOp::LoadSlots { doctor, from, days } => {
+        BookingOp::LoadSlots {
+            doctor,
+            from,
+            days,
+            location: None,
+        } => {
             assert_eq!(doctor.full_name, "Gregory House");
             assert_eq!(*from, NaiveDate::from_ymd_opt(2026, 1, 12).expect("date"));
             assert_eq!(*days, 14);
@@ -272,7 +277,8 @@ fn any_doctor_asks_for_the_first_free_time_of_the_specialization() {
         BookingOp::FirstAvailable {
             specialization: "Endocrinology".into(),
             from: NaiveDate::from_ymd_opt(2026, 1, 12).expect("date"),
-            days: 14
+            days: 14,
+            location: None,
         }
     );
     assert_eq!(
@@ -516,4 +522,72 @@ fn snapshot_confirm_80x24() {
     let mut s = at_slot_step();
     send(&mut s, [key(KeyCode::Down), key(KeyCode::Enter)]);
     insta::assert_snapshot!(draw(&s, 80, 24).backend());
+}
+
+#[test]
+fn an_optional_location_narrows_the_free_times() {
+    let (mut s, effects) = open(Role::FrontDesk, 1, "Fran Desk");
+    assert!(effects.is_empty());
+    let (request, _) = last(&type_text(&mut s, "ana"));
+    reply(
+        &mut s,
+        request,
+        BookingReply::Patients(Ok(vec![patient(31, "Ana Lima", "ana@example.com")])),
+    );
+    let (request, op) = last(&send(&mut s, [key(KeyCode::Enter)]));
+    assert_eq!(op, BookingOp::LoadDoctors);
+    // The locations come first, under the doctors' request id.
+    reply(
+        &mut s,
+        request,
+        BookingReply::Locations(Ok(vec![(4, "North".into()), (5, "Harbour".into())])),
+    );
+    reply(&mut s, request, BookingReply::Doctors(Ok(doctors())));
+    assert_eq!(booking(&s).location_label(), "every location");
+    send(&mut s, [ch('o')]);
+    assert_eq!(booking(&s).location_label(), "North");
+    send(&mut s, [ch('o'), ch('o'), ch('o')]);
+    assert_eq!(
+        booking(&s).location_label(),
+        "North",
+        "cycles back round through every location"
+    );
+    assert!(
+        draw(&s, 80, 24)
+            .backend()
+            .to_string()
+            .contains("Doctor · North (o)")
+    );
+    let effects = send(
+        &mut s,
+        [key(KeyCode::Tab), key(KeyCode::Down), key(KeyCode::Enter)],
+    );
+    let (request, op) = last(&effects);
+    assert!(
+        matches!(
+            op,
+            BookingOp::LoadSlots {
+                location: Some(4),
+                ..
+            }
+        ),
+        "{op:?}"
+    );
+    reply(
+        &mut s,
+        request,
+        BookingReply::Slots(Ok(slots(7, "Gregory House"))),
+    );
+    // Changing it on the times reloads them for the new place.
+    let (_, op) = last(&send(&mut s, [ch('o')]));
+    assert!(
+        matches!(
+            op,
+            BookingOp::LoadSlots {
+                location: Some(5),
+                ..
+            }
+        ),
+        "{op:?}"
+    );
 }

@@ -623,16 +623,18 @@ impl Services {
         duration_minutes: Option<u32>,
     ) -> Result<Vec<Slot>, ServiceError> {
         let mut by_doctor = self
-            .free_slots_of(&[doctor_id], from, days, duration_minutes)
+            .free_slots_of(&[doctor_id], None, from, days, duration_minutes)
             .await?;
         Ok(by_doctor.pop().map(|(_, slots)| slots).unwrap_or_default())
     }
 
     /// Free slots of several doctors, with three queries in all (windows, time off,
-    /// appointments) whatever the number of doctors. In the order of `doctor_ids`.
+    /// appointments) whatever the number of doctors. In the order of `doctor_ids`. With a
+    /// `location`, only slots of windows at that clinic location.
     pub async fn free_slots_of(
         &self,
         doctor_ids: &[i32],
+        location: Option<i32>,
         from: NaiveDate,
         days: u32,
         duration_minutes: Option<u32>,
@@ -674,16 +676,21 @@ impl Services {
                     .filter(|(d, _, _)| d == id)
                     .map(|(_, s, m)| Busy::new(*s, *s + Duration::minutes(i64::from(*m))))
                     .collect();
-                (*id, engine::free_slots(&query, tz, &w, &t, &b))
+                let slots = engine::free_slots(&query, tz, &w, &t, &b)
+                    .into_iter()
+                    .filter(|s| location.is_none() || s.location_id == location)
+                    .collect();
+                (*id, slots)
             })
             .collect())
     }
 
     /// The first free slot of each active doctor of a specialization (every doctor for
-    /// `None`), earliest first.
+    /// `None`), optionally at one location, earliest first.
     pub async fn first_available(
         &self,
         specialization: Option<&str>,
+        location: Option<i32>,
         from: NaiveDate,
         days: u32,
         duration_minutes: Option<u32>,
@@ -691,7 +698,7 @@ impl Services {
         let doctors = store::doctors_for(&self.db, specialization).await?;
         let ids: Vec<i32> = doctors.iter().map(|(id, _)| *id).collect();
         let slots = self
-            .free_slots_of(&ids, from, days, duration_minutes)
+            .free_slots_of(&ids, location, from, days, duration_minutes)
             .await?;
         let mut out: Vec<DoctorSlot> = doctors
             .into_iter()

@@ -238,12 +238,15 @@ pub enum BookingOp {
         doctor: crate::service::availability::DoctorSummary,
         from: NaiveDate,
         days: u32,
+        /// Only this clinic location's windows.
+        location: Option<i32>,
     },
     /// The first free time of each doctor of a specialization.
     FirstAvailable {
         specialization: String,
         from: NaiveDate,
         days: u32,
+        location: Option<i32>,
     },
     Book {
         patient_id: i32,

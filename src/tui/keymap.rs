@@ -187,6 +187,7 @@ commands! {
     NextPeriod = "next_period", "next period";
     Today = "today", "today";
     OpenPrescription = "open_prescription", "prescription";
+    Location = "location", "location filter";
     NewRecord = "new_record", "add new";
     EditRecord = "edit_record", "edit";
     ToggleActive = "toggle_active", "deactivate or reactivate";

@@ -86,6 +86,8 @@ pub enum BookingReply {
         Result<crate::domain::person::Patient, crate::tui::screens::booking::RegisterFailure>,
     ),
     Doctors(Result<Vec<DoctorSummary>, String>),
+    /// Open clinic locations (id, name), sent just before `Doctors` for the same request.
+    Locations(Result<Vec<(i32, String)>, String>),
     Slots(Result<Vec<crate::tui::screens::booking::SlotChoice>, String>),
     Booked(Result<crate::tui::screens::booking::BookedSummary, String>),
 }

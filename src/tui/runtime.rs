@@ -46,6 +46,22 @@ impl Runtime {
             }
             Effect::Booking { request, actor, op } => {
                 tokio::spawn(async move {
+                    // The doctor step also offers a location filter: the open locations
+                    // arrive first, under the same request.
+                    if op == super::effect::BookingOp::LoadDoctors {
+                        let locations = services
+                            .list_locations()
+                            .await
+                            .map(|l| {
+                                l.into_iter()
+                                    .filter(|l| l.is_active)
+                                    .map(|l| (l.id, l.name))
+                                    .collect()
+                            })
+                            .map_err(|e| e.to_string());
+                        let reply = super::msg::BookingReply::Locations(locations);
+                        let _ = tx.send(Msg::Booking { request, reply });
+                    }
                     let reply = booking_task(&services, &actor, op).await;
                     let _ = tx.send(Msg::Booking { request, reply });
                 });
@@ -186,12 +202,20 @@ async fn booking_task(
         BookingOp::LoadDoctors => {
             BookingReply::Doctors(services.doctors_to_book(actor).await.map_err(text))
         }
-        BookingOp::LoadSlots { doctor, from, days } => BookingReply::Slots(
+        BookingOp::LoadSlots {
+            doctor,
+            from,
+            days,
+            location,
+        } => BookingReply::Slots(
             services
-                .free_slots(doctor.id, from, days, None)
+                .free_slots_of(&[doctor.id], location, from, days, None)
                 .await
-                .map(|slots| {
-                    slots
+                .map(|mut by_doctor| {
+                    by_doctor
+                        .pop()
+                        .map(|(_, slots)| slots)
+                        .unwrap_or_default()
                         .into_iter()
                         .map(|s| SlotChoice {
                             doctor_id: doctor.id,
@@ -208,9 +232,10 @@ async fn booking_task(
             specialization,
             from,
             days,
+            location,
         } => BookingReply::Slots(
             services
-                .first_available(Some(&specialization), from, days, None)
+                .first_available(Some(&specialization), location, from, days, None)
                 .await
                 .map(|list| {
                     list.into_iter()

@@ -147,6 +147,10 @@ pub struct BookingState {
     pub patient: Option<PatientPick>,
     pub doctors: Vec<DoctorSummary>,
     pub doctors_request: Option<u64>,
+    /// Open clinic locations (id, name) for the optional filter.
+    pub locations: Vec<(i32, String)>,
+    /// The location filter: None = every location.
+    pub location: Option<i32>,
     pub pane: Pane,
     pub spec_selected: usize,
     /// 0 = any doctor, then the doctors of the specialization.
@@ -203,6 +207,8 @@ impl BookingState {
             patient: own,
             doctors: Vec::new(),
             doctors_request: None,
+            locations: Vec::new(),
+            location: None,
             pane: Pane::Specialization,
             spec_selected: 0,
             doctor_selected: 0,
@@ -432,9 +438,29 @@ impl BookingState {
                 self.notice = None;
                 return self.slots_op().map_or(Action::None, Action::Request);
             }
+            (_, Some(Command::Location)) => {
+                self.cycle_location();
+                return Action::Info(format!("Free times at {}.", self.location_label()));
+            }
             _ => {}
         }
         Action::None
+    }
+
+    /// The location filter's next value: every location, then each open one in turn.
+    fn cycle_location(&mut self) {
+        let ids: Vec<i32> = self.locations.iter().map(|(id, _)| *id).collect();
+        self.location = match self.location.and_then(|l| ids.iter().position(|i| *i == l)) {
+            None => ids.first().copied(),
+            Some(i) => ids.get(i + 1).copied(),
+        };
+    }
+
+    /// "every location" or the chosen location's name.
+    pub fn location_label(&self) -> String {
+        self.location
+            .and_then(|l| self.locations.iter().find(|(id, _)| *id == l))
+            .map_or_else(|| "every location".to_string(), |(_, name)| name.clone())
     }
 
     /// The request that loads the free times for the current choice.
@@ -444,17 +470,26 @@ impl BookingState {
                 doctor: d.clone(),
                 from: self.today,
                 days: DAYS,
+                location: self.location,
             },
             DoctorChoice::Any { specialization } => BookingOp::FirstAvailable {
                 specialization: specialization.clone(),
                 from: self.today,
                 days: DAYS,
+                location: self.location,
             },
         })
     }
 
     fn on_slot_key(&mut self, command: Option<Command>) -> Action {
         match command {
+            Some(Command::Location) => {
+                self.cycle_location();
+                self.slots.clear();
+                self.slots_loaded = false;
+                self.slot_selected = 0;
+                return self.slots_op().map_or(Action::None, Action::Request);
+            }
             Some(Command::Up) => self.slot_selected = self.slot_selected.saturating_sub(1),
             Some(Command::Down) => {
                 self.slot_selected =
@@ -565,6 +600,24 @@ impl BookingState {
                         form.error = Some(f.message.clone());
                         out.error = Some(f.message);
                     }
+                }
+            }
+            BookingReply::Locations(result) => {
+                // Sent just before the doctors, under their request id.
+                if self.doctors_request != Some(request) {
+                    return out;
+                }
+                match result {
+                    Ok(list) => {
+                        if self
+                            .location
+                            .is_some_and(|l| !list.iter().any(|(id, _)| *id == l))
+                        {
+                            self.location = None;
+                        }
+                        self.locations = list;
+                    }
+                    Err(e) => out.error = Some(e),
                 }
             }
             BookingReply::Doctors(result) => {
@@ -1028,7 +1081,11 @@ fn render_doctors(frame: &mut Frame, area: Rect, state: &BookingState, theme: &T
     }
     frame.render_widget(Paragraph::new(lines), inner);
 
-    let right = block(" Doctor ".into(), !spec_focus, theme);
+    let right = block(
+        format!(" Doctor · {} (o) ", state.location_label()),
+        !spec_focus,
+        theme,
+    );
     let inner = right.inner(cols[1]);
     frame.render_widget(right, cols[1]);
     let mut entries = Vec::new();
