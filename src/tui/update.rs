@@ -34,15 +34,7 @@ pub fn update(state: &mut AppState, msg: Msg, keymap: &Keymap) -> Vec<Effect> {
                 return Vec::new(); // the screen was left: stale
             };
             let outcome = cal.on_reply(request, reply);
-            if !outcome.current {
-                return Vec::new();
-            }
-            state.busy = None;
-            state.settle(outcome.info, outcome.error);
-            match outcome.then {
-                Some(op) => calendar_request(state, op),
-                None => Vec::new(),
-            }
+            super::screens::settle_reply(state, outcome, calendar_request)
         }
         Msg::Booking { request, reply } => booking::on_reply(state, request, reply),
         Msg::Agenda { request, reply } => agenda::on_reply(state, request, reply),

@@ -246,13 +246,8 @@ pub enum Action {
     Error(String),
 }
 
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ReplyOutcome {
-    pub current: bool,
-    pub info: Option<String>,
-    pub error: Option<String>,
-    pub then: Option<AdminOp>,
-}
+/// What a reply changed, for the app (see [`super::Outcome`]).
+pub type ReplyOutcome = super::Outcome<AdminOp>;
 
 /// "admin", "a", "front desk", "f", "FRONT_DESK" → role.
 pub fn parse_staff_role(text: &str) -> Option<Role> {

@@ -130,13 +130,8 @@ pub enum Action {
     Error(String),
 }
 
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ReplyOutcome {
-    pub current: bool,
-    pub info: Option<String>,
-    pub error: Option<String>,
-    pub then: Option<AgendaOp>,
-}
+/// What a reply changed, for the app (see [`super::Outcome`]).
+pub type ReplyOutcome = super::Outcome<AgendaOp>;
 
 /// The UTC instant of local midnight starting `date`.
 fn midnight_utc(tz: Tz, date: NaiveDate) -> NaiveDateTime {
@@ -729,15 +724,7 @@ pub fn on_reply(state: &mut AppState, request_id: u64, reply: AgendaReply) -> Ve
         return Vec::new(); // the screen was left: stale
     };
     let outcome = a.on_reply(request_id, reply, now, tz);
-    if !outcome.current {
-        return Vec::new();
-    }
-    state.busy = None;
-    state.settle(outcome.info, outcome.error);
-    match outcome.then {
-        Some(op) => request(state, op),
-        None => Vec::new(),
-    }
+    super::settle_reply(state, outcome, request)
 }
 
 // ---------------------------------------------------------------------------------------

@@ -179,14 +179,8 @@ pub enum Action {
     Error(String),
 }
 
-/// What a reply changes outside this screen.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ReplyOutcome {
-    pub current: bool,
-    pub info: Option<String>,
-    pub error: Option<String>,
-    pub then: Option<BookingOp>,
-}
+/// What a reply changed, for the app (see [`super::Outcome`]).
+pub type ReplyOutcome = super::Outcome<BookingOp>;
 
 impl BookingState {
     /// Staff start by finding the patient; a patient (`own`) starts at the doctor step.
@@ -762,15 +756,7 @@ pub fn on_reply(state: &mut AppState, request_id: u64, reply: BookingReply) -> V
         return Vec::new(); // the screen was left: stale
     };
     let outcome = b.on_reply(request_id, reply);
-    if !outcome.current {
-        return Vec::new();
-    }
-    state.busy = None;
-    state.settle(outcome.info, outcome.error);
-    match outcome.then {
-        Some(op) => request(state, op),
-        None => Vec::new(),
-    }
+    super::settle_reply(state, outcome, request)
 }
 
 // ---------------------------------------------------------------------------------------

@@ -148,16 +148,8 @@ pub enum Action {
     Error(String),
 }
 
-/// What a reply changes outside this screen.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ReplyOutcome {
-    /// The reply was current (not stale): the spinner can stop.
-    pub current: bool,
-    pub info: Option<String>,
-    pub error: Option<String>,
-    /// A follow-up request (reload after an edit, first doctor's week).
-    pub then: Option<CalendarOp>,
-}
+/// What a reply changed, for the app (see [`super::Outcome`]).
+pub type ReplyOutcome = super::Outcome<CalendarOp>;
 
 /// What is under one cell.
 #[derive(Debug, Clone, Default)]

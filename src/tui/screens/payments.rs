@@ -126,14 +126,8 @@ pub enum Action {
     Error(String),
 }
 
-/// What a reply changed, for the app's status line.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ReplyOutcome {
-    pub current: bool,
-    pub info: Option<String>,
-    pub error: Option<String>,
-    pub then: Option<PaymentsOp>,
-}
+/// What a reply changed, for the app (see [`super::Outcome`]).
+pub type ReplyOutcome = super::Outcome<PaymentsOp>;
 
 impl PaymentsState {
     pub fn new(
@@ -660,13 +654,5 @@ pub fn on_reply(state: &mut AppState, request_id: u64, reply: PaymentsReply) -> 
         return Vec::new(); // the screen was left: stale
     };
     let outcome = p.on_reply(request_id, reply);
-    if !outcome.current {
-        return Vec::new();
-    }
-    state.busy = None;
-    state.settle(outcome.info, outcome.error);
-    match outcome.then {
-        Some(op) => request(state, op),
-        None => Vec::new(),
-    }
+    super::settle_reply(state, outcome, request)
 }

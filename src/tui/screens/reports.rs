@@ -94,12 +94,8 @@ pub enum Action {
     Error(String),
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ReplyOutcome {
-    pub current: bool,
-    pub info: Option<String>,
-    pub error: Option<String>,
-}
+/// What a reply changed, for the app (see [`super::Outcome`]).
+pub type ReplyOutcome = super::Outcome<ReportsOp>;
 
 fn parse_day(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
@@ -594,10 +590,5 @@ pub fn on_reply(state: &mut AppState, request_id: u64, reply: ReportsReply) -> V
         return Vec::new();
     };
     let outcome = r.on_reply(request_id, reply);
-    if !outcome.current {
-        return Vec::new();
-    }
-    state.busy = None;
-    state.settle(outcome.info, outcome.error);
-    Vec::new()
+    super::settle_reply(state, outcome, request)
 }
