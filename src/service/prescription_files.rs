@@ -75,23 +75,6 @@ pub fn delete_draft(dir: &Path, appointment_id: i32) -> io::Result<()> {
     }
 }
 
-/// Where exports go: the documents folder, else the local data folder, else the
-/// current directory.
-pub fn default_export_dir() -> PathBuf {
-    dirs::document_dir()
-        .map(|d| d.join("Smart Clinic"))
-        .or_else(|| dirs::data_local_dir().map(|d| d.join("smart-clinic").join("exports")))
-        .unwrap_or_else(|| PathBuf::from("."))
-}
-
-/// Writes an exported prescription; returns the full path.
-pub fn write_export(dir: &Path, appointment_id: i32, markdown: &str) -> io::Result<PathBuf> {
-    std::fs::create_dir_all(dir)?;
-    let path = dir.join(format!("prescription-appointment-{appointment_id}.md"));
-    std::fs::write(&path, markdown)?;
-    Ok(path)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

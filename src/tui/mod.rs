@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod effect;
+pub mod export;
 pub mod keymap;
 pub mod msg;
 pub mod people_runtime;

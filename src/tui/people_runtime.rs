@@ -2,8 +2,6 @@
 //! effect runs as a tokio task against the services and answers with a `Msg`. Errors
 //! travel as sentences. Passwords are passed on to the service and dropped, never logged.
 
-use std::path::PathBuf;
-
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::msg::Msg;
@@ -226,35 +224,11 @@ pub fn audit(
             }
             AuditOp::Export { entries, file_name } => {
                 let csv = crate::service::admin::audit_csv(&entries);
-                let written = tokio::task::spawn_blocking(move || write_export(&file_name, &csv))
-                    .await
-                    .unwrap_or_else(|e| Err(format!("The CSV file could not be written ({e}).")));
-                AuditReply::Exported(written)
+                AuditReply::Exported(super::export::write(file_name, csv).await)
             }
         };
         let _ = tx.send(Msg::Audit { request, reply });
     });
-}
-
-/// Where exports go: the downloads folder, else documents, else home, else the current
-/// directory.
-fn export_dir() -> PathBuf {
-    dirs::download_dir()
-        .filter(|d| d.is_dir())
-        .or_else(|| dirs::document_dir().filter(|d| d.is_dir()))
-        .or_else(|| dirs::home_dir().filter(|d| d.is_dir()))
-        .unwrap_or_else(|| PathBuf::from("."))
-}
-
-fn write_export(file_name: &str, csv: &str) -> Result<String, String> {
-    let path = export_dir().join(file_name);
-    std::fs::write(&path, csv).map_err(|e| {
-        format!(
-            "The CSV file could not be written to {} ({e}).",
-            path.display()
-        )
-    })?;
-    Ok(path.display().to_string())
 }
 
 pub fn change_password(

@@ -113,12 +113,8 @@ async fn run(services: &Services, actor: &Actor, op: RxOp) -> RxReply {
                     .export_markdown(actor, appointment_id)
                     .await
                     .map_err(text)?;
-                let dir = files::default_export_dir();
-                tokio::task::spawn_blocking(move || files::write_export(&dir, appointment_id, &md))
+                super::export::write(format!("prescription-appointment-{appointment_id}.md"), md)
                     .await
-                    .map_err(|e| e.to_string())?
-                    .map(|p| p.display().to_string())
-                    .map_err(|e| format!("The export could not be written: {e}"))
             }
             .await;
             RxReply::Exported(result)

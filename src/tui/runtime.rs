@@ -381,28 +381,6 @@ async fn agenda_task(
     }
 }
 
-/// Where exported files (receipts, CSV reports) go: `CLINIC_EXPORT_DIR`, else the
-/// documents folder.
-pub fn export_dir() -> std::path::PathBuf {
-    std::env::var_os("CLINIC_EXPORT_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(crate::service::prescription_files::default_export_dir)
-}
-
-/// Writes an export file off the async threads; returns its path or a sentence.
-async fn write_export(file_name: String, content: String) -> Result<String, String> {
-    let dir = export_dir();
-    tokio::task::spawn_blocking(move || {
-        std::fs::create_dir_all(&dir)?;
-        let path = dir.join(file_name);
-        std::fs::write(&path, content)?;
-        Ok::<_, std::io::Error>(path.display().to_string())
-    })
-    .await
-    .map_err(|e| e.to_string())?
-    .map_err(|e| format!("The file could not be written: {e}"))
-}
-
 async fn payments_task(
     services: &Services,
     actor: &Actor,
@@ -436,7 +414,7 @@ async fn payments_task(
                 payment_id,
                 receipt.transaction_id.replace(['/', '\\'], "_")
             );
-            PaymentsReply::ReceiptWritten(write_export(name, receipt.to_markdown()).await)
+            PaymentsReply::ReceiptWritten(super::export::write(name, receipt.to_markdown()).await)
         }
     }
 }
@@ -459,7 +437,7 @@ async fn reports_task(
             ReportsReply::Outstanding(services.outstanding(actor, from, to).await.map_err(text))
         }
         ReportsOp::Export { file_name, content } => {
-            ReportsReply::Exported(write_export(file_name, content).await)
+            ReportsReply::Exported(super::export::write(file_name, content).await)
         }
     }
 }
