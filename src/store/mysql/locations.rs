@@ -47,20 +47,6 @@ where
     .collect()
 }
 
-pub async fn find_by_name<'c, E>(exec: E, name: &str) -> Result<Option<Location>, sqlx::Error>
-where
-    E: Executor<'c, Database = MySql>,
-{
-    sqlx::query(
-        "SELECT id, name, address, phone_number, operating_hours, is_active FROM clinic_locations WHERE name = ?",
-    )
-    .bind(name)
-    .fetch_optional(exec)
-    .await?
-    .map(|r| map(&r))
-    .transpose()
-}
-
 pub async fn update<'c, E>(exec: E, id: i32, l: &NewLocation) -> Result<(), sqlx::Error>
 where
     E: Executor<'c, Database = MySql>,
