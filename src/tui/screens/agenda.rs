@@ -222,15 +222,7 @@ impl AgendaState {
 
     /// Doctors matching the picker's text (name or specialization).
     pub fn filtered_doctors(&self, query: &str) -> Vec<&DoctorSummary> {
-        let q = query.trim().to_lowercase();
-        self.doctors
-            .iter()
-            .filter(|d| {
-                q.is_empty()
-                    || d.full_name.to_lowercase().contains(&q)
-                    || d.specialization.to_lowercase().contains(&q)
-            })
-            .collect()
+        crate::tui::widgets::picker::filter_doctors(&self.doctors, query)
     }
 
     /// Handles a key; `now` is the app's current instant, `tz` the clinic's zone.
@@ -1109,66 +1101,26 @@ fn render_picker(
     p: &DoctorPicker,
     theme: &Theme,
 ) {
-    let boxed = centered(area, 50, area.height.min(14));
-    frame.render_widget(Clear, boxed);
-    let b = block(" Whose agenda ".into(), theme);
-    let inner = b.inner(boxed);
-    frame.render_widget(b, boxed);
-    if inner.height < 2 || inner.width < 10 {
-        return;
-    }
-    let top = Rect {
-        height: 1,
-        x: inner.x + 1,
-        width: inner.width - 2,
-        ..inner
-    };
-    frame.render_widget(Paragraph::new("Find:"), Rect { width: 6, ..top });
-    if let Some(pos) = text_field(
-        frame,
-        Rect {
-            x: top.x + 6,
-            width: top.width.saturating_sub(6),
-            ..top
-        },
-        &p.query,
-        None,
-        true,
-        theme,
-    ) {
-        frame.set_cursor_position(pos);
-    }
+    use crate::tui::widgets::picker;
     let mut entries = vec!["All doctors".to_string()];
     entries.extend(
         state
             .filtered_doctors(p.query.value())
-            .iter()
-            .map(|d| format!("{} · {}", d.full_name, d.specialization)),
+            .into_iter()
+            .map(picker::doctor_entry),
     );
-    if state.doctors_request.is_some() && state.doctors.is_empty() {
-        entries.push("Loading…".into());
-    }
-    let room = usize::from(inner.height - 1);
-    let first = p.selected.saturating_sub(room.saturating_sub(1));
-    let lines: Vec<Line> = entries
-        .into_iter()
-        .enumerate()
-        .skip(first)
-        .take(room)
-        .map(|(i, text)| {
-            if i == p.selected {
-                Line::from(Span::styled(format!("▶ {text}"), theme.focus()))
-            } else {
-                Line::raw(format!("  {text}"))
-            }
-        })
-        .collect();
-    frame.render_widget(
-        Paragraph::new(lines),
-        Rect {
-            y: inner.y + 1,
-            height: inner.height - 1,
-            ..top
+    let loading = state.doctors_request.is_some() && state.doctors.is_empty();
+    let note = loading.then_some("Loading…");
+    picker::render(
+        frame,
+        area,
+        &picker::Picker {
+            title: "Whose agenda",
+            query: &p.query,
+            entries: &entries,
+            selected: p.selected,
+            note,
         },
+        theme,
     );
 }

@@ -750,15 +750,7 @@ impl CalendarState {
 
     /// Doctors matching the search text (name or specialization, ignoring case).
     pub fn filtered_doctors(&self, query: &str) -> Vec<&DoctorSummary> {
-        let q = query.trim().to_lowercase();
-        self.doctors
-            .iter()
-            .filter(|d| {
-                q.is_empty()
-                    || d.full_name.to_lowercase().contains(&q)
-                    || d.specialization.to_lowercase().contains(&q)
-            })
-            .collect()
+        crate::tui::widgets::picker::filter_doctors(&self.doctors, query)
     }
 
     fn on_search_key(
@@ -1261,59 +1253,30 @@ fn render_search(
     search: &DoctorSearch,
     theme: &Theme,
 ) {
-    let boxed = centered(area, 50, area.height.min(14));
-    frame.render_widget(Clear, boxed);
-    let block = modal_block(" Choose a doctor ".into(), theme);
-    let inner = block.inner(boxed);
-    frame.render_widget(block, boxed);
-    if inner.height < 2 || inner.width < 10 {
-        return;
-    }
-    let top = Rect {
-        height: 1,
-        x: inner.x + 1,
-        width: inner.width - 2,
-        ..inner
+    use crate::tui::widgets::picker;
+    let entries: Vec<String> = state
+        .filtered_doctors(search.query.value())
+        .into_iter()
+        .map(picker::doctor_entry)
+        .collect();
+    let note = if state.doctors_request.is_some() && state.doctors.is_empty() {
+        Some("Loading…")
+    } else if entries.is_empty() {
+        Some("No doctor matches.")
+    } else {
+        None
     };
-    frame.render_widget(Paragraph::new("Find:"), Rect { width: 6, ..top });
-    if let Some(pos) = text_field(
+    picker::render(
         frame,
-        Rect {
-            x: top.x + 6,
-            width: top.width.saturating_sub(6),
-            ..top
+        area,
+        &picker::Picker {
+            title: "Choose a doctor",
+            query: &search.query,
+            entries: &entries,
+            selected: search.selected,
+            note,
         },
-        &search.query,
-        None,
-        true,
         theme,
-    ) {
-        frame.set_cursor_position(pos);
-    }
-    let matches = state.filtered_doctors(search.query.value());
-    let room = usize::from(inner.height - 1);
-    let first = search.selected.saturating_sub(room.saturating_sub(1));
-    let mut lines = Vec::new();
-    if state.doctors_request.is_some() && state.doctors.is_empty() {
-        lines.push(Line::from(Span::styled("Loading…", theme.dim())));
-    } else if matches.is_empty() {
-        lines.push(Line::from(Span::styled("No doctor matches.", theme.dim())));
-    }
-    for (i, d) in matches.iter().enumerate().skip(first).take(room) {
-        let text = format!("{} · {}", d.full_name, d.specialization);
-        if i == search.selected {
-            lines.push(Line::from(Span::styled(format!("▶ {text}"), theme.focus())));
-        } else {
-            lines.push(Line::raw(format!("  {text}")));
-        }
-    }
-    frame.render_widget(
-        Paragraph::new(lines),
-        Rect {
-            y: inner.y + 1,
-            height: inner.height - 1,
-            ..top
-        },
     );
 }
 

@@ -1,6 +1,7 @@
 //! Small reusable drawing pieces.
 
 pub mod help;
+pub mod picker;
 pub mod status_bar;
 
 use ratatui::Frame;
