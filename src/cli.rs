@@ -173,7 +173,8 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("clinic: {message}");
+            // The message may quote what was typed or stored: never let it drive the terminal.
+            eprintln!("clinic: {}", crate::domain::text::escape_control(&message));
             ExitCode::FAILURE
         }
     }
@@ -308,6 +309,8 @@ async fn run_tui(services: Services, config: &Config) -> Result<(), String> {
     state.idle_lock =
         chrono::Duration::from_std(config.idle_lock).unwrap_or(chrono::Duration::minutes(10));
     let mut terminal = ratatui::init();
+    // After ratatui's hook: a panic inside a UI task must not tear the terminal down.
+    tui::task::install_panic_guard();
     let events = crossterm::event::EventStream::new();
     let result = tui::run(&mut terminal, events, services, keymap, state).await;
     ratatui::restore();

@@ -1,20 +1,20 @@
 //! `clinic appointments …`: the scripting interface to booking. It goes through the same
 //! service as the TUI, acting as the system operator.
 
-use chrono::{Duration, NaiveDate, NaiveDateTime};
+use chrono::{Days, NaiveDate, NaiveDateTime, NaiveTime};
 use serde_json::json;
 
 use crate::cli::AppointmentsCommand;
-use crate::domain::Actor;
 use crate::domain::appointment::{Appointment, AppointmentView};
 use crate::domain::availability::local_to_utc;
+use crate::domain::text::escape_control;
+use crate::domain::{Actor, validation};
 use crate::service::Services;
 use crate::service::booking::{BookingRequest, local_label};
 use crate::store::mysql::booking::ListFilter;
 
 fn parse_local(services: &Services, text: &str) -> Result<NaiveDateTime, String> {
-    let local = NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%d %H:%M")
-        .map_err(|_| format!("\"{text}\" is not a local time (expected \"YYYY-MM-DD HH:MM\")"))?;
+    let local = validation::local_datetime(text).map_err(|e| e.to_string())?;
     local_to_utc(services.config().time_zone, local).ok_or_else(|| {
         format!(
             "{text} does not exist in {} (a daylight-saving change)",
@@ -24,8 +24,19 @@ fn parse_local(services: &Services, text: &str) -> Result<NaiveDateTime, String>
 }
 
 fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("\"{text}\" is not a date (expected YYYY-MM-DD)"))
+    validation::date(text).map_err(|e| e.to_string())
+}
+
+/// `--minutes`, when given: an appointment length the clinic accepts.
+fn parse_minutes(minutes: Option<u32>) -> Result<Option<u32>, String> {
+    minutes
+        .map(validation::duration_minutes)
+        .transpose()
+        .map_err(|e| e.to_string())
+}
+
+fn parse_days(days: u32) -> Result<u32, String> {
+    validation::days(days).map_err(|e| e.to_string())
 }
 
 fn local_iso(services: &Services, utc: NaiveDateTime) -> String {
@@ -89,7 +100,7 @@ pub(crate) async fn run(services: &Services, cmd: AppointmentsCommand) -> Result
                         patient_id,
                         doctor_id,
                         start_utc,
-                        duration_minutes: minutes,
+                        duration_minutes: parse_minutes(minutes)?,
                     },
                 )
                 .await
@@ -139,11 +150,19 @@ pub(crate) async fn run(services: &Services, cmd: AppointmentsCommand) -> Result
                         .map_err(|e| e.to_string())?,
                 );
             }
+            let days = parse_days(days)?;
             if let Some(d) = date {
                 let day = parse_date(&d)?;
-                let start = day.and_hms_opt(0, 0, 0).unwrap_or_default();
+                let start = day.and_time(NaiveTime::MIN);
+                // Both ends stay inside the recordable dates, so neither can overflow.
+                let end = day
+                    .checked_add_days(Days::new(u64::from(days)))
+                    .and_then(|end| validation::date_in_range(end).ok())
+                    .ok_or_else(|| {
+                        format!("{day} plus {days} days is past the last date this clinic records")
+                    })?;
                 filter.from = local_to_utc(tz, start);
-                filter.to = local_to_utc(tz, start + Duration::days(i64::from(days.max(1))));
+                filter.to = local_to_utc(tz, end.and_time(NaiveTime::MIN));
             }
             let rows = services
                 .list_appointments(&actor, filter)
@@ -163,8 +182,8 @@ pub(crate) async fn run(services: &Services, cmd: AppointmentsCommand) -> Result
                         local_iso(services, a.start_utc),
                         a.duration_minutes,
                         a.status.as_str(),
-                        v.doctor_name,
-                        v.patient_name
+                        escape_control(&v.doctor_name),
+                        escape_control(&v.patient_name)
                     );
                 }
             }
@@ -181,7 +200,12 @@ pub(crate) async fn run(services: &Services, cmd: AppointmentsCommand) -> Result
                 .await
                 .map_err(|e| e.to_string())?;
             let slots = services
-                .free_slots(doctor_id, parse_date(&date)?, days, minutes)
+                .free_slots(
+                    doctor_id,
+                    parse_date(&date)?,
+                    parse_days(days)?,
+                    parse_minutes(minutes)?,
+                )
                 .await
                 .map_err(|e| e.to_string())?;
             if json {

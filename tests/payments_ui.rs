@@ -423,7 +423,10 @@ fn reports_switch_tabs_shift_dates_and_export_csv() {
     let form = r.form.as_ref().expect("form open");
     assert_eq!(
         (form.from.value(), form.error.as_deref()),
-        ("2026-01-99", Some("Dates are YYYY-MM-DD."))
+        (
+            "2026-01-99",
+            Some("From: \"2026-01-99\" is not a date (expected YYYY-MM-DD).")
+        )
     );
     send(&mut s, [key(KeyCode::Esc), key(KeyCode::Char(']'))]);
     let Screen::Reports(r) = &s.screen else {

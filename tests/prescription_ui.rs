@@ -722,3 +722,102 @@ fn snapshot_medication_form_80x24() {
     send(&mut s, [key(KeyCode::Enter)]);
     insta::assert_snapshot!(draw(&s, 80, 24).backend());
 }
+
+/// Issue 11.5: the idle lock writes the draft of an edited prescription, as Ctrl-C does;
+/// quitting from the lock screen then asks once; the message counts minutes right.
+#[test]
+fn the_idle_lock_writes_the_draft_and_quitting_from_it_asks_first() {
+    let mut s = editor_with(Some(stored(1)), None);
+    s.idle_lock = Duration::minutes(1);
+    send(&mut s, [ch('d')]);
+    let effects = send(&mut s, [Msg::Tick(now() + Duration::minutes(2))]);
+    assert!(matches!(s.screen, Screen::Login(_)), "locked");
+    let ops = draft_ops(&effects);
+    assert!(
+        matches!(ops.as_slice(), [DraftOp::Write(f)] if f.draft.medications.len() == 1),
+        "the lock writes the edited draft: {ops:?}"
+    );
+    assert_eq!(
+        status(&s),
+        "Locked after 1 minute without input. Sign in again to continue where you were."
+    );
+    // Esc on the lock screen asks before dropping the locked session …
+    send(&mut s, [key(KeyCode::Esc)]);
+    assert!(!s.should_quit);
+    assert_eq!(status(&s), clinic::tui::update::QUIT_LOCKED_QUESTION);
+    // … typing takes the question back …
+    send(&mut s, [ch('x'), key(KeyCode::Esc)]);
+    assert!(!s.should_quit, "the question was asked again, not answered");
+    // … and a second Esc in a row quits.
+    send(&mut s, [key(KeyCode::Esc)]);
+    assert!(s.should_quit);
+
+    // Nothing edited: the lock writes nothing and Esc quits at once.
+    let mut clean = editor_with(Some(stored(1)), None);
+    clean.idle_lock = Duration::minutes(10);
+    let effects = send(&mut clean, [Msg::Tick(now() + Duration::minutes(11))]);
+    assert!(draft_ops(&effects).is_empty());
+    assert!(status(&clean).starts_with("Locked after 10 minutes"));
+    send(&mut clean, [key(KeyCode::Esc)]);
+    assert!(clean.should_quit);
+}
+
+/// Issue 11.6: patients and admins open an appointment's prescription read-only, even
+/// when their account number is the doctor's; the front desk is told where existence
+/// shows; only the doctor gets the editor.
+#[test]
+fn only_the_doctor_gets_the_editor_everyone_else_reads() {
+    for role in [Role::Patient, Role::Admin] {
+        // Same id as the doctor: ids are per table, so this must not make them the doctor.
+        let mut s = base(role, HOUSE);
+        let effects = clinic::tui::update::open_prescription_for_appointment(&mut s, APPT);
+        let (request, op) = request_of(&effects);
+        assert_eq!(
+            op,
+            RxOp::OpenViewer {
+                appointment_id: APPT
+            },
+            "{role:?}"
+        );
+        send(
+            &mut s,
+            [Msg::Prescription {
+                request,
+                reply: RxReply::Viewer(Ok(Box::new((brief(Some(1)), Some(stored(1)))))),
+            }],
+        );
+        assert_eq!(s.context(), Context::PrescriptionView, "{role:?}");
+        // Typing changes nothing and saves nothing.
+        let effects = send(&mut s, [ch('a'), ch('d'), ctrl('s')]);
+        assert!(effects.is_empty(), "{role:?}: {effects:?}");
+        let text = screen_text(&s, 80, 24);
+        assert!(!text.contains("save"), "{role:?} sees no save key:\n{text}");
+    }
+    let mut desk = base(Role::FrontDesk, HOUSE);
+    let effects = clinic::tui::update::open_prescription_for_appointment(&mut desk, APPT);
+    assert!(effects.is_empty());
+    assert!(matches!(desk.screen, Screen::Home(_)));
+    assert!(status(&desk).contains("Only the doctor and the patient"));
+}
+
+/// Issue 11.1: a request whose task failed (a panic in the runtime) unblocks the editor:
+/// the spinner stops, the draft stays, and Save works again.
+#[test]
+fn a_failed_save_task_unblocks_the_editor() {
+    let mut s = editor_with(Some(stored(1)), None);
+    send(&mut s, [ch('d')]);
+    let (request, _, _) = save_request(&mut s);
+    assert!(s.busy.is_some());
+    send(
+        &mut s,
+        [Msg::TaskFailed {
+            request,
+            message: clinic::tui::task::FAILED_SENTENCE.into(),
+        }],
+    );
+    assert!(s.busy.is_none());
+    assert_eq!(status(&s), clinic::tui::task::FAILED_SENTENCE);
+    assert_eq!(ed(&s).draft.medications.len(), 1, "the edit is kept");
+    let (again, _, _) = save_request(&mut s);
+    assert!(again > request, "a new save was sent");
+}

@@ -11,6 +11,7 @@ pub mod person;
 pub mod prescription;
 pub mod report;
 pub mod role;
+pub mod text;
 pub mod validation;
 
 pub use appointment::AppointmentStatus;

@@ -4,6 +4,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::text;
+
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Medication {
     pub name: String,
@@ -219,6 +221,9 @@ pub fn normalise_and_validate(p: &mut Prescription) -> Result<(), String> {
         }
     }
     p.tags = tags;
+    if let Some(problem) = control_problem(p) {
+        return Err(problem);
+    }
     if p.medications.len() > MAX_MEDICATIONS {
         return Err(format!(
             "A prescription lists at most {MAX_MEDICATIONS} medications."
@@ -247,6 +252,48 @@ pub fn normalise_and_validate(p: &mut Prescription) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// The first field that holds a control character (an escape code, a bell; a line break
+/// outside the multi-line notes), as a sentence naming it.
+fn control_problem(p: &Prescription) -> Option<String> {
+    let one_line = |t: &str| text::problem(t, false).is_some();
+    let notes = |t: &str| text::problem(t, true).is_some();
+    for (i, m) in p.medications.iter().enumerate() {
+        for (what, value) in [
+            ("name", &m.name),
+            ("dosage", &m.dosage),
+            ("frequency", &m.frequency),
+        ] {
+            if one_line(value) {
+                return Some(format!(
+                    "Medication {}: the {what} cannot contain line breaks, tabs or other control characters.",
+                    i + 1
+                ));
+            }
+        }
+        if notes(&m.notes) {
+            return Some(format!(
+                "Medication {}: the notes cannot contain control characters other than line breaks.",
+                i + 1
+            ));
+        }
+    }
+    for (what, value) in [
+        ("chief complaint", &p.notes.chief_complaint),
+        ("diagnosis", &p.notes.diagnosis),
+        ("recommendations", &p.notes.recommendations),
+    ] {
+        if notes(value) {
+            return Some(format!(
+                "The {what} cannot contain control characters other than line breaks."
+            ));
+        }
+    }
+    p.attachments
+        .iter()
+        .any(|a| one_line(&a.file_name) || one_line(&a.url) || one_line(&a.kind))
+        .then(|| "An attachment's name or link cannot contain control characters.".into())
 }
 
 /// One difference between two versions, field by field.

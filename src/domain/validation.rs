@@ -1,7 +1,9 @@
 //! Validation of what people type. Each refusal is a sentence a receptionist can act on.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use thiserror::Error;
+
+use super::text::{self, TextProblem};
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ValidationError {
@@ -19,11 +21,44 @@ pub enum ValidationError {
     BirthInFuture(NaiveDate),
     #[error("Passwords need at least {min} characters.")]
     PasswordTooShort { min: usize },
+    #[error("{field} cannot contain line breaks, tabs or other control characters.")]
+    ControlCharacter { field: &'static str },
+    #[error("{field} cannot contain control characters other than line breaks.")]
+    ControlCharacterInNotes { field: &'static str },
+    #[error("{date} is outside the dates this clinic can record ({MIN_DATE} to {MAX_DATE}).")]
+    DateOutOfRange { date: String },
+    #[error("\"{0}\" is not a local time (expected YYYY-MM-DD HH:MM).")]
+    DateTime(String),
+    #[error(
+        "An appointment lasts {MIN_DURATION_MINUTES} to {MAX_DURATION_MINUTES} minutes (got {0})."
+    )]
+    Duration(i64),
+    #[error("{field} must be a whole number from {min} to {max} (got {got}).")]
+    OutOfRange {
+        field: &'static str,
+        min: i64,
+        max: i64,
+        got: i64,
+    },
 }
 
 pub const MIN_PASSWORD_LEN: usize = 8;
 
-/// Trims, requires non-empty and bounds the length (in characters).
+/// The first and last dates the clinic records or computes with. Anything a person, a
+/// file or a database gives outside this range is refused where it is parsed, so that
+/// date arithmetic on accepted values can never overflow.
+pub const MIN_DATE: NaiveDate = NaiveDate::from_ymd_opt(1900, 1, 1).expect("a valid date");
+pub const MAX_DATE: NaiveDate = NaiveDate::from_ymd_opt(9999, 12, 31).expect("a valid date");
+
+/// How long an appointment may last, in minutes (a CHECK in the schema says the same).
+pub const MIN_DURATION_MINUTES: u32 = 5;
+pub const MAX_DURATION_MINUTES: u32 = 480;
+
+/// The longest span, in days, that a listing or a slot search covers at once.
+pub const MAX_DAYS: u32 = 366;
+
+/// Trims, requires non-empty, bounds the length (in characters) and refuses control
+/// characters: a one-line field never carries line breaks or terminal escape codes.
 pub fn required_text(
     field: &'static str,
     value: &str,
@@ -33,10 +68,102 @@ pub fn required_text(
     if v.is_empty() {
         return Err(ValidationError::Required { field });
     }
+    one_line(field, v, max)
+}
+
+/// Like [`required_text`], but empty input means "not given" (`None`).
+pub fn optional_text(
+    field: &'static str,
+    value: &str,
+    max: usize,
+) -> Result<Option<String>, ValidationError> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    one_line(field, v, max).map(Some)
+}
+
+fn one_line(field: &'static str, v: &str, max: usize) -> Result<String, ValidationError> {
     if v.chars().count() > max {
         return Err(ValidationError::TooLong { field, max });
     }
-    Ok(v.to_string())
+    match text::problem(v, false) {
+        Some(_) => Err(ValidationError::ControlCharacter { field }),
+        None => Ok(v.to_string()),
+    }
+}
+
+/// Multi-line notes: line breaks are fine, other control characters (escape codes, bells,
+/// direction overrides) are not. Returns the trimmed text with `\r\n` as `\n`.
+pub fn notes_text(field: &'static str, value: &str, max: usize) -> Result<String, ValidationError> {
+    let v = value.replace("\r\n", "\n");
+    let v = v.trim();
+    if v.chars().count() > max {
+        return Err(ValidationError::TooLong { field, max });
+    }
+    match text::problem(v, true) {
+        Some(TextProblem::Control) => Err(ValidationError::ControlCharacterInNotes { field }),
+        None => Ok(v.to_string()),
+    }
+}
+
+/// A date this clinic can record: within [`MIN_DATE`]..=[`MAX_DATE`].
+pub fn date_in_range(date: NaiveDate) -> Result<NaiveDate, ValidationError> {
+    if (MIN_DATE..=MAX_DATE).contains(&date) {
+        Ok(date)
+    } else {
+        Err(ValidationError::DateOutOfRange {
+            date: date.to_string(),
+        })
+    }
+}
+
+/// An instant (or local time) within the recordable dates.
+pub fn datetime_in_range(at: NaiveDateTime) -> Result<NaiveDateTime, ValidationError> {
+    date_in_range(at.date()).map(|_| at)
+}
+
+/// Parses `YYYY-MM-DD` (surrounding spaces allowed) within the recordable dates.
+pub fn date(value: &str) -> Result<NaiveDate, ValidationError> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(ValidationError::Required { field: "Date" });
+    }
+    let parsed = NaiveDate::parse_from_str(v, "%Y-%m-%d")
+        .map_err(|_| ValidationError::Date(text::escape_control(v).into_owned()))?;
+    date_in_range(parsed)
+}
+
+/// Parses a local `YYYY-MM-DD HH:MM` within the recordable dates.
+pub fn local_datetime(value: &str) -> Result<NaiveDateTime, ValidationError> {
+    let v = value.trim();
+    let parsed = NaiveDateTime::parse_from_str(v, "%Y-%m-%d %H:%M")
+        .map_err(|_| ValidationError::DateTime(text::escape_control(v).into_owned()))?;
+    datetime_in_range(parsed)
+}
+
+/// An appointment length in minutes: [`MIN_DURATION_MINUTES`] to [`MAX_DURATION_MINUTES`].
+pub fn duration_minutes(minutes: u32) -> Result<u32, ValidationError> {
+    if (MIN_DURATION_MINUTES..=MAX_DURATION_MINUTES).contains(&minutes) {
+        Ok(minutes)
+    } else {
+        Err(ValidationError::Duration(i64::from(minutes)))
+    }
+}
+
+/// A number of days to list or search: 1 to [`MAX_DAYS`].
+pub fn days(days: u32) -> Result<u32, ValidationError> {
+    if (1..=MAX_DAYS).contains(&days) {
+        Ok(days)
+    } else {
+        Err(ValidationError::OutOfRange {
+            field: "The number of days",
+            min: 1,
+            max: i64::from(MAX_DAYS),
+            got: i64::from(days),
+        })
+    }
 }
 
 /// Normalises an email to trimmed lower case and checks its shape: one `@`, a non-empty
@@ -86,9 +213,7 @@ pub fn optional_date(value: &str) -> Result<Option<NaiveDate>, ValidationError> 
     if v.is_empty() {
         return Ok(None);
     }
-    NaiveDate::parse_from_str(v, "%Y-%m-%d")
-        .map(Some)
-        .map_err(|_| ValidationError::Date(v.to_string()))
+    date(v).map(Some)
 }
 
 /// A date of birth: a valid date, not after `today`.
@@ -172,5 +297,57 @@ mod tests {
         assert!(required_text("Name", "ñññññññññññ", 10).is_err());
         assert!(new_password("short").is_err());
         assert!(new_password("long enough").is_ok());
+    }
+
+    #[test]
+    fn edges_of_the_calendar_are_refused() {
+        for bad in ["+262142-12-31", "0000-01-01", "1899-12-31", "+10000-01-01"] {
+            assert!(
+                matches!(
+                    date(bad),
+                    Err(ValidationError::DateOutOfRange { .. } | ValidationError::Date(_))
+                ),
+                "{bad}"
+            );
+        }
+        assert_eq!(date(" 1900-01-01 "), Ok(MIN_DATE));
+        assert_eq!(date("9999-12-31"), Ok(MAX_DATE));
+        assert!(local_datetime("+262142-12-31 23:00").is_err());
+        assert!(local_datetime("2026-12-01 09:30").is_ok());
+        assert!(date_of_birth("0000-01-01", MAX_DATE).is_err());
+        let msg = date("1800-01-01").map_err(|e| e.to_string());
+        assert_eq!(
+            msg,
+            Err("1800-01-01 is outside the dates this clinic can record (1900-01-01 to 9999-12-31).".into())
+        );
+    }
+
+    #[test]
+    fn durations_and_days_are_bounded() {
+        assert!(duration_minutes(0).is_err());
+        assert!(duration_minutes(4).is_err());
+        assert_eq!(duration_minutes(5), Ok(5));
+        assert_eq!(duration_minutes(480), Ok(480));
+        assert!(duration_minutes(100_000).is_err());
+        assert!(days(0).is_err());
+        assert_eq!(days(366), Ok(366));
+        assert!(days(100_000_000).is_err());
+    }
+
+    #[test]
+    fn one_line_fields_refuse_control_characters() {
+        let red = "\u{1b}[31mRed\u{1b}[0m\u{7}";
+        assert_eq!(
+            required_text("Name", red, 100),
+            Err(ValidationError::ControlCharacter { field: "Name" })
+        );
+        assert!(required_text("Name", "Ana\nSmith", 100).is_err());
+        assert!(optional_text("Bio", "tab\there", 100).is_err());
+        assert_eq!(optional_text("Bio", "  ", 100), Ok(None));
+        assert_eq!(
+            notes_text("Diagnosis", "line one\r\nline two ", 100),
+            Ok("line one\nline two".into())
+        );
+        assert!(notes_text("Diagnosis", "bell\u{7}", 100).is_err());
     }
 }

@@ -36,35 +36,26 @@ pub struct LocationInput {
 
 impl DoctorInput {
     fn validate(&self) -> Result<NewDoctor, ServiceError> {
-        let bio = self.bio.trim();
-        if bio.chars().count() > 2000 {
-            return Err(ServiceError::Invalid(
-                "Bio is too long (at most 2000 characters).".into(),
-            ));
-        }
+        let bio = validation::optional_text("Bio", &self.bio, 2000)?;
         Ok(NewDoctor {
             full_name: validation::required_text("Name", &self.full_name, 100)?,
             email: validation::email(&self.email)?,
             specialization: validation::required_text("Specialization", &self.specialization, 100)?,
             phone_number: validation::phone(&self.phone_number)?,
-            bio: (!bio.is_empty()).then(|| bio.to_string()),
+            bio,
         })
     }
 }
 
 impl LocationInput {
     fn validate(&self) -> Result<NewLocation, ServiceError> {
-        let hours = self.operating_hours.trim();
-        if hours.chars().count() > 100 {
-            return Err(ServiceError::Invalid(
-                "Operating hours are too long (at most 100 characters).".into(),
-            ));
-        }
+        let operating_hours =
+            validation::optional_text("Operating hours", &self.operating_hours, 100)?;
         Ok(NewLocation {
             name: validation::required_text("Name", &self.name, 100)?,
             address: validation::required_text("Address", &self.address, 500)?,
             phone_number: validation::phone(&self.phone_number)?,
-            operating_hours: (!hours.is_empty()).then(|| hours.to_string()),
+            operating_hours,
         })
     }
 }
@@ -366,6 +357,9 @@ impl Services {
         if !ok {
             self.audit(event.outcome(Outcome::Denied)).await?;
             return Err(ServiceError::Forbidden(Action::ReadAudit.phrase().into()));
+        }
+        for at in [filter.from, filter.to].into_iter().flatten() {
+            validation::datetime_in_range(at)?;
         }
         let rows = audit_store::search(&self.db, filter).await?;
         self.audit(event).await?;

@@ -18,7 +18,7 @@ use crate::domain::audit::{AuditEvent, Outcome};
 use crate::domain::availability::{
     AvailabilityError, Busy, Slot, SlotQuery, TimeOff, Window, free_slots, validate_window,
 };
-use crate::domain::{Actor, Role};
+use crate::domain::{Actor, Role, validation};
 use crate::store::mysql::availability::{self as store, StoredTimeOff, StoredWindow};
 use crate::store::mysql::{appointments, is_retryable, locations, people};
 
@@ -269,7 +269,7 @@ impl Services {
             self.deny(event, what).await?;
         }
         let tz = self.config.time_zone;
-        let monday = monday_of(week_monday);
+        let monday = monday_of(validation::date_in_range(week_monday)?);
         let sunday = monday + Days::new(6);
         let bounds = TimeOff::whole_days(monday, sunday, tz, "")
             .map_err(|e| ServiceError::Invalid(e.to_string()))?;
@@ -409,9 +409,18 @@ impl Services {
                     .unwrap_or_default(),
             ));
         self.check_edit(actor, doctor_id, &event).await?;
-        let result = match input.to_time_off(self.config.time_zone) {
+        let checked = validation::optional_text("The reason for time off", &input.reason, 500)
+            .and_then(|_| validation::date_in_range(input.from_date))
+            .and_then(|_| validation::date_in_range(input.to_date))
+            .map_err(ServiceError::from)
+            .and_then(|_| {
+                input
+                    .to_time_off(self.config.time_zone)
+                    .map_err(|e| ServiceError::Invalid(e.to_string()))
+            });
+        let result = match checked {
             Ok(time_off) => retrying(|| self.add_time_off_tx(doctor_id, &time_off)).await,
-            Err(e) => Err(ServiceError::Invalid(e.to_string())),
+            Err(e) => Err(e),
         };
         self.audit_result(event, result).await
     }

@@ -8,7 +8,7 @@
 
 use std::time::Duration as StdDuration;
 
-use chrono::{Duration, NaiveDate, NaiveDateTime, Timelike};
+use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use chrono_tz::Tz;
 
 use super::audit::actions;
@@ -68,6 +68,19 @@ pub fn local_label(tz: Tz, utc: NaiveDateTime) -> String {
         .to_string()
 }
 
+/// The local dates `from` to `from + days - 1`, both within the recordable range.
+fn date_span(from: NaiveDate, days: u32) -> Result<(NaiveDate, NaiveDate), ServiceError> {
+    let from = validation::date_in_range(from)?;
+    let days = validation::days(days)?;
+    let to = from
+        .checked_add_days(chrono::Days::new(u64::from(days - 1)))
+        .ok_or_else(|| {
+            ServiceError::Invalid(format!("{from} plus {days} days is past the calendar."))
+        })?;
+    validation::date_in_range(to)?;
+    Ok((from, to))
+}
+
 /// Whether `actor` may do `action` on an appointment of this doctor and patient.
 fn allowed(actor: &Actor, action: Action, doctor_id: i32, patient_id: i32) -> bool {
     match actor {
@@ -123,11 +136,8 @@ impl Services {
     }
 
     fn check_start(&self, start: NaiveDateTime, duration: u32) -> Result<(), ServiceError> {
-        if !(5..=480).contains(&duration) {
-            return Err(ServiceError::Invalid(format!(
-                "An appointment lasts 5 to 480 minutes (got {duration})."
-            )));
-        }
+        validation::duration_minutes(duration)?;
+        validation::datetime_in_range(start)?;
         if start.second() != 0 || start.nanosecond() != 0 {
             return Err(ServiceError::Invalid(
                 "Appointments start on a whole minute.".into(),
@@ -600,6 +610,9 @@ impl Services {
             } => filter.patient_id = Some(*id),
             _ => {}
         }
+        for at in [filter.from, filter.to].into_iter().flatten() {
+            validation::datetime_in_range(at)?;
+        }
         let mut event =
             AuditEvent::by(actor, actions::APPOINTMENT_LIST, "appointment").detail(format!(
                 "doctor {:?} patient {:?} from {:?} to {:?}",
@@ -640,11 +653,15 @@ impl Services {
         duration_minutes: Option<u32>,
     ) -> Result<Vec<(i32, Vec<Slot>)>, ServiceError> {
         let tz = self.config.time_zone;
-        let to = from + Duration::days(i64::from(days.clamp(1, 366)) - 1);
-        let duration = duration_minutes.unwrap_or(self.config.default_duration_minutes);
-        // Instants that cover the local dates, with a day's margin for any offset.
-        let range_start = from.and_hms_opt(0, 0, 0).unwrap_or_default() - Duration::days(1);
-        let range_end = to.and_hms_opt(0, 0, 0).unwrap_or_default() + Duration::days(2);
+        let (from, to) = date_span(from, days)?;
+        let duration = validation::duration_minutes(
+            duration_minutes.unwrap_or(self.config.default_duration_minutes),
+        )?;
+        // Instants that cover the local dates, with a day's margin for any offset. The
+        // dates are within the recordable range, so the margins cannot overflow.
+        let range_start = from.and_time(NaiveTime::MIN) - Duration::days(1);
+        let range_end = (to.and_time(NaiveTime::MIN) + Duration::days(2))
+            .min(validation::MAX_DATE.and_time(NaiveTime::MIN));
         let windows = store::windows_of(&self.db, doctor_ids).await?;
         let time_off = store::time_off_of(&self.db, doctor_ids, range_start, range_end).await?;
         let busy = store::busy_of(

@@ -15,7 +15,7 @@ use crate::domain::money::parse_amount;
 use crate::domain::payment::{NewPayment, Payment, PaymentMethod, PaymentStatus};
 use crate::domain::permission::{Access, Action, access};
 use crate::domain::report::{Receipt, ReportPayment, RevenueReport};
-use crate::domain::{Actor, Role};
+use crate::domain::{Actor, Role, validation};
 use crate::store::mysql::booking::{self as booking_store, ListFilter};
 use crate::store::mysql::{appointments, audit, is_unique_violation, payments};
 
@@ -328,6 +328,8 @@ impl Services {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<(NaiveDateTime, NaiveDateTime), ServiceError> {
+        validation::date_in_range(from)?;
+        validation::date_in_range(to)?;
         if to < from {
             return Err(ServiceError::Invalid(
                 "The end date is before the start date.".into(),

@@ -13,6 +13,7 @@ pub mod prescription_runtime;
 pub mod runtime;
 pub mod screens;
 pub mod state;
+pub mod task;
 pub mod theme;
 pub mod update;
 pub mod view;

@@ -62,11 +62,38 @@ pub enum Msg {
         request: u64,
         reply: crate::tui::screens::reports::ReportsReply,
     },
+    /// Request `request` failed unexpectedly (its task panicked): the waiting screen
+    /// unblocks and `message` is shown.
+    TaskFailed {
+        request: u64,
+        message: String,
+    },
     /// The answer to `Effect::Prescription` number `request` (0: a draft file note).
     Prescription {
         request: u64,
         reply: crate::tui::screens::prescription::RxReply,
     },
+}
+
+impl Msg {
+    /// The request this message answers, if it is an answer.
+    pub fn answers(&self) -> Option<u64> {
+        match self {
+            Msg::Key(_) | Msg::Resize(..) | Msg::Tick(_) => None,
+            Msg::LoginFinished { request, .. }
+            | Msg::Calendar { request, .. }
+            | Msg::Booking { request, .. }
+            | Msg::Agenda { request, .. }
+            | Msg::Payments { request, .. }
+            | Msg::Patients { request, .. }
+            | Msg::Admin { request, .. }
+            | Msg::Audit { request, .. }
+            | Msg::PasswordChanged { request, .. }
+            | Msg::Reports { request, .. }
+            | Msg::TaskFailed { request, .. }
+            | Msg::Prescription { request, .. } => Some(*request),
+        }
+    }
 }
 
 /// Results of calendar requests; errors are sentences for the status line.

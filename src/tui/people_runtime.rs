@@ -8,6 +8,7 @@ use super::msg::Msg;
 use super::screens::admin::{AdminOp, AdminReply};
 use super::screens::audit::{AuditOp, AuditReply};
 use super::screens::patients::{PatientsOp, PatientsReply, SaveFailure};
+use super::task;
 use crate::domain::{AccountKind, Actor, Role};
 use crate::service::patients::{MAX_RESULTS, RegisterError};
 use crate::service::users::NewAccount;
@@ -24,7 +25,7 @@ pub fn patients(
     actor: Actor,
     op: PatientsOp,
 ) {
-    tokio::spawn(async move {
+    task::spawn(&tx, request, async move {
         let reply = match op {
             PatientsOp::Search { query } => PatientsReply::Found(
                 services
@@ -62,8 +63,7 @@ pub fn patients(
                     .map_err(text),
             ),
         };
-        // The receiver is gone only when the app is quitting.
-        let _ = tx.send(Msg::Patients { request, reply });
+        Msg::Patients { request, reply }
     });
 }
 
@@ -74,9 +74,9 @@ pub fn admin(
     actor: Actor,
     op: AdminOp,
 ) {
-    tokio::spawn(async move {
+    task::spawn(&tx, request, async move {
         let reply = admin_task(&services, &actor, op).await;
-        let _ = tx.send(Msg::Admin { request, reply });
+        Msg::Admin { request, reply }
     });
 }
 
@@ -207,7 +207,7 @@ pub fn audit(
     actor: Actor,
     op: AuditOp,
 ) {
-    tokio::spawn(async move {
+    task::spawn(&tx, request, async move {
         let reply = match op {
             AuditOp::Search(q) => {
                 let (from, to) = services.local_day_bounds(q.from, q.to);
@@ -227,7 +227,7 @@ pub fn audit(
                 AuditReply::Exported(super::export::write(file_name, csv).await)
             }
         };
-        let _ = tx.send(Msg::Audit { request, reply });
+        Msg::Audit { request, reply }
     });
 }
 
@@ -239,12 +239,12 @@ pub fn change_password(
     current: String,
     new_password: String,
 ) {
-    tokio::spawn(async move {
+    task::spawn(&tx, request, async move {
         let result = services
             .change_own_password(&actor, &current, &new_password)
             .await
             .map_err(text);
         drop((current, new_password));
-        let _ = tx.send(Msg::PasswordChanged { request, result });
+        Msg::PasswordChanged { request, result }
     });
 }

@@ -22,10 +22,9 @@ pub fn drafts_dir() -> PathBuf {
 
 /// Runs one request in a task and sends its reply.
 pub fn spawn(services: Services, tx: UnboundedSender<Msg>, request: u64, actor: Actor, op: RxOp) {
-    tokio::spawn(async move {
+    super::task::spawn(&tx, request, async move {
         let reply = run(&services, &actor, op).await;
-        // The receiver is gone only when the app is quitting.
-        let _ = tx.send(Msg::Prescription { request, reply });
+        Msg::Prescription { request, reply }
     });
 }
 
@@ -173,7 +172,8 @@ async fn open_editor(
         .appointment_brief(actor, appointment_id)
         .await
         .map_err(text)?;
-    if actor.id() != Some(brief.doctor_id) {
+    // Ids are per table: a patient or an admin with the doctor's number is not the doctor.
+    if actor.role() != Some(crate::domain::Role::Doctor) || actor.id() != Some(brief.doctor_id) {
         return Err(
             "Only the appointment's doctor can write its prescription; it opens read-only from the timeline."
                 .into(),

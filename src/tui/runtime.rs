@@ -5,6 +5,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::effect::{CalendarOp, Effect};
 use super::msg::{CalendarReply, Msg};
+use super::task;
 use crate::domain::Actor;
 use crate::service::Services;
 
@@ -29,23 +30,23 @@ impl Runtime {
                 email,
                 password,
             } => {
-                tokio::spawn(async move {
+                task::spawn(&tx, request, async move {
                     let result = services
                         .login(kind, &email, &password)
                         .await
                         .map_err(|e| e.to_string());
-                    // The receiver is gone only when the app is quitting.
-                    let _ = tx.send(Msg::LoginFinished { request, result });
+                    Msg::LoginFinished { request, result }
                 });
             }
             Effect::Calendar { request, actor, op } => {
-                tokio::spawn(async move {
+                task::spawn(&tx, request, async move {
                     let reply = calendar(&services, &actor, op).await;
-                    let _ = tx.send(Msg::Calendar { request, reply });
+                    Msg::Calendar { request, reply }
                 });
             }
             Effect::Booking { request, actor, op } => {
-                tokio::spawn(async move {
+                let locations_tx = tx.clone();
+                task::spawn(&tx, request, async move {
                     // The doctor step also offers a location filter: the open locations
                     // arrive first, under the same request.
                     if op == super::effect::BookingOp::LoadDoctors {
@@ -60,28 +61,28 @@ impl Runtime {
                             })
                             .map_err(|e| e.to_string());
                         let reply = super::msg::BookingReply::Locations(locations);
-                        let _ = tx.send(Msg::Booking { request, reply });
+                        let _ = locations_tx.send(Msg::Booking { request, reply });
                     }
                     let reply = booking_task(&services, &actor, op).await;
-                    let _ = tx.send(Msg::Booking { request, reply });
+                    Msg::Booking { request, reply }
                 });
             }
             Effect::Agenda { request, actor, op } => {
-                tokio::spawn(async move {
+                task::spawn(&tx, request, async move {
                     let reply = agenda_task(&services, &actor, op).await;
-                    let _ = tx.send(Msg::Agenda { request, reply });
+                    Msg::Agenda { request, reply }
                 });
             }
             Effect::Payments { request, actor, op } => {
-                tokio::spawn(async move {
+                task::spawn(&tx, request, async move {
                     let reply = payments_task(&services, &actor, op).await;
-                    let _ = tx.send(Msg::Payments { request, reply });
+                    Msg::Payments { request, reply }
                 });
             }
             Effect::Reports { request, actor, op } => {
-                tokio::spawn(async move {
+                task::spawn(&tx, request, async move {
                     let reply = reports_task(&services, &actor, op).await;
-                    let _ = tx.send(Msg::Reports { request, reply });
+                    Msg::Reports { request, reply }
                 });
             }
             Effect::Prescription { request, actor, op } => {

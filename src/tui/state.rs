@@ -132,6 +132,11 @@ impl AppState {
         }
     }
 
+    /// The id of the most recent request (0 before the first).
+    pub fn latest_request(&self) -> u64 {
+        self.next_request
+    }
+
     /// A fresh id for an async request; results carrying an older id are stale.
     pub fn next_request(&mut self) -> u64 {
         self.next_request += 1;

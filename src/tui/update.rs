@@ -9,6 +9,18 @@ use super::state::{AppState, Screen};
 use crate::domain::Role;
 
 pub fn update(state: &mut AppState, msg: Msg, keymap: &Keymap) -> Vec<Effect> {
+    let answers = msg.answers().filter(|r| *r != 0);
+    let effects = dispatch(state, msg, keymap);
+    // The spinner stands for the most recent request: once that one has answered,
+    // whether its screen still wanted the answer or not (it was left, or the search
+    // was cleared), nothing is running any more.
+    if answers.is_some() && answers == Some(state.latest_request()) {
+        state.busy = None;
+    }
+    effects
+}
+
+fn dispatch(state: &mut AppState, msg: Msg, keymap: &Keymap) -> Vec<Effect> {
     match msg {
         Msg::Tick(now) => {
             state.now = now;
@@ -16,8 +28,7 @@ pub fn update(state: &mut AppState, msg: Msg, keymap: &Keymap) -> Vec<Effect> {
                 state.spinner_frame = state.spinner_frame.wrapping_add(1);
             }
             if state.session.is_some() && now - state.last_input >= state.idle_lock {
-                lock_idle_session(state);
-                return Vec::new();
+                return lock_idle_session(state);
             }
             // A prescription that could not be saved is retried on later ticks.
             prescription::on_tick(state)
@@ -49,6 +60,16 @@ pub fn update(state: &mut AppState, msg: Msg, keymap: &Keymap) -> Vec<Effect> {
             super::screens::password::on_reply(state, request, result)
         }
         Msg::Prescription { request, reply } => prescription::on_reply(state, request, reply),
+        Msg::TaskFailed { request, message } => {
+            // A locked session's screen may be the one waiting.
+            state.screen.abandon(request);
+            if let Some(locked) = &mut state.locked {
+                locked.screen.abandon(request);
+            }
+            state.busy = None;
+            state.error(message);
+            Vec::new()
+        }
         Msg::Key(key) => on_key(state, key, keymap),
         Msg::LoginFinished { request, result } => {
             let Screen::Login(login) = &mut state.screen else {
@@ -108,7 +129,18 @@ fn on_key(state: &mut AppState, key: crossterm::event::KeyEvent, keymap: &Keymap
         Screen::Login(login) => match login.on_key(key, command) {
             login::Action::None => Vec::new(),
             login::Action::Quit => {
-                state.should_quit = true;
+                // Quitting from the lock screen drops the locked session: ask once first
+                // when it holds unsaved work (its draft file is already written).
+                let unsaved = state
+                    .locked
+                    .as_ref()
+                    .is_some_and(|l| l.screen.has_unsaved_work(state.now));
+                if unsaved && !login.quit_asked {
+                    login.quit_asked = true;
+                    state.error(QUIT_LOCKED_QUESTION);
+                } else {
+                    state.should_quit = true;
+                }
                 Vec::new()
             }
             login::Action::Submit {
@@ -253,12 +285,18 @@ pub fn open_prescription_for_appointment(state: &mut AppState, appointment_id: i
     prescription::open_for_appointment(state, appointment_id)
 }
 
+/// What quitting from the lock screen asks when the locked session has unsaved work.
+pub const QUIT_LOCKED_QUESTION: &str = "The locked session has unsaved work (a copy is kept in its draft file). \
+     Press Esc again to quit anyway, or sign in to carry on.";
+
 /// Puts the session and its screen aside after the idle time and shows the sign-in
 /// screen with the user's email filled in. Nothing typed is lost: the same user signing
-/// in gets the screen back; anyone else starts from home.
-fn lock_idle_session(state: &mut AppState) {
+/// in gets the screen back; an unsaved prescription is also written to its draft file
+/// first (as Ctrl-C does), so neither quitting nor another user signing in loses it.
+fn lock_idle_session(state: &mut AppState) -> Vec<Effect> {
+    let draft = prescription::draft_on_quit(state);
     let Some(session) = state.session.take() else {
-        return;
+        return Vec::new();
     };
     let email = match &session.actor {
         crate::domain::Actor::User { email, .. } => email.clone(),
@@ -270,7 +308,9 @@ fn lock_idle_session(state: &mut AppState) {
     state.locked = Some(Box::new(super::state::LockedSession { session, screen }));
     state.help_open = false;
     state.busy = None;
+    let unit = if minutes == 1 { "minute" } else { "minutes" };
     state.info(format!(
-        "Locked after {minutes} minutes without input. Sign in again to continue where you were."
+        "Locked after {minutes} {unit} without input. Sign in again to continue where you were."
     ));
+    draft.into_iter().collect()
 }

@@ -13,6 +13,9 @@ use super::{MIN_HEIGHT, MIN_WIDTH};
 
 const SPINNER: [&str; 4] = ["-", "\\", "|", "/"];
 
+/// The most lines a message may take under the screen.
+pub const MAX_MESSAGE_ROWS: u16 = 3;
+
 pub fn render(frame: &mut Frame, state: &AppState, keymap: &Keymap) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
@@ -20,10 +23,27 @@ pub fn render(frame: &mut Frame, state: &AppState, keymap: &Keymap) {
         return;
     }
     let theme = &state.theme;
+    // Message line: work in progress first, then the last message. A long message wraps
+    // at words onto up to three lines rather than being cut mid-sentence.
+    let message = if let Some(busy) = &state.busy {
+        let frame_ch = SPINNER[state.spinner_frame % SPINNER.len()];
+        Line::from(Span::styled(format!("{frame_ch} {busy}…"), theme.info()))
+    } else if let Some(status) = &state.status {
+        let style = match status.tone {
+            Tone::Info => theme.info(),
+            Tone::Error => theme.error(),
+        };
+        Line::from(Span::styled(status.text.clone(), style))
+    } else {
+        Line::raw("")
+    };
+    // One column of margin on the left, as the key line has.
+    let message_rows =
+        status_bar::wrapped_rows(&message, area.width.saturating_sub(1)).clamp(1, MAX_MESSAGE_ROWS);
     let rows = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
-        Constraint::Length(1),
+        Constraint::Length(message_rows),
         Constraint::Length(1),
     ])
     .split(area);
@@ -71,20 +91,15 @@ pub fn render(frame: &mut Frame, state: &AppState, keymap: &Keymap) {
         }
     }
 
-    // Message line: work in progress first, then the last message.
-    let message = if let Some(busy) = &state.busy {
-        let frame_ch = SPINNER[state.spinner_frame % SPINNER.len()];
-        Line::from(Span::styled(format!(" {frame_ch} {busy}…"), theme.info()))
-    } else if let Some(status) = &state.status {
-        let style = match status.tone {
-            Tone::Info => theme.info(),
-            Tone::Error => theme.error(),
-        };
-        Line::from(Span::styled(format!(" {}", status.text), style))
-    } else {
-        Line::raw("")
+    let message_area = Rect {
+        x: rows[2].x.saturating_add(1),
+        width: rows[2].width.saturating_sub(1),
+        ..rows[2]
     };
-    frame.render_widget(Paragraph::new(message), rows[2]);
+    frame.render_widget(
+        Paragraph::new(message).wrap(Wrap { trim: true }),
+        message_area,
+    );
     frame.render_widget(
         Paragraph::new(status_bar::keys_line(keymap, state.context(), theme)),
         rows[3],

@@ -148,14 +148,14 @@ impl AuditState {
         let date = |i: usize, what: &str| -> Result<Option<NaiveDate>, (usize, String)> {
             match text(i) {
                 None => Ok(None),
-                Some(t) => NaiveDate::parse_from_str(&t, "%Y-%m-%d")
-                    .map(Some)
-                    .map_err(|_| {
-                        (
-                            i,
-                            format!("\"{t}\" is not a {what} date; type it as YYYY-MM-DD."),
-                        )
-                    }),
+                Some(t) => match crate::domain::validation::date(&t) {
+                    Ok(d) => Ok(Some(d)),
+                    Err(crate::domain::validation::ValidationError::Date(_)) => Err((
+                        i,
+                        format!("\"{t}\" is not a {what} date; type it as YYYY-MM-DD."),
+                    )),
+                    Err(e) => Err((i, e.to_string())),
+                },
             }
         };
         let patient_id = match text(F_PATIENT) {

@@ -183,9 +183,9 @@ pub fn parse_time(text: &str) -> Option<NaiveTime> {
     NaiveTime::from_hms_opt(h, m, 0)
 }
 
-/// `YYYY-MM-DD` → date.
+/// `YYYY-MM-DD` → date, within the dates the clinic records.
 pub fn parse_date(text: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
+    crate::domain::validation::date(text).ok()
 }
 
 /// Resolves what was typed in a location field: empty = any, a number, or a name

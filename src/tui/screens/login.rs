@@ -33,6 +33,9 @@ pub struct LoginState {
     pub error: Option<String>,
     /// The request id of a login in flight.
     pub pending: Option<u64>,
+    /// Quitting was asked about once (the locked session has unsaved work); the next
+    /// quit goes through. Any other key takes the question back.
+    pub quit_asked: bool,
 }
 
 impl Default for LoginState {
@@ -44,6 +47,7 @@ impl Default for LoginState {
             focus: Field::Email,
             error: None,
             pending: None,
+            quit_asked: false,
         }
     }
 }
@@ -117,6 +121,9 @@ impl LoginState {
 
     /// Handles a key; `command` is what the keymap made of it in the login context.
     pub fn on_key(&mut self, key: KeyEvent, command: Option<Command>) -> Action {
+        if command != Some(Command::Quit) {
+            self.quit_asked = false;
+        }
         match command {
             Some(Command::NextField) => self.move_focus(true),
             Some(Command::PrevField) => self.move_focus(false),

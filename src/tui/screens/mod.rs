@@ -1,5 +1,6 @@
 //! One module per screen: its state, its key handling and its rendering.
 
+pub mod abandon;
 pub mod admin;
 pub mod agenda;
 pub mod audit;

@@ -1219,6 +1219,14 @@ impl RxState {
         (s, RxOp::LoadTimeline { patient_id })
     }
 
+    /// One appointment's prescription, read-only (a patient, an admin).
+    pub fn viewer(viewer: Viewer, appointment_id: i32) -> (RxState, RxOp) {
+        (
+            RxState::with(viewer, Page::Opening(appointment_id)),
+            RxOp::OpenViewer { appointment_id },
+        )
+    }
+
     /// The editor of one appointment (its doctor), e.g. from the agenda.
     pub fn editor(viewer: Viewer, appointment_id: i32) -> (RxState, RxOp) {
         (
@@ -1475,6 +1483,24 @@ impl RxState {
             _ => {}
         }
         Vec::new()
+    }
+
+    /// Request `request` will never answer (its task failed): stop waiting for it. An
+    /// editor keeps every unsaved change and may save again; a prescription that was
+    /// being opened goes back to the list it was opened from.
+    pub fn abandon(&mut self, request: u64) {
+        use super::abandon::forget;
+        forget(&mut self.pending_side, request);
+        if forget(&mut self.pending_load, request) && matches!(self.page, Page::Opening(_)) {
+            if self.timeline.is_some() {
+                self.page = Page::Timeline;
+            } else if self.list.is_some() {
+                self.page = Page::List;
+            }
+        }
+        if let Page::Editor(e) = &mut self.page {
+            forget(&mut e.saving, request);
+        }
     }
 
     /// A reply arrived; `request` is its id. Stale replies are ignored.
@@ -2559,8 +2585,22 @@ pub fn open_timeline(state: &mut AppState, patient_id: i32) -> Vec<Effect> {
 }
 
 /// The editor of one appointment's prescription (its doctor); for the agenda and lists.
+/// Opens an appointment's prescription, e.g. from the agenda: the editor for a doctor,
+/// read-only for a patient or an admin. The front desk may only know that one exists,
+/// which the Prescriptions screen shows.
 pub fn open_for_appointment(state: &mut AppState, appointment_id: i32) -> Vec<Effect> {
-    open(state, |v| RxState::editor(v, appointment_id))
+    let role = state.session.as_ref().map(|s| s.role());
+    match role {
+        Some(Role::Doctor) => open(state, |v| RxState::editor(v, appointment_id)),
+        Some(Role::Patient | Role::Admin) => open(state, |v| RxState::viewer(v, appointment_id)),
+        Some(Role::FrontDesk) => {
+            state.info(
+                "Only the doctor and the patient can read a prescription; Prescriptions on the home screen shows whether this appointment has one.",
+            );
+            Vec::new()
+        }
+        None => Vec::new(),
+    }
 }
 
 pub fn on_key(state: &mut AppState, key: KeyEvent, command: Option<Command>) -> Vec<Effect> {

@@ -97,8 +97,8 @@ pub enum Action {
 /// What a reply changed, for the app (see [`super::Outcome`]).
 pub type ReplyOutcome = super::Outcome<ReportsOp>;
 
-fn parse_day(text: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
+fn parse_day(text: &str) -> Result<NaiveDate, String> {
+    crate::domain::validation::date(text).map_err(|e| e.to_string())
 }
 
 impl ReportsState {
@@ -231,16 +231,23 @@ impl ReportsState {
                 Some(Command::Save) => {
                     let (from, to) = (parse_day(form.from.value()), parse_day(form.to.value()));
                     match (from, to) {
-                        (Some(f), Some(t)) if f <= t => {
+                        (Ok(f), Ok(t)) if f <= t => {
                             self.from = f;
                             self.to = t;
                             self.form = None;
                             return Action::Request(self.load());
                         }
-                        (Some(_), Some(_)) => {
+                        (Ok(_), Ok(_)) => {
                             form.error = Some("The end date is before the start date.".into())
                         }
-                        _ => form.error = Some("Dates are YYYY-MM-DD.".into()),
+                        (Err(e), _) => {
+                            form.focus = 0;
+                            form.error = Some(format!("From: {e}"));
+                        }
+                        (_, Err(e)) => {
+                            form.focus = 1;
+                            form.error = Some(format!("To: {e}"));
+                        }
                     }
                 }
                 _ => {

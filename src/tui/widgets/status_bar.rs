@@ -5,6 +5,33 @@ use ratatui::text::{Line, Span};
 use crate::tui::keymap::{Command, Context, Keymap};
 use crate::tui::theme::Theme;
 
+/// How many rows `line` takes when wrapped at words to `width` columns (display width,
+/// so wide characters count double); a word longer than a row is broken across rows.
+pub fn wrapped_rows(line: &Line<'_>, width: u16) -> u16 {
+    let width = usize::from(width.max(1));
+    let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+    let mut rows = 1usize;
+    let mut used = 0usize;
+    for word in text.split_whitespace() {
+        let w = Span::raw(word).width();
+        let needed = if used == 0 { w } else { used + 1 + w };
+        if needed <= width {
+            used = needed;
+        } else if w <= width {
+            rows += 1;
+            used = w;
+        } else {
+            // A word wider than the row fills rows of its own.
+            if used > 0 {
+                rows += 1;
+            }
+            rows += (w - 1) / width;
+            used = (w - 1) % width + 1;
+        }
+    }
+    u16::try_from(rows).unwrap_or(u16::MAX)
+}
+
 /// The commands worth listing in the bar for a context, in order of importance.
 fn shown(ctx: Context) -> &'static [Command] {
     match ctx {

@@ -1,0 +1,561 @@
+//! The whole TUI driven by random input: random keys, random replies to whatever was
+//! asked (errors, empty and non-empty results, failed tasks, stale and repeated answers),
+//! random clock ticks and random sizes from 0x0 to 250x90, for every role. Nothing may
+//! panic, and two invariants hold: the status line always fits the screen width, and
+//! once every request has been answered the busy spinner has stopped.
+
+mod common;
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use clinic::domain::appointment::{Appointment, AppointmentStatus, AppointmentView};
+use clinic::domain::person::Patient;
+use clinic::domain::{Actor, Role};
+use clinic::service::Session;
+use clinic::service::availability::DoctorSummary;
+use clinic::tui::effect::{AgendaOp, BookingOp, CalendarOp, Effect};
+use clinic::tui::keymap::Keymap;
+use clinic::tui::msg::{AgendaReply, BookingReply, CalendarReply, Msg};
+use clinic::tui::screens::admin::{AdminOp, AdminReply};
+use clinic::tui::screens::audit::{AuditOp, AuditReply};
+use clinic::tui::screens::home::HomeState;
+use clinic::tui::screens::patients::{PatientsOp, PatientsReply, SaveFailure};
+use clinic::tui::screens::payments::{PaymentsOp, PaymentsReply};
+use clinic::tui::screens::prescription::{self as rx, RxOp, RxReply};
+use clinic::tui::screens::reports::{ReportsOp, ReportsReply};
+use clinic::tui::state::{AppState, ClinicInfo, Screen};
+use clinic::tui::theme::Theme;
+use clinic::tui::{render, update};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use proptest::prelude::*;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn start() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 1, 12, 9, 0, 0)
+        .single()
+        .expect("valid time")
+}
+
+fn signed_in(role: Role) -> AppState {
+    let mut s = AppState::new(
+        ClinicInfo {
+            name: "Smart Clinic".into(),
+            time_zone: chrono_tz::Europe::London,
+        },
+        Theme { color: false },
+        start(),
+    );
+    s.session = Some(Session {
+        actor: Actor::User {
+            role,
+            id: 3,
+            name: "Zoë O'Neill".into(),
+            email: "someone@clinic.test".into(),
+        },
+        started_at: start(),
+    });
+    s.screen = Screen::Home(HomeState::for_role(role));
+    s
+}
+
+/// One thing that happens to the app.
+#[derive(Debug, Clone)]
+enum Step {
+    Key(KeyEvent),
+    Resize(u16, u16),
+    /// The clock moves on by this many seconds (past the idle lock now and then).
+    Tick(u32),
+    /// Answer the `pick`-th outstanding request (modulo their number) this way.
+    Answer(usize, How),
+}
+
+#[derive(Debug, Clone, Copy)]
+enum How {
+    /// The reply a service error gives.
+    Error,
+    /// A success: small lists of plausible rows (or empty ones).
+    Data,
+    /// The task panicked.
+    Failed,
+    /// A reply with a request id nobody asked for.
+    Stale,
+    /// The same answer twice.
+    Twice,
+}
+
+fn key_strategy() -> impl Strategy<Value = KeyEvent> {
+    let codes = prop_oneof![
+        8 => proptest::char::range('a', 'z').prop_map(KeyCode::Char),
+        2 => proptest::char::range('0', '9').prop_map(KeyCode::Char),
+        2 => prop::sample::select(vec![
+            '/', '?', '[', ']', '{', '}', ' ', '-', ':', '@', '.', ',', 'é', '山', '\u{1b}', '\u{7}',
+            'K', 'J', 'N', 'G',
+        ])
+        .prop_map(KeyCode::Char),
+        6 => prop::sample::select(vec![
+            KeyCode::Enter,
+            KeyCode::Esc,
+            KeyCode::Tab,
+            KeyCode::BackTab,
+            KeyCode::Up,
+            KeyCode::Down,
+            KeyCode::Left,
+            KeyCode::Right,
+            KeyCode::Home,
+            KeyCode::End,
+            KeyCode::PageUp,
+            KeyCode::PageDown,
+            KeyCode::Backspace,
+            KeyCode::Delete,
+            KeyCode::F(1),
+        ]),
+    ];
+    let mods = prop::sample::select(vec![
+        KeyModifiers::NONE,
+        KeyModifiers::NONE,
+        KeyModifiers::NONE,
+        KeyModifiers::SHIFT,
+        KeyModifiers::CONTROL,
+        KeyModifiers::ALT,
+    ]);
+    (codes, mods).prop_map(|(code, mods)| {
+        // Ctrl-C quits at once; it is covered by its own tests, not worth ending a case on.
+        let mods = if code == KeyCode::Char('c') && mods == KeyModifiers::CONTROL {
+            KeyModifiers::NONE
+        } else {
+            mods
+        };
+        KeyEvent::new(code, mods)
+    })
+}
+
+fn how_strategy() -> impl Strategy<Value = How> {
+    prop_oneof![
+        4 => Just(How::Error),
+        5 => Just(How::Data),
+        1 => Just(How::Failed),
+        1 => Just(How::Stale),
+        1 => Just(How::Twice),
+    ]
+}
+
+fn step_strategy() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        12 => key_strategy().prop_map(Step::Key),
+        1 => (0u16..=250, 0u16..=90).prop_map(|(w, h)| Step::Resize(w, h)),
+        1 => prop_oneof![0u32..5, Just(11 * 60)].prop_map(Step::Tick),
+        5 => (any::<usize>(), how_strategy()).prop_map(|(i, h)| Step::Answer(i, h)),
+    ]
+}
+
+fn role_strategy() -> impl Strategy<Value = Role> {
+    prop::sample::select(vec![
+        Role::Admin,
+        Role::FrontDesk,
+        Role::Doctor,
+        Role::Patient,
+    ])
+}
+
+fn day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 1, 12).expect("date")
+}
+
+fn view(id: i32, status: AppointmentStatus) -> AppointmentView {
+    AppointmentView {
+        appointment: Appointment {
+            id,
+            patient_id: 3,
+            doctor_id: 3,
+            location_id: Some(1),
+            start_utc: day()
+                .and_hms_opt(9 + u32::try_from(id % 8).unwrap_or(0), 0, 0)
+                .expect("time"),
+            duration_minutes: 30,
+            status,
+            cancel_reason: None,
+            cancelled_at: None,
+        },
+        patient_name: "Zoë O'Neill".into(),
+        patient_email: "zoe@example.org".into(),
+        doctor_name: "Dr. 山田 太郎 with a rather long name".into(),
+        doctor_email: "yamada@clinic.test".into(),
+        specialization: "Cardiology".into(),
+        location_name: Some("Harbour Street".into()),
+    }
+}
+
+fn doctors() -> Vec<DoctorSummary> {
+    vec![
+        DoctorSummary {
+            id: 3,
+            full_name: "Dr. Maya Okafor".into(),
+            specialization: "Cardiology".into(),
+        },
+        DoctorSummary {
+            id: 4,
+            full_name: "Dr. Кузнецова".into(),
+            specialization: "Dermatology".into(),
+        },
+    ]
+}
+
+fn patients() -> Vec<Patient> {
+    vec![Patient {
+        id: 3,
+        full_name: "Zoë O'Neill".into(),
+        email: "zoe@example.org".into(),
+        phone_number: Some("+44 20 7946 0958".into()),
+        date_of_birth: NaiveDate::from_ymd_opt(1990, 2, 28),
+        gender: None,
+        is_active: true,
+        has_portal_access: true,
+        created_at: start(),
+    }]
+}
+
+/// The reply the runtime would send for `effect`, failing with a service error or
+/// succeeding with small data. `None` for effects that are not requests.
+fn reply(effect: &Effect, request: u64, ok: bool) -> Option<Msg> {
+    let e =
+        || "The clinic database cannot be reached right now; what you typed is kept.".to_string();
+    let list = |v: Vec<AppointmentView>| if ok { Ok(v) } else { Err(e()) };
+    let docs = || if ok { Ok(doctors()) } else { Err(e()) };
+    let done = || {
+        if ok {
+            Ok("Done.".to_string())
+        } else {
+            Err(e())
+        }
+    };
+    let path = || {
+        if ok {
+            Ok("/tmp/clinic-export.csv".to_string())
+        } else {
+            Err(e())
+        }
+    };
+    Some(match effect {
+        Effect::Login { .. } => Msg::LoginFinished {
+            request,
+            result: Err("Wrong email or password.".into()),
+        },
+        Effect::Calendar { op, .. } => Msg::Calendar {
+            request,
+            reply: match op {
+                CalendarOp::LoadWeek { .. } => CalendarReply::Week(Err(e())),
+                CalendarOp::LoadDoctors => CalendarReply::Doctors(docs()),
+                _ => CalendarReply::Saved(done()),
+            },
+        },
+        Effect::Booking { op, .. } => Msg::Booking {
+            request,
+            reply: match op {
+                BookingOp::SearchPatients { .. } => {
+                    BookingReply::Patients(if ok { Ok(patients()) } else { Err(e()) })
+                }
+                BookingOp::Register(_) => {
+                    BookingReply::Registered(Err(clinic::tui::screens::booking::RegisterFailure {
+                        message: e(),
+                        duplicate: ok,
+                    }))
+                }
+                BookingOp::LoadDoctors => BookingReply::Doctors(docs()),
+                BookingOp::LoadSlots { .. } | BookingOp::FirstAvailable { .. } => {
+                    BookingReply::Slots(if ok { Ok(Vec::new()) } else { Err(e()) })
+                }
+                BookingOp::Book { .. } => BookingReply::Booked(Err(e())),
+            },
+        },
+        Effect::Agenda { op, .. } => Msg::Agenda {
+            request,
+            reply: match op {
+                AgendaOp::Load(_) => AgendaReply::Appointments(list(vec![
+                    view(11, AppointmentStatus::Booked),
+                    view(12, AppointmentStatus::Completed),
+                    view(13, AppointmentStatus::Cancelled),
+                ])),
+                AgendaOp::LoadDoctors => AgendaReply::Doctors(docs()),
+                AgendaOp::History { .. } => {
+                    AgendaReply::History(if ok { Ok(Vec::new()) } else { Err(e()) })
+                }
+                AgendaOp::Slots { .. } => {
+                    AgendaReply::Slots(if ok { Ok(Vec::new()) } else { Err(e()) })
+                }
+                _ => AgendaReply::Done(done()),
+            },
+        },
+        Effect::Prescription { op, .. } => Msg::Prescription {
+            request,
+            reply: match op {
+                RxOp::LoadList { .. } => RxReply::List(if ok { Ok(Vec::new()) } else { Err(e()) }),
+                RxOp::LoadTimeline { .. } => {
+                    RxReply::Timeline(if ok { Ok(Vec::new()) } else { Err(e()) })
+                }
+                RxOp::OpenEditor { .. } => RxReply::Editor(Err(e())),
+                RxOp::OpenViewer { .. } => RxReply::Viewer(Err(e())),
+                RxOp::Save { .. } => RxReply::Saved(Err(if ok {
+                    rx::SaveFailure::Other(e())
+                } else {
+                    rx::SaveFailure::Unavailable(e())
+                })),
+                RxOp::LoadHistory { .. } => {
+                    RxReply::History(if ok { Ok(Vec::new()) } else { Err(e()) })
+                }
+                RxOp::Export { .. } => RxReply::Exported(path()),
+                RxOp::AttachFile { .. } => RxReply::Attached(Err(e())),
+                RxOp::Insight { .. } => RxReply::Insight(Err(e())),
+            },
+        },
+        Effect::Payments { op, .. } => Msg::Payments {
+            request,
+            reply: match op {
+                PaymentsOp::Load { .. } => {
+                    PaymentsReply::Loaded(if ok { Ok(Vec::new()) } else { Err(e()) })
+                }
+                PaymentsOp::Take(_) => PaymentsReply::Taken(Err(e())),
+                PaymentsOp::SetStatus { .. } => PaymentsReply::StatusSet(Err(e())),
+                PaymentsOp::Receipt { .. } => PaymentsReply::ReceiptWritten(path()),
+            },
+        },
+        Effect::Reports { op, .. } => Msg::Reports {
+            request,
+            reply: match op {
+                ReportsOp::Schedule(_) => {
+                    ReportsReply::Schedule(if ok { Ok(Vec::new()) } else { Err(e()) })
+                }
+                ReportsOp::Revenue(..) => ReportsReply::Revenue(Err(e())),
+                ReportsOp::Outstanding(..) => {
+                    ReportsReply::Outstanding(if ok { Ok(Vec::new()) } else { Err(e()) })
+                }
+                ReportsOp::Export { .. } => ReportsReply::Exported(path()),
+            },
+        },
+        Effect::Patients { op, .. } => Msg::Patients {
+            request,
+            reply: match op {
+                PatientsOp::Search { .. } => {
+                    PatientsReply::Found(if ok { Ok(patients()) } else { Err(e()) })
+                }
+                PatientsOp::History { .. } => PatientsReply::History(Err(e())),
+                PatientsOp::Register(_) | PatientsOp::Update { .. } => {
+                    PatientsReply::Saved(Err(SaveFailure {
+                        duplicate: ok,
+                        message: e(),
+                    }))
+                }
+                PatientsOp::SetActive { .. } => PatientsReply::ActiveSet(Err(e())),
+            },
+        },
+        Effect::Admin { op, .. } => Msg::Admin {
+            request,
+            reply: match op {
+                AdminOp::LoadDoctors => {
+                    AdminReply::Doctors(if ok { Ok(Vec::new()) } else { Err(e()) })
+                }
+                AdminOp::LoadStaff => AdminReply::Staff(if ok { Ok(Vec::new()) } else { Err(e()) }),
+                AdminOp::LoadLocations => {
+                    AdminReply::Locations(if ok { Ok(Vec::new()) } else { Err(e()) })
+                }
+                _ => AdminReply::Done(done()),
+            },
+        },
+        Effect::Audit { op, .. } => Msg::Audit {
+            request,
+            reply: match op {
+                AuditOp::Search(_) => {
+                    AuditReply::Entries(if ok { Ok(Vec::new()) } else { Err(e()) })
+                }
+                AuditOp::Export { .. } => AuditReply::Exported(path()),
+            },
+        },
+        Effect::ChangePassword { .. } => Msg::PasswordChanged {
+            request,
+            result: if ok { Ok(()) } else { Err(e()) },
+        },
+        Effect::DraftFile(_) => return None,
+    })
+}
+
+fn request_of(effect: &Effect) -> Option<u64> {
+    match effect {
+        Effect::Login { request, .. }
+        | Effect::Calendar { request, .. }
+        | Effect::Booking { request, .. }
+        | Effect::Agenda { request, .. }
+        | Effect::Prescription { request, .. }
+        | Effect::Payments { request, .. }
+        | Effect::Reports { request, .. }
+        | Effect::Patients { request, .. }
+        | Effect::Admin { request, .. }
+        | Effect::Audit { request, .. }
+        | Effect::ChangePassword { request, .. } => Some(*request),
+        Effect::DraftFile(_) => None,
+    }
+}
+
+struct Harness {
+    state: AppState,
+    keymap: Keymap,
+    outstanding: Vec<Effect>,
+}
+
+impl Harness {
+    fn feed(&mut self, msg: Msg) {
+        let effects = update(&mut self.state, msg, &self.keymap);
+        self.outstanding
+            .extend(effects.into_iter().filter(|e| request_of(e).is_some()));
+    }
+
+    fn answer(&mut self, pick: usize, how: How) {
+        if self.outstanding.is_empty() {
+            return;
+        }
+        let effect = self.outstanding.remove(pick % self.outstanding.len());
+        let request = request_of(&effect).unwrap_or(0);
+        match how {
+            How::Error | How::Data => {
+                if let Some(m) = reply(&effect, request, matches!(how, How::Data)) {
+                    self.feed(m);
+                }
+            }
+            How::Failed => self.feed(Msg::TaskFailed {
+                request,
+                message: clinic::tui::task::FAILED_SENTENCE.into(),
+            }),
+            How::Stale => {
+                if let Some(m) = reply(&effect, request.wrapping_add(10_000), true) {
+                    self.feed(m);
+                }
+                // The real answer still comes later.
+                self.outstanding.push(effect);
+            }
+            How::Twice => {
+                for _ in 0..2 {
+                    if let Some(m) = reply(&effect, request, false) {
+                        self.feed(m);
+                    }
+                }
+            }
+        }
+    }
+
+    fn draw(&self, terminal: &mut Terminal<TestBackend>) {
+        terminal
+            .draw(|frame| render(frame, &self.state, &self.keymap))
+            .expect("draw on a test backend");
+    }
+
+    /// The message under the screen is shown whole: wrapped at words onto its rows,
+    /// never cut mid-sentence (when it needs no more rows than a message may take).
+    fn status_fits(&self, terminal: &Terminal<TestBackend>) -> Result<(), TestCaseError> {
+        let buffer = terminal.backend().buffer();
+        let (w, hgt) = (buffer.area.width, buffer.area.height);
+        if w < clinic::tui::MIN_WIDTH || hgt < clinic::tui::MIN_HEIGHT || self.state.busy.is_some()
+        {
+            return Ok(());
+        }
+        let Some(status) = &self.state.status else {
+            return Ok(());
+        };
+        prop_assert!(
+            !status.text.chars().any(|c| c.is_control()),
+            "status text has a control character: {:?}",
+            status.text
+        );
+        let line = ratatui::text::Line::raw(status.text.as_str());
+        let needed = clinic::tui::widgets::status_bar::wrapped_rows(&line, w - 1);
+        if needed > clinic::tui::view::MAX_MESSAGE_ROWS {
+            return Ok(());
+        }
+        let first = hgt - 1 - needed;
+        let mut shown = String::new();
+        for y in first..hgt - 1 {
+            for x in 0..w {
+                shown.push_str(buffer[(x, y)].symbol());
+            }
+            shown.push(' ');
+        }
+        let shown: Vec<&str> = shown.split_whitespace().collect();
+        let want: Vec<&str> = status.text.split_whitespace().collect();
+        prop_assert_eq!(shown, want, "at {}x{}", w, hgt);
+        Ok(())
+    }
+}
+
+fn run_case(role: Role, steps: Vec<Step>) -> Result<(), TestCaseError> {
+    let mut h = Harness {
+        state: signed_in(role),
+        keymap: Keymap::defaults(),
+        outstanding: Vec::new(),
+    };
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("test terminal");
+    for (i, step) in steps.into_iter().enumerate() {
+        match step {
+            Step::Key(k) => h.feed(Msg::Key(k)),
+            Step::Resize(w, hgt) => {
+                h.feed(Msg::Resize(w, hgt));
+                terminal = Terminal::new(TestBackend::new(w, hgt)).expect("test terminal");
+            }
+            Step::Tick(secs) => {
+                let now = h.state.now + Duration::seconds(i64::from(secs));
+                h.feed(Msg::Tick(now));
+            }
+            Step::Answer(pick, how) => h.answer(pick, how),
+        }
+        if h.state.should_quit {
+            return Ok(());
+        }
+        // Drawing every step at 250x90 would dominate the run; every few steps is enough
+        // to reach every state that was drawn before the next change.
+        if i % 3 == 0 {
+            h.draw(&mut terminal);
+            h.status_fits(&terminal)?;
+        }
+    }
+    // Answer everything still in flight (follow-ups included), as errors.
+    let mut rounds = 0;
+    while !h.outstanding.is_empty() && rounds < 200 {
+        h.answer(0, How::Error);
+        rounds += 1;
+    }
+    h.draw(&mut terminal);
+    h.status_fits(&terminal)?;
+    prop_assert!(
+        h.outstanding.is_empty(),
+        "requests kept coming: {:?}",
+        h.outstanding
+    );
+    prop_assert!(
+        h.state.busy.is_none(),
+        "the spinner still runs after every request was answered: {:?} on {:?}",
+        h.state.busy,
+        h.state.context()
+    );
+    Ok(())
+}
+
+proptest! {
+    // 4 x 2,500 = 10,000 cases, in parallel test threads.
+    #![proptest_config(ProptestConfig { cases: 2_500, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_sessions_a(role in role_strategy(), steps in prop::collection::vec(step_strategy(), 1..40)) {
+        run_case(role, steps)?;
+    }
+
+    #[test]
+    fn random_sessions_b(role in role_strategy(), steps in prop::collection::vec(step_strategy(), 1..40)) {
+        run_case(role, steps)?;
+    }
+
+    #[test]
+    fn random_sessions_c(role in role_strategy(), steps in prop::collection::vec(step_strategy(), 1..40)) {
+        run_case(role, steps)?;
+    }
+
+    #[test]
+    fn random_sessions_d(role in role_strategy(), steps in prop::collection::vec(step_strategy(), 1..40)) {
+        run_case(role, steps)?;
+    }
+}
