@@ -727,3 +727,45 @@ async fn the_cli_refuses_an_ambiguous_time_and_books_either_one_with_its_zone() 
     let second_at = listed.find(&second).expect(&listed);
     assert!(first_at < second_at, "{listed}");
 }
+
+#[test]
+fn the_booking_screen_lists_both_half_past_ones_with_their_zones() {
+    use clinic::tui::screens::booking::{SlotChoice, slot_lines, when_label};
+    let tz = chrono_tz::Europe::London;
+    let utc = |h: u32, m: u32| {
+        NaiveDate::from_ymd_opt(2027, 10, 31)
+            .and_then(|d| d.and_hms_opt(h, m, 0))
+            .expect("time")
+    };
+    let slot = |h: u32, m: u32| SlotChoice {
+        doctor_id: 1,
+        doctor_name: "Dr. Night Owl".into(),
+        start_utc: utc(h, m),
+        end_utc: utc(h, m) + Duration::minutes(60),
+        location_id: None,
+    };
+    let slots = [slot(0, 0), slot(0, 30), slot(1, 30), slot(2, 0)];
+    let theme = clinic::tui::theme::Theme { color: false };
+    let lines: Vec<String> = slot_lines(&slots, tz, 0, false, 10, &theme)
+        .iter()
+        .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "Sunday 31 October",
+            "▶ 01:00 BST–01:00 GMT",
+            "  01:30 BST–01:30 GMT",
+            "  01:30 GMT–02:30",
+            "  02:00–03:00",
+        ]
+    );
+    assert_eq!(
+        when_label(tz, utc(1, 30), 30),
+        "Sun 31 Oct 2027, 01:30 GMT–02:00"
+    );
+    assert_eq!(
+        clinic::service::booking::local_label(tz, utc(0, 30)),
+        "Sun 31 Oct 01:30 BST"
+    );
+}
