@@ -7,20 +7,17 @@ use serde_json::json;
 use crate::cli::AppointmentsCommand;
 use crate::domain::appointment::{Appointment, AppointmentView};
 use crate::domain::availability::local_to_utc;
+use crate::domain::local_time;
 use crate::domain::text::escape_control;
 use crate::domain::{Actor, validation};
 use crate::service::Services;
 use crate::service::booking::{BookingRequest, local_label};
 use crate::store::mysql::booking::ListFilter;
 
+/// A typed local clinic time; a time that happens twice (the fall-back night) needs its
+/// zone ("2027-10-31 01:30 GMT") and is otherwise refused with both choices named.
 fn parse_local(services: &Services, text: &str) -> Result<NaiveDateTime, String> {
-    let local = validation::local_datetime(text).map_err(|e| e.to_string())?;
-    local_to_utc(services.config().time_zone, local).ok_or_else(|| {
-        format!(
-            "{text} does not exist in {} (a daylight-saving change)",
-            services.config().time_zone
-        )
-    })
+    local_time::parse_instant(services.config().time_zone, text).map_err(|e| e.to_string())
 }
 
 fn parse_date(text: &str) -> Result<NaiveDate, String> {
@@ -39,11 +36,9 @@ fn parse_days(days: u32) -> Result<u32, String> {
     validation::days(days).map_err(|e| e.to_string())
 }
 
+/// "2026-12-01 09:30", or "2027-10-31 01:30 GMT" in a repeated hour: what `--at` reads.
 fn local_iso(services: &Services, utc: NaiveDateTime) -> String {
-    utc.and_utc()
-        .with_timezone(&services.config().time_zone)
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
+    local_time::label(services.config().time_zone, utc, local_time::INPUT_FORMAT)
 }
 
 fn appointment_json(services: &Services, a: &Appointment) -> serde_json::Value {
@@ -211,7 +206,7 @@ pub(crate) async fn run(services: &Services, cmd: AppointmentsCommand) -> Result
             if json {
                 let list: Vec<_> = slots
                     .iter()
-                    .map(|s| json!({ "start_local": local_iso(services, s.start_utc), "end_local": local_iso(services, s.end_utc), "location_id": s.location_id }))
+                    .map(|s| json!({ "start_utc": s.start_utc.and_utc().to_rfc3339(), "start_local": local_iso(services, s.start_utc), "end_local": local_iso(services, s.end_utc), "location_id": s.location_id }))
                     .collect();
                 println!("{}", serde_json::Value::Array(list));
             } else {

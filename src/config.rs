@@ -62,6 +62,8 @@ pub struct Overrides {
 pub struct Config {
     pub database_url: Option<String>,
     pub mongodb_uri: Option<String>,
+    /// `MONGODB_DATABASE` (flag, environment or file) when set, else the database named
+    /// in the URI's path, else [`DEFAULT_MONGODB_DATABASE`].
     pub mongodb_database: String,
     pub time_zone: Tz,
     pub clinic_name: String,
@@ -112,12 +114,18 @@ impl Config {
             ));
         }
         let non_empty = |s: Option<String>| s.filter(|v| !v.trim().is_empty());
+        let mongodb_uri = non_empty(over.mongodb_uri.clone()).or(non_empty(file.mongodb_uri));
+        // An explicit setting wins; else the database the URI names (as MongoDB's own
+        // tools read it); else the default.
+        let mongodb_database = non_empty(over.mongodb_database.clone())
+            .or(non_empty(file.mongodb_database))
+            .map(|name| name.trim().to_string())
+            .or_else(|| mongodb_uri.as_deref().and_then(database_in_uri))
+            .unwrap_or_else(|| DEFAULT_MONGODB_DATABASE.to_string());
         Ok(Config {
             database_url: non_empty(over.database_url.clone()).or(non_empty(file.database_url)),
-            mongodb_uri: non_empty(over.mongodb_uri.clone()).or(non_empty(file.mongodb_uri)),
-            mongodb_database: non_empty(over.mongodb_database.clone())
-                .or(non_empty(file.mongodb_database))
-                .unwrap_or_else(|| "clinic".to_string()),
+            mongodb_uri,
+            mongodb_database,
             time_zone,
             clinic_name: file
                 .clinic_name
@@ -141,6 +149,19 @@ impl Config {
             .as_deref()
             .ok_or(ConfigError::MissingMongoUri)
     }
+}
+
+/// The MongoDB database used when neither the settings nor the URI name one.
+pub const DEFAULT_MONGODB_DATABASE: &str = "clinic";
+
+/// The database a MongoDB connection string names in its path
+/// (`mongodb://host/clinic_a?…` → `clinic_a`), parsed as the driver parses it. `None`
+/// when it names none, or when the string does not parse (connecting reports that).
+pub fn database_in_uri(uri: &str) -> Option<String> {
+    mongodb::options::ConnectionString::parse(uri.trim())
+        .ok()?
+        .default_database
+        .filter(|name| !name.trim().is_empty())
 }
 
 fn read_file(path: &Path) -> Result<FileSettings, ConfigError> {
@@ -192,6 +213,80 @@ mod tests {
             c.require_mongodb_uri(),
             Err(ConfigError::MissingMongoUri)
         ));
+    }
+
+    fn mongo_database(file: &str, over: Overrides) -> String {
+        let file: FileSettings = toml::from_str(file).expect("valid toml");
+        Config::resolve(file, &over)
+            .expect("valid config")
+            .mongodb_database
+    }
+
+    #[test]
+    fn the_uri_names_the_mongodb_database_unless_a_setting_does() {
+        let uri = |u: &str| Overrides {
+            mongodb_uri: Some(u.into()),
+            ..Overrides::default()
+        };
+        // The URI's database is used, with or without options after it.
+        assert_eq!(
+            mongo_database("", uri("mongodb://db.internal/clinic_a")),
+            "clinic_a"
+        );
+        assert_eq!(
+            mongo_database(
+                "",
+                uri("mongodb://u:p@h1:27017,h2:27018/clinic_b?authSource=admin")
+            ),
+            "clinic_b"
+        );
+        assert_eq!(
+            mongo_database(
+                "mongodb_uri = 'mongodb://file-host/from_file_uri'",
+                Overrides::default()
+            ),
+            "from_file_uri"
+        );
+        // No database in the URI (or no URI): the default.
+        for u in [
+            "mongodb://h:27017",
+            "mongodb://h:27017/",
+            "mongodb://h/?authSource=admin",
+        ] {
+            assert_eq!(mongo_database("", uri(u)), "clinic", "{u}");
+        }
+        assert_eq!(mongo_database("", Overrides::default()), "clinic");
+        // An explicit setting overrides the URI: environment/flag first, then the file.
+        assert_eq!(
+            mongo_database(
+                "mongodb_database = 'from_file'",
+                Overrides {
+                    mongodb_database: Some("from_env".into()),
+                    ..uri("mongodb://h/clinic_a")
+                }
+            ),
+            "from_env"
+        );
+        assert_eq!(
+            mongo_database(
+                "mongodb_database = 'from_file'",
+                uri("mongodb://h/clinic_a")
+            ),
+            "from_file"
+        );
+        // A blank setting is not a setting.
+        assert_eq!(
+            mongo_database(
+                "mongodb_database = ' '",
+                Overrides {
+                    mongodb_database: Some(String::new()),
+                    ..uri("mongodb://h/clinic_a")
+                }
+            ),
+            "clinic_a"
+        );
+        // A URI the driver cannot parse names nothing here; connecting reports it.
+        assert_eq!(mongo_database("", uri("not a uri")), "clinic");
     }
 
     #[test]

@@ -274,11 +274,11 @@ async fn password_reset_lifts_the_lock_and_own_change_checks_the_current_one() {
         .expect("new password works and the lock is gone");
 
     let err = s
-        .change_own_password(&p.patient, "wrong-current", "next-password")
+        .change_own_password(&p.patient, "wrong-current", "plum-sleet-harbour")
         .await
         .expect_err("wrong current");
     assert_eq!(err.to_string(), "The current password is not right.");
-    s.change_own_password(&p.patient, "initial-password", "next-password")
+    s.change_own_password(&p.patient, "initial-password", "plum-sleet-harbour")
         .await
         .expect("change");
     assert!(
@@ -286,7 +286,7 @@ async fn password_reset_lifts_the_lock_and_own_change_checks_the_current_one() {
             .await
             .is_err()
     );
-    s.login(AccountKind::Patient, "pat@x.org", "next-password")
+    s.login(AccountKind::Patient, "pat@x.org", "plum-sleet-harbour")
         .await
         .expect("new one");
 }

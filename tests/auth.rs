@@ -37,37 +37,37 @@ async fn login_rows(env: &TestEnv) -> Vec<(String, String, Option<String>)> {
 #[tokio::test]
 async fn each_kind_of_account_logs_in_and_is_audited() {
     let env = TestEnv::new().await;
-    let staff = add(&env, Role::FrontDesk, "desk@x.org", "desk-password").await;
-    let admin = add(&env, Role::Admin, "boss@x.org", "boss-password").await;
-    let doctor = add(&env, Role::Doctor, "doc@x.org", "doc-password").await;
-    let patient = add(&env, Role::Patient, "pat@x.org", "pat-password").await;
+    let staff = add(&env, Role::FrontDesk, "desk@x.org", "kettle-amber-quartz").await;
+    let admin = add(&env, Role::Admin, "boss@x.org", "harbour-violet-sleet").await;
+    let doctor = add(&env, Role::Doctor, "doc@x.org", "maple-orbit-tundra").await;
+    let patient = add(&env, Role::Patient, "pat@x.org", "lantern-fjord-pebble").await;
 
     for (kind, email, password, role, id) in [
         (
             AccountKind::Staff,
             "desk@x.org",
-            "desk-password",
+            "kettle-amber-quartz",
             Role::FrontDesk,
             staff,
         ),
         (
             AccountKind::Staff,
             " Boss@X.org ",
-            "boss-password",
+            "harbour-violet-sleet",
             Role::Admin,
             admin,
         ),
         (
             AccountKind::Doctor,
             "doc@x.org",
-            "doc-password",
+            "maple-orbit-tundra",
             Role::Doctor,
             doctor,
         ),
         (
             AccountKind::Patient,
             "pat@x.org",
-            "pat-password",
+            "lantern-fjord-pebble",
             Role::Patient,
             patient,
         ),
@@ -86,7 +86,7 @@ async fn each_kind_of_account_logs_in_and_is_audited() {
     // The right email under the wrong kind is just a wrong login.
     let err = env
         .services
-        .login(AccountKind::Doctor, "desk@x.org", "desk-password")
+        .login(AccountKind::Doctor, "desk@x.org", "kettle-amber-quartz")
         .await
         .expect_err("staff account is not a doctor");
     assert_eq!(err, LoginError::WrongCredentials);
@@ -107,7 +107,7 @@ async fn each_kind_of_account_logs_in_and_is_audited() {
 #[tokio::test]
 async fn unknown_email_and_wrong_password_read_the_same() {
     let env = TestEnv::new().await;
-    add(&env, Role::FrontDesk, "desk@x.org", "desk-password").await;
+    add(&env, Role::FrontDesk, "desk@x.org", "kettle-amber-quartz").await;
     let wrong_pw = env
         .services
         .login(AccountKind::Staff, "desk@x.org", "nope-nope")
@@ -134,13 +134,13 @@ async fn unknown_email_and_wrong_password_read_the_same() {
 #[tokio::test]
 async fn deactivated_accounts_cannot_log_in() {
     let env = TestEnv::new().await;
-    let id = add(&env, Role::Patient, "pat@x.org", "pat-password").await;
+    let id = add(&env, Role::Patient, "pat@x.org", "lantern-fjord-pebble").await;
     clinic::store::mysql::patients::set_active(&env.pool, id, false)
         .await
         .expect("deactivate");
     let err = env
         .services
-        .login(AccountKind::Patient, "pat@x.org", "pat-password")
+        .login(AccountKind::Patient, "pat@x.org", "lantern-fjord-pebble")
         .await
         .expect_err("inactive");
     assert_eq!(err, LoginError::WrongCredentials);
@@ -149,7 +149,7 @@ async fn deactivated_accounts_cannot_log_in() {
 #[tokio::test]
 async fn five_failures_lock_the_account_with_a_growing_delay_that_survives_a_restart() {
     let env = TestEnv::new().await;
-    add(&env, Role::FrontDesk, "desk@x.org", "desk-password").await;
+    add(&env, Role::FrontDesk, "desk@x.org", "kettle-amber-quartz").await;
     let t0 = Utc
         .with_ymd_and_hms(2026, 11, 23, 9, 0, 0)
         .single()
@@ -180,7 +180,7 @@ async fn five_failures_lock_the_account_with_a_growing_delay_that_survives_a_res
         .await
         .with_clock(Clock::Fixed(t0 + Duration::seconds(10)));
     let locked = restarted
-        .login(AccountKind::Staff, "desk@x.org", "desk-password")
+        .login(AccountKind::Staff, "desk@x.org", "kettle-amber-quartz")
         .await
         .expect_err("locked");
     assert_eq!(
@@ -208,7 +208,7 @@ async fn five_failures_lock_the_account_with_a_growing_delay_that_survives_a_res
     // When it expires the right password works and the count starts again.
     let much_later = restarted.with_clock(Clock::Fixed(t0 + Duration::seconds(200)));
     much_later
-        .login(AccountKind::Staff, "desk@x.org", "desk-password")
+        .login(AccountKind::Staff, "desk@x.org", "kettle-amber-quartz")
         .await
         .expect("login after the lock");
     let err = much_later
@@ -234,7 +234,7 @@ async fn five_failures_lock_the_account_with_a_growing_delay_that_survives_a_res
 #[tokio::test]
 async fn add_user_validates_and_refuses_duplicates_and_non_admins() {
     let env = TestEnv::new().await;
-    add(&env, Role::Doctor, "doc@x.org", "doc-password").await;
+    add(&env, Role::Doctor, "doc@x.org", "maple-orbit-tundra").await;
     let dup = env
         .services
         .add_user(
@@ -244,7 +244,7 @@ async fn add_user_validates_and_refuses_duplicates_and_non_admins() {
                 email: "DOC@x.org".into(),
                 full_name: "Another".into(),
                 specialization: Some("GP".into()),
-                password: "long-enough".into(),
+                password: "fjord-lantern-plum".into(),
             },
         )
         .await
@@ -260,7 +260,7 @@ async fn add_user_validates_and_refuses_duplicates_and_non_admins() {
                 email: "new@x.org".into(),
                 full_name: "New".into(),
                 specialization: None,
-                password: "long-enough".into(),
+                password: "fjord-lantern-plum".into(),
             },
         )
         .await
@@ -282,7 +282,7 @@ async fn add_user_validates_and_refuses_duplicates_and_non_admins() {
                 email: "evil@x.org".into(),
                 full_name: "Evil".into(),
                 specialization: None,
-                password: "long-enough".into(),
+                password: "fjord-lantern-plum".into(),
             },
         )
         .await

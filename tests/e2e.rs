@@ -34,7 +34,7 @@ async fn front_desk(env: &TestEnv) {
                 email: "frontdesk@demo.clinic".into(),
                 full_name: "Fran Desk".into(),
                 specialization: None,
-                password: "clinic-demo".into(),
+                password: "harbour-violet-sleet".into(),
             },
         )
         .await
@@ -57,7 +57,7 @@ async fn front_desk_logs_in_and_sees_home_then_quits() {
     app.wait_for("Wrong email or password.", WAIT);
     assert!(!app.contents().contains("not-it"), "password never shown");
 
-    app.send("clinic-demo");
+    app.send("harbour-violet-sleet");
     app.send("\r");
     app.wait_for("Welcome, Fran Desk", WAIT);
     let screen = app.contents();

@@ -38,7 +38,7 @@ async fn a_mysql_outage_is_reported_as_a_sentence_and_recovered_from() {
                 email: "desk@x.org".into(),
                 full_name: "Desk".into(),
                 specialization: None,
-                password: "desk-password".into(),
+                password: "kettle-amber-quartz".into(),
             },
         )
         .await
@@ -46,13 +46,13 @@ async fn a_mysql_outage_is_reported_as_a_sentence_and_recovered_from() {
     let proxy = Proxy::start(target_of(&common::mysql_url_for(&env.db_name))).await;
     let services = through_proxy(&env, &proxy).await;
     let session = services
-        .login(AccountKind::Staff, "desk@x.org", "desk-password")
+        .login(AccountKind::Staff, "desk@x.org", "kettle-amber-quartz")
         .await
         .expect("login while the server is up");
 
     proxy.cut();
     let err = services
-        .login(AccountKind::Staff, "desk@x.org", "desk-password")
+        .login(AccountKind::Staff, "desk@x.org", "kettle-amber-quartz")
         .await
         .expect_err("server away");
     match &err {
@@ -77,7 +77,7 @@ async fn a_mysql_outage_is_reported_as_a_sentence_and_recovered_from() {
     let mut recovered = false;
     for _ in 0..50 {
         if services
-            .login(AccountKind::Staff, "desk@x.org", "desk-password")
+            .login(AccountKind::Staff, "desk@x.org", "kettle-amber-quartz")
             .await
             .is_ok()
         {
@@ -116,7 +116,7 @@ async fn desk_account(env: &TestEnv) {
                 email: "desk@x.org".into(),
                 full_name: "Desk".into(),
                 specialization: None,
-                password: "desk-password".into(),
+                password: "kettle-amber-quartz".into(),
             },
         )
         .await
@@ -137,7 +137,7 @@ async fn the_tui_shows_a_mysql_outage_keeps_what_was_typed_and_recovers() {
     app.wait_for("Sign in", WAIT);
     app.send("desk@x.org");
     app.send("\t");
-    app.send("desk-password");
+    app.send("kettle-amber-quartz");
     app.send("\r");
     app.wait_for("Welcome, Desk", WAIT);
     let index = HomeState::for_role(Role::FrontDesk)

@@ -338,10 +338,10 @@ async fn every_table_round_trips() {
         )
     );
 
-    let n = throttle::record_failure(db, AccountKind::Staff, "x@y.org", start, |_| None)
+    let n = throttle::reserve_attempt(db, AccountKind::Staff, "x@y.org", start, |_| None)
         .await
         .expect("failure");
-    assert_eq!(n, 1);
+    assert_eq!(n, throttle::Reservation::Counted(1));
     assert_eq!(
         throttle::get(db, AccountKind::Staff, "x@y.org")
             .await

@@ -8,6 +8,7 @@ use chrono_tz::Tz;
 use clinic::domain::availability::{
     Busy, Slot, SlotQuery, TimeOff, Window, expand_windows, free_slots, is_within_availability,
 };
+use clinic::domain::local_time;
 use proptest::prelude::*;
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -41,6 +42,14 @@ fn earliest(r: LocalResult<chrono::DateTime<Tz>>) -> Option<NaiveDateTime> {
         LocalResult::Single(x) => Some(x.naive_utc()),
         LocalResult::Ambiguous(a, b) => Some(a.naive_utc().min(b.naive_utc())),
         LocalResult::None => None,
+    }
+}
+
+fn every_instant(r: LocalResult<chrono::DateTime<Tz>>) -> Vec<NaiveDateTime> {
+    match r {
+        LocalResult::Single(x) => vec![x.naive_utc()],
+        LocalResult::Ambiguous(a, b) => vec![a.naive_utc(), b.naive_utc()],
+        LocalResult::None => Vec::new(),
     }
 }
 
@@ -87,30 +96,31 @@ fn reference(
                 if lt < w.start || lt >= w.end {
                     continue;
                 }
-                let Some(s) = earliest(tz.from_local_datetime(&date.and_time(lt))) else {
-                    continue;
-                };
-                let e = s + dur;
-                if s < w_lo || e > w_hi {
-                    continue;
-                }
-                if q.not_before_utc.is_some_and(|nb| s < nb) {
-                    continue;
-                }
-                if time_off
-                    .iter()
-                    .any(|o| overlaps((s, e), (o.start_utc, o.end_utc)))
-                    || busy
+                // Every instant the wall clock shows this time: none in a gap, two in a
+                // repeated (fall-back) hour.
+                for s in every_instant(tz.from_local_datetime(&date.and_time(lt))) {
+                    let e = s + dur;
+                    if s < w_lo || e > w_hi {
+                        continue;
+                    }
+                    if q.not_before_utc.is_some_and(|nb| s < nb) {
+                        continue;
+                    }
+                    if time_off
                         .iter()
-                        .any(|b| overlaps((s, e), (b.start_utc, b.end_utc)))
-                {
-                    continue;
+                        .any(|o| overlaps((s, e), (o.start_utc, o.end_utc)))
+                        || busy
+                            .iter()
+                            .any(|b| overlaps((s, e), (b.start_utc, b.end_utc)))
+                    {
+                        continue;
+                    }
+                    out.push(Slot {
+                        start_utc: s,
+                        end_utc: e,
+                        location_id: w.location_id,
+                    });
                 }
-                out.push(Slot {
-                    start_utc: s,
-                    end_utc: e,
-                    location_id: w.location_id,
-                });
             }
         }
         date = date.succ_opt().unwrap();
@@ -387,6 +397,15 @@ fn check_case(c: &Case) -> Result<(), TestCaseError> {
             Ok(())
         );
     }
+    // Labels tell every slot of a day apart, also in a repeated (fall-back) hour.
+    let mut seen = std::collections::HashSet::new();
+    for s in &slots {
+        let key = (
+            s.local_start(c.tz).date(),
+            local_time::label(c.tz, s.start_utc, "%H:%M"),
+        );
+        prop_assert!(seen.insert(key.clone()), "two slots read {:?}", key);
+    }
     // Completeness (and soundness again): identical to the naive reference.
     let expected = reference(q, c.tz, &c.windows, &c.time_off, &c.busy);
     prop_assert_eq!(slots, expected);
@@ -405,6 +424,72 @@ proptest! {
     fn dst_nights_are_sound_and_complete(c in dst_night_strategy()) {
         check_case(&c)?;
     }
+
+    /// On fall-back nights, a time that happens twice is offered twice, once per instant,
+    /// whenever that instant's slot fits the day's window.
+    #[test]
+    fn repeated_hours_offer_both_instants(
+        zone in prop::sample::select(
+            ZONES
+                .iter()
+                .copied()
+                .filter(|&z| z != chrono_tz::UTC && z != chrono_tz::Asia::Kathmandu)
+                .collect::<Vec<_>>(),
+        ),
+        year in 2026i32..=2030,
+        step in prop::sample::select(vec![5u32, 10, 15, 20, 30, 60]),
+        duration in 5u32..=90,
+        pick in any::<prop::sample::Index>(),
+    ) {
+        let days = fall_back_days(zone, year);
+        prop_assume!(!days.is_empty());
+        let date = days[pick.index(days.len())];
+        let windows: Vec<Window> = WEEKDAYS
+            .iter()
+            .map(|&wd| Window::new(wd, t(0, 0), t(23, 59), None))
+            .collect();
+        let q = SlotQuery::day(date).with_duration(duration).with_step(step);
+        let slots = free_slots(&q, zone, &windows, &[], &[]);
+        let (lo, hi, _) = expand_windows(date, date, zone, &windows)[0];
+        let dur = TimeDelta::minutes(i64::from(duration));
+        let twice: Vec<(NaiveDateTime, [NaiveDateTime; 2])> = (0..24 * 60)
+            .step_by(step as usize)
+            .filter_map(|m| {
+                let local = date.and_time(t(m / 60, m % 60));
+                match zone.from_local_datetime(&local) {
+                    LocalResult::Ambiguous(a, b) => Some((local, [a.naive_utc(), b.naive_utc()])),
+                    _ => None,
+                }
+            })
+            .collect();
+        // (A 30-minute overlap holds no time on an hourly step.)
+        prop_assume!(!twice.is_empty());
+        for (local, both) in twice {
+            for x in both {
+                if lo <= x && x + dur <= hi {
+                    prop_assert!(
+                        slots.iter().any(|s| s.start_utc == x),
+                        "{} {} at {} UTC missing", zone, local, x
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Days of `year` on which some step-aligned (5-minute) local time of `tz` happens twice.
+fn fall_back_days(tz: Tz, year: i32) -> Vec<NaiveDate> {
+    transition_days(tz, year)
+        .into_iter()
+        .filter(|date| {
+            (0..24 * 60).step_by(5).any(|m| {
+                matches!(
+                    tz.from_local_datetime(&date.and_time(t(m / 60, m % 60))),
+                    LocalResult::Ambiguous(..)
+                )
+            })
+        })
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -538,7 +623,7 @@ fn new_york_gap_hour_has_no_starts() {
 }
 
 #[test]
-fn window_over_the_london_overlap_uses_the_first_pass() {
+fn window_over_the_london_overlap_offers_both_passes() {
     // 01:00–01:59 local happens twice on Sun 25 Oct 2026 (BST, then GMT).
     let tz = chrono_tz::Europe::London;
     let windows = [Window::new(Weekday::Sun, t(0, 30), t(3, 0), None)];
@@ -553,6 +638,8 @@ fn window_over_the_london_overlap_uses_the_first_pass() {
             dt(2026, 10, 24, 23, 30), // 00:30 BST
             dt(2026, 10, 25, 0, 0),   // 01:00 BST (first pass)
             dt(2026, 10, 25, 0, 30),  // 01:30 BST (first pass)
+            dt(2026, 10, 25, 1, 0),   // 01:00 GMT (second pass)
+            dt(2026, 10, 25, 1, 30),  // 01:30 GMT (second pass)
             dt(2026, 10, 25, 2, 0),   // 02:00 GMT
         ]
     );
@@ -566,6 +653,77 @@ fn window_over_the_london_overlap_uses_the_first_pass() {
         expand_windows(q.from, q.to, tz, &windows),
         vec![(dt(2026, 10, 24, 23, 30), dt(2026, 10, 25, 3, 0), None)]
     );
+    // Every slot is bookable.
+    for s in &slots {
+        assert_eq!(
+            is_within_availability(s.start_utc, s.end_utc, tz, &windows, &[]),
+            Ok(())
+        );
+    }
+}
+
+#[test]
+fn london_2027_10_31_offers_both_half_past_ones_in_utc_order_with_distinct_labels() {
+    // A doctor working 00:00–04:00 on Sun 31 Oct 2027: the clocks go back at 02:00 BST.
+    let tz = chrono_tz::Europe::London;
+    let windows = [Window::new(Weekday::Sun, t(0, 0), t(4, 0), Some(1))];
+    let q = SlotQuery::day(d(2027, 10, 31))
+        .with_duration(30)
+        .with_step(30);
+    let slots = free_slots(&q, tz, &windows, &[], &[]);
+    let half_past_one: Vec<&Slot> = slots
+        .iter()
+        .filter(|s| s.local_start(tz).time() == t(1, 30))
+        .collect();
+    assert_eq!(
+        half_past_one
+            .iter()
+            .map(|s| s.start_utc)
+            .collect::<Vec<_>>(),
+        vec![dt(2027, 10, 31, 0, 30), dt(2027, 10, 31, 1, 30)],
+        "both instants of 01:30, the BST one first"
+    );
+    let labels: Vec<String> = half_past_one
+        .iter()
+        .map(|s| local_time::label(tz, s.start_utc, "%H:%M"))
+        .collect();
+    assert_eq!(labels, ["01:30 BST", "01:30 GMT"]);
+    // The whole night, in UTC order, labelled without a repeat; 4.5 real hours of window.
+    let all: Vec<String> = slots
+        .iter()
+        .map(|s| local_time::label(tz, s.start_utc, "%H:%M"))
+        .collect();
+    assert_eq!(
+        all,
+        [
+            "00:00",
+            "00:30",
+            "01:00 BST",
+            "01:30 BST",
+            "01:00 GMT",
+            "01:30 GMT",
+            "02:00",
+            "02:30",
+            "03:00",
+            "03:30"
+        ]
+    );
+    assert!(slots.windows(2).all(|p| p[0].start_utc < p[1].start_utc));
+    // A booking of the second one blocks only that one.
+    let busy = [Busy::new(dt(2027, 10, 31, 1, 30), dt(2027, 10, 31, 2, 0))];
+    let left: Vec<_> = free_slots(&q, tz, &windows, &[], &busy)
+        .iter()
+        .map(|s| local_time::label(tz, s.start_utc, "%H:%M"))
+        .collect();
+    assert!(left.contains(&"01:30 BST".to_string()), "{left:?}");
+    assert!(!left.contains(&"01:30 GMT".to_string()), "{left:?}");
+    // A window that ends inside the repeated hour ends at its first pass.
+    let early = [Window::new(Weekday::Sun, t(0, 0), t(1, 30), Some(1))];
+    let early_labels: Vec<_> = free_slots(&q, tz, &early, &[], &[])
+        .iter()
+        .map(|s| local_time::label(tz, s.start_utc, "%H:%M"))
+        .collect();
+    assert_eq!(early_labels, ["00:00", "00:30", "01:00 BST"]);
 }
 
 #[test]

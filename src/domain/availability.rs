@@ -26,15 +26,18 @@
 //! bounds, time-off constructors):
 //!
 //! * **Slot starts.** A time that does not exist (the spring-forward gap) yields no slot. An
-//!   ambiguous time (the fall-back overlap) uses its **earliest** instant (the first time the
-//!   clock shows it). With this choice local→UTC is strictly increasing within a day, so slots
-//!   come out in order and no two candidates map to the same instant. Consequence: during the
-//!   repeated hour only the first pass offers starts; the second pass (e.g. 01:00–01:59 GMT on
-//!   the London fall-back night) offers none, because its wall-clock times were already used.
+//!   ambiguous time (the fall-back overlap) yields **both** its instants as separate
+//!   candidates: on the London fall-back night a window covering 01:00–02:00 offers 01:30 BST
+//!   and, an hour later, 01:30 GMT. Screens tell them apart with
+//!   [`local_time::label`](super::local_time::label), which adds the zone abbreviation to a
+//!   time in the repeated hour. Candidates are then sorted by instant, so slots still come
+//!   out in UTC order; no two local times map to the same instant.
 //! * **Boundaries** (window start/end, time-off days and ranges): the earliest instant at which
 //!   the wall clock shows that time *or later*. For an existing or ambiguous time that is its
 //!   (earliest) instant; for a time inside a gap it is the instant of the transition itself.
-//!   A window lying wholly inside a gap is therefore empty that day.
+//!   A window lying wholly inside a gap is therefore empty that day, and a window that ends
+//!   inside the repeated hour ends the first time the clock shows its end (so it offers no
+//!   second-pass starts).
 //! * **Slot ends** are `start_utc + duration`, a real elapsed duration. A slot is offered only
 //!   if `[start_utc, start_utc + duration)` lies inside the window's UTC interval. On ordinary
 //!   days this is exactly "start + duration ≤ window end" in wall-clock terms; on a DST night a
@@ -446,8 +449,11 @@ pub fn validate_time_off(t: &TimeOff) -> Result<(), AvailabilityError> {
     Ok(())
 }
 
-/// The UTC instant of a local wall-clock time, with the rule used for slot starts: `None`
-/// inside a spring-forward gap, the earliest instant when ambiguous (fall-back).
+/// The UTC instant of a local wall-clock time, with the boundary rule for times that exist:
+/// `None` inside a spring-forward gap, the earliest instant when ambiguous (fall-back).
+/// For the start of a midnight or a date range. A time someone picks must not be guessed:
+/// use [`local_time::parse_instant`](super::local_time::parse_instant) or
+/// [`local_time::instants`](super::local_time::instants) for those.
 pub fn local_to_utc(tz: Tz, local: NaiveDateTime) -> Option<NaiveDateTime> {
     match tz.from_local_datetime(&local) {
         LocalResult::Single(dt) => Some(dt.naive_utc()),
@@ -589,15 +595,22 @@ impl DayMap {
         ts_to_naive(self.local_midnight + secs)
     }
 
-    /// Slot-start rule: `None` in a gap, earliest instant when ambiguous.
-    fn start_ts(&self, secs: i64) -> Option<i64> {
+    /// Slot-start rule: no instant in a gap, one for an ordinary time, both (earliest
+    /// first) when ambiguous.
+    fn start_ts(&self, secs: i64) -> [Option<i64>; 2] {
         if let Some(off) = self.fixed_offset {
-            return Some(self.local_midnight + secs - off);
+            return [Some(self.local_midnight + secs - off), None];
         }
-        match self.tz.from_local_datetime(&self.local(secs)?) {
-            LocalResult::Single(dt) => Some(dt.timestamp()),
-            LocalResult::Ambiguous(a, b) => Some(a.timestamp().min(b.timestamp())),
-            LocalResult::None => None,
+        let Some(local) = self.local(secs) else {
+            return [None, None];
+        };
+        match self.tz.from_local_datetime(&local) {
+            LocalResult::Single(dt) => [Some(dt.timestamp()), None],
+            LocalResult::Ambiguous(a, b) => {
+                let (a, b) = (a.timestamp(), b.timestamp());
+                [Some(a.min(b)), Some(a.max(b))]
+            }
+            LocalResult::None => [None, None],
         }
     }
 
@@ -606,8 +619,7 @@ impl DayMap {
         if let Some(off) = self.fixed_offset {
             return Some(self.local_midnight + secs - off);
         }
-        self.start_ts(secs)
-            .or_else(|| gap_end_ts(self.tz, &self.local(secs)?))
+        self.start_ts(secs)[0].or_else(|| gap_end_ts(self.tz, &self.local(secs)?))
     }
 }
 
@@ -701,39 +713,40 @@ pub fn free_slots(
                 continue;
             }
             let mut t = (w.start_s + step - 1) / step * step;
-            while t < w.end_s {
+            'candidates: while t < w.end_s {
                 let local_t = t;
                 t += step;
-                let Some(s) = day.start_ts(local_t) else {
-                    continue; // spring-forward gap: this wall-clock time does not exist
-                };
-                let e = s + dur;
-                if e > w_hi {
-                    if day.fixed_offset.is_some() {
-                        break;
+                // None in a spring-forward gap (that wall-clock time does not exist); two
+                // instants for a time in the repeated hour of a fall-back night.
+                for s in day.start_ts(local_t).into_iter().flatten() {
+                    let e = s + dur;
+                    if e > w_hi {
+                        if day.fixed_offset.is_some() {
+                            break 'candidates;
+                        }
+                        continue;
                     }
-                    continue;
-                }
-                if s < w_lo || s < not_before {
-                    continue;
-                }
-                if s < idx_at {
-                    in_order = false;
-                    idx = blocked.partition_point(|b| b.1 <= s);
-                }
-                while idx < blocked.len() && blocked[idx].1 <= s {
-                    idx += 1;
-                }
-                idx_at = s;
-                if idx < blocked.len() && blocked[idx].0 < e {
-                    continue;
-                }
-                if let (Some(start_utc), Some(end_utc)) = (ts_to_naive(s), ts_to_naive(e)) {
-                    out.push(Slot {
-                        start_utc,
-                        end_utc,
-                        location_id: w.location_id,
-                    });
+                    if s < w_lo || s < not_before {
+                        continue;
+                    }
+                    if s < idx_at {
+                        in_order = false;
+                        idx = blocked.partition_point(|b| b.1 <= s);
+                    }
+                    while idx < blocked.len() && blocked[idx].1 <= s {
+                        idx += 1;
+                    }
+                    idx_at = s;
+                    if idx < blocked.len() && blocked[idx].0 < e {
+                        continue;
+                    }
+                    if let (Some(start_utc), Some(end_utc)) = (ts_to_naive(s), ts_to_naive(e)) {
+                        out.push(Slot {
+                            start_utc,
+                            end_utc,
+                            location_id: w.location_id,
+                        });
+                    }
                 }
             }
         }

@@ -3,6 +3,7 @@
 pub mod appointment;
 pub mod audit;
 pub mod availability;
+pub mod local_time;
 pub mod lockout;
 pub mod money;
 pub mod payment;

@@ -27,8 +27,6 @@ pub enum ValidationError {
     ControlCharacterInNotes { field: &'static str },
     #[error("{date} is outside the dates this clinic can record ({MIN_DATE} to {MAX_DATE}).")]
     DateOutOfRange { date: String },
-    #[error("\"{0}\" is not a local time (expected YYYY-MM-DD HH:MM).")]
-    DateTime(String),
     #[error(
         "An appointment lasts {MIN_DURATION_MINUTES} to {MAX_DURATION_MINUTES} minutes (got {0})."
     )]
@@ -40,9 +38,15 @@ pub enum ValidationError {
         max: i64,
         got: i64,
     },
+    /// Too easy to guess; the sentence says why and what would help.
+    #[error("{0}")]
+    PasswordWeak(String),
 }
 
 pub const MIN_PASSWORD_LEN: usize = 8;
+/// The lowest zxcvbn score (0–4) a new password may have: 3 is "safely unguessable"
+/// (about 10^10 guesses), the usual bar for accounts that hold medical records.
+pub const MIN_PASSWORD_SCORE: zxcvbn::Score = zxcvbn::Score::Three;
 
 /// The first and last dates the clinic records or computes with. Anything a person, a
 /// file or a database gives outside this range is refused where it is parsed, so that
@@ -135,14 +139,6 @@ pub fn date(value: &str) -> Result<NaiveDate, ValidationError> {
     date_in_range(parsed)
 }
 
-/// Parses a local `YYYY-MM-DD HH:MM` within the recordable dates.
-pub fn local_datetime(value: &str) -> Result<NaiveDateTime, ValidationError> {
-    let v = value.trim();
-    let parsed = NaiveDateTime::parse_from_str(v, "%Y-%m-%d %H:%M")
-        .map_err(|_| ValidationError::DateTime(text::escape_control(v).into_owned()))?;
-    datetime_in_range(parsed)
-}
-
 /// An appointment length in minutes: [`MIN_DURATION_MINUTES`] to [`MAX_DURATION_MINUTES`].
 pub fn duration_minutes(minutes: u32) -> Result<u32, ValidationError> {
     if (MIN_DURATION_MINUTES..=MAX_DURATION_MINUTES).contains(&minutes) {
@@ -224,13 +220,96 @@ pub fn date_of_birth(value: &str, today: NaiveDate) -> Result<Option<NaiveDate>,
     }
 }
 
-pub fn new_password(value: &str) -> Result<(), ValidationError> {
+/// Checks a new password: at least [`MIN_PASSWORD_LEN`] characters and a zxcvbn score of
+/// at least [`MIN_PASSWORD_SCORE`]. `user_inputs` are the account's own words (email,
+/// name): a password built from them counts as easy to guess. A refusal says, in one
+/// sentence from zxcvbn's feedback, why and what would help.
+pub fn new_password(value: &str, user_inputs: &[&str]) -> Result<(), ValidationError> {
     if value.chars().count() < MIN_PASSWORD_LEN {
         return Err(ValidationError::PasswordTooShort {
             min: MIN_PASSWORD_LEN,
         });
     }
-    Ok(())
+    let words = personal_words(user_inputs);
+    let inputs: Vec<&str> = words.iter().map(String::as_str).collect();
+    let estimate = zxcvbn::zxcvbn(value, &inputs);
+    if estimate.score() >= MIN_PASSWORD_SCORE {
+        return Ok(());
+    }
+    let lower = value.to_lowercase();
+    let personal = words
+        .iter()
+        .any(|w| w.chars().count() >= 3 && lower.contains(w.as_str()));
+    Err(ValidationError::PasswordWeak(weak_password_sentence(
+        estimate.feedback(),
+        personal,
+    )))
+}
+
+/// The account's email and name, whole and in pieces, lower case: what zxcvbn should
+/// treat as known to an attacker.
+fn personal_words(user_inputs: &[&str]) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    let mut add = |w: &str| {
+        let w = w.trim().to_lowercase();
+        if !w.is_empty() && !words.contains(&w) {
+            words.push(w);
+        }
+    };
+    for input in user_inputs {
+        add(input);
+        let local = input.split('@').next().unwrap_or_default();
+        add(local);
+        for piece in input.split(|c: char| !c.is_alphanumeric()) {
+            add(piece);
+        }
+    }
+    words
+}
+
+/// "This password is too easy to guess (this is a top-10 common password): add another
+/// word or two, uncommon words are better."
+fn weak_password_sentence(feedback: Option<&zxcvbn::feedback::Feedback>, personal: bool) -> String {
+    // zxcvbn's phrases are short sentences; fold them into clauses of one sentence.
+    fn clause(text: &str) -> String {
+        text.trim()
+            .trim_end_matches('.')
+            .split(". ")
+            .map(|part| {
+                let mut chars = part.chars();
+                match chars.next() {
+                    Some(first) => first.to_lowercase().chain(chars).collect(),
+                    None => String::new(),
+                }
+            })
+            .collect::<Vec<String>>()
+            .join(", ")
+    }
+    let reason = if personal {
+        Some("it is built from your name or email".to_string())
+    } else {
+        feedback
+            .and_then(|f| f.warning())
+            .map(|w| clause(&w.to_string()))
+    };
+    let mut advice: Vec<String> = feedback
+        .map(|f| {
+            f.suggestions()
+                .iter()
+                .map(|s| clause(&s.to_string()))
+                .collect()
+        })
+        .unwrap_or_default();
+    if advice.is_empty() {
+        advice.push("use a few uncommon words".to_string());
+    }
+    match reason {
+        Some(r) => format!(
+            "This password is too easy to guess ({r}): {}.",
+            advice.join("; ")
+        ),
+        None => format!("This password is too easy to guess: {}.", advice.join("; ")),
+    }
 }
 
 #[cfg(test)]
@@ -295,8 +374,74 @@ mod tests {
         assert_eq!(required_text("Name", "  Ana  ", 10), Ok("Ana".into()));
         assert!(required_text("Name", "   ", 10).is_err());
         assert!(required_text("Name", "ñññññññññññ", 10).is_err());
-        assert!(new_password("short").is_err());
-        assert!(new_password("long enough").is_ok());
+        assert_eq!(
+            new_password("short", &[]),
+            Err(ValidationError::PasswordTooShort { min: 8 })
+        );
+        assert!(new_password("quiet lantern orbits the maple", &[]).is_ok());
+    }
+
+    fn refusal(password: &str, inputs: &[&str]) -> String {
+        match new_password(password, inputs) {
+            Err(ValidationError::PasswordWeak(sentence)) => sentence,
+            other => panic!("{password:?} should be refused as weak, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn common_passwords_are_refused_with_the_reason() {
+        let admin = ["admin@clinic.example", "Ana Smith"];
+        let common = refusal("password", &admin);
+        assert_eq!(
+            common,
+            "This password is too easy to guess (this is a top-10 common password): add another word or two, uncommon words are better."
+        );
+        let digits = refusal("12345678", &admin);
+        assert!(
+            digits.contains("(this is a top-10 common password)"),
+            "{digits}"
+        );
+        let spaces = refusal("        ", &admin);
+        assert!(
+            spaces.contains("repeats like \"aaa\" are easy to guess"),
+            "{spaces}"
+        );
+        assert!(
+            spaces.contains("avoid repeated words and characters"),
+            "{spaces}"
+        );
+        for sentence in [&common, &digits, &spaces] {
+            // One sentence: a capital first, one full stop, at the end.
+            assert!(sentence.starts_with("This password is too easy to guess"));
+            assert_eq!(sentence.matches(". ").count(), 0, "{sentence}");
+            assert!(sentence.ends_with('.'), "{sentence}");
+        }
+    }
+
+    #[test]
+    fn passwords_built_from_the_account_are_refused() {
+        let ana = ["ana.smith@clinic.example", "Ana Smith"];
+        assert_eq!(
+            refusal("ana.smith2026", &ana),
+            "This password is too easy to guess (it is built from your name or email): add another word or two, uncommon words are better."
+        );
+        // zxcvbn rates the same characters higher for somebody else.
+        assert_eq!(
+            new_password("ana.smith2026", &["bo.li@clinic.example", "Bo Li"]),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn strong_passphrases_are_accepted() {
+        let ana = ["ana.smith@clinic.example", "Ana Smith"];
+        for strong in [
+            "quiet lantern orbits the maple",
+            "violet-kettle-harbour-93",
+            "Tr0mb0ne!Gravel&Sky",
+        ] {
+            assert_eq!(new_password(strong, &ana), Ok(()), "{strong}");
+        }
     }
 
     #[test]
@@ -312,8 +457,9 @@ mod tests {
         }
         assert_eq!(date(" 1900-01-01 "), Ok(MIN_DATE));
         assert_eq!(date("9999-12-31"), Ok(MAX_DATE));
-        assert!(local_datetime("+262142-12-31 23:00").is_err());
-        assert!(local_datetime("2026-12-01 09:30").is_ok());
+        let london = chrono_tz::Europe::London;
+        assert!(super::super::local_time::parse_instant(london, "+262142-12-31 23:00").is_err());
+        assert!(super::super::local_time::parse_instant(london, "2026-12-01 09:30").is_ok());
         assert!(date_of_birth("0000-01-01", MAX_DATE).is_err());
         let msg = date("1800-01-01").map_err(|e| e.to_string());
         assert_eq!(

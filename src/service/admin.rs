@@ -211,15 +211,21 @@ impl Services {
         let event = AuditEvent::by(actor, actions::PASSWORD_RESET, "account")
             .entity_id(format!("{}:{id}", kind.as_str()));
         self.require_admin(actor, &event).await?;
-        validation::new_password(new_password)?;
-        let email = match kind {
-            AccountKind::Staff => people::get_staff(&self.db, id).await?.map(|s| s.email),
-            AccountKind::Doctor => people::get_doctor(&self.db, id).await?.map(|d| d.email),
-            AccountKind::Patient => patients::get(&self.db, id).await?.map(|p| p.email),
+        let account = match kind {
+            AccountKind::Staff => people::get_staff(&self.db, id)
+                .await?
+                .map(|s| (s.email, s.full_name)),
+            AccountKind::Doctor => people::get_doctor(&self.db, id)
+                .await?
+                .map(|d| (d.email, d.full_name)),
+            AccountKind::Patient => patients::get(&self.db, id)
+                .await?
+                .map(|p| (p.email, p.full_name)),
         };
-        let Some(email) = email else {
+        let Some((email, name)) = account else {
             return Err(ServiceError::NotFound(format!("Account {id}")));
         };
+        validation::new_password(new_password, &[&email, &name])?;
         let hash = password::hash(new_password).await?;
         accounts::set_password_hash(&self.db, kind, id, &hash).await?;
         throttle::reset(&self.db, kind, &email).await?;
@@ -235,7 +241,10 @@ impl Services {
         new_password: &str,
     ) -> Result<(), ServiceError> {
         let Actor::User {
-            role, id, email, ..
+            role,
+            id,
+            email,
+            name,
         } = actor
         else {
             return Err(ServiceError::Invalid(
@@ -257,7 +266,7 @@ impl Services {
                 "The current password is not right.".into(),
             ));
         }
-        validation::new_password(new_password)?;
+        validation::new_password(new_password, &[email, name])?;
         if new_password == current {
             return Err(ServiceError::Invalid(
                 "The new password must differ from the current one.".into(),

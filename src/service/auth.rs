@@ -1,6 +1,12 @@
 //! Logging in: argon2id verification off the async threads, one generic answer for a
 //! wrong email or password, a growing lock after repeated failures (kept in the
 //! database, so it survives a restart), and an audit row for every attempt.
+//!
+//! Each attempt first reserves its turn in one transaction on the throttle row (counted
+//! as a failure, with the lock the policy asks for already set) and only then checks the
+//! password; a success resets the count. However many attempts arrive at once, at most
+//! [`FREE_ATTEMPTS`](crate::domain::lockout::FREE_ATTEMPTS) passwords are checked before
+//! the lock holds.
 
 use chrono::{DateTime, Utc};
 use thiserror::Error;
@@ -10,7 +16,11 @@ use super::{ServiceError, Services, password};
 use crate::domain::audit::{AuditEvent, Outcome};
 use crate::domain::lockout::{describe_wait, lock_after};
 use crate::domain::{AccountKind, Actor, Role};
-use crate::store::mysql::{accounts, throttle};
+use crate::store::mysql::throttle::{self, Reservation};
+use crate::store::mysql::{accounts, is_retryable};
+
+/// Tries of the attempt reservation after a deadlock or lock-wait timeout.
+const RESERVE_TRIES: u32 = 6;
 
 /// A logged-in user.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,6 +55,27 @@ impl From<sqlx::Error> for LoginError {
 }
 
 impl Services {
+    /// [`throttle::reserve_attempt`], retried on deadlock or lock-wait timeout.
+    async fn reserve_attempt(
+        &self,
+        kind: AccountKind,
+        email: &str,
+        now: chrono::NaiveDateTime,
+    ) -> Result<Reservation, LoginError> {
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            match throttle::reserve_attempt(&self.db, kind, email, now, lock_after).await {
+                Err(e) if is_retryable(&e) && tries < RESERVE_TRIES => {
+                    tracing::debug!(tries, "login reservation retried after a lock conflict");
+                    tokio::time::sleep(std::time::Duration::from_millis(5 * u64::from(tries)))
+                        .await;
+                }
+                other => return Ok(other?),
+            }
+        }
+    }
+
     pub async fn login(
         &self,
         kind: AccountKind,
@@ -66,18 +97,22 @@ impl Services {
             event.outcome(outcome).detail(detail)
         };
 
-        let state = throttle::get(&self.db, kind, &email).await?;
-        if let Some(until) = state.locked_until.filter(|u| *u > now) {
-            self.audit(attempt(
-                Outcome::Denied,
-                None,
-                "account locked after repeated failures",
-            ))
-            .await?;
-            return Err(LoginError::Locked {
-                wait: describe_wait(until - now),
-            });
-        }
+        // The attempt takes its turn (and is counted) before any password is checked, so
+        // simultaneous guesses cannot all slip in under the lock.
+        let failures = match self.reserve_attempt(kind, &email, now).await? {
+            Reservation::Locked(until) => {
+                self.audit(attempt(
+                    Outcome::Denied,
+                    None,
+                    "account locked after repeated failures",
+                ))
+                .await?;
+                return Err(LoginError::Locked {
+                    wait: describe_wait(until - now),
+                });
+            }
+            Reservation::Counted(n) => n,
+        };
 
         let creds = accounts::find_by_email(&self.db, kind, &email).await?;
         let matches =
@@ -106,8 +141,6 @@ impl Services {
                 })
             }
             None => {
-                let failures =
-                    throttle::record_failure(&self.db, kind, &email, now, lock_after).await?;
                 self.audit(attempt(
                     Outcome::Failed,
                     None,

@@ -18,6 +18,7 @@ use crate::domain::appointment::{
 };
 use crate::domain::audit::{AuditEvent, Outcome};
 use crate::domain::availability::{self as engine, Busy, Slot, SlotQuery, TimeOff, Window};
+use crate::domain::local_time;
 use crate::domain::permission::{Access, Action, access};
 use crate::domain::validation;
 use crate::domain::{Actor, Role};
@@ -60,12 +61,10 @@ fn refuse<T>(e: ServiceError) -> Result<T, TxError> {
     Err(TxError::Refused(e))
 }
 
-/// "Tue 24 Nov 10:00" in the clinic's time zone.
+/// "Tue 24 Nov 10:00" in the clinic's time zone; "Sun 31 Oct 01:30 GMT" for a time in
+/// the repeated hour of a fall-back night (see [`local_time::label`]).
 pub fn local_label(tz: Tz, utc: NaiveDateTime) -> String {
-    utc.and_utc()
-        .with_timezone(&tz)
-        .format("%a %-d %b %H:%M")
-        .to_string()
+    local_time::label(tz, utc, "%a %-d %b %H:%M")
 }
 
 /// The local dates `from` to `from + days - 1`, both within the recordable range.
@@ -308,10 +307,7 @@ impl Services {
             return refuse(ServiceError::Conflict(format!(
                 "The doctor is already booked {}–{}; pick another time.",
                 local_label(tz, *at),
-                (*at + Duration::minutes(i64::from(*minutes)))
-                    .and_utc()
-                    .with_timezone(&tz)
-                    .format("%H:%M")
+                local_time::label(tz, *at + Duration::minutes(i64::from(*minutes)), "%H:%M")
             )));
         }
         let clash = store::overlapping(&mut **tx, false, patient_id, start, end, except).await?;

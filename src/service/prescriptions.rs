@@ -5,8 +5,8 @@
 //! never a lost update. No multi-document transactions are used.
 //!
 //! Permissions (DESIGN.md §3): writing is the appointment's doctor's alone; reading is
-//! for admins (all), doctors (patients they have or had an appointment with) and
-//! patients (their own). The front desk only learns whether a prescription exists.
+//! for admins (all), doctors (patients they have or had an appointment with that was not
+//! cancelled: a booking made and cancelled grants nothing) and patients (their own). The front desk only learns whether a prescription exists.
 //! Every read and write is audited with the patient's id.
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
@@ -123,20 +123,13 @@ impl Services {
             .ok_or_else(|| ServiceError::NotFound(format!("Appointment {appointment_id}")))
     }
 
-    /// Whether a doctor has (or had) any appointment with a patient.
+    /// Whether a doctor has (or had) a non-cancelled appointment with a patient.
     async fn is_doctors_patient(
         &self,
         doctor_id: i32,
         patient_id: i32,
     ) -> Result<bool, ServiceError> {
-        let n: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM appointments WHERE doctor_id = ? AND patient_id = ? LIMIT 1",
-        )
-        .bind(doctor_id)
-        .bind(patient_id)
-        .fetch_one(&self.db)
-        .await?;
-        Ok(n > 0)
+        Ok(appointments::doctor_treats_patient(&self.db, doctor_id, patient_id).await?)
     }
 
     /// Whether `actor` may read this patient's prescriptions.

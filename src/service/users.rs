@@ -31,7 +31,7 @@ impl Services {
         }
         let email = validation::email(&account.email)?;
         let full_name = validation::required_text("Name", &account.full_name, 100)?;
-        validation::new_password(&account.password)?;
+        validation::new_password(&account.password, &[&email, &full_name])?;
         let hash = password::hash(&account.password).await?;
         let result = match account.role {
             Role::Admin | Role::FrontDesk => {

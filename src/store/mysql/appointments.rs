@@ -70,6 +70,27 @@ where
         .transpose()
 }
 
+/// Whether the doctor has, or had, an appointment with the patient that was not
+/// cancelled: what makes someone "the patient's doctor" for reading records.
+pub async fn doctor_treats_patient<'c, E>(
+    exec: E,
+    doctor_id: i32,
+    patient_id: i32,
+) -> Result<bool, sqlx::Error>
+where
+    E: Executor<'c, Database = MySql>,
+{
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM appointments WHERE doctor_id = ? AND patient_id = ? \
+         AND status <> 'CANCELLED' LIMIT 1) AS seen",
+    )
+    .bind(doctor_id)
+    .bind(patient_id)
+    .fetch_one(exec)
+    .await?;
+    Ok(n > 0)
+}
+
 /// A doctor's appointments starting in `[from, to)`, every status, by time.
 pub async fn list_for_doctor<'c, E>(
     exec: E,

@@ -22,6 +22,7 @@ use tui_input::backend::crossterm::EventHandler;
 
 use crate::domain::Role;
 use crate::domain::appointment::{AppointmentStatus, AppointmentView, StatusChange};
+use crate::domain::local_time::label;
 use crate::service::availability::{DoctorSummary, monday_of};
 use crate::store::mysql::booking::ListFilter;
 use crate::tui::effect::{AgendaOp, Effect};
@@ -149,7 +150,7 @@ fn local(tz: Tz, utc: NaiveDateTime) -> NaiveDateTime {
 fn short_label(tz: Tz, v: &AppointmentView) -> String {
     format!(
         "{} · {} with {}",
-        local(tz, v.appointment.start_utc).format("%a %-d %b %H:%M"),
+        label(tz, v.appointment.start_utc, "%a %-d %b %H:%M"),
         v.patient_name,
         v.doctor_name
     )
@@ -801,14 +802,24 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AgendaState, tz: Tz, theme:
         (false, Period::Week) => 16,
     };
     let time_text = |v: &AppointmentView| {
-        let s = local(tz, v.appointment.start_utc);
-        let e = local(tz, v.appointment.end_utc());
+        let (s, e) = (v.appointment.start_utc, v.appointment.end_utc());
         match (patient_view, state.period) {
-            (true, _) => s.format("%a %-d %b %Y %H:%M").to_string(),
-            (false, Period::Day) => format!("{}–{}", s.format("%H:%M"), e.format("%H:%M")),
-            (false, Period::Week) => s.format("%a %-d %b %H:%M").to_string(),
+            (true, _) => label(tz, s, "%a %-d %b %Y %H:%M"),
+            (false, Period::Day) => format!("{}–{}", label(tz, s, "%H:%M"), label(tz, e, "%H:%M")),
+            (false, Period::Week) => label(tz, s, "%a %-d %b %H:%M"),
         }
     };
+    // Only the rows that fit are built: a chain's day can hold thousands.
+    let visible = usize::from(table_area.height.saturating_sub(1)).max(1);
+    let first = (state.selected + 1).saturating_sub(visible);
+    // A time in the repeated hour of a fall-back night carries its zone: make room.
+    let time_w = state
+        .rows
+        .iter()
+        .skip(first)
+        .take(visible)
+        .map(|v| u16::try_from(time_text(v).chars().count()).unwrap_or(u16::MAX))
+        .fold(time_w, u16::max);
     let mut header = vec!["Time", "Doctor"];
     if !patient_view {
         header.push("Patient");
@@ -831,9 +842,6 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AgendaState, tz: Tz, theme:
     if patient_view {
         widths[1] = Constraint::Fill(1);
     }
-    // Only the rows that fit are built: a chain's day can hold thousands.
-    let visible = usize::from(table_area.height.saturating_sub(1)).max(1);
-    let first = (state.selected + 1).saturating_sub(visible);
     let rows: Vec<Row> = state
         .rows
         .iter()
@@ -1014,7 +1022,7 @@ fn render_history(frame: &mut Frame, area: Rect, h: &HistoryPopup, tz: Tz, theme
                     by_whom(c)
                 );
                 lines.push(Line::raw(text));
-                let at = |t: NaiveDateTime| local(tz, t).format("%a %-d %b %H:%M").to_string();
+                let at = |t: NaiveDateTime| label(tz, t, "%a %-d %b %H:%M");
                 match (c.old_time, c.new_time) {
                     (Some(old), Some(new)) => lines.push(Line::from(Span::styled(
                         format!("    moved {} → {}", at(old), at(new)),

@@ -18,6 +18,7 @@ use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
 use crate::domain::Role;
+use crate::domain::local_time::label;
 use crate::domain::person::Patient;
 use crate::service::availability::DoctorSummary;
 use crate::service::patients::NewPatientInput;
@@ -776,12 +777,12 @@ fn local(tz: Tz, utc: NaiveDateTime) -> NaiveDateTime {
 /// "Mon 12 Jan 2026, 09:00–10:00" in the clinic's time zone.
 pub fn when_label(tz: Tz, start_utc: NaiveDateTime, minutes: i64) -> String {
     let s = local(tz, start_utc);
-    let e = local(tz, start_utc + Duration::minutes(minutes));
+    let end_utc = start_utc + Duration::minutes(minutes);
     format!(
         "{}, {}–{}",
         s.format("%a %-d %b %Y"),
-        s.format("%H:%M"),
-        e.format("%H:%M")
+        label(tz, start_utc, "%H:%M"),
+        label(tz, end_utc, "%H:%M")
     )
 }
 
@@ -813,8 +814,8 @@ pub fn slot_lines<'a>(
         }
         let mut text = format!(
             "{}–{}",
-            start.format("%H:%M"),
-            local(tz, s.end_utc).format("%H:%M")
+            label(tz, s.start_utc, "%H:%M"),
+            label(tz, s.end_utc, "%H:%M")
         );
         if show_doctor {
             text.push_str(&format!("  {}", s.doctor_name));

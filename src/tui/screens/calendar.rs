@@ -971,8 +971,8 @@ fn detail_line(state: &CalendarState) -> String {
     for a in &info.appointments {
         parts.push(format!(
             "▸ {}–{} {}",
-            hm(local(tz, a.start_utc).time()),
-            hm(local(tz, a.end_utc).time()),
+            crate::domain::local_time::label(tz, a.start_utc, "%H:%M"),
+            crate::domain::local_time::label(tz, a.end_utc, "%H:%M"),
             a.patient_name
         ));
     }

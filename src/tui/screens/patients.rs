@@ -927,9 +927,8 @@ fn render_view(frame: &mut Frame, area: Rect, view: &PatientView, tz: Tz, theme:
     let room = usize::from(rows[2].height).saturating_sub(2).max(1);
     let first = view.scroll.min(h.appointments.len().saturating_sub(room));
     for (i, a) in h.appointments.iter().enumerate().skip(first).take(room) {
-        let when = local(tz, a.appointment.start_utc)
-            .format("%a %d %b %Y %H:%M")
-            .to_string();
+        let when =
+            crate::domain::local_time::label(tz, a.appointment.start_utc, "%a %d %b %Y %H:%M");
         let mut status = a.appointment.status.label().to_string();
         if let Some(reason) = &a.appointment.cancel_reason {
             status.push_str(&format!(" ({reason})"));

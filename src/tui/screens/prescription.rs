@@ -1682,10 +1682,7 @@ fn list_request(now: DateTime<Utc>) -> RxOp {
 // Rendering
 
 fn local(tz: Tz, utc: NaiveDateTime) -> String {
-    utc.and_utc()
-        .with_timezone(&tz)
-        .format("%a %-d %b %H:%M")
-        .to_string()
+    crate::domain::local_time::label(tz, utc, "%a %-d %b %H:%M")
 }
 
 fn boxed<'a>(title: String, focused: bool, theme: &Theme) -> Block<'a> {

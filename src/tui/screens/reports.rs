@@ -377,10 +377,14 @@ impl ReportsState {
                                 lines.push(Line::default());
                                 continue;
                             }
-                            let local = v.appointment.start_utc.and_utc().with_timezone(&self.tz);
+                            let local = crate::domain::local_time::label(
+                                self.tz,
+                                v.appointment.start_utc,
+                                "%H:%M",
+                            );
                             lines.push(Line::from(format!(
                                 "  {}  {:>3} min  {:<28} {}",
-                                local.format("%H:%M"),
+                                local,
                                 v.appointment.duration_minutes,
                                 v.patient_name,
                                 v.appointment.status.label()
@@ -440,11 +444,15 @@ impl ReportsState {
                         theme.title(),
                     )));
                     for x in o {
-                        let local = x.start_utc.and_utc().with_timezone(&self.tz);
+                        let local = crate::domain::local_time::label(
+                            self.tz,
+                            x.start_utc,
+                            "%Y-%m-%d %H:%M",
+                        );
                         lines.push(Line::from(format!(
                             "{:<6} {:<16} {:<26} {:<24} {:>10}",
                             x.appointment_id,
-                            local.format("%Y-%m-%d %H:%M"),
+                            local,
                             x.patient,
                             x.doctor,
                             format_amount(x.pending)
