@@ -1,7 +1,7 @@
 //! Outages: the MySQL server goes away during a session and comes back. Services answer
 //! with a sentence instead of failing hard, and work again once it is back.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -1,7 +1,7 @@
 //! The UI as pure functions: `update` driven by messages, and rendered snapshots on
 //! ratatui's TestBackend at 80x24.
 
-mod common;
+use crate::common;
 
 use chrono::{DateTime, TimeZone, Utc};
 use clinic::domain::{AccountKind, Actor, Role};

@@ -1,7 +1,7 @@
 //! The availability calendar as pure functions: `update` driven by keys and replies, and
 //! rendered snapshots at 80x24 and 120x40 on ratatui's TestBackend.
 
-mod common;
+use crate::common;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use clinic::domain::appointment::AppointmentStatus;

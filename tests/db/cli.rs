@@ -1,6 +1,6 @@
 //! The `clinic` binary's subcommands, run as processes against the real servers.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};

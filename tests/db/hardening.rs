@@ -4,7 +4,7 @@
 //! passwords are refused with the reason, and an ambiguous local time (the fall-back
 //! night) is never guessed on the command line.
 
-mod common;
+use crate::common;
 
 use std::process::{Command, Output, Stdio};
 use std::sync::Arc;

@@ -1,7 +1,7 @@
 //! Migrations and a round trip through every table and both collections, against the
 //! real servers.
 
-mod common;
+use crate::common;
 
 use chrono::{Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use clinic::domain::appointment::{AppointmentStatus, NewAppointment, StatusChange};

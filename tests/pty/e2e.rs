@@ -1,6 +1,6 @@
 //! End to end: the real `clinic` binary in a pseudo-terminal against the real servers.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

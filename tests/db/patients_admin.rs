@@ -2,7 +2,7 @@
 //! editing details (front desk any, a patient only their own contact details, a doctor
 //! never), deactivating and reactivating, and a patient's history; with their audit rows.
 
-mod common;
+use crate::common;
 
 use chrono::{DateTime, TimeZone, Utc};
 use clinic::domain::appointment::AppointmentStatus;

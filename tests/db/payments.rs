@@ -1,7 +1,7 @@
 //! Payments against MariaDB: exact amounts, transitions, transaction ids, permissions,
 //! receipts and reports whose sums match the rows they summarise.
 
-mod common;
+use crate::common;
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc, Weekday};
 use clinic::domain::appointment::AppointmentStatus;

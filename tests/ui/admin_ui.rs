@@ -1,7 +1,7 @@
 //! The administration screen as pure functions: tabs, forms (passwords masked and
 //! redacted), y/n questions, replies through `update`; rendered snapshots at 80x24.
 
-mod common;
+use crate::common;
 
 use chrono::{DateTime, TimeZone, Utc};
 use clinic::domain::person::{Doctor, Location, StaffMember};

@@ -1,7 +1,7 @@
 //! The audit viewer as pure functions: filters checked before searching, paging, the
 //! CSV export as an effect named from `state.now`; rendered snapshots at 80x24.
 
-mod common;
+use crate::common;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use clinic::domain::audit::{AuditEntry, Outcome};

@@ -4,7 +4,7 @@
 //! and saves the receipt; the patient signs in (without colour) and sees all of it.
 //! Every step is checked on screen and in the databases.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! The patients screen and the change-password screen as pure functions: keys and
 //! replies through `update`, and rendered snapshots at 80x24 (and one at 120x40).
 
-mod common;
+use crate::common;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use clinic::domain::appointment::{Appointment, AppointmentView};

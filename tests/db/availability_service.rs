@@ -1,7 +1,7 @@
 //! The availability service against the real servers: who may edit whose windows, the
 //! overlap rule, time off hiding slots, the week view and the audit rows.
 
-mod common;
+use crate::common;
 
 use chrono::{NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use clinic::domain::appointment::{AppointmentStatus, NewAppointment};

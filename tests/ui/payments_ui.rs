@@ -1,7 +1,7 @@
 //! Payments and reports screens as pure functions: keys and replies through `update`,
 //! and rendered snapshots on ratatui's TestBackend.
 
-mod common;
+use crate::common;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use clinic::domain::appointment::{Appointment, AppointmentStatus, AppointmentView};

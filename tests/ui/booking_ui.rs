@@ -1,7 +1,7 @@
 //! The booking screen as pure functions: keys and replies through `update`, and rendered
 //! snapshots at 80x24 on ratatui's TestBackend.
 
-mod common;
+use crate::common;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use clinic::domain::person::Patient;

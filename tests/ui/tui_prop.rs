@@ -4,8 +4,6 @@
 //! panic, and two invariants hold: the status line always fits the screen width, and
 //! once every request has been answered the busy spinner has stopped.
 
-mod common;
-
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use clinic::domain::appointment::{Appointment, AppointmentStatus, AppointmentView};
 use clinic::domain::person::Patient;

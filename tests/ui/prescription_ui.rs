@@ -1,7 +1,7 @@
 //! The prescription screens as pure functions: `update` driven by keys, replies and
 //! ticks (no I/O), and rendered snapshots at 80x24 and 120x40.
 
-mod common;
+use crate::common;
 
 use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
 use clinic::domain::appointment::AppointmentStatus;

@@ -1,7 +1,7 @@
 //! The agenda screen as pure functions: keys and replies through `update`, and rendered
 //! snapshots at 80x24 and 120x40 on ratatui's TestBackend.
 
-mod common;
+use crate::common;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use clinic::domain::appointment::{Appointment, AppointmentStatus, AppointmentView, StatusChange};

@@ -2,7 +2,7 @@
 //! availability, time off, patient overlaps, cancel and rebook, reschedule history,
 //! permissions and audit.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

@@ -2,7 +2,7 @@
 //! stale-editor conflict, one per appointment, permissions with audit, round trips,
 //! the unreachable-store path, aggregation insight, attachments and the Markdown export.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

@@ -1,7 +1,7 @@
 //! Login: success per account kind, one generic failure message, a growing lock after
 //! five failures that survives a restart, and an audit row for every attempt.
 
-mod common;
+use crate::common;
 
 use chrono::{Duration, TimeZone, Utc};
 use clinic::domain::{AccountKind, Actor, Role};

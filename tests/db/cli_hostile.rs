@@ -3,7 +3,7 @@
 //! codes. Every refusal is one line on stderr and a failure exit, never a panic (exit
 //! 101 with a backtrace); nothing stored can drive the terminal that prints it.
 
-mod common;
+use crate::common;
 
 use std::process::{Command, Output, Stdio};
 

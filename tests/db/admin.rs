@@ -2,7 +2,7 @@
 //! audit trail; deactivation, password reset and change; the audit viewer's filters and
 //! CSV; the audit table is append-only.
 
-mod common;
+use crate::common;
 
 use chrono::{Duration, TimeZone, Utc};
 use clinic::domain::{AccountKind, Actor, Role};

@@ -1,7 +1,7 @@
 //! The patients service against MariaDB: incremental search, registration with
 //! validation and the duplicate warning, reading a record, permissions and audit.
 
-mod common;
+use crate::common;
 
 use chrono::{DateTime, TimeZone, Utc};
 use clinic::domain::{Actor, Role};

@@ -1,0 +1,20 @@
+//! Tests against the real servers (MariaDB and a MongoDB-wire server): services, stores,
+//! schema and the `clinic` command line. One binary, so the dependency tree is linked once;
+//! every test still gets its own databases (see common/mod.rs).
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod admin;
+mod auth;
+mod availability_service;
+mod booking;
+mod cli;
+mod cli_hostile;
+mod hardening;
+mod patients_admin;
+mod patients_service;
+mod payments;
+mod prescriptions_service;
+mod resilience;
+mod schema;

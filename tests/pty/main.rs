@@ -1,0 +1,8 @@
+//! The real `clinic` binary in pseudo-terminals: end-to-end screens and journeys across
+//! roles, checked on screen and in the databases.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod e2e;
+mod journeys;

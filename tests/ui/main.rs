@@ -1,0 +1,19 @@
+//! The UI as pure functions (`update` and `render` on ratatui's TestBackend, insta
+//! snapshots) and property tests of every parser and of whole random sessions.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod admin_ui;
+mod agenda_ui;
+mod audit_ui;
+mod booking_ui;
+mod calendar_ui;
+mod money_prop;
+mod parsers_prop;
+mod patients_ui;
+mod payments_ui;
+mod prescription_ui;
+mod slots_prop;
+mod tui;
+mod tui_prop;
