@@ -304,3 +304,44 @@ async fn names_with_control_characters_are_refused_and_never_printed_raw() {
         "{stdout:?}"
     );
 }
+
+/// The services refuse the same dates themselves (the TUI and any other caller go
+/// through them): a sentence, never a panic in a spawned task.
+#[tokio::test]
+async fn services_refuse_dates_at_the_edges_of_the_calendar() {
+    use chrono::NaiveDate;
+    use clinic::domain::Actor;
+    use clinic::service::ServiceError;
+    use clinic::store::mysql::booking::ListFilter;
+
+    let env = TestEnv::new().await;
+    clinic_with_people(&env).await;
+    let s = &env.services;
+    let doctor = s.id_by_email(true, "doc@x.org").await.expect("doctor");
+    let far = NaiveDate::MAX;
+    let zero = NaiveDate::from_ymd_opt(0, 1, 1).expect("year 0");
+    let sys = Actor::System;
+    let invalid = |r: Result<(), ServiceError>, what: &str| {
+        assert!(
+            matches!(&r, Err(ServiceError::Invalid(m)) if m.contains("outside the dates") || m.contains("number of days")),
+            "{what}: {r:?}"
+        );
+    };
+    invalid(s.revenue_report(&sys, far, far).await.map(drop), "revenue, far");
+    invalid(s.revenue_report(&sys, zero, zero).await.map(drop), "revenue, year 0");
+    invalid(s.outstanding(&sys, zero, far).await.map(drop), "outstanding");
+    invalid(s.free_slots(doctor, far, 1, None).await.map(drop), "slots, far");
+    invalid(s.free_slots(doctor, zero, 1, None).await.map(drop), "slots, year 0");
+    invalid(
+        s.free_slots(doctor, NaiveDate::from_ymd_opt(2027, 3, 1).expect("date"), 100_000_000, None)
+            .await
+            .map(drop),
+        "slots, days",
+    );
+    invalid(s.doctor_week(&sys, doctor, far).await.map(drop), "week, far");
+    let filter = ListFilter {
+        from: zero.and_hms_opt(0, 0, 0),
+        ..ListFilter::default()
+    };
+    invalid(s.list_appointments(&sys, filter).await.map(drop), "list, year 0");
+}

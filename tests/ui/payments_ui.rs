@@ -428,6 +428,20 @@ fn reports_switch_tabs_shift_dates_and_export_csv() {
             Some("From: \"2026-01-99\" is not a date (expected YYYY-MM-DD).")
         )
     );
+    // A date at the edge of the calendar is refused in the form too (it used to panic
+    // the report task and leave the spinner running).
+    send(&mut s, [key(KeyCode::Esc), key(KeyCode::Char('e'))]);
+    for _ in 0..10 {
+        send(&mut s, [key(KeyCode::Backspace)]);
+    }
+    type_text(&mut s, "+262142-12-31");
+    let effects = send(&mut s, [key(KeyCode::Enter)]);
+    assert!(effects.is_empty(), "{effects:?}");
+    let Screen::Reports(r) = &s.screen else {
+        panic!("reports")
+    };
+    let error = r.form.as_ref().and_then(|f| f.error.clone()).unwrap_or_default();
+    assert!(error.contains("outside the dates this clinic can record"), "{error}");
     send(&mut s, [key(KeyCode::Esc), key(KeyCode::Char(']'))]);
     let Screen::Reports(r) = &s.screen else {
         panic!("reports")

@@ -17,13 +17,55 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::ConnectOptions;
-use sqlx::migrate::Migrator;
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use sqlx::SqlStr;
+use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::mysql::{MySqlConnectOptions, MySqlPool, MySqlPoolOptions};
 
 pub use sqlx::MySqlPool as Pool;
 
-/// The SQL migrations, embedded in the binary.
-pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
+/// The SQL migrations, embedded in the binary: (version, description, SQL), in order.
+/// Listed by hand instead of with `sqlx::migrate!`, which would pull sqlx's proc-macro
+/// crates (and a second build of sqlx for the compiler) into every build; a test checks
+/// that this list is exactly what `migrations/` holds. The checksums are sqlx's own, so
+/// databases migrated by either way agree.
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        20261123000001,
+        "schema",
+        include_str!("../../../migrations/20261123000001_schema.sql"),
+    ),
+    (
+        20261124000002,
+        "search indexes",
+        include_str!("../../../migrations/20261124000002_search_indexes.sql"),
+    ),
+    (
+        20261126000011,
+        "audit append only",
+        include_str!("../../../migrations/20261126000011_audit_append_only.sql"),
+    ),
+];
+
+/// The migrator over [`MIGRATIONS`].
+pub static MIGRATOR: LazyLock<Migrator> = LazyLock::new(|| {
+    Migrator::with_migrations(
+        MIGRATIONS
+            .iter()
+            .map(|(version, description, sql)| {
+                Migration::new(
+                    *version,
+                    Cow::Borrowed(*description),
+                    MigrationType::Simple,
+                    SqlStr::from_static(sql),
+                    false,
+                )
+            })
+            .collect(),
+    )
+});
 
 /// Opens a pool. Fails fast (5 s) when the server does not answer, so that a missing
 /// database is reported instead of hanging.
@@ -88,4 +130,42 @@ pub(crate) fn parse_col<T>(
         index: column.to_string(),
         source: format!("unexpected value {value:?}").into(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MIGRATIONS;
+
+    /// The embedded list is the `migrations/` folder: every file, in order, with the
+    /// description sqlx derives from its name and the same text.
+    #[test]
+    fn embedded_migrations_are_the_migrations_folder() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .expect("migrations folder")
+            .map(|e| e.expect("entry").path())
+            .filter(|p| p.extension().is_some_and(|x| x == "sql"))
+            .collect();
+        files.sort();
+        let on_disk: Vec<(i64, String, String)> = files
+            .iter()
+            .map(|p| {
+                let stem = p.file_stem().and_then(|s| s.to_str()).expect("name");
+                let (version, description) = stem.split_once('_').expect("VERSION_description");
+                (
+                    version.parse().expect("numeric version"),
+                    description.replace('_', " "),
+                    std::fs::read_to_string(p).expect("readable"),
+                )
+            })
+            .collect();
+        let embedded: Vec<(i64, String, String)> = MIGRATIONS
+            .iter()
+            .map(|(v, d, s)| (*v, (*d).to_string(), (*s).to_string()))
+            .collect();
+        assert_eq!(
+            embedded, on_disk,
+            "add the new migration to store::mysql::MIGRATIONS"
+        );
+    }
 }
