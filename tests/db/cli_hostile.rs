@@ -327,21 +327,47 @@ async fn services_refuse_dates_at_the_edges_of_the_calendar() {
             "{what}: {r:?}"
         );
     };
-    invalid(s.revenue_report(&sys, far, far).await.map(drop), "revenue, far");
-    invalid(s.revenue_report(&sys, zero, zero).await.map(drop), "revenue, year 0");
-    invalid(s.outstanding(&sys, zero, far).await.map(drop), "outstanding");
-    invalid(s.free_slots(doctor, far, 1, None).await.map(drop), "slots, far");
-    invalid(s.free_slots(doctor, zero, 1, None).await.map(drop), "slots, year 0");
     invalid(
-        s.free_slots(doctor, NaiveDate::from_ymd_opt(2027, 3, 1).expect("date"), 100_000_000, None)
-            .await
-            .map(drop),
+        s.revenue_report(&sys, far, far).await.map(drop),
+        "revenue, far",
+    );
+    invalid(
+        s.revenue_report(&sys, zero, zero).await.map(drop),
+        "revenue, year 0",
+    );
+    invalid(
+        s.outstanding(&sys, zero, far).await.map(drop),
+        "outstanding",
+    );
+    invalid(
+        s.free_slots(doctor, far, 1, None).await.map(drop),
+        "slots, far",
+    );
+    invalid(
+        s.free_slots(doctor, zero, 1, None).await.map(drop),
+        "slots, year 0",
+    );
+    invalid(
+        s.free_slots(
+            doctor,
+            NaiveDate::from_ymd_opt(2027, 3, 1).expect("date"),
+            100_000_000,
+            None,
+        )
+        .await
+        .map(drop),
         "slots, days",
     );
-    invalid(s.doctor_week(&sys, doctor, far).await.map(drop), "week, far");
+    invalid(
+        s.doctor_week(&sys, doctor, far).await.map(drop),
+        "week, far",
+    );
     let filter = ListFilter {
         from: zero.and_hms_opt(0, 0, 0),
         ..ListFilter::default()
     };
-    invalid(s.list_appointments(&sys, filter).await.map(drop), "list, year 0");
+    invalid(
+        s.list_appointments(&sys, filter).await.map(drop),
+        "list, year 0",
+    );
 }

@@ -440,8 +440,15 @@ fn reports_switch_tabs_shift_dates_and_export_csv() {
     let Screen::Reports(r) = &s.screen else {
         panic!("reports")
     };
-    let error = r.form.as_ref().and_then(|f| f.error.clone()).unwrap_or_default();
-    assert!(error.contains("outside the dates this clinic can record"), "{error}");
+    let error = r
+        .form
+        .as_ref()
+        .and_then(|f| f.error.clone())
+        .unwrap_or_default();
+    assert!(
+        error.contains("outside the dates this clinic can record"),
+        "{error}"
+    );
     send(&mut s, [key(KeyCode::Esc), key(KeyCode::Char(']'))]);
     let Screen::Reports(r) = &s.screen else {
         panic!("reports")
