@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::config::{Config, Overrides};
 use crate::domain::{Actor, Role};
 use crate::service::Services;
-use crate::service::demo::{DEMO_ACCOUNTS, DEMO_PASSWORD, SeedOutcome};
+use crate::service::demo::{DEMO_ACCOUNTS, DEMO_ADMIN, DEMO_PASSWORD, SeedOutcome};
 use crate::service::users::NewAccount;
 use crate::tui;
 
@@ -51,14 +51,20 @@ pub struct GlobalArgs {
 pub enum Command {
     /// Apply the SQL migrations and create the MongoDB indexes (idempotent).
     Migrate,
-    /// Load the demo data set (idempotent).
+    /// Load the demo data set (idempotent): the MySQL part, and whatever of its MongoDB
+    /// part (the prescriptions) is missing.
     Seed {
         /// The realistic demo data set (the only data set there is).
         #[arg(long, required = true)]
         demo: bool,
-        /// Only when the database holds no accounts yet.
-        #[arg(long)]
+        /// Leave a MySQL database with accounts that are not the demo's alone; when the
+        /// MySQL demo is there, still write its missing prescriptions to MongoDB.
+        #[arg(long, conflicts_with = "mongo_only")]
         if_empty: bool,
+        /// Only write the demo's prescriptions that MongoDB lacks, from the MySQL demo
+        /// (e.g. after a new MongoDB database); existing prescriptions are kept.
+        #[arg(long)]
+        mongo_only: bool,
     },
     /// Manage accounts.
     #[command(subcommand)]
@@ -210,7 +216,11 @@ fn run(cli: Cli) -> Result<(), String> {
                 println!("MySQL and MongoDB both answer.");
                 Ok(())
             }
-            Some(Command::Seed { demo: _, if_empty }) => seed(&services, if_empty).await,
+            Some(Command::Seed {
+                demo: _,
+                if_empty,
+                mongo_only,
+            }) => seed(&services, &config, if_empty, mongo_only).await,
             Some(Command::Appointments(cmd)) => crate::cli_appointments::run(&services, cmd).await,
             Some(Command::User(UserCommand::Add {
                 role,
@@ -243,22 +253,55 @@ fn run(cli: Cli) -> Result<(), String> {
     })
 }
 
-async fn seed(services: &Services, if_empty: bool) -> Result<(), String> {
-    let outcome = services
-        .seed_demo(&Actor::System, if_empty)
-        .await
-        .map_err(|e| e.to_string())?;
+async fn seed(
+    services: &Services,
+    config: &Config,
+    if_empty: bool,
+    mongo_only: bool,
+) -> Result<(), String> {
+    let outcome = if mongo_only {
+        services.seed_demo_mongo(&Actor::System).await
+    } else {
+        services.seed_demo(&Actor::System, if_empty).await
+    }
+    .map_err(|e| e.to_string())?;
     match outcome {
         SeedOutcome::Seeded(c) => println!(
             "Demo data loaded: {} locations, {} doctors, {} patients, {} appointments, {} payments, {} prescriptions.",
             c.locations, c.doctors, c.patients, c.appointments, c.payments, c.prescriptions
         ),
-        SeedOutcome::AlreadyPresent => println!("Demo data is already present; nothing changed."),
+        SeedOutcome::AlreadyPresent => {
+            println!("Demo data is already present in MySQL and MongoDB; nothing changed.")
+        }
+        SeedOutcome::MongoRecreated { recreated, kept: 0 } => println!(
+            "MySQL demo data present; recreated {recreated} demo prescriptions in MongoDB (database {}).",
+            config.mongodb_database
+        ),
+        SeedOutcome::MongoRecreated { recreated, kept } => println!(
+            "MySQL demo data present; recreated {recreated} missing demo prescriptions in MongoDB (database {}); {kept} were there already and were kept.",
+            config.mongodb_database
+        ),
         SeedOutcome::SkippedNotEmpty => {
             println!(
-                "The database already has accounts; demo data not loaded (drop --if-empty to force)."
+                "The MySQL database already has accounts that are not the demo's; demo data not loaded (drop --if-empty to force)."
             );
             return Ok(());
+        }
+        SeedOutcome::NoMysqlDemo => {
+            return Err(format!(
+                "MySQL holds no demo data (no {DEMO_ADMIN} account), so there is nothing to write demo prescriptions for; run `clinic seed --demo` first."
+            ));
+        }
+        SeedOutcome::MongoNotEmpty { prescriptions } => {
+            let what = if prescriptions == 1 {
+                "1 prescription".to_string()
+            } else {
+                format!("{prescriptions} prescriptions")
+            };
+            return Err(format!(
+                "MongoDB database {} already holds {what} for appointments this MySQL database does not have; the demo's would be linked to them. Nothing was loaded: use an empty MongoDB database (--mongodb-database, or its name in MONGODB_URI) or drop that one.",
+                config.mongodb_database
+            ));
         }
     }
     println!("Demo accounts (password: {DEMO_PASSWORD}):");

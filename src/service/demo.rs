@@ -2,6 +2,13 @@
 //! weekly availability (lunch breaks included), 200 patients, four weeks of past and two
 //! of future appointments in every status, payments and prescriptions shaped like the
 //! seed's example document. Deterministic (fixed random seed) and idempotent.
+//!
+//! The two databases are judged apart: the MySQL part is the accounts, schedules,
+//! appointments and payments; the MongoDB part is one prescription for about two in
+//! three of the demo's completed visits, chosen and written from the appointment alone
+//! (its id, doctor, patient and time). So when the MySQL demo is there but its
+//! prescriptions are not (a second clone sharing the MySQL server, a new MongoDB), they
+//! are written again from MySQL, the same ones as the first time, and only those missing.
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Weekday};
 use chrono_tz::Tz;
@@ -12,7 +19,7 @@ use rust_decimal::Decimal;
 
 use super::audit::actions;
 use super::{ServiceError, Services, password};
-use crate::domain::appointment::{AppointmentStatus, NewAppointment, StatusChange};
+use crate::domain::appointment::{Appointment, AppointmentStatus, NewAppointment, StatusChange};
 use crate::domain::audit::AuditEvent;
 use crate::domain::availability::Window;
 use crate::domain::payment::{NewPayment, PaymentMethod, PaymentStatus};
@@ -34,9 +41,24 @@ pub const DEMO_PATIENT: &str = "patient@demo.clinic";
 #[derive(Debug, Clone, PartialEq)]
 pub enum SeedOutcome {
     Seeded(SeedCounts),
+    /// MySQL and MongoDB both hold the demo; nothing changed.
     AlreadyPresent,
+    /// The MySQL demo was there but some or all of its prescriptions were missing from
+    /// MongoDB: `recreated` were written, `kept` were there already.
+    MongoRecreated {
+        recreated: usize,
+        kept: usize,
+    },
     /// `--if-empty` and the database already has accounts that are not the demo's.
     SkippedNotEmpty,
+    /// Only the MongoDB part was asked for, and MySQL holds no demo to build it from.
+    NoMysqlDemo,
+    /// MySQL holds no demo, and MongoDB already has this many prescriptions for
+    /// appointment ids MySQL has not handed out yet: the demo's new appointments would
+    /// be linked to them. Nothing was written.
+    MongoNotEmpty {
+        prescriptions: u64,
+    },
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -187,6 +209,12 @@ const LAST: [&str; 20] = [
     "Walsh",
 ];
 
+/// The demo's prescriptions are drawn from this seed and the appointment id.
+const PRESCRIPTION_SEED: u64 = 20261124;
+
+/// The share of completed demo visits that have a prescription.
+const PRESCRIBED_SHARE: f64 = 0.65;
+
 const MEDICATIONS: [(&str, &str, &str, u32, &str); 8] = [
     (
         "Amoxicillin",
@@ -329,7 +357,9 @@ fn to_utc(tz: Tz, date: NaiveDate, t: NaiveTime) -> Option<NaiveDateTime> {
 }
 
 impl Services {
-    /// Seeds the demo data. With `only_if_empty`, does nothing when any account exists.
+    /// Seeds the demo data. When the MySQL demo is there already, writes whatever of its
+    /// MongoDB part is missing (see [`Self::seed_demo_mongo`]). With `only_if_empty`, does
+    /// nothing to a MySQL database with accounts that are not the demo's.
     pub async fn seed_demo(
         &self,
         actor: &Actor,
@@ -338,14 +368,20 @@ impl Services {
         if !matches!(actor, Actor::System) {
             return Err(ServiceError::Forbidden("seed demo data".into()));
         }
-        if accounts::find_by_email(&self.db, crate::domain::AccountKind::Staff, DEMO_ADMIN)
-            .await?
-            .is_some()
-        {
-            return Ok(SeedOutcome::AlreadyPresent);
+        if self.mysql_demo_present().await? {
+            return self.fill_demo_prescriptions(actor).await;
         }
         if only_if_empty && accounts::count_all(&self.db).await? > 0 {
             return Ok(SeedOutcome::SkippedNotEmpty);
+        }
+        // Prescriptions for appointment ids MySQL has not handed out would be taken for
+        // the new demo's: refuse rather than link records to the wrong visits.
+        let max_id = appointments::max_id(&self.db).await?;
+        let stray = rx_store::count_beyond(&self.mongo, max_id).await?;
+        if stray > 0 {
+            return Ok(SeedOutcome::MongoNotEmpty {
+                prescriptions: stray,
+            });
         }
         let mut rng = StdRng::seed_from_u64(20261123);
         let tz = self.config.time_zone;
@@ -448,7 +484,6 @@ impl Services {
         let last_day = week_start + Duration::days(13);
         let mut patient_busy: Vec<Vec<(NaiveDateTime, NaiveDateTime)>> =
             vec![Vec::new(); patient_ids.len()];
-        let mut prescriptions = Vec::new();
         let mut day = first_day;
         while day <= last_day {
             for (doctor_id, specialization, location_id, windows) in &doctors {
@@ -579,15 +614,6 @@ impl Services {
                             counts.payments += self
                                 .seed_payments(&mut tx, &mut rng, id, specialization, e)
                                 .await?;
-                            if rng.gen_bool(0.65) {
-                                prescriptions.push(demo_prescription(
-                                    &mut rng,
-                                    id,
-                                    *doctor_id,
-                                    patient_ids[idx],
-                                    e,
-                                ));
-                            }
                         }
                     }
                 }
@@ -595,13 +621,66 @@ impl Services {
             day += Duration::days(1);
         }
         tx.commit().await?;
-        counts.prescriptions =
-            rx_store::insert_many_skip_existing(&self.mongo, &prescriptions).await?;
+        // The MongoDB part is written from what MySQL now holds, exactly as it is
+        // rewritten later should it go missing.
+        counts.prescriptions = self.write_demo_prescriptions().await?.0;
         self.audit(
             AuditEvent::by(actor, actions::DEMO_SEED, "database").detail(format!("{counts:?}")),
         )
         .await?;
         Ok(SeedOutcome::Seeded(counts))
+    }
+
+    /// Writes the demo's MongoDB part again from the MySQL demo: every demo prescription
+    /// that is missing, none twice; existing prescriptions (edited ones included) are
+    /// kept as they are. [`SeedOutcome::NoMysqlDemo`] when MySQL holds no demo.
+    pub async fn seed_demo_mongo(&self, actor: &Actor) -> Result<SeedOutcome, ServiceError> {
+        if !matches!(actor, Actor::System) {
+            return Err(ServiceError::Forbidden("seed demo data".into()));
+        }
+        if !self.mysql_demo_present().await? {
+            return Ok(SeedOutcome::NoMysqlDemo);
+        }
+        self.fill_demo_prescriptions(actor).await
+    }
+
+    async fn mysql_demo_present(&self) -> Result<bool, ServiceError> {
+        Ok(
+            accounts::find_by_email(&self.db, crate::domain::AccountKind::Staff, DEMO_ADMIN)
+                .await?
+                .is_some(),
+        )
+    }
+
+    async fn fill_demo_prescriptions(&self, actor: &Actor) -> Result<SeedOutcome, ServiceError> {
+        let (recreated, kept) = self.write_demo_prescriptions().await?;
+        if recreated == 0 {
+            return Ok(SeedOutcome::AlreadyPresent);
+        }
+        self.audit(
+            AuditEvent::by(actor, actions::DEMO_SEED, "database").detail(format!(
+                "recreated {recreated} demo prescriptions in MongoDB ({kept} were there)"
+            )),
+        )
+        .await?;
+        Ok(SeedOutcome::MongoRecreated { recreated, kept })
+    }
+
+    /// Inserts the demo prescriptions MongoDB lacks (indexes first: the database may be
+    /// new). Returns (how many were written, how many were there already).
+    async fn write_demo_prescriptions(&self) -> Result<(usize, usize), ServiceError> {
+        crate::store::mongo::ensure_indexes(&self.mongo).await?;
+        let emails: Vec<&str> = DOCTORS.iter().map(|d| d.1).collect();
+        let visits = appointments::seeded_completed(&self.db, &emails).await?;
+        let wanted: Vec<Prescription> = visits.iter().filter_map(demo_prescription).collect();
+        let ids: Vec<i32> = wanted.iter().map(|p| p.appointment_id).collect();
+        let present = rx_store::appointments_with_prescription(&self.mongo, &ids).await?;
+        let missing: Vec<Prescription> = wanted
+            .into_iter()
+            .filter(|p| !present.contains(&p.appointment_id))
+            .collect();
+        let written = rx_store::insert_many_skip_existing(&self.mongo, &missing).await?;
+        Ok((written, present.len()))
     }
 
     async fn seed_payments(
@@ -640,13 +719,18 @@ impl Services {
     }
 }
 
-fn demo_prescription(
-    rng: &mut StdRng,
-    appointment_id: i32,
-    doctor_id: i32,
-    patient_id: i32,
-    at: NaiveDateTime,
-) -> Prescription {
+/// The demo prescription of a completed demo visit, if it has one: drawn from the
+/// appointment alone, so that the same visit always gets the same prescription.
+fn demo_prescription(visit: &Appointment) -> Option<Prescription> {
+    let appointment_id = visit.id;
+    let rng = &mut StdRng::seed_from_u64(
+        PRESCRIPTION_SEED ^ u64::from(appointment_id.unsigned_abs()).wrapping_mul(0x9E37_79B9),
+    );
+    if !rng.gen_bool(PRESCRIBED_SHARE) {
+        return None;
+    }
+    let at = visit.start_utc + Duration::minutes(i64::from(visit.duration_minutes));
+    let (doctor_id, patient_id) = (visit.doctor_id, visit.patient_id);
     let (complaint, diagnosis, recommendations, tags) = VISITS[rng.gen_range(0..VISITS.len())];
     let count = rng.gen_range(1..=3);
     let mut meds: Vec<_> = MEDICATIONS.iter().collect();
@@ -661,7 +745,7 @@ fn demo_prescription(
     } else {
         Vec::new()
     };
-    Prescription {
+    Some(Prescription {
         id: None,
         appointment_id,
         doctor_id,
@@ -688,5 +772,5 @@ fn demo_prescription(
         created_at: issued + Duration::minutes(5),
         last_updated: issued + Duration::minutes(5),
         version: 1,
-    }
+    })
 }

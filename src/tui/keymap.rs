@@ -16,6 +16,8 @@ pub const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
 pub enum Context {
     Global,
     Login,
+    /// The login screen with the "Sign in as" field focused (arrows change the role).
+    LoginRole,
     Home,
     Help,
     /// The weekly availability grid.
@@ -60,6 +62,7 @@ impl Context {
     pub const ALL: &'static [Context] = &[
         Context::Global,
         Context::Login,
+        Context::LoginRole,
         Context::Home,
         Context::Help,
         Context::Calendar,
@@ -86,6 +89,7 @@ impl Context {
         match self {
             Context::Global => "global",
             Context::Login => "login",
+            Context::LoginRole => "login_role",
             Context::Home => "home",
             Context::Help => "help",
             Context::Calendar => "calendar",
@@ -139,6 +143,8 @@ commands! {
     NextField = "next_field", "next field";
     PrevField = "prev_field", "previous field";
     Submit = "submit", "sign in";
+    PrevRole = "prev_role", "previous role";
+    NextRole = "next_role", "next role";
     Up = "up", "up";
     Down = "down", "down";
     Open = "open", "open";
@@ -257,7 +263,7 @@ pub enum KeymapError {
     #[error("\"{0}\" is not a command; known commands: {list}", list = Command::ALL.iter().map(|c| c.name()).collect::<Vec<_>>().join(", "))]
     UnknownCommand(String),
     #[error(
-        "[{0}] is not a keymap context (global, login, home, help, calendar, form, search, confirm, patient_search, booking, agenda, prescription_list, prescription, prescription_text, prescription_view, payments, reports, patients, patients_search, patient_view, admin, audit)"
+        "[{0}] is not a keymap context (global, login, login_role, home, help, calendar, form, search, confirm, patient_search, booking, agenda, prescription_list, prescription, prescription_text, prescription_view, payments, reports, patients, patients_search, patient_view, admin, audit)"
     )]
     UnknownContext(String),
     #[error("the keymap is not valid TOML: {0}")]

@@ -43,7 +43,7 @@ pub enum Screen {
 impl Screen {
     pub fn context(&self) -> Context {
         match self {
-            Screen::Login(_) => Context::Login,
+            Screen::Login(s) => s.context(),
             Screen::Home(_) => Context::Home,
             Screen::Calendar(s) => s.context(),
             Screen::Booking(s) => s.context(),

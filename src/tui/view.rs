@@ -61,7 +61,7 @@ pub fn render(frame: &mut Frame, state: &AppState, keymap: &Keymap) {
     frame.render_widget(Paragraph::new(title), rows[0]);
 
     match &state.screen {
-        Screen::Login(s) => login::render(frame, rows[1], s, &state.clinic.name, theme),
+        Screen::Login(s) => login::render(frame, rows[1], s, &state.clinic.name, keymap, theme),
         Screen::Home(s) => {
             if let Some(session) = &state.session {
                 home::render(frame, rows[1], s, session, &state.clinic, state.now, theme);

@@ -11,6 +11,7 @@ mod availability_service;
 mod booking;
 mod cli;
 mod cli_hostile;
+mod demo_seed;
 mod hardening;
 mod patients_admin;
 mod patients_service;

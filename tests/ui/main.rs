@@ -10,6 +10,7 @@ mod audit_ui;
 mod booking_ui;
 mod calendar_ui;
 mod money_prop;
+mod overlays;
 mod parsers_prop;
 mod patients_ui;
 mod payments_ui;

@@ -329,6 +329,42 @@ pub async fn versions_for(
         .collect())
 }
 
+/// Which of these appointments have a prescription: their ids (reads only that field).
+pub async fn appointments_with_prescription(
+    db: &Database,
+    appointment_ids: &[i32],
+) -> Result<std::collections::HashSet<i32>, mongodb::error::Error> {
+    use futures::TryStreamExt;
+    if appointment_ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let cursor = db
+        .collection::<bson::Document>(PRESCRIPTIONS)
+        .find(doc! { "appointment_id": { "$in": appointment_ids.to_vec() } })
+        .projection(doc! { "appointment_id": 1, "_id": 0 })
+        .await?;
+    let docs: Vec<bson::Document> = cursor.try_collect().await?;
+    Ok(docs
+        .iter()
+        .filter_map(|d| match d.get("appointment_id")? {
+            bson::Bson::Int32(n) => Some(*n),
+            bson::Bson::Int64(n) => i32::try_from(*n).ok(),
+            _ => None,
+        })
+        .collect())
+}
+
+/// How many prescriptions name an appointment id above `appointment_id`: in a MongoDB
+/// database that belongs with this MySQL one, none (MySQL hands out the ids).
+pub async fn count_beyond(
+    db: &Database,
+    appointment_id: i32,
+) -> Result<u64, mongodb::error::Error> {
+    prescriptions(db)
+        .count_documents(doc! { "appointment_id": { "$gt": appointment_id } })
+        .await
+}
+
 /// A patient's prescriptions, newest first.
 pub async fn for_patient(
     db: &Database,

@@ -249,3 +249,49 @@ where
         })
         .collect()
 }
+
+/// The completed appointments of these doctors (by email) that were written by a seed,
+/// not by a person: booked for the front desk by no one in particular (`created_by_id`
+/// NULL) and marked completed by no one in particular either. Every booking or change
+/// made through the application records who made it, so these are the demo's own. By id.
+pub async fn seeded_completed<'c, E>(
+    exec: E,
+    doctor_emails: &[&str],
+) -> Result<Vec<Appointment>, sqlx::Error>
+where
+    E: Executor<'c, Database = MySql>,
+{
+    if doctor_emails.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks = vec!["?"; doctor_emails.len()].join(", ");
+    let columns = COLUMNS
+        .split(", ")
+        .map(|c| format!("a.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT {columns} FROM appointments a JOIN doctors d ON d.id = a.doctor_id \
+         WHERE d.email IN ({marks}) AND a.status = 'COMPLETED' \
+         AND a.created_by_kind = 'FRONT_DESK' AND a.created_by_id IS NULL \
+         AND EXISTS (SELECT 1 FROM appointment_status_history h WHERE h.appointment_id = a.id \
+             AND h.to_status = 'COMPLETED' AND h.changed_by_id IS NULL) \
+         ORDER BY a.id"
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for email in doctor_emails {
+        query = query.bind(*email);
+    }
+    query.fetch_all(exec).await?.iter().map(map).collect()
+}
+
+/// The highest appointment id in use (0 when there is none): new rows get higher ids.
+pub async fn max_id<'c, E>(exec: E) -> Result<i32, sqlx::Error>
+where
+    E: Executor<'c, Database = MySql>,
+{
+    let max: Option<i32> = sqlx::query_scalar("SELECT MAX(id) FROM appointments")
+        .fetch_one(exec)
+        .await?;
+    Ok(max.unwrap_or(0))
+}

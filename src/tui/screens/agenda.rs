@@ -15,7 +15,7 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{
-    Block, Borders, Cell, Clear, HighlightSpacing, Paragraph, Row, Table, TableState, Wrap,
+    Block, Borders, Cell, HighlightSpacing, Paragraph, Row, Table, TableState, Wrap,
 };
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
@@ -31,7 +31,7 @@ use crate::tui::msg::AgendaReply;
 use crate::tui::screens::booking::{self, DAYS, SlotChoice, slot_lines, when_label};
 use crate::tui::state::{AppState, Screen};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::{centered, text_field};
+use crate::tui::widgets::{popup, text_field};
 
 /// Whose agenda this is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -933,8 +933,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AgendaState, tz: Tz, theme:
 }
 
 fn render_reason(frame: &mut Frame, area: Rect, p: &ReasonPrompt, theme: &Theme) {
-    let boxed = centered(area, 70, 8);
-    frame.render_widget(Clear, boxed);
+    let boxed = popup(frame, area, 70, 8);
     let b = block(" Cancel the appointment ".into(), theme);
     let inner = b.inner(boxed);
     frame.render_widget(b, boxed);
@@ -1046,8 +1045,7 @@ fn render_history(frame: &mut Frame, area: Rect, h: &HistoryPopup, tz: Tz, theme
     lines.push(Line::raw(""));
     lines.push(Line::from(Span::styled("Esc close", theme.dim())));
     let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
-    let boxed = centered(area, 78, height);
-    frame.render_widget(Clear, boxed);
+    let boxed = popup(frame, area, 78, height);
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
@@ -1057,8 +1055,7 @@ fn render_history(frame: &mut Frame, area: Rect, h: &HistoryPopup, tz: Tz, theme
 }
 
 fn render_reschedule(frame: &mut Frame, area: Rect, r: &ReschedulePicker, tz: Tz, theme: &Theme) {
-    let boxed = centered(area, 60, area.height);
-    frame.render_widget(Clear, boxed);
+    let boxed = popup(frame, area, 60, area.height);
     let b = block(format!(" Move to · next {DAYS} days "), theme);
     let inner = b.inner(boxed);
     frame.render_widget(b, boxed);

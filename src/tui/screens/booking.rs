@@ -13,7 +13,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
@@ -29,7 +29,7 @@ use crate::tui::screens::form::{Form, FormKey, field, render_form};
 use crate::tui::screens::home::HomeState;
 use crate::tui::state::{AppState, Screen};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::{centered, text_field};
+use crate::tui::widgets::{popup, text_field};
 
 /// How many days of free times are offered.
 pub const DAYS: u32 = 14;
@@ -1156,8 +1156,7 @@ fn render_confirm(frame: &mut Frame, area: Rect, state: &BookingState, tz: Tz, t
     let Some(slot) = &state.chosen else {
         return;
     };
-    let boxed = centered(area, 64, 8);
-    frame.render_widget(Clear, boxed);
+    let boxed = popup(frame, area, 64, 8);
     let mut lines = summary_lines(
         &[
             (

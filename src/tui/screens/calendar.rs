@@ -14,7 +14,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
@@ -28,7 +28,7 @@ use crate::tui::effect::CalendarOp;
 use crate::tui::keymap::{Command, Context};
 use crate::tui::msg::CalendarReply;
 use crate::tui::theme::Theme;
-use crate::tui::widgets::{centered, text_field};
+use crate::tui::widgets::{popup, text_field};
 
 /// The first row starts at this hour; rows are [`ROW_MINUTES`] long.
 pub const FIRST_HOUR: u32 = 7;
@@ -1140,8 +1140,7 @@ fn modal_block<'a>(title: String, theme: &Theme) -> Block<'a> {
 
 fn render_form(frame: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
     let height = u16::try_from(form.fields.len()).unwrap_or(8) + 6;
-    let boxed = centered(area, 64, height);
-    frame.render_widget(Clear, boxed);
+    let boxed = popup(frame, area, 64, height);
     let block = modal_block(form.title(), theme);
     let inner = block.inner(boxed);
     frame.render_widget(block, boxed);
@@ -1220,8 +1219,7 @@ fn render_confirm(frame: &mut Frame, area: Rect, c: &Confirm, theme: &Theme) {
     let label = match &c.target {
         DeleteTarget::Window { label, .. } | DeleteTarget::TimeOff { label, .. } => label,
     };
-    let boxed = centered(area, 60, 6);
-    frame.render_widget(Clear, boxed);
+    let boxed = popup(frame, area, 60, 6);
     let lines = vec![
         Line::raw(format!("Delete {label}?")),
         Line::raw(""),

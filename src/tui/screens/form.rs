@@ -12,13 +12,13 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
 use crate::tui::keymap::Command;
 use crate::tui::theme::Theme;
-use crate::tui::widgets::{centered, text_field};
+use crate::tui::widgets::{popup, text_field};
 
 /// One labelled field.
 #[derive(Clone)]
@@ -155,8 +155,7 @@ impl Form {
 pub fn render_form(frame: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
     let n = u16::try_from(form.fields.len()).unwrap_or(8);
     let width = if area.width >= 100 { 76 } else { 70 };
-    let boxed = centered(area, width, n + 7);
-    frame.render_widget(Clear, boxed);
+    let boxed = popup(frame, area, width, n + 7);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border())
@@ -263,8 +262,7 @@ pub struct Confirm<T> {
 
 /// Draws a y/n question as a centred box over `area`.
 pub fn render_confirm(frame: &mut Frame, area: Rect, question: &str, pending: bool, theme: &Theme) {
-    let boxed = centered(area, 62, 7);
-    frame.render_widget(Clear, boxed);
+    let boxed = popup(frame, area, 62, 7);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border())

@@ -9,7 +9,7 @@ use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
 use crate::domain::AccountKind;
-use crate::tui::keymap::Command;
+use crate::tui::keymap::{Command, Context, Keymap};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::{centered, text_field};
 
@@ -119,7 +119,17 @@ impl LoginState {
         }
     }
 
-    /// Handles a key; `command` is what the keymap made of it in the login context.
+    /// The keymap context: the role field has its own (arrows change the role there,
+    /// while in the text fields they move the cursor).
+    pub fn context(&self) -> Context {
+        if self.focus == Field::Kind {
+            Context::LoginRole
+        } else {
+            Context::Login
+        }
+    }
+
+    /// Handles a key; `command` is what the keymap made of it in [`Self::context`].
     pub fn on_key(&mut self, key: KeyEvent, command: Option<Command>) -> Action {
         if command != Some(Command::Quit) {
             self.quit_asked = false;
@@ -128,6 +138,8 @@ impl LoginState {
             Some(Command::NextField) => self.move_focus(true),
             Some(Command::PrevField) => self.move_focus(false),
             Some(Command::Quit) => return Action::Quit,
+            Some(Command::PrevRole) if self.focus == Field::Kind => self.cycle_kind(false),
+            Some(Command::NextRole) if self.focus == Field::Kind => self.cycle_kind(true),
             Some(Command::Submit) => {
                 return match self.focus {
                     Field::Email if self.password.value().is_empty() => {
@@ -144,11 +156,8 @@ impl LoginState {
                 Field::Password => {
                     self.password.handle_event(&Event::Key(key));
                 }
+                // The first letter of a role picks it.
                 Field::Kind => match key.code {
-                    KeyCode::Left | KeyCode::Char('h') => self.cycle_kind(false),
-                    KeyCode::Right | KeyCode::Char('l') | KeyCode::Char(' ') => {
-                        self.cycle_kind(true)
-                    }
                     KeyCode::Char('s') | KeyCode::Char('S') => self.kind = AccountKind::Staff,
                     KeyCode::Char('d') | KeyCode::Char('D') => self.kind = AccountKind::Doctor,
                     KeyCode::Char('p') | KeyCode::Char('P') => self.kind = AccountKind::Patient,
@@ -173,8 +182,31 @@ impl LoginState {
     }
 }
 
-pub fn render(frame: &mut Frame, area: Rect, state: &LoginState, clinic_name: &str, theme: &Theme) {
-    let boxed = centered(area, 58, 14);
+/// How to change the role, from the keymap: "←/→ change the role (or s, d, p)" when the
+/// field has focus, "Tab here, then ←/→ to change" when it has not.
+fn role_hint(keymap: &Keymap, focused: bool) -> String {
+    let key = |c| keymap.key_for(Context::LoginRole, c).unwrap_or_default();
+    let arrows = match (key(Command::PrevRole), key(Command::NextRole)) {
+        (p, n) if p.is_empty() && n.is_empty() => return "s, d, p pick the role".into(),
+        (p, n) if p.is_empty() || n.is_empty() => format!("{p}{n}"),
+        (p, n) => format!("{p}/{n}"),
+    };
+    if focused {
+        format!("{arrows} change the role (or s, d, p)")
+    } else {
+        format!("Tab here, then {arrows} to change")
+    }
+}
+
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    state: &LoginState,
+    clinic_name: &str,
+    keymap: &Keymap,
+    theme: &Theme,
+) {
+    let boxed = centered(area, 58, 15);
     frame.render_widget(Clear, boxed);
     let block = Block::default()
         .borders(Borders::ALL)
@@ -187,6 +219,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &LoginState, clinic_name: &s
     frame.render_widget(block, boxed);
 
     let rows = Layout::vertical([
+        Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Length(1),
@@ -258,6 +291,13 @@ pub fn render(frame: &mut Frame, area: Rect, state: &LoginState, clinic_name: &s
         spans.push(Span::raw("  "));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), f);
+    let (_, f) = field_row(rows[6]);
+    let focused = state.focus == Field::Kind;
+    let hint_style = if focused { theme.key() } else { theme.dim() };
+    frame.render_widget(
+        Paragraph::new(Span::styled(role_hint(keymap, focused), hint_style)),
+        f,
+    );
 
     let button_style = if state.focus == Field::Submit {
         theme.focus()
@@ -272,14 +312,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &LoginState, clinic_name: &s
     frame.render_widget(
         Paragraph::new(Span::styled(button, button_style))
             .alignment(ratatui::layout::Alignment::Center),
-        rows[7],
+        rows[8],
     );
 
     if let Some(err) = &state.error {
         frame.render_widget(
             Paragraph::new(Span::styled(err.clone(), theme.error()))
                 .wrap(ratatui::widgets::Wrap { trim: true }),
-            rows[9],
+            rows[10],
         );
     }
 }
@@ -313,19 +353,63 @@ mod tests {
         assert_eq!(s.focus, Field::Submit, "focus wraps around");
     }
 
+    /// What the default keymap makes of a key on this screen now.
+    fn press(s: &mut LoginState, code: KeyCode) -> Action {
+        let k = key(code);
+        let command = Keymap::defaults().lookup(s.context(), &k);
+        s.on_key(k, command)
+    }
+
     #[test]
     fn kind_cycles_with_arrows_and_letters() {
         let mut s = LoginState {
             focus: Field::Kind,
             ..LoginState::default()
         };
-        s.on_key(key(KeyCode::Right), None);
+        assert_eq!(s.context(), Context::LoginRole);
+        press(&mut s, KeyCode::Right);
         assert_eq!(s.kind, AccountKind::Doctor);
-        s.on_key(key(KeyCode::Left), None);
-        s.on_key(key(KeyCode::Left), None);
+        press(&mut s, KeyCode::Left);
+        press(&mut s, KeyCode::Left);
         assert_eq!(s.kind, AccountKind::Patient);
-        s.on_key(key(KeyCode::Char('s')), None);
+        press(&mut s, KeyCode::Char('s'));
         assert_eq!(s.kind, AccountKind::Staff);
+        press(&mut s, KeyCode::Char('l'));
+        press(&mut s, KeyCode::Char(' '));
+        assert_eq!(s.kind, AccountKind::Patient);
+    }
+
+    #[test]
+    fn arrows_move_the_cursor_in_the_email_field_and_never_change_the_role() {
+        let mut s = LoginState::default();
+        assert_eq!(s.context(), Context::Login);
+        type_text(&mut s, "ab");
+        press(&mut s, KeyCode::Left);
+        press(&mut s, KeyCode::Right);
+        press(&mut s, KeyCode::Left);
+        type_text(&mut s, "x");
+        assert_eq!(s.email.value(), "axb");
+        assert_eq!(s.kind, AccountKind::Staff);
+    }
+
+    #[test]
+    fn the_role_hint_follows_the_keymap() {
+        assert_eq!(
+            role_hint(&Keymap::defaults(), true),
+            "←/→ change the role (or s, d, p)"
+        );
+        assert_eq!(
+            role_hint(&Keymap::defaults(), false),
+            "Tab here, then ←/→ to change"
+        );
+        let rebound = Keymap::with_overrides(
+            "[login_role]\n\"left\" = \"none\"\n\"h\" = \"none\"\n\"ctrl+n\" = \"next_role\"\n\"right\" = \"none\"\n\"l\" = \"none\"\n\"space\" = \"none\"\n",
+        )
+        .expect("valid override");
+        assert_eq!(
+            role_hint(&rebound, true),
+            "Ctrl-N change the role (or s, d, p)"
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crossterm::event::{Event, KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState, Wrap};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
@@ -19,7 +19,7 @@ use crate::domain::payment::{Payment, PaymentMethod, PaymentStatus};
 use crate::service::payments::PaymentInput;
 use crate::tui::keymap::{Command, Context};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::{centered, text_field};
+use crate::tui::widgets::{popup, text_field};
 
 /// What the runtime is asked to do for this screen.
 #[derive(Debug, Clone, PartialEq)]
@@ -455,8 +455,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &PaymentsState, theme: &Them
     match &state.modal {
         Some(Modal::Form(form)) => render_form(frame, area, form, theme),
         Some(Modal::Status { choices, selected }) => {
-            let popup = centered(area, 36, u16::try_from(choices.len()).unwrap_or(4) + 2);
-            frame.render_widget(Clear, popup);
+            let boxed = popup(
+                frame,
+                area,
+                36,
+                u16::try_from(choices.len()).unwrap_or(4) + 2,
+            );
             let lines: Vec<Line> = choices
                 .iter()
                 .enumerate()
@@ -476,7 +480,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &PaymentsState, theme: &Them
                         .border_style(theme.border())
                         .title(Span::styled(" New status · Enter ", theme.title())),
                 ),
-                popup,
+                boxed,
             );
         }
         None => {}
@@ -484,8 +488,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &PaymentsState, theme: &Them
 }
 
 fn render_form(frame: &mut Frame, area: Rect, form: &PaymentForm, theme: &Theme) {
-    let popup = centered(area, 60, 11);
-    frame.render_widget(Clear, popup);
+    let boxed = popup(frame, area, 60, 11);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border())
@@ -493,8 +496,8 @@ fn render_form(frame: &mut Frame, area: Rect, form: &PaymentForm, theme: &Theme)
             " Take a payment · Ctrl-S saves · Esc cancels ",
             theme.title(),
         ));
-    let inner = block.inner(popup);
-    frame.render_widget(block, popup);
+    let inner = block.inner(boxed);
+    frame.render_widget(block, boxed);
     let rows = Layout::vertical([Constraint::Length(1); 9])
         .split(inner.inner(ratatui::layout::Margin::new(1, 0)));
     let label = |text: &str, focused: bool| {

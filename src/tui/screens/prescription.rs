@@ -12,7 +12,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Wrap};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
@@ -31,7 +31,7 @@ use crate::tui::keymap::{Command, Context};
 use crate::tui::screens::home::HomeState;
 use crate::tui::state::{AppState, Screen};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::{centered, text_field};
+use crate::tui::widgets::{popup, text_field};
 
 /// How often a save is retried while the prescription store is unreachable.
 pub const RETRY_SECONDS: i64 = 5;
@@ -2282,12 +2282,12 @@ fn render_viewer(frame: &mut Frame, area: Rect, v: &ViewerState, tz: Tz, theme: 
 }
 
 fn render_conflict(frame: &mut Frame, area: Rect, e: &EditorState, c: &Conflict, theme: &Theme) {
-    let outer = centered(
+    let outer = popup(
+        frame,
         area,
         area.width.saturating_sub(2),
         area.height.saturating_sub(1),
     );
-    frame.render_widget(Clear, outer);
     let block = boxed(
         format!(
             " Conflict: version {} was saved meanwhile ",
@@ -2360,12 +2360,12 @@ fn diff_line(d: &DiffLine, width: usize, theme: &Theme) -> Line<'static> {
 }
 
 fn render_history(frame: &mut Frame, area: Rect, h: &HistoryView, tz: Tz, theme: &Theme) {
-    let outer = centered(
+    let outer = popup(
+        frame,
         area,
         area.width.saturating_sub(2),
         area.height.saturating_sub(1),
     );
-    frame.render_widget(Clear, outer);
     let block = boxed(" Versions ".into(), true, theme);
     let inner = block.inner(outer);
     frame.render_widget(block, outer);
@@ -2431,8 +2431,7 @@ fn render_history(frame: &mut Frame, area: Rect, h: &HistoryView, tz: Tz, theme:
 }
 
 fn render_confirm(frame: &mut Frame, area: Rect, text: &str, theme: &Theme) {
-    let boxed_area = centered(area, 60, 6);
-    frame.render_widget(Clear, boxed_area);
+    let boxed_area = popup(frame, area, 60, 6);
     frame.render_widget(
         Paragraph::new(text.to_string())
             .wrap(Wrap { trim: true })
@@ -2443,8 +2442,7 @@ fn render_confirm(frame: &mut Frame, area: Rect, text: &str, theme: &Theme) {
 
 fn render_form(frame: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
     let n = u16::try_from(form.inputs.len()).unwrap_or(5);
-    let outer = centered(area, 66, n + 5);
-    frame.render_widget(Clear, outer);
+    let outer = popup(frame, area, 66, n + 5);
     let block = boxed(form.title.clone(), true, theme);
     let inner = block.inner(outer);
     frame.render_widget(block, outer);

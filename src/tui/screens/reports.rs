@@ -10,7 +10,7 @@ use crossterm::event::{Event, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Tabs, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Tabs, Wrap};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
@@ -21,7 +21,7 @@ use crate::domain::report::{RevenueReport, csv};
 use crate::service::payments::Outstanding;
 use crate::tui::keymap::{Command, Context};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::{centered, text_field};
+use crate::tui::widgets::{popup, text_field};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
@@ -503,14 +503,13 @@ pub fn render(frame: &mut Frame, area: Rect, state: &ReportsState, theme: &Theme
         rows[2],
     );
     if let Some(form) = &state.form {
-        let popup = centered(area, 44, 7);
-        frame.render_widget(Clear, popup);
+        let boxed = popup(frame, area, 44, 7);
         let block = Block::default()
             .borders(Borders::ALL)
             .border_style(theme.border())
             .title(Span::styled(" Date range · Enter applies ", theme.title()));
-        let inner = block.inner(popup);
-        frame.render_widget(block, popup);
+        let inner = block.inner(boxed);
+        frame.render_widget(block, boxed);
         let r = Layout::vertical([Constraint::Length(1); 5]).split(inner);
         for (i, (label, input)) in [("From", &form.from), ("To", &form.to)]
             .into_iter()

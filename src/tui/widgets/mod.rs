@@ -7,7 +7,7 @@ pub mod status_bar;
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::Span;
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Clear, Paragraph};
 use tui_input::Input;
 
 use super::theme::Theme;
@@ -22,6 +22,23 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
         width: w,
         height: h,
     }
+}
+
+/// Makes room for a popup of `width` x `height` centred over `area` (clipped to it) and
+/// returns where it goes. The popup's cells are cleared, and so is a one-cell ring around
+/// it (inside `area`): a border underneath then never touches the popup's border, so
+/// no corner is drawn beside another ("└└", "┐┐") and no edge doubles ("││").
+pub fn popup(frame: &mut Frame, area: Rect, width: u16, height: u16) -> Rect {
+    let rect = centered(area, width, height);
+    let ring = Rect {
+        x: rect.x.saturating_sub(1),
+        y: rect.y.saturating_sub(1),
+        width: rect.width.saturating_add(2),
+        height: rect.height.saturating_add(2),
+    }
+    .intersection(area);
+    frame.render_widget(Clear, ring);
+    rect
 }
 
 /// Draws a one-line text field; `mask` hides what was typed (passwords). Returns where

@@ -4,10 +4,10 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use tui_input::Input;
 
-use super::{centered, text_field};
+use super::{popup, text_field};
 use crate::service::availability::DoctorSummary;
 use crate::tui::theme::Theme;
 
@@ -48,8 +48,7 @@ pub fn render(frame: &mut Frame, area: Rect, p: &Picker<'_>, theme: &Theme) {
         selected,
         note,
     } = *p;
-    let boxed = centered(area, 50, area.height.min(14));
-    frame.render_widget(Clear, boxed);
+    let boxed = popup(frame, area, 50, area.height.min(14));
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border())

@@ -41,6 +41,13 @@ fn shown(ctx: Context) -> &'static [Command] {
             Command::Help,
             Command::Quit,
         ],
+        Context::LoginRole => &[
+            Command::NextRole,
+            Command::NextField,
+            Command::Submit,
+            Command::Help,
+            Command::Quit,
+        ],
         Context::Home => &[
             Command::Down,
             Command::Open,
@@ -184,6 +191,7 @@ pub fn keys_line<'a>(keymap: &Keymap, ctx: Context, theme: &Theme) -> Line<'a> {
         };
         let label = match (ctx, command) {
             (_, Command::Down) => "move",
+            (_, Command::NextRole) => "change role",
             (Context::Patients | Context::PatientsSearch, Command::NewPatient) => "new",
             (Context::PatientsSearch, Command::FocusList) => "list",
             (Context::PatientView, Command::NextField) => "pane",
@@ -244,6 +252,11 @@ pub fn keys_line<'a>(keymap: &Keymap, ctx: Context, theme: &Theme) -> Line<'a> {
                     .filter_map(|c| keymap.key_for(ctx, *c))
                     .collect::<String>()
             }
+            // "←→": previous and next role in one.
+            Command::NextRole => format!(
+                "{}{key}",
+                keymap.key_for(ctx, Command::PrevRole).unwrap_or_default()
+            ),
             Command::MoveDown => format!(
                 "{}{key}",
                 keymap.key_for(ctx, Command::MoveUp).unwrap_or_default()
