@@ -43,3 +43,52 @@ pub fn draw(state: &AppState, width: u16, height: u16) -> Terminal<TestBackend> 
         .expect("draw");
     terminal
 }
+
+/// A clinic in London, without colour, at `now`; nobody signed in.
+pub fn fresh(now: chrono::DateTime<chrono::Utc>) -> AppState {
+    AppState::new(
+        clinic::tui::state::ClinicInfo {
+            name: "Smart Clinic".into(),
+            time_zone: chrono_tz::Europe::London,
+        },
+        clinic::tui::theme::Theme { color: false },
+        now,
+    )
+}
+
+/// Account `id` of `role`, called `name`, signed in on the home screen.
+pub fn signed_in_as(
+    role: clinic::domain::Role,
+    id: i32,
+    name: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppState {
+    let mut s = fresh(now);
+    s.session = Some(clinic::service::Session {
+        actor: clinic::domain::Actor::User {
+            role,
+            id,
+            name: name.into(),
+            email: "someone@clinic.test".into(),
+        },
+        started_at: now,
+    });
+    s.screen =
+        clinic::tui::state::Screen::Home(clinic::tui::screens::home::HomeState::for_role(role));
+    s
+}
+
+/// Opens a home menu item by moving to it and pressing Enter.
+pub fn open_item(s: &mut AppState, item: clinic::tui::screens::home::HomeItem) -> Vec<Effect> {
+    let clinic::tui::state::Screen::Home(home) = &s.screen else {
+        panic!("not on the home screen: {:?}", s.screen.context())
+    };
+    let index = home
+        .items
+        .iter()
+        .position(|i| *i == item)
+        .unwrap_or_else(|| panic!("{item:?} is on the menu"));
+    let mut msgs = vec![key(KeyCode::Down); index];
+    msgs.push(key(KeyCode::Enter));
+    send(s, msgs)
+}

@@ -5,15 +5,13 @@ use crate::common;
 
 use chrono::{DateTime, TimeZone, Utc};
 use clinic::domain::person::{Doctor, Location, StaffMember};
-use clinic::domain::{AccountKind, Actor, Role};
-use clinic::service::Session;
+use clinic::domain::{AccountKind, Role};
 use clinic::tui::effect::Effect;
 use clinic::tui::keymap::Context;
 use clinic::tui::msg::Msg;
 use clinic::tui::screens::admin::{AdminOp, AdminReply, AdminState, Tab, parse_staff_role};
-use clinic::tui::screens::home::{HomeItem, HomeState};
-use clinic::tui::state::{AppState, ClinicInfo, Screen, Tone};
-use clinic::tui::theme::Theme;
+use clinic::tui::screens::home::HomeItem;
+use clinic::tui::state::{AppState, Screen, Tone};
 use common::ui::{ch, ctrl, draw, key, send, type_text};
 use crossterm::event::KeyCode;
 
@@ -25,40 +23,7 @@ fn now() -> DateTime<Utc> {
 }
 
 fn app(role: Role) -> AppState {
-    let mut s = AppState::new(
-        ClinicInfo {
-            name: "Smart Clinic".into(),
-            time_zone: chrono_tz::Europe::London,
-        },
-        Theme { color: false },
-        now(),
-    );
-    s.session = Some(Session {
-        actor: Actor::User {
-            role,
-            id: 1,
-            name: "Fran Desk".into(),
-            email: "fran@clinic.test".into(),
-        },
-        started_at: now(),
-    });
-    s.screen = Screen::Home(HomeState::for_role(role));
-    s
-}
-
-/// Opens a home menu item by moving to it and pressing Enter.
-fn open_item(s: &mut AppState, item: HomeItem) -> Vec<Effect> {
-    let Screen::Home(home) = &s.screen else {
-        panic!("home")
-    };
-    let index = home
-        .items
-        .iter()
-        .position(|i| *i == item)
-        .unwrap_or_else(|| panic!("{item:?} is on the menu"));
-    let mut msgs = vec![key(KeyCode::Down); index];
-    msgs.push(key(KeyCode::Enter));
-    send(s, msgs)
+    common::ui::signed_in_as(role, 1, "Fran Desk", now())
 }
 
 fn admin(s: &AppState) -> &AdminState {
@@ -101,7 +66,7 @@ fn doctor(id: i32, name: &str, spec: &str, active: bool) -> Doctor {
 /// An admin on the administration screen with the three lists loaded.
 fn loaded() -> AppState {
     let mut s = app(Role::Admin);
-    let effects = open_item(&mut s, HomeItem::Administration);
+    let effects = common::ui::open_item(&mut s, HomeItem::Administration);
     let requests = ops(&effects);
     assert_eq!(
         requests

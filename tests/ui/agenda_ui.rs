@@ -4,18 +4,16 @@
 use crate::common;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use clinic::domain::Role;
 use clinic::domain::appointment::{Appointment, AppointmentStatus, AppointmentView, StatusChange};
 use clinic::domain::availability::Slot;
-use clinic::domain::{Actor, Role};
-use clinic::service::Session;
 use clinic::service::availability::DoctorSummary;
 use clinic::tui::effect::{AgendaOp, BookingOp, Effect};
 use clinic::tui::keymap::Context;
 use clinic::tui::msg::{AgendaReply, Msg};
 use clinic::tui::screens::agenda::{AgendaState, Modal, Period};
 use clinic::tui::screens::home::{HomeItem, HomeState};
-use clinic::tui::state::{AppState, ClinicInfo, Screen, Tone};
-use clinic::tui::theme::Theme;
+use clinic::tui::state::{AppState, Screen, Tone};
 use common::ui::{ch, draw, key, send, type_text};
 use crossterm::event::KeyCode;
 
@@ -36,23 +34,7 @@ fn at(d: u32, h: u32, m: u32) -> NaiveDateTime {
 }
 
 fn open(role: Role, id: i32) -> (AppState, Vec<Effect>) {
-    let mut s = AppState::new(
-        ClinicInfo {
-            name: "Smart Clinic".into(),
-            time_zone: chrono_tz::Europe::London,
-        },
-        Theme { color: false },
-        now(),
-    );
-    s.session = Some(Session {
-        actor: Actor::User {
-            role,
-            id,
-            name: "Someone".into(),
-            email: "someone@clinic.test".into(),
-        },
-        started_at: now(),
-    });
+    let mut s = common::ui::signed_in_as(role, id, "Someone", now());
     let home = HomeState::for_role(role);
     let index = home
         .items

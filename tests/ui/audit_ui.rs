@@ -4,16 +4,14 @@
 use crate::common;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use clinic::domain::Role;
 use clinic::domain::audit::{AuditEntry, Outcome};
-use clinic::domain::{Actor, Role};
-use clinic::service::Session;
 use clinic::tui::effect::Effect;
 use clinic::tui::keymap::Context;
 use clinic::tui::msg::Msg;
 use clinic::tui::screens::audit::{AuditOp, AuditQuery, AuditReply, AuditState, LIMIT};
-use clinic::tui::screens::home::{HomeItem, HomeState};
-use clinic::tui::state::{AppState, ClinicInfo, Screen, Tone};
-use clinic::tui::theme::Theme;
+use clinic::tui::screens::home::HomeItem;
+use clinic::tui::state::{AppState, Screen, Tone};
 use common::ui::{ch, ctrl, draw, key, send, type_text};
 use crossterm::event::KeyCode;
 
@@ -32,40 +30,7 @@ fn at(d: u32, h: u32, m: u32) -> NaiveDateTime {
 }
 
 fn app(role: Role) -> AppState {
-    let mut s = AppState::new(
-        ClinicInfo {
-            name: "Smart Clinic".into(),
-            time_zone: chrono_tz::Europe::London,
-        },
-        Theme { color: false },
-        now(),
-    );
-    s.session = Some(Session {
-        actor: Actor::User {
-            role,
-            id: 1,
-            name: "Fran Desk".into(),
-            email: "fran@clinic.test".into(),
-        },
-        started_at: now(),
-    });
-    s.screen = Screen::Home(HomeState::for_role(role));
-    s
-}
-
-/// Opens a home menu item by moving to it and pressing Enter.
-fn open_item(s: &mut AppState, item: HomeItem) -> Vec<Effect> {
-    let Screen::Home(home) = &s.screen else {
-        panic!("home")
-    };
-    let index = home
-        .items
-        .iter()
-        .position(|i| *i == item)
-        .unwrap_or_else(|| panic!("{item:?} is on the menu"));
-    let mut msgs = vec![key(KeyCode::Down); index];
-    msgs.push(key(KeyCode::Enter));
-    send(s, msgs)
+    common::ui::signed_in_as(role, 1, "Fran Desk", now())
 }
 
 fn audit(s: &AppState) -> &AuditState {
@@ -123,7 +88,7 @@ fn entries(n: i64) -> Vec<AuditEntry> {
 /// An admin on the audit screen with `n` entries shown.
 fn loaded(n: i64) -> AppState {
     let mut s = app(Role::Admin);
-    let (request, op) = last(&open_item(&mut s, HomeItem::AuditTrail));
+    let (request, op) = last(&common::ui::open_item(&mut s, HomeItem::AuditTrail));
     assert_eq!(
         op,
         AuditOp::Search(AuditQuery {

@@ -4,9 +4,8 @@
 use crate::common;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use clinic::domain::Role;
 use clinic::domain::person::Patient;
-use clinic::domain::{Actor, Role};
-use clinic::service::Session;
 use clinic::service::availability::DoctorSummary;
 use clinic::tui::effect::{BookingOp, Effect};
 use clinic::tui::keymap::Context;
@@ -15,8 +14,7 @@ use clinic::tui::screens::booking::{
     BookedSummary, BookingState, DoctorChoice, Pane, RegisterFailure, SlotChoice, Step,
 };
 use clinic::tui::screens::home::{HomeItem, HomeState};
-use clinic::tui::state::{AppState, ClinicInfo, Screen, Tone};
-use clinic::tui::theme::Theme;
+use clinic::tui::state::{AppState, Screen, Tone};
 use common::ui::{ch, ctrl, draw, key, send, type_text};
 use crossterm::event::KeyCode;
 
@@ -35,25 +33,7 @@ fn at(d: u32, h: u32, m: u32) -> NaiveDateTime {
 }
 
 fn app(role: Role, id: i32, name: &str) -> AppState {
-    let mut s = AppState::new(
-        ClinicInfo {
-            name: "Smart Clinic".into(),
-            time_zone: chrono_tz::Europe::London,
-        },
-        Theme { color: false },
-        now(),
-    );
-    s.session = Some(Session {
-        actor: Actor::User {
-            role,
-            id,
-            name: name.into(),
-            email: "someone@clinic.test".into(),
-        },
-        started_at: now(),
-    });
-    s.screen = Screen::Home(HomeState::for_role(role));
-    s
+    common::ui::signed_in_as(role, id, name, now())
 }
 
 /// Signed in, the "Book appointment" item opened from the home menu.

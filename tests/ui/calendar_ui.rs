@@ -17,8 +17,7 @@ use clinic::tui::keymap::Context;
 use clinic::tui::msg::{CalendarReply, Msg};
 use clinic::tui::screens::calendar::{CalendarState, Modal};
 use clinic::tui::screens::home::HomeState;
-use clinic::tui::state::{AppState, ClinicInfo, Screen, Tone};
-use clinic::tui::theme::Theme;
+use clinic::tui::state::{AppState, Screen, Tone};
 use common::ui::{ch, draw, key, send, type_text};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -147,14 +146,7 @@ fn week(doctor: DoctorSummary, monday: NaiveDate, can_edit: bool) -> WeekView {
 
 /// Signed in with `role` on the home screen, then the calendar item opened.
 fn open(role: Role, id: i32) -> (AppState, Vec<Effect>) {
-    let mut s = AppState::new(
-        ClinicInfo {
-            name: "Smart Clinic".into(),
-            time_zone: chrono_tz::Europe::London,
-        },
-        Theme { color: false },
-        now(),
-    );
+    let mut s = common::ui::fresh(now());
     s.session = Some(session(role, id));
     s.screen = Screen::Home(HomeState::for_role(role));
     let effects = send(&mut s, [key(KeyCode::Enter)]);

@@ -7,14 +7,13 @@ use crate::common;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use clinic::domain::Role;
 use clinic::domain::appointment::{Appointment, AppointmentStatus, AppointmentView, StatusChange};
 use clinic::domain::audit::{AuditEntry, Outcome};
 use clinic::domain::availability::{Slot, TimeOff, Window};
 use clinic::domain::payment::{Payment, PaymentMethod, PaymentStatus};
 use clinic::domain::person::{Doctor, Location, Patient, StaffMember};
 use clinic::domain::prescription::{ClinicalNotes, Medication, Prescription};
-use clinic::domain::{Actor, Role};
-use clinic::service::Session;
 use clinic::service::availability::{DoctorSummary, LocationRef, WeekAppointment, WeekView};
 use clinic::service::patients::PatientHistory;
 use clinic::service::prescriptions::AppointmentBrief;
@@ -30,8 +29,7 @@ use clinic::tui::screens::patients::{PatientsOp, PatientsReply, SaveFailure};
 use clinic::tui::screens::payments::{PaymentsOp, PaymentsReply};
 use clinic::tui::screens::prescription::{self as rx, EditorData, RxOp, RxReply};
 use clinic::tui::screens::reports::{ReportsOp, ReportsReply};
-use clinic::tui::state::{AppState, ClinicInfo, Screen};
-use clinic::tui::theme::Theme;
+use clinic::tui::state::AppState;
 use clinic::tui::update;
 use common::ui::{draw, key, send};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -48,29 +46,11 @@ fn now() -> DateTime<Utc> {
 }
 
 fn fresh() -> AppState {
-    AppState::new(
-        ClinicInfo {
-            name: "Smart Clinic".into(),
-            time_zone: chrono_tz::Europe::London,
-        },
-        Theme { color: false },
-        now(),
-    )
+    common::ui::fresh(now())
 }
 
 fn signed_in(role: Role) -> AppState {
-    let mut s = fresh();
-    s.session = Some(Session {
-        actor: Actor::User {
-            role,
-            id: 3,
-            name: "Fran Desk".into(),
-            email: "someone@clinic.test".into(),
-        },
-        started_at: now(),
-    });
-    s.screen = Screen::Home(HomeState::for_role(role));
-    s
+    common::ui::signed_in_as(role, 3, "Fran Desk", now())
 }
 
 fn text_of(backend: &TestBackend) -> Vec<String> {

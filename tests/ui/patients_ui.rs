@@ -7,8 +7,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use clinic::domain::appointment::{Appointment, AppointmentView};
 use clinic::domain::payment::{Payment, PaymentMethod, PaymentStatus};
 use clinic::domain::person::Patient;
-use clinic::domain::{Actor, AppointmentStatus, Role};
-use clinic::service::Session;
+use clinic::domain::{AppointmentStatus, Role};
 use clinic::service::patients::PatientHistory;
 use clinic::tui::effect::Effect;
 use clinic::tui::keymap::Context;
@@ -17,8 +16,7 @@ use clinic::tui::screens::home::{HomeItem, HomeState};
 use clinic::tui::screens::patients::{
     Focus, PatientsOp, PatientsReply, PatientsState, SaveFailure,
 };
-use clinic::tui::state::{AppState, ClinicInfo, Screen, Tone};
-use clinic::tui::theme::Theme;
+use clinic::tui::state::{AppState, Screen, Tone};
 use common::ui::{ch, ctrl, draw, key, send, type_text};
 use crossterm::event::KeyCode;
 use rust_decimal::Decimal;
@@ -38,40 +36,7 @@ fn at(d: u32, h: u32, m: u32) -> NaiveDateTime {
 }
 
 fn app(role: Role) -> AppState {
-    let mut s = AppState::new(
-        ClinicInfo {
-            name: "Smart Clinic".into(),
-            time_zone: chrono_tz::Europe::London,
-        },
-        Theme { color: false },
-        now(),
-    );
-    s.session = Some(Session {
-        actor: Actor::User {
-            role,
-            id: 1,
-            name: "Fran Desk".into(),
-            email: "fran@clinic.test".into(),
-        },
-        started_at: now(),
-    });
-    s.screen = Screen::Home(HomeState::for_role(role));
-    s
-}
-
-/// Opens a home menu item by moving to it and pressing Enter.
-fn open_item(s: &mut AppState, item: HomeItem) -> Vec<Effect> {
-    let Screen::Home(home) = &s.screen else {
-        panic!("home")
-    };
-    let index = home
-        .items
-        .iter()
-        .position(|i| *i == item)
-        .unwrap_or_else(|| panic!("{item:?} is on the menu"));
-    let mut msgs = vec![key(KeyCode::Down); index];
-    msgs.push(key(KeyCode::Enter));
-    send(s, msgs)
+    common::ui::signed_in_as(role, 1, "Fran Desk", now())
 }
 
 fn patients(s: &AppState) -> &PatientsState {
@@ -162,7 +127,7 @@ fn history() -> PatientHistory {
 /// Front desk on the patients screen with "ana" searched and two results shown.
 fn with_results() -> AppState {
     let mut s = app(Role::FrontDesk);
-    assert!(open_item(&mut s, HomeItem::Patients).is_empty());
+    assert!(common::ui::open_item(&mut s, HomeItem::Patients).is_empty());
     let (request, op) = last(&type_text(&mut s, "ana"));
     assert_eq!(
         op,
@@ -197,7 +162,7 @@ fn menu_items_follow_the_roles() {
 #[test]
 fn typing_searches_and_stale_results_are_dropped() {
     let mut s = app(Role::FrontDesk);
-    open_item(&mut s, HomeItem::Patients);
+    common::ui::open_item(&mut s, HomeItem::Patients);
     assert_eq!(s.context(), Context::PatientsSearch);
     let (first, _) = last(&type_text(&mut s, "an"));
     let (second, op) = last(&type_text(&mut s, "a"));
@@ -412,7 +377,7 @@ fn snapshot_patient_view_120x40() {
 #[test]
 fn change_password_masks_checks_and_clears() {
     let mut s = app(Role::Doctor);
-    open_item(&mut s, HomeItem::ChangePassword);
+    common::ui::open_item(&mut s, HomeItem::ChangePassword);
     assert_eq!(s.context(), Context::Form);
     type_text(&mut s, "old-secret-1");
     send(&mut s, [key(KeyCode::Tab)]);

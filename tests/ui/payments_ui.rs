@@ -4,18 +4,16 @@
 use crate::common;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use clinic::domain::Role;
 use clinic::domain::appointment::{Appointment, AppointmentStatus, AppointmentView};
 use clinic::domain::payment::{Payment, PaymentMethod, PaymentStatus};
 use clinic::domain::report::{ReportPayment, RevenueReport};
-use clinic::domain::{Actor, Role};
-use clinic::service::Session;
 use clinic::tui::effect::Effect;
 use clinic::tui::msg::{AgendaReply, Msg};
-use clinic::tui::screens::home::{HomeItem, HomeState};
+use clinic::tui::screens::home::HomeItem;
 use clinic::tui::screens::payments::{Modal, PaymentsOp, PaymentsReply};
 use clinic::tui::screens::reports::{ReportsOp, ReportsReply, Tab};
-use clinic::tui::state::{AppState, ClinicInfo, Screen, Tone};
-use clinic::tui::theme::Theme;
+use clinic::tui::state::{AppState, Screen, Tone};
 use common::ui::{ctrl, draw, key, send, type_text};
 use crossterm::event::KeyCode;
 use rust_decimal::Decimal;
@@ -34,39 +32,7 @@ fn at(h: u32) -> NaiveDateTime {
 }
 
 fn signed_in(role: Role) -> AppState {
-    let mut s = AppState::new(
-        ClinicInfo {
-            name: "Smart Clinic".into(),
-            time_zone: chrono_tz::Europe::London,
-        },
-        Theme { color: false },
-        now(),
-    );
-    s.session = Some(Session {
-        actor: Actor::User {
-            role,
-            id: 3,
-            name: "Fran Desk".into(),
-            email: "desk@clinic.test".into(),
-        },
-        started_at: now(),
-    });
-    s.screen = Screen::Home(HomeState::for_role(role));
-    s
-}
-
-fn open_home_item(s: &mut AppState, item: HomeItem) -> Vec<Effect> {
-    let Screen::Home(home) = &s.screen else {
-        panic!("home")
-    };
-    let index = home
-        .items
-        .iter()
-        .position(|i| *i == item)
-        .expect("menu item");
-    let mut msgs = vec![key(KeyCode::Down); index];
-    msgs.push(key(KeyCode::Enter));
-    send(s, msgs)
+    common::ui::signed_in_as(role, 3, "Fran Desk", now())
 }
 
 fn row() -> AppointmentView {
@@ -111,7 +77,7 @@ fn on_payments(role: Role) -> (AppState, u64) {
     } else {
         HomeItem::Agenda
     };
-    let effects = open_home_item(&mut s, item);
+    let effects = common::ui::open_item(&mut s, item);
     let Some(Effect::Agenda { request, .. }) = effects.last() else {
         panic!("agenda load: {effects:?}")
     };
@@ -354,7 +320,7 @@ fn revenue() -> RevenueReport {
 #[test]
 fn reports_switch_tabs_shift_dates_and_export_csv() {
     let mut s = signed_in(Role::FrontDesk);
-    let effects = open_home_item(&mut s, HomeItem::Reports);
+    let effects = common::ui::open_item(&mut s, HomeItem::Reports);
     let Some(Effect::Reports {
         request,
         op: ReportsOp::Schedule(day),

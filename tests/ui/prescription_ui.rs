@@ -17,8 +17,7 @@ use clinic::tui::screens::home::{HomeItem, HomeState};
 use clinic::tui::screens::prescription::{
     DraftOp, EditorData, EditorState, Modal, Page, RxOp, RxReply, SaveFailure, Section,
 };
-use clinic::tui::state::{AppState, ClinicInfo, Screen, Tone};
-use clinic::tui::theme::Theme;
+use clinic::tui::state::{AppState, Screen, Tone};
 use common::ui::{ch, ctrl, draw, key, send, type_text};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -50,14 +49,7 @@ fn session(role: Role, id: i32) -> Session {
 }
 
 fn base(role: Role, id: i32) -> AppState {
-    let mut s = AppState::new(
-        ClinicInfo {
-            name: "Smart Clinic".into(),
-            time_zone: chrono_tz::Europe::London,
-        },
-        Theme { color: false },
-        now(),
-    );
+    let mut s = common::ui::fresh(now());
     s.session = Some(session(role, id));
     s.screen = Screen::Home(HomeState::for_role(role));
     s

@@ -8,8 +8,7 @@ use clinic::domain::{AccountKind, Actor, Role};
 use clinic::service::Session;
 use clinic::tui::effect::Effect;
 use clinic::tui::msg::Msg;
-use clinic::tui::state::{AppState, ClinicInfo, Screen};
-use clinic::tui::theme::Theme;
+use clinic::tui::state::{AppState, Screen};
 use common::ui::{ctrl, draw, key, send, type_text};
 use crossterm::event::KeyCode;
 
@@ -20,14 +19,7 @@ fn now() -> DateTime<Utc> {
 }
 
 fn fresh() -> AppState {
-    AppState::new(
-        ClinicInfo {
-            name: "Smart Clinic".into(),
-            time_zone: chrono_tz::Europe::London,
-        },
-        Theme { color: false },
-        now(),
-    )
+    common::ui::fresh(now())
 }
 
 fn front_desk_session() -> Session {

@@ -5,23 +5,20 @@
 //! once every request has been answered the busy spinner has stopped.
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use clinic::domain::Role;
 use clinic::domain::appointment::{Appointment, AppointmentStatus, AppointmentView};
 use clinic::domain::person::Patient;
-use clinic::domain::{Actor, Role};
-use clinic::service::Session;
 use clinic::service::availability::DoctorSummary;
 use clinic::tui::effect::{AgendaOp, BookingOp, CalendarOp, Effect};
 use clinic::tui::keymap::Keymap;
 use clinic::tui::msg::{AgendaReply, BookingReply, CalendarReply, Msg};
 use clinic::tui::screens::admin::{AdminOp, AdminReply};
 use clinic::tui::screens::audit::{AuditOp, AuditReply};
-use clinic::tui::screens::home::HomeState;
 use clinic::tui::screens::patients::{PatientsOp, PatientsReply, SaveFailure};
 use clinic::tui::screens::payments::{PaymentsOp, PaymentsReply};
 use clinic::tui::screens::prescription::{self as rx, RxOp, RxReply};
 use clinic::tui::screens::reports::{ReportsOp, ReportsReply};
-use clinic::tui::state::{AppState, ClinicInfo, Screen};
-use clinic::tui::theme::Theme;
+use clinic::tui::state::AppState;
 use clinic::tui::{render, update};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use proptest::prelude::*;
@@ -35,25 +32,7 @@ fn start() -> DateTime<Utc> {
 }
 
 fn signed_in(role: Role) -> AppState {
-    let mut s = AppState::new(
-        ClinicInfo {
-            name: "Smart Clinic".into(),
-            time_zone: chrono_tz::Europe::London,
-        },
-        Theme { color: false },
-        start(),
-    );
-    s.session = Some(Session {
-        actor: Actor::User {
-            role,
-            id: 3,
-            name: "Zoë O'Neill".into(),
-            email: "someone@clinic.test".into(),
-        },
-        started_at: start(),
-    });
-    s.screen = Screen::Home(HomeState::for_role(role));
-    s
+    crate::common::ui::signed_in_as(role, 3, "Zoë O'Neill", start())
 }
 
 /// One thing that happens to the app.
