@@ -8,7 +8,7 @@
 
 use std::time::Duration as StdDuration;
 
-use chrono::{Duration, NaiveDate, NaiveDateTime, Timelike};
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike};
 use chrono_tz::Tz;
 
 use super::audit::actions;
@@ -22,6 +22,7 @@ use crate::domain::permission::{Access, Action, access};
 use crate::domain::validation;
 use crate::domain::{Actor, Role};
 use crate::store::mysql::booking::{self as store, ListFilter};
+use crate::store::mysql::free_time::{self, Doctors, SlotInputs, SlotRange};
 use crate::store::mysql::{appointments, audit, availability, is_retryable, is_unique_violation};
 
 const MAX_ATTEMPTS: u32 = 6;
@@ -66,6 +67,50 @@ pub fn local_label(tz: Tz, utc: NaiveDateTime) -> String {
         .with_timezone(&tz)
         .format("%a %-d %b %H:%M")
         .to_string()
+}
+
+/// The local dates a slot search covers, and what is read for them.
+struct SlotSpan {
+    from: NaiveDate,
+    to: NaiveDate,
+    range: SlotRange,
+}
+
+impl SlotSpan {
+    fn new(tz: Tz, from: NaiveDate, days: u32) -> SlotSpan {
+        let days = days.clamp(1, 366);
+        let to = from + Duration::days(i64::from(days) - 1);
+        let first = from.and_time(NaiveTime::MIN);
+        let after = (to + Duration::days(1)).and_time(NaiveTime::MIN);
+        // From the first instant of `from` to the last of `to` in the clinic's zone; a
+        // day's margin where midnight itself falls in a daylight-saving gap.
+        let start = tz
+            .from_local_datetime(&first)
+            .earliest()
+            .map_or(first - Duration::days(1), |t| t.naive_utc());
+        let end = tz
+            .from_local_datetime(&after)
+            .latest()
+            .map_or(after + Duration::days(1), |t| t.naive_utc());
+        // Fewer than seven dates need only their own weekdays' windows.
+        let weekdays = (days < 7).then(|| {
+            (0..days)
+                .map(|i| (from + Duration::days(i64::from(i))).weekday())
+                .collect()
+        });
+        SlotSpan {
+            from,
+            to,
+            range: SlotRange {
+                from: start,
+                to: end,
+                // An appointment lasts at most 480 minutes: one that started this much
+                // earlier may still hold time on the first date.
+                busy_from: start - Duration::minutes(480),
+                weekdays,
+            },
+        }
+    }
 }
 
 /// Whether `actor` may do `action` on an appointment of this doctor and patient.
@@ -628,7 +673,28 @@ impl Services {
         Ok(by_doctor.pop().map(|(_, slots)| slots).unwrap_or_default())
     }
 
-    /// Free slots of several doctors, with three queries in all (windows, time off,
+    /// [`Services::free_slots`] of the doctor with this email, looked up in the same
+    /// statement that reads the slot inputs (for the scripting interface: one round trip).
+    pub async fn free_slots_by_email(
+        &self,
+        email: &str,
+        from: NaiveDate,
+        days: u32,
+        duration_minutes: Option<u32>,
+    ) -> Result<Vec<Slot>, ServiceError> {
+        let email = validation::email(email)?;
+        let span = SlotSpan::new(self.config.time_zone, from, days);
+        let inputs = free_time::slot_inputs(&self.db, Doctors::Email(&email), &span.range).await?;
+        let Some(id) = inputs.found else {
+            return Err(ServiceError::NotFound(format!(
+                "A doctor with the email {email}"
+            )));
+        };
+        let mut by_doctor = self.slots_from(&[id], None, &span, duration_minutes, inputs);
+        Ok(by_doctor.pop().map(|(_, slots)| slots).unwrap_or_default())
+    }
+
+    /// Free slots of several doctors, read in one statement (windows, time off and
     /// appointments) whatever the number of doctors. In the order of `doctor_ids`. With a
     /// `location`, only slots of windows at that clinic location.
     pub async fn free_slots_of(
@@ -639,26 +705,34 @@ impl Services {
         days: u32,
         duration_minutes: Option<u32>,
     ) -> Result<Vec<(i32, Vec<Slot>)>, ServiceError> {
+        let span = SlotSpan::new(self.config.time_zone, from, days);
+        let inputs =
+            free_time::slot_inputs(&self.db, Doctors::Ids(doctor_ids), &span.range).await?;
+        Ok(self.slots_from(doctor_ids, location, &span, duration_minutes, inputs))
+    }
+
+    /// Runs the slot engine for each doctor on what was read.
+    fn slots_from(
+        &self,
+        doctor_ids: &[i32],
+        location: Option<i32>,
+        span: &SlotSpan,
+        duration_minutes: Option<u32>,
+        inputs: SlotInputs,
+    ) -> Vec<(i32, Vec<Slot>)> {
         let tz = self.config.time_zone;
-        let to = from + Duration::days(i64::from(days.clamp(1, 366)) - 1);
         let duration = duration_minutes.unwrap_or(self.config.default_duration_minutes);
-        // Instants that cover the local dates, with a day's margin for any offset.
-        let range_start = from.and_hms_opt(0, 0, 0).unwrap_or_default() - Duration::days(1);
-        let range_end = to.and_hms_opt(0, 0, 0).unwrap_or_default() + Duration::days(2);
-        let windows = store::windows_of(&self.db, doctor_ids).await?;
-        let time_off = store::time_off_of(&self.db, doctor_ids, range_start, range_end).await?;
-        let busy = store::busy_of(
-            &self.db,
-            doctor_ids,
-            range_start - Duration::minutes(480),
-            range_end,
-        )
-        .await?;
-        let query = SlotQuery::new(from, to)
+        let SlotInputs {
+            windows,
+            time_off,
+            busy,
+            ..
+        } = inputs;
+        let query = SlotQuery::new(span.from, span.to)
             .with_duration(duration)
             .with_step(self.config.slot_step_minutes)
             .not_before(self.clock.now_naive());
-        Ok(doctor_ids
+        doctor_ids
             .iter()
             .map(|id| {
                 let w: Vec<Window> = windows
@@ -682,7 +756,7 @@ impl Services {
                     .collect();
                 (*id, slots)
             })
-            .collect())
+            .collect()
     }
 
     /// The first free slot of each active doctor of a specialization (every doctor for

@@ -596,7 +596,7 @@ impl Services {
         }
         tx.commit().await?;
         counts.prescriptions =
-            rx_store::insert_many_skip_existing(&self.mongo, &prescriptions).await?;
+            rx_store::insert_many_skip_existing(self.mongo().await?, &prescriptions).await?;
         self.audit(
             AuditEvent::by(actor, actions::DEMO_SEED, "database").detail(format!("{counts:?}")),
         )

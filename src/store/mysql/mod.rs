@@ -5,6 +5,7 @@ pub mod appointments;
 pub mod audit;
 pub mod availability;
 pub mod booking;
+pub mod free_time;
 pub mod locations;
 pub mod patient_records;
 pub mod patient_search;
@@ -25,8 +26,16 @@ pub use sqlx::MySqlPool as Pool;
 /// The SQL migrations, embedded in the binary.
 pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 
+/// A pooled connection idle for longer than this is pinged before it is handed out.
+const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(5);
+
 /// Opens a pool. Fails fast (5 s) when the server does not answer, so that a missing
 /// database is reported instead of hanging.
+///
+/// sqlx pings every connection as it goes back to the pool (a broken one is dropped
+/// there), and by default pings it again on the way out, which doubles the round trips
+/// of a one-query call. Here only a connection that sat idle for a while is pinged
+/// before use (the server may have dropped it meanwhile).
 pub async fn connect(url: &str, max_connections: u32) -> Result<MySqlPool, sqlx::Error> {
     let options = MySqlConnectOptions::from_str(url)?
         .charset("utf8mb4")
@@ -35,6 +44,15 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<MySqlPool, sqlx:
     MySqlPoolOptions::new()
         .max_connections(max_connections)
         .acquire_timeout(Duration::from_secs(5))
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for >= PING_WHEN_IDLE_FOR {
+                    sqlx::Connection::ping(conn).await?;
+                }
+                Ok(true)
+            })
+        })
         .connect_with(options)
         .await
 }
