@@ -187,7 +187,13 @@ async fn main() {
         .await
         .expect("first save");
     let mut save_turns = Row {
-        scenario: "service: save, editors taking turns (history read ∥ check first)",
+        scenario: "service: save, editors taking turns (history and document read ∥ check)",
+        latencies: Vec::new(),
+        failures: 0,
+    };
+    // A version the previous release wrote (no history copy): the first save copies it.
+    let mut legacy = Row {
+        scenario: "service: save of a version without a history copy (older data)",
         latencies: Vec::new(),
         failures: 0,
     };
@@ -203,6 +209,33 @@ async fn main() {
         match r {
             Ok(p) => turns = p,
             Err(_) => save_turns.failures += 1,
+        }
+        // A fresh appointment whose prescription was stored without history.
+        let appt = appointments::insert(
+            &pool,
+            &NewAppointment {
+                patient_id: patient,
+                doctor_id: doctor,
+                location_id: None,
+                start_utc: (Utc::now() - ChronoDuration::days(30 + i as i64)).naive_utc(),
+                duration_minutes: 30,
+            },
+            AppointmentStatus::Completed,
+            "SYSTEM",
+            None,
+        )
+        .await
+        .expect("appointment");
+        let mut old_doc = sample(appt, doctor, patient);
+        old_doc.version = 1;
+        old_doc.id = Some(rx::insert(&mongo, &old_doc).await.expect("insert"));
+        let mut next = old_doc.clone();
+        next.notes.recommendations = format!("Legacy {i}");
+        let t = Instant::now();
+        let r = editor.save_prescription(&actor, next, Some(1)).await;
+        legacy.latencies.push(t.elapsed());
+        if r.is_err() {
+            legacy.failures += 1;
         }
     }
     for i in 0..iterations {
@@ -336,6 +369,7 @@ async fn main() {
         &mut load,
         &mut save,
         &mut save_turns,
+        &mut legacy,
         &mut store_load,
         &mut store_old,
         &mut store_new,
