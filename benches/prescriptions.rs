@@ -5,9 +5,10 @@
 //!   cargo test --bench prescriptions      # a 10-iteration smoke run (what CI does)
 //!
 //! Scenarios: through the service (permission check on the MySQL appointment, MongoDB
-//! work, audit row), and the MongoDB part alone (store calls). A save is the full
-//! optimistic update: read the current version, copy it to `prescription_history`,
-//! replace filtered on the version.
+//! work, audit row), and the store calls alone: the previous save's writes (copy the
+//! current version to `prescription_history`, replace filtered on the version, audit
+//! row) against this one's (replace filtered on the version, then the copy of the new
+//! version beside the audit row), with one document insert as the floor, alternating.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -129,7 +130,7 @@ async fn main() {
     .await
     .expect("patient");
     let mut appts = Vec::new();
-    for i in 0..2 {
+    for i in 0..5 {
         appts.push(
             appointments::insert(
                 &pool,
@@ -166,10 +167,77 @@ async fn main() {
         failures: 0,
     };
     let mut save = Row {
-        scenario: "service: save (check + archive + versioned replace + audit)",
+        scenario: "service: save, same editor (check + versioned replace + copy ∥ audit)",
         latencies: Vec::new(),
         failures: 0,
     };
+    // Two editors in two processes taking turns: each save is based on a version the
+    // other wrote, so it reads the history's copy of it first.
+    let other = Services::new(
+        clinic::store::mysql::connect(&url_with_db(&base_url, &db), 4)
+            .await
+            .expect("pool"),
+        clinic::store::mongo::connect(&mongo_uri, &db)
+            .await
+            .expect("mongo"),
+        services.config().clone().into(),
+    );
+    let mut turns = services
+        .save_prescription(&actor, sample(appts[3], doctor, patient), None)
+        .await
+        .expect("first save");
+    let mut save_turns = Row {
+        scenario: "service: save, editors taking turns (history and document read ∥ check)",
+        latencies: Vec::new(),
+        failures: 0,
+    };
+    // A version the previous release wrote (no history copy): the first save copies it.
+    let mut legacy = Row {
+        scenario: "service: save of a version without a history copy (older data)",
+        latencies: Vec::new(),
+        failures: 0,
+    };
+    for i in 0..iterations {
+        let editor = if i % 2 == 0 { &other } else { &services };
+        let mut next = turns.clone();
+        next.notes.recommendations = format!("Turn {i}");
+        let t = Instant::now();
+        let r = editor
+            .save_prescription(&actor, next, Some(turns.version))
+            .await;
+        save_turns.latencies.push(t.elapsed());
+        match r {
+            Ok(p) => turns = p,
+            Err(_) => save_turns.failures += 1,
+        }
+        // A fresh appointment whose prescription was stored without history.
+        let appt = appointments::insert(
+            &pool,
+            &NewAppointment {
+                patient_id: patient,
+                doctor_id: doctor,
+                location_id: None,
+                start_utc: (Utc::now() - ChronoDuration::days(30 + i as i64)).naive_utc(),
+                duration_minutes: 30,
+            },
+            AppointmentStatus::Completed,
+            "SYSTEM",
+            None,
+        )
+        .await
+        .expect("appointment");
+        let mut old_doc = sample(appt, doctor, patient);
+        old_doc.version = 1;
+        old_doc.id = Some(rx::insert(&mongo, &old_doc).await.expect("insert"));
+        let mut next = old_doc.clone();
+        next.notes.recommendations = format!("Legacy {i}");
+        let t = Instant::now();
+        let r = editor.save_prescription(&actor, next, Some(1)).await;
+        legacy.latencies.push(t.elapsed());
+        if r.is_err() {
+            legacy.failures += 1;
+        }
+    }
     for i in 0..iterations {
         let t = Instant::now();
         let r = services.load_for_appointment(&actor, appts[0]).await;
@@ -195,18 +263,41 @@ async fn main() {
         }
     }
 
-    // MongoDB alone.
-    let mut p = sample(appts[1], doctor, patient);
-    p.version = 1;
-    let id = rx::insert(&mongo, &p).await.expect("insert");
-    p.id = Some(id.clone());
+    // The store alone: the writes of the previous save (copy the current version, then
+    // the versioned replace, then the audit row) against those of this one (the
+    // versioned replace, then the copy of the new version beside the audit row), and
+    // one document insert as the floor, alternating.
+    let audit_event =
+        || clinic::domain::audit::AuditEvent::by(&actor, "PRESCRIPTION_UPDATE", "prescription");
+    let mut old = sample(appts[1], doctor, patient);
+    old.version = 1;
+    old.id = Some(rx::insert(&mongo, &old).await.expect("insert"));
+    let mut new = sample(appts[2], doctor, patient);
+    new.version = 1;
+    new.id = Some(rx::insert(&mongo, &new).await.expect("insert"));
+    let new_id = new.id.clone().unwrap_or_default();
+    rx::archive(&mongo, &new_id, &new, Utc::now())
+        .await
+        .expect("archive");
+    let floor_doc = sample(appts[4], doctor, patient);
+    let floor_id = rx::insert(&mongo, &floor_doc).await.expect("insert");
     let mut store_load = Row {
         scenario: "store: find_by_appointment",
         latencies: Vec::new(),
         failures: 0,
     };
-    let mut store_save = Row {
-        scenario: "store: archive + replace_if_version",
+    let mut store_old = Row {
+        scenario: "store: previous shape (read ∥ appointment, copy, versioned replace, audit)",
+        latencies: Vec::new(),
+        failures: 0,
+    };
+    let mut store_new = Row {
+        scenario: "store: this shape (history read ∥ appointment, versioned replace, copy ∥ audit)",
+        latencies: Vec::new(),
+        failures: 0,
+    };
+    let mut floor = Row {
+        scenario: "floor: one document insert",
         latencies: Vec::new(),
         failures: 0,
     };
@@ -217,16 +308,56 @@ async fn main() {
         if !matches!(r, Ok(Some(_))) {
             store_load.failures += 1;
         }
-        let mut next = p.clone();
-        next.version = p.version + 1;
+
+        let mut next = old.clone();
+        next.version = old.version + 1;
         next.notes.recommendations = format!("Revision {i}");
         let t = Instant::now();
-        let archived = rx::archive(&mongo, &id, &p, Utc::now()).await;
-        let replaced = rx::replace_if_version(&mongo, &next, p.version).await;
-        store_save.latencies.push(t.elapsed());
-        match (archived, replaced) {
-            (Ok(()), Ok(true)) => p = next,
-            _ => store_save.failures += 1,
+        let (stored, appt) = tokio::join!(
+            rx::find_by_appointment(&mongo, appts[1]),
+            appointments::get(&pool, appts[1])
+        );
+        let archived = rx::archive(
+            &mongo,
+            old.id.as_deref().unwrap_or_default(),
+            &old,
+            Utc::now(),
+        )
+        .await;
+        let replaced = rx::replace_if_version(&mongo, &next, old.version).await;
+        let audited = services.audit(audit_event()).await;
+        store_old.latencies.push(t.elapsed());
+        match (stored, appt, archived, replaced, audited) {
+            (Ok(Some(_)), Ok(Some(_)), Ok(()), Ok(true), Ok(())) => old = next,
+            _ => store_old.failures += 1,
+        }
+
+        let mut next = new.clone();
+        next.version = new.version + 1;
+        next.notes.recommendations = format!("Revision {i}");
+        let t = Instant::now();
+        let (based_on, appt) = tokio::join!(
+            rx::archived_version(&mongo, appts[2], new.version),
+            appointments::get(&pool, appts[2])
+        );
+        let replaced = rx::replace_if_version(&mongo, &next, new.version).await;
+        let (archived, audited) = tokio::join!(
+            rx::archive(&mongo, &new_id, &next, Utc::now()),
+            services.audit(audit_event())
+        );
+        store_new.latencies.push(t.elapsed());
+        match (based_on, appt, replaced, archived, audited) {
+            (Ok(Some(_)), Ok(Some(_)), Ok(true), Ok(()), Ok(())) => new = next,
+            _ => store_new.failures += 1,
+        }
+
+        let mut copy = floor_doc.clone();
+        copy.version = 1_000 + i as i64;
+        let t = Instant::now();
+        let inserted = rx::archive(&mongo, &floor_id, &copy, Utc::now()).await;
+        floor.latencies.push(t.elapsed());
+        if inserted.is_err() {
+            floor.failures += 1;
         }
     }
 
@@ -234,7 +365,16 @@ async fn main() {
     println!("| scenario | n | failed | p50 ms | p99 ms | max ms |");
     println!("|---|---:|---:|---:|---:|---:|");
     let mut failed = 0;
-    for row in [&mut load, &mut save, &mut store_load, &mut store_save] {
+    for row in [
+        &mut load,
+        &mut save,
+        &mut save_turns,
+        &mut legacy,
+        &mut store_load,
+        &mut store_old,
+        &mut store_new,
+        &mut floor,
+    ] {
         row.latencies.sort();
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
         println!(

@@ -10,9 +10,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::{Config, Overrides};
 use crate::domain::{Actor, Role};
-use crate::service::Services;
 use crate::service::demo::{DEMO_ACCOUNTS, DEMO_ADMIN, DEMO_PASSWORD, SeedOutcome};
 use crate::service::users::NewAccount;
+use crate::service::{Services, Usage};
 use crate::tui;
 
 #[derive(Debug, Parser)]
@@ -173,9 +173,42 @@ impl From<RoleArg> for Role {
     }
 }
 
-/// Parses the command line and runs it.
+impl Command {
+    /// What the command needs from the databases: every subcommand is one-shot, and only
+    /// those that touch documents open MongoDB.
+    fn usage(&self) -> Usage {
+        match self {
+            Command::Migrate | Command::Seed { .. } | Command::Check => {
+                Usage::OneShot { documents: true }
+            }
+            Command::User(_) | Command::Appointments(_) => Usage::OneShot { documents: false },
+        }
+    }
+}
+
+/// Parses the command line and runs it. `--version`, `--help` and usage errors are
+/// answered by the parser before anything else starts.
 pub fn main() -> ExitCode {
+    // A lone `--version` is answered before the parser builds every subcommand.
+    let mut args = std::env::args_os().skip(1);
+    if let (Some(arg), None) = (args.next(), args.next())
+        && (arg == "--version" || arg == "-V")
+    {
+        print!("{}", version_line());
+        return ExitCode::SUCCESS;
+    }
+    parse_and_run()
+}
+
+/// The rest of `main`, kept out of line so that the `--version` path above touches as
+/// little of the binary as it can.
+#[inline(never)]
+fn parse_and_run() -> ExitCode {
     let cli = Cli::parse();
+    // Pretty reports for the unexpected (panics); expected failures are one line.
+    if let Err(e) = color_eyre::install() {
+        eprintln!("clinic: cannot install error reporting: {e}");
+    }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -184,6 +217,11 @@ pub fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// What `clinic --version` prints (the parser's own rendering, which a test compares).
+fn version_line() -> String {
+    format!("clinic {}\n", env!("CARGO_PKG_VERSION"))
 }
 
 fn run(cli: Cli) -> Result<(), String> {
@@ -195,17 +233,25 @@ fn run(cli: Cli) -> Result<(), String> {
         time_zone: cli.global.time_zone.clone(),
     };
     let config = Arc::new(Config::load(&overrides).map_err(|e| e.to_string())?);
-    let _log_guard = init_logging(&config);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    let usage = cli
+        .command
+        .as_ref()
+        .map_or(Usage::Interactive, Command::usage);
+    let _log_guard = init_logging(&config, usage);
+    // A one-shot command waits on one thing at a time: one thread is enough.
+    let runtime = match usage {
+        Usage::Interactive => tokio::runtime::Builder::new_multi_thread(),
+        Usage::OneShot { .. } => tokio::runtime::Builder::new_current_thread(),
+    }
+    .enable_all()
+    .build()
+    .map_err(|e| format!("cannot start the async runtime: {e}"))?;
     runtime.block_on(async move {
-        let services = Services::connect(config.clone())
+        let services = Services::connect_for(config.clone(), usage)
             .await
             .map_err(|e| e.to_string())?;
-        match cli.command {
-            None => run_tui(services, &config).await,
+        let result = match cli.command {
+            None => run_tui(services.clone(), &config).await,
             Some(Command::Migrate) => {
                 services.migrate().await.map_err(|e| e.to_string())?;
                 println!("Migrations applied; MongoDB indexes in place.");
@@ -249,7 +295,9 @@ fn run(cli: Cli) -> Result<(), String> {
                 );
                 Ok(())
             }
-        }
+        };
+        services.close().await;
+        result
     })
 }
 
@@ -360,21 +408,96 @@ async fn run_tui(services: Services, config: &Config) -> Result<(), String> {
     result.map_err(|e| format!("terminal error: {e}"))
 }
 
-/// Logs go to a file, never to the terminal the TUI draws on.
-fn init_logging(config: &Config) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+/// Logs go to a file, never to the terminal the TUI draws on. The TUI writes them from
+/// a background thread; a one-shot command writes the odd line itself, and opens the
+/// file only when there is one.
+fn init_logging(
+    config: &Config,
+    usage: Usage,
+) -> Option<tracing_appender::non_blocking::WorkerGuard> {
     let path = &config.log_file;
+    let filter = tracing_subscriber::EnvFilter::try_from_env("CLINIC_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_ansi(false)
+        .with_env_filter(filter);
+    if usage != Usage::Interactive {
+        let log = Arc::new(LazyLog {
+            path: path.clone(),
+            file: std::sync::OnceLock::new(),
+        });
+        builder
+            .with_writer(move || LazyLogWriter(log.clone()))
+            .try_init()
+            .ok()?;
+        return None;
+    }
     let dir = path.parent()?;
     std::fs::create_dir_all(dir).ok()?;
     let file_name = path.file_name()?;
     let appender = tracing_appender::rolling::never(dir, file_name);
     let (writer, guard) = tracing_appender::non_blocking(appender);
-    let filter = tracing_subscriber::EnvFilter::try_from_env("CLINIC_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    tracing_subscriber::fmt()
-        .with_writer(writer)
-        .with_ansi(false)
-        .with_env_filter(filter)
-        .try_init()
-        .ok()?;
+    builder.with_writer(writer).try_init().ok()?;
     Some(guard)
+}
+
+/// The log file, opened (for appending) on the first line written.
+struct LazyLog {
+    path: PathBuf,
+    file: std::sync::OnceLock<Option<std::sync::Mutex<std::fs::File>>>,
+}
+
+impl LazyLog {
+    fn file(&self) -> Option<&std::sync::Mutex<std::fs::File>> {
+        self.file
+            .get_or_init(|| {
+                if let Some(dir) = self.path.parent() {
+                    std::fs::create_dir_all(dir).ok()?;
+                }
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(&self.path)
+                    .ok()
+                    .map(std::sync::Mutex::new)
+            })
+            .as_ref()
+    }
+}
+
+struct LazyLogWriter(Arc<LazyLog>);
+
+impl std::io::Write for LazyLogWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self.0.file() {
+            Some(file) => file
+                .lock()
+                .map_err(|_| std::io::Error::other("log file lock poisoned"))?
+                .write(buf),
+            // No log file can be opened: the line is dropped, the command goes on.
+            None => Ok(buf.len()),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self.0.file.get().and_then(Option::as_ref) {
+            Some(file) => file
+                .lock()
+                .map_err(|_| std::io::Error::other("log file lock poisoned"))?
+                .flush(),
+            None => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn the_fast_version_line_is_the_parsers() {
+        assert_eq!(version_line(), Cli::command().render_version());
+    }
 }

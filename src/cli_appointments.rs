@@ -68,6 +68,21 @@ fn view_json(services: &Services, v: &AppointmentView) -> serde_json::Value {
     value
 }
 
+/// Writes lines to standard output in one go (not a write per line), and reports a
+/// closed output as a sentence instead of a panic.
+fn print_lines(lines: impl Iterator<Item = String>) -> Result<(), String> {
+    use std::io::Write;
+    let mut text = String::new();
+    for line in lines {
+        text.push_str(&line);
+        text.push('\n');
+    }
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| format!("cannot write the output: {e}"))
+}
+
 pub(crate) async fn run(services: &Services, cmd: AppointmentsCommand) -> Result<(), String> {
     let actor = Actor::System;
     let tz = services.config().time_zone;
@@ -169,9 +184,9 @@ pub(crate) async fn run(services: &Services, cmd: AppointmentsCommand) -> Result
             } else if rows.is_empty() {
                 println!("No appointments.");
             } else {
-                for v in &rows {
+                print_lines(rows.iter().map(|v| {
                     let a = &v.appointment;
-                    println!(
+                    format!(
                         "{:>6}  {}  {:>3} min  {:<10} {:<24} {}",
                         a.id,
                         local_iso(services, a.start_utc),
@@ -179,8 +194,8 @@ pub(crate) async fn run(services: &Services, cmd: AppointmentsCommand) -> Result
                         a.status.as_str(),
                         escape_control(&v.doctor_name),
                         escape_control(&v.patient_name)
-                    );
-                }
+                    )
+                }))?;
             }
         }
         AppointmentsCommand::Slots {
@@ -190,13 +205,9 @@ pub(crate) async fn run(services: &Services, cmd: AppointmentsCommand) -> Result
             minutes,
             json,
         } => {
-            let doctor_id = services
-                .id_by_email(true, &doctor)
-                .await
-                .map_err(|e| e.to_string())?;
             let slots = services
-                .free_slots(
-                    doctor_id,
+                .free_slots_by_email(
+                    &doctor,
                     parse_date(&date)?,
                     parse_days(days)?,
                     parse_minutes(minutes)?,
@@ -210,9 +221,7 @@ pub(crate) async fn run(services: &Services, cmd: AppointmentsCommand) -> Result
                     .collect();
                 println!("{}", serde_json::Value::Array(list));
             } else {
-                for s in &slots {
-                    println!("{}", local_iso(services, s.start_utc));
-                }
+                print_lines(slots.iter().map(|s| local_iso(services, s.start_utc)))?;
             }
         }
     }

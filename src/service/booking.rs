@@ -8,7 +8,7 @@
 
 use std::time::Duration as StdDuration;
 
-use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike};
 use chrono_tz::Tz;
 
 use super::audit::actions;
@@ -23,6 +23,7 @@ use crate::domain::permission::{Access, Action, access};
 use crate::domain::validation;
 use crate::domain::{Actor, Role};
 use crate::store::mysql::booking::{self as store, ListFilter};
+use crate::store::mysql::free_time::{self, Doctors, SlotInputs, SlotRange};
 use crate::store::mysql::{appointments, audit, availability, is_retryable, is_unique_violation};
 
 const MAX_ATTEMPTS: u32 = 6;
@@ -78,6 +79,52 @@ fn date_span(from: NaiveDate, days: u32) -> Result<(NaiveDate, NaiveDate), Servi
         })?;
     validation::date_in_range(to)?;
     Ok((from, to))
+}
+
+/// The local dates a slot search covers, and what is read for them.
+struct SlotSpan {
+    from: NaiveDate,
+    to: NaiveDate,
+    range: SlotRange,
+}
+
+impl SlotSpan {
+    /// Refuses dates outside the recordable range and spans outside 1–366 days, so that
+    /// none of the margins below can overflow.
+    fn new(tz: Tz, from: NaiveDate, days: u32) -> Result<SlotSpan, ServiceError> {
+        let (from, to) = date_span(from, days)?;
+        let first = from.and_time(NaiveTime::MIN);
+        let after = (to + Duration::days(1)).and_time(NaiveTime::MIN);
+        // From the first instant of `from` to the last of `to` in the clinic's zone; a
+        // day's margin where midnight itself falls in a daylight-saving gap.
+        let start = tz
+            .from_local_datetime(&first)
+            .earliest()
+            .map_or(first - Duration::days(1), |t| t.naive_utc());
+        let end = tz
+            .from_local_datetime(&after)
+            .latest()
+            .map_or(after + Duration::days(1), |t| t.naive_utc())
+            .min(validation::MAX_DATE.and_time(NaiveTime::MIN));
+        // Fewer than seven dates need only their own weekdays' windows.
+        let weekdays = (days < 7).then(|| {
+            (0..days)
+                .map(|i| (from + Duration::days(i64::from(i))).weekday())
+                .collect()
+        });
+        Ok(SlotSpan {
+            from,
+            to,
+            range: SlotRange {
+                from: start,
+                to: end,
+                // An appointment lasts at most 480 minutes: one that started this much
+                // earlier may still hold time on the first date.
+                busy_from: start - Duration::minutes(480),
+                weekdays,
+            },
+        })
+    }
 }
 
 /// Whether `actor` may do `action` on an appointment of this doctor and patient.
@@ -637,7 +684,29 @@ impl Services {
         Ok(by_doctor.pop().map(|(_, slots)| slots).unwrap_or_default())
     }
 
-    /// Free slots of several doctors, with three queries in all (windows, time off,
+    /// [`Services::free_slots`] of the doctor with this email, looked up in the same
+    /// statement that reads the slot inputs (for the scripting interface: one round trip).
+    pub async fn free_slots_by_email(
+        &self,
+        email: &str,
+        from: NaiveDate,
+        days: u32,
+        duration_minutes: Option<u32>,
+    ) -> Result<Vec<Slot>, ServiceError> {
+        let email = validation::email(email)?;
+        let span = SlotSpan::new(self.config.time_zone, from, days)?;
+        self.check_duration(duration_minutes)?;
+        let inputs = free_time::slot_inputs(&self.db, Doctors::Email(&email), &span.range).await?;
+        let Some(id) = inputs.found else {
+            return Err(ServiceError::NotFound(format!(
+                "A doctor with the email {email}"
+            )));
+        };
+        let mut by_doctor = self.slots_from(&[id], None, &span, duration_minutes, inputs);
+        Ok(by_doctor.pop().map(|(_, slots)| slots).unwrap_or_default())
+    }
+
+    /// Free slots of several doctors, read in one statement (windows, time off and
     /// appointments) whatever the number of doctors. In the order of `doctor_ids`. With a
     /// `location`, only slots of windows at that clinic location.
     pub async fn free_slots_of(
@@ -648,30 +717,42 @@ impl Services {
         days: u32,
         duration_minutes: Option<u32>,
     ) -> Result<Vec<(i32, Vec<Slot>)>, ServiceError> {
-        let tz = self.config.time_zone;
-        let (from, to) = date_span(from, days)?;
-        let duration = validation::duration_minutes(
+        let span = SlotSpan::new(self.config.time_zone, from, days)?;
+        self.check_duration(duration_minutes)?;
+        let inputs =
+            free_time::slot_inputs(&self.db, Doctors::Ids(doctor_ids), &span.range).await?;
+        Ok(self.slots_from(doctor_ids, location, &span, duration_minutes, inputs))
+    }
+
+    /// A requested appointment length (or the clinic default) the clinic accepts.
+    fn check_duration(&self, duration_minutes: Option<u32>) -> Result<u32, ServiceError> {
+        Ok(validation::duration_minutes(
             duration_minutes.unwrap_or(self.config.default_duration_minutes),
-        )?;
-        // Instants that cover the local dates, with a day's margin for any offset. The
-        // dates are within the recordable range, so the margins cannot overflow.
-        let range_start = from.and_time(NaiveTime::MIN) - Duration::days(1);
-        let range_end = (to.and_time(NaiveTime::MIN) + Duration::days(2))
-            .min(validation::MAX_DATE.and_time(NaiveTime::MIN));
-        let windows = store::windows_of(&self.db, doctor_ids).await?;
-        let time_off = store::time_off_of(&self.db, doctor_ids, range_start, range_end).await?;
-        let busy = store::busy_of(
-            &self.db,
-            doctor_ids,
-            range_start - Duration::minutes(480),
-            range_end,
-        )
-        .await?;
-        let query = SlotQuery::new(from, to)
+        )?)
+    }
+
+    /// Runs the slot engine for each doctor on what was read.
+    fn slots_from(
+        &self,
+        doctor_ids: &[i32],
+        location: Option<i32>,
+        span: &SlotSpan,
+        duration_minutes: Option<u32>,
+        inputs: SlotInputs,
+    ) -> Vec<(i32, Vec<Slot>)> {
+        let tz = self.config.time_zone;
+        let duration = duration_minutes.unwrap_or(self.config.default_duration_minutes);
+        let SlotInputs {
+            windows,
+            time_off,
+            busy,
+            ..
+        } = inputs;
+        let query = SlotQuery::new(span.from, span.to)
             .with_duration(duration)
             .with_step(self.config.slot_step_minutes)
             .not_before(self.clock.now_naive());
-        Ok(doctor_ids
+        doctor_ids
             .iter()
             .map(|id| {
                 let w: Vec<Window> = windows
@@ -695,7 +776,7 @@ impl Services {
                     .collect();
                 (*id, slots)
             })
-            .collect())
+            .collect()
     }
 
     /// The first free slot of each active doctor of a specialization (every doctor for

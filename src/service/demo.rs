@@ -377,7 +377,7 @@ impl Services {
         // Prescriptions for appointment ids MySQL has not handed out would be taken for
         // the new demo's: refuse rather than link records to the wrong visits.
         let max_id = appointments::max_id(&self.db).await?;
-        let stray = rx_store::count_beyond(&self.mongo, max_id).await?;
+        let stray = rx_store::count_beyond(self.mongo().await?, max_id).await?;
         if stray > 0 {
             return Ok(SeedOutcome::MongoNotEmpty {
                 prescriptions: stray,
@@ -669,17 +669,17 @@ impl Services {
     /// Inserts the demo prescriptions MongoDB lacks (indexes first: the database may be
     /// new). Returns (how many were written, how many were there already).
     async fn write_demo_prescriptions(&self) -> Result<(usize, usize), ServiceError> {
-        crate::store::mongo::ensure_indexes(&self.mongo).await?;
+        crate::store::mongo::ensure_indexes(self.mongo().await?).await?;
         let emails: Vec<&str> = DOCTORS.iter().map(|d| d.1).collect();
         let visits = appointments::seeded_completed(&self.db, &emails).await?;
         let wanted: Vec<Prescription> = visits.iter().filter_map(demo_prescription).collect();
         let ids: Vec<i32> = wanted.iter().map(|p| p.appointment_id).collect();
-        let present = rx_store::appointments_with_prescription(&self.mongo, &ids).await?;
+        let present = rx_store::appointments_with_prescription(self.mongo().await?, &ids).await?;
         let missing: Vec<Prescription> = wanted
             .into_iter()
             .filter(|p| !present.contains(&p.appointment_id))
             .collect();
-        let written = rx_store::insert_many_skip_existing(&self.mongo, &missing).await?;
+        let written = rx_store::insert_many_skip_existing(self.mongo().await?, &missing).await?;
         Ok((written, present.len()))
     }
 

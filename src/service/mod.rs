@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod availability;
 pub mod booking;
+pub mod connect;
 pub mod demo;
 pub mod password;
 pub mod patients;
@@ -17,6 +18,7 @@ pub mod users;
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
+use connect::DocStore;
 use mongodb::Database;
 use sqlx::MySqlPool;
 use thiserror::Error;
@@ -26,6 +28,7 @@ use crate::domain::validation::ValidationError;
 use crate::store;
 
 pub use auth::{LoginError, Session};
+pub use connect::Usage;
 
 /// The words every "server unreachable" sentence contains; the UI clears such a message
 /// once a request goes through again.
@@ -120,7 +123,7 @@ impl Clock {
 #[derive(Clone)]
 pub struct Services {
     pub(crate) db: MySqlPool,
-    pub(crate) mongo: Database,
+    docs: Arc<DocStore>,
     pub(crate) config: Arc<Config>,
     pub(crate) clock: Clock,
 }
@@ -129,28 +132,41 @@ impl Services {
     pub fn new(db: MySqlPool, mongo: Database, config: Arc<Config>) -> Services {
         Services {
             db,
-            mongo,
+            docs: Arc::new(DocStore::ready(mongo)),
             config,
             clock: Clock::System,
         }
     }
 
-    /// Connects to both databases as the configuration says. MySQL is contacted at once
-    /// (so a wrong URL is reported at start); MongoDB lazily, on first use.
+    /// Connects for a long-running process ([`Usage::Interactive`]).
     pub async fn connect(config: Arc<Config>) -> Result<Services, StartupError> {
-        let url = config
+        Services::connect_for(config, Usage::Interactive).await
+    }
+
+    /// Connects as `usage` needs: MySQL is contacted at once (so a wrong URL is reported
+    /// at start); MongoDB at start when the process needs documents, else on first use.
+    pub async fn connect_for(config: Arc<Config>, usage: Usage) -> Result<Services, StartupError> {
+        config
             .require_database_url()
             .map_err(|e| StartupError::Config(e.to_string()))?;
-        let uri = config
-            .require_mongodb_uri()
-            .map_err(|e| StartupError::Config(e.to_string()))?;
-        let db = store::mysql::connect(url, 10)
-            .await
-            .map_err(|e| StartupError::Mysql(redact(url), short(&e)))?;
-        let mongo = store::mongo::connect(uri, &config.mongodb_database)
-            .await
-            .map_err(|e| StartupError::Mongo(redact(uri), short(&e)))?;
-        Ok(Services::new(db, mongo, config))
+        if usage != (Usage::OneShot { documents: false }) {
+            config
+                .require_mongodb_uri()
+                .map_err(|e| StartupError::Config(e.to_string()))?;
+        }
+        let db = connect::open_mysql(&config, usage).await?;
+        let docs = connect::open_documents(&config, usage).await?;
+        Ok(Services {
+            db,
+            docs: Arc::new(docs),
+            config,
+            clock: Clock::System,
+        })
+    }
+
+    /// The MongoDB database, opened on first use if the process did not open it at start.
+    pub(crate) async fn mongo(&self) -> Result<&Database, ServiceError> {
+        self.docs.get().await
     }
 
     pub fn with_clock(mut self, clock: Clock) -> Services {
@@ -171,7 +187,11 @@ impl Services {
         store::mysql::migrate(&self.db)
             .await
             .map_err(|e| StartupError::Migrate(short(&e)))?;
-        store::mongo::ensure_indexes(&self.mongo)
+        let mongo = self
+            .mongo()
+            .await
+            .map_err(|e| StartupError::Mongo("MONGODB_URI".into(), e.to_string()))?;
+        store::mongo::ensure_indexes(mongo)
             .await
             .map_err(|e| StartupError::Mongo("MONGODB_URI".into(), short(&e)))?;
         Ok(())
@@ -183,7 +203,11 @@ impl Services {
             .execute(&self.db)
             .await
             .map_err(|e| StartupError::Mysql("DATABASE_URL".into(), short(&e)))?;
-        store::mongo::ping(&self.mongo)
+        let mongo = self
+            .mongo()
+            .await
+            .map_err(|e| StartupError::Mongo("MONGODB_URI".into(), e.to_string()))?;
+        store::mongo::ping(mongo)
             .await
             .map_err(|e| StartupError::Mongo("MONGODB_URI".into(), short(&e)))?;
         Ok(())

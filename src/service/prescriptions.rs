@@ -1,8 +1,15 @@
 //! Prescriptions: one MongoDB document per appointment, edited with optimistic
-//! concurrency. A save names the version it was based on; the replaced version is first
-//! copied to `prescription_history`, then the document is replaced only if its version
-//! is still that one. A stale editor gets [`SaveError::Stale`] with the newer document,
-//! never a lost update. No multi-document transactions are used.
+//! concurrency. A save names the version it was based on; the document is replaced only
+//! if its version is still that one, and the version that replace removes must already
+//! be in `prescription_history`. Each version is copied there by the save that wrote it,
+//! right after writing it, so a save is usually one document write on the critical path
+//! (plus the copy, beside the audit row); when that copy is missing (the store went away
+//! in between), the next save makes it before replacing. A save learns that the version
+//! it replaces is in the history by reading it there (beside the document and the
+//! appointment), or without reading when this process wrote that version itself (a
+//! doctor saving again and again). A stale editor gets
+//! [`SaveError::Stale`] with the newer document, never a lost update, and never reaches
+//! the history. No multi-document transactions are used.
 //!
 //! Permissions (DESIGN.md §3): writing is the appointment's doctor's alone; reading is
 //! for admins (all), doctors (patients they have or had an appointment with that was not
@@ -12,8 +19,11 @@
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use thiserror::Error;
 
+use mongodb::Database;
+
 use super::audit::actions;
 use super::booking::local_label;
+use super::connect::KnownVersion;
 use super::{ServiceError, Services};
 use crate::domain::appointment::{Appointment, AppointmentStatus};
 use crate::domain::audit::{AuditEvent, Outcome};
@@ -101,7 +111,36 @@ pub fn diff(a: &Prescription, b: &Prescription) -> Vec<DiffLine> {
     rx::diff(a, b)
 }
 
+/// What a save knows, before writing, about the version it is based on.
+enum Base {
+    /// That version is in the history (this process wrote it, or its copy was read).
+    Archived(KnownVersion),
+    /// It is not; the document as read alongside, whatever its version.
+    Unarchived(Option<Prescription>),
+}
+
 impl Services {
+    /// Copies a version just written (by the insert or the replace that won) into
+    /// `prescription_history`, so that the next save replaces it in a single write. Only
+    /// the writer of a version copies it, so a stale editor's draft never reaches the
+    /// history. If the copy fails (or the process dies first), the next save finds the
+    /// version missing from the history and copies it before replacing it.
+    async fn archive_written(&self, mongo: &Database, saved: &Prescription, now: DateTime<Utc>) {
+        let Some(id) = saved.id.as_deref() else {
+            return;
+        };
+        match store::archive(mongo, id, saved, now).await {
+            Err(e) if !store::is_duplicate_key(&e) => {
+                tracing::warn!(error = %e, version = saved.version, "could not copy a saved prescription version to the history; the next save will");
+            }
+            _ => {
+                if let Some(known) = KnownVersion::of(saved) {
+                    self.docs.remember(saved.appointment_id, known);
+                }
+            }
+        }
+    }
+
     async fn refuse(&self, event: AuditEvent, err: ServiceError) -> ServiceError {
         let outcome = if matches!(err, ServiceError::Forbidden(_)) {
             Outcome::Denied
@@ -177,7 +216,7 @@ impl Services {
             .entity_id(appointment_id)
             .patient(appt.patient_id);
         self.check_read(actor, appt.patient_id, &event).await?;
-        let found = store::find_by_appointment(&self.mongo, appointment_id).await?;
+        let found = store::find_by_appointment(self.mongo().await?, appointment_id).await?;
         let detail = found
             .as_ref()
             .map_or("none".to_string(), |p| format!("version {}", p.version));
@@ -213,7 +252,7 @@ impl Services {
                 )
                 .await);
         }
-        let exists = store::exists(&self.mongo, appointment_id).await?;
+        let exists = store::exists(self.mongo().await?, appointment_id).await?;
         self.audit(event.detail(if exists { "exists" } else { "none" }))
             .await?;
         Ok(exists)
@@ -233,16 +272,35 @@ impl Services {
         } else {
             actions::PRESCRIPTION_CREATE
         };
-        // An update reads the stored version alongside the appointment (it is only used
-        // once the permission check below has passed).
-        let (appt, stored) = match expected_version {
-            Some(_) => {
-                let (appt, stored) = tokio::join!(
-                    self.appointment(appointment_id),
-                    store::find_by_appointment(&self.mongo, appointment_id)
-                );
-                (appt?, Some(stored))
-            }
+        let mongo = self.mongo().await?;
+        // An update needs the version it is based on to be in the history. If this
+        // process wrote that version, it knows; otherwise it reads the history's copy and
+        // the document alongside the appointment (used only once the permission check
+        // has passed).
+        let (appt, based_on) = match expected_version {
+            Some(v) => match self.docs.known(appointment_id, v) {
+                Some(known) => (
+                    self.appointment(appointment_id).await?,
+                    Some(Ok(Base::Archived(known))),
+                ),
+                None => {
+                    let (appt, copy, current) = tokio::join!(
+                        self.appointment(appointment_id),
+                        store::archived_version(mongo, appointment_id, v),
+                        store::find_by_appointment(mongo, appointment_id)
+                    );
+                    let base = match (copy, current) {
+                        (Err(e), _) | (_, Err(e)) => Err(e),
+                        (Ok(copy), Ok(current)) => {
+                            Ok(match copy.as_ref().and_then(KnownVersion::of) {
+                                Some(known) => Base::Archived(known),
+                                None => Base::Unarchived(current),
+                            })
+                        }
+                    };
+                    (appt?, Some(base))
+                }
+            },
             None => (self.appointment(appointment_id).await?, None),
         };
         let event = AuditEvent::by(actor, action, "prescription")
@@ -265,18 +323,24 @@ impl Services {
         }
         let now = self.clock.now();
         next.last_updated = now;
-        let result = match (expected_version, stored) {
-            (Some(v), Some(stored)) => self.update(next, v, now, stored).await,
+        let result = match (expected_version, based_on) {
+            (Some(v), Some(based_on)) => self.update(next, v, now, based_on).await,
             _ => self.create(next, &appt, now).await,
         };
         match result {
             Ok(saved) => {
-                self.audit(event.detail(format!(
+                // The audit row and the history copy of the version just written go side
+                // by side; the copy is repaired by the next save if it fails.
+                let detail = format!(
                     "version {}, {} medications",
                     saved.version,
                     saved.medications.len()
-                )))
-                .await?;
+                );
+                let (audited, ()) = tokio::join!(
+                    self.audit(event.detail(detail)),
+                    self.archive_written(mongo, &saved, now)
+                );
+                audited?;
                 Ok(saved)
             }
             Err(SaveError::Service(e)) => Err(self.refuse(event, e).await.into()),
@@ -312,13 +376,14 @@ impl Services {
         next.version = 1;
         next.created_at = now;
         next.date_issued = now;
-        match store::insert(&self.mongo, &next).await {
+        let mongo = self.mongo().await?;
+        match store::insert(mongo, &next).await {
             Ok(id) => {
                 next.id = Some(id);
                 Ok(next)
             }
             Err(e) if store::is_duplicate_key(&e) => {
-                let current = store::find_by_appointment(&self.mongo, next.appointment_id)
+                let current = store::find_by_appointment(mongo, next.appointment_id)
                     .await
                     .map_err(ServiceError::from)?
                     .ok_or_else(|| {
@@ -335,7 +400,11 @@ impl Services {
     }
 
     async fn stale(&self, appointment_id: i32) -> SaveError {
-        match store::find_by_appointment(&self.mongo, appointment_id).await {
+        let mongo = match self.mongo().await {
+            Ok(mongo) => mongo,
+            Err(e) => return e.into(),
+        };
+        match store::find_by_appointment(mongo, appointment_id).await {
             Ok(Some(current)) => SaveError::Stale {
                 current: Box::new(current),
             },
@@ -344,40 +413,55 @@ impl Services {
         }
     }
 
+    /// Replaces version `expected` with `next`: one document write when the history
+    /// already holds version `expected` (the usual case, see [`archive_written`]), so
+    /// that the replace cannot lose it.
     async fn update(
         &self,
         mut next: Prescription,
         expected: i64,
         now: DateTime<Utc>,
-        stored: Result<Option<Prescription>, mongodb::error::Error>,
+        based_on: Result<Base, mongodb::error::Error>,
     ) -> Result<Prescription, SaveError> {
-        let current = stored
-            .map_err(ServiceError::from)?
-            .ok_or_else(|| ServiceError::NotFound("This prescription".into()))?;
-        if current.version != expected {
-            return Err(SaveError::Stale {
-                current: Box::new(current),
-            });
-        }
-        let Some(doc_id) = current.id.clone() else {
-            return Err(
-                ServiceError::Internal("a stored prescription without an id".into()).into(),
-            );
+        let mongo = self.mongo().await?;
+        let base = match based_on.map_err(ServiceError::from)? {
+            Base::Archived(known) => known,
+            // Not in the history: the copy after its own save never happened (the store
+            // went away between the two writes), the document comes from a release that
+            // copied only replaced versions, or was loaded without history (the demo
+            // seed), or the draft is stale. If the document is still at `expected`, copy
+            // it to the history before replacing it. Should the replace then fail or
+            // lose, the history holds a version that is also still current: harmless.
+            Base::Unarchived(current) => {
+                let current =
+                    current.ok_or_else(|| ServiceError::NotFound("This prescription".into()))?;
+                if current.version != expected {
+                    return Err(SaveError::Stale {
+                        current: Box::new(current),
+                    });
+                }
+                let Some(known) = KnownVersion::of(&current) else {
+                    return Err(ServiceError::Internal(
+                        "a stored prescription without an id".into(),
+                    )
+                    .into());
+                };
+                if let Err(e) = store::archive(mongo, &known.id, &current, now).await
+                    && !store::is_duplicate_key(&e)
+                {
+                    return Err(ServiceError::from(e).into());
+                }
+                known
+            }
         };
-        // Archive first: if the replace below then fails or loses, the history holds a
-        // version that is also still current, which is harmless; the reverse order could
-        // lose a version.
-        if let Err(e) = store::archive(&self.mongo, &doc_id, &current, now).await
-            && !store::is_duplicate_key(&e)
-        {
-            return Err(ServiceError::from(e).into());
-        }
-        next.id = Some(doc_id);
+        next.id = Some(base.id);
         next.version = expected + 1;
-        next.created_at = current.created_at;
-        next.date_issued = current.date_issued;
+        next.created_at = base.created_at;
+        next.date_issued = base.date_issued;
         next.last_updated = now;
-        if store::replace_if_version(&self.mongo, &next, expected)
+        // Filtered on the version: if someone saved since, nothing is written and this
+        // editor learns of the newer version.
+        if store::replace_if_version(mongo, &next, expected)
             .await
             .map_err(ServiceError::from)?
         {
@@ -398,8 +482,11 @@ impl Services {
             .entity_id(appointment_id)
             .patient(appt.patient_id);
         self.check_read(actor, appt.patient_id, &event).await?;
-        let mut versions = store::history_for_appointment(&self.mongo, appointment_id).await?;
-        if let Some(current) = store::find_by_appointment(&self.mongo, appointment_id).await? {
+        let mut versions =
+            store::history_for_appointment(self.mongo().await?, appointment_id).await?;
+        if let Some(current) =
+            store::find_by_appointment(self.mongo().await?, appointment_id).await?
+        {
             versions.retain(|v| v.version < current.version);
             versions.push(current);
         }
@@ -418,7 +505,7 @@ impl Services {
         let event = AuditEvent::by(actor, actions::PRESCRIPTION_TIMELINE, "prescription")
             .patient(patient_id);
         self.check_read(actor, patient_id, &event).await?;
-        let found = store::for_patient(&self.mongo, patient_id).await?;
+        let found = store::for_patient(self.mongo().await?, patient_id).await?;
         let views = list_views(
             &self.db,
             &ListFilter {
@@ -484,7 +571,7 @@ impl Services {
         }
         let views = self.list_appointments(actor, filter).await?;
         let ids: Vec<i32> = views.iter().map(|v| v.appointment.id).collect();
-        let versions = store::versions_for(&self.mongo, &ids).await?;
+        let versions = store::versions_for(self.mongo().await?, &ids).await?;
         let mut out: Vec<AppointmentBrief> = views
             .into_iter()
             .map(|v| AppointmentBrief {
@@ -526,7 +613,7 @@ impl Services {
         }
         let patient = patients::get(&self.db, appt.patient_id).await?;
         let doctor = people::get_doctor(&self.db, appt.doctor_id).await?;
-        let version = store::versions_for(&self.mongo, &[appointment_id])
+        let version = store::versions_for(self.mongo().await?, &[appointment_id])
             .await?
             .first()
             .map(|(_, v)| *v);
@@ -555,7 +642,7 @@ impl Services {
             .entity_id(appointment_id)
             .patient(appt.patient_id);
         self.check_read(actor, appt.patient_id, &event).await?;
-        let Some(p) = store::find_by_appointment(&self.mongo, appointment_id).await? else {
+        let Some(p) = store::find_by_appointment(self.mongo().await?, appointment_id).await? else {
             return Err(self
                 .refuse(
                     event,
@@ -600,7 +687,7 @@ impl Services {
     ) -> Result<Vec<String>, ServiceError> {
         let doctor = self.insight_scope(actor, "see tag suggestions")?;
         let prefix = prefix.trim().to_lowercase();
-        let tags = store::distinct_tags(&self.mongo, doctor, 500).await?;
+        let tags = store::distinct_tags(self.mongo().await?, doctor, 500).await?;
         Ok(tags
             .into_iter()
             .filter(|t| t.to_lowercase().starts_with(&prefix))
@@ -652,7 +739,7 @@ impl Services {
         let scope = self
             .insight_event(actor, "top medications", from, to)
             .await?;
-        Ok(store::top_medications(&self.mongo, scope, from, to, limit).await?)
+        Ok(store::top_medications(self.mongo().await?, scope, from, to, limit).await?)
     }
 
     /// The most used tags in `[from, to)`.
@@ -664,7 +751,7 @@ impl Services {
         limit: u32,
     ) -> Result<Vec<(String, i64)>, ServiceError> {
         let scope = self.insight_event(actor, "top tags", from, to).await?;
-        Ok(store::top_tags(&self.mongo, scope, from, to, limit).await?)
+        Ok(store::top_tags(self.mongo().await?, scope, from, to, limit).await?)
     }
 
     /// Both counts over the last `days` days, for the insight panel.
@@ -710,7 +797,7 @@ impl Services {
             ));
             return Err(self.refuse(event, err).await);
         }
-        let id = store::store_file(&self.mongo, appointment_id, file_name, bytes).await?;
+        let id = store::store_file(self.mongo().await?, appointment_id, file_name, bytes).await?;
         self.audit(event).await?;
         Ok(Attachment {
             kind: attachment_kind(file_name),
@@ -738,7 +825,7 @@ impl Services {
                 attachment.file_name
             )));
         };
-        let bytes = store::read_file(&self.mongo, id).await?;
+        let bytes = store::read_file(self.mongo().await?, id).await?;
         self.audit(event).await?;
         Ok(bytes)
     }

@@ -69,6 +69,12 @@ pub async fn ensure_indexes(db: &Database) -> Result<(), mongodb::error::Error> 
                 true,
             ),
             index(doc! { "appointment_id": 1 }, "ix_appointment", false),
+            // A save asks whether the version it replaces is already here.
+            index(
+                doc! { "appointment_id": 1, "version": 1 },
+                "ix_appointment_version",
+                false,
+            ),
         ])
         .await?;
     Ok(())

@@ -1,6 +1,7 @@
 //! The `prescriptions` collection, shaped exactly like the seed's example document, and
-//! `prescription_history` (each replaced version, plus `prescription_id` and
-//! `archived_at`).
+//! `prescription_history` (a copy of each version, plus `prescription_id` and
+//! `archived_at`; the service copies a version when it writes it, so the current one
+//! is usually there too).
 
 use chrono::{DateTime, Utc};
 use mongodb::bson::oid::ObjectId;
@@ -196,6 +197,19 @@ pub async fn find_by_appointment(
         .find_one(doc! { "appointment_id": appointment_id })
         .await?;
     Ok(found.map(|d| d.body.into_domain(d.id)))
+}
+
+/// The history's copy of one version of an appointment's prescription (its `id` is the
+/// prescription's `_id`), if the history holds it.
+pub async fn archived_version(
+    db: &Database,
+    appointment_id: i32,
+    version: i64,
+) -> Result<Option<Prescription>, mongodb::error::Error> {
+    let found = history(db)
+        .find_one(doc! { "appointment_id": appointment_id, "version": version })
+        .await?;
+    Ok(found.map(|d| d.body.into_domain(Some(d.prescription_id))))
 }
 
 /// Replaces the stored document if, and only if, its `version` is still

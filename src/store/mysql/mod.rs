@@ -5,6 +5,7 @@ pub mod appointments;
 pub mod audit;
 pub mod availability;
 pub mod booking;
+pub mod free_time;
 pub mod locations;
 pub mod patient_records;
 pub mod patient_search;
@@ -47,6 +48,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "audit append only",
         include_str!("../../../migrations/20261126000011_audit_append_only.sql"),
     ),
+    (
+        20261201000003,
+        "free slot indexes",
+        include_str!("../../../migrations/20261201000003_free_slot_indexes.sql"),
+    ),
 ];
 
 /// The migrator over [`MIGRATIONS`].
@@ -67,8 +73,16 @@ pub static MIGRATOR: LazyLock<Migrator> = LazyLock::new(|| {
     )
 });
 
+/// A pooled connection idle for longer than this is pinged before it is handed out.
+const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(5);
+
 /// Opens a pool. Fails fast (5 s) when the server does not answer, so that a missing
 /// database is reported instead of hanging.
+///
+/// sqlx pings every connection as it goes back to the pool (a broken one is dropped
+/// there), and by default pings it again on the way out, which doubles the round trips
+/// of a one-query call. Here only a connection that sat idle for a while is pinged
+/// before use (the server may have dropped it meanwhile).
 pub async fn connect(url: &str, max_connections: u32) -> Result<MySqlPool, sqlx::Error> {
     let options = MySqlConnectOptions::from_str(url)?
         .charset("utf8mb4")
@@ -77,6 +91,15 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<MySqlPool, sqlx:
     MySqlPoolOptions::new()
         .max_connections(max_connections)
         .acquire_timeout(Duration::from_secs(5))
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for >= PING_WHEN_IDLE_FOR {
+                    sqlx::Connection::ping(conn).await?;
+                }
+                Ok(true)
+            })
+        })
         .connect_with(options)
         .await
 }
