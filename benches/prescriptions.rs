@@ -187,7 +187,7 @@ async fn main() {
         .await
         .expect("first save");
     let mut save_turns = Row {
-        scenario: "service: save, editors taking turns (history and document read ∥ check)",
+        scenario: "service: save, editors taking turns (history read ∥ check first)",
         latencies: Vec::new(),
         failures: 0,
     };
@@ -197,6 +197,47 @@ async fn main() {
         latencies: Vec::new(),
         failures: 0,
     };
+
+    // The store alone: the writes of the previous save (copy the current version, then
+    // the versioned replace, then the audit row) against those of this one (the
+    // versioned replace, then the copy of the new version beside the audit row), and
+    // one document insert as the floor, alternating.
+    let audit_event =
+        || clinic::domain::audit::AuditEvent::by(&actor, "PRESCRIPTION_UPDATE", "prescription");
+    let mut old = sample(appts[1], doctor, patient);
+    old.version = 1;
+    old.id = Some(rx::insert(&mongo, &old).await.expect("insert"));
+    let mut new = sample(appts[2], doctor, patient);
+    new.version = 1;
+    new.id = Some(rx::insert(&mongo, &new).await.expect("insert"));
+    let new_id = new.id.clone().unwrap_or_default();
+    rx::archive(&mongo, &new_id, &new, Utc::now())
+        .await
+        .expect("archive");
+    let floor_doc = sample(appts[4], doctor, patient);
+    let floor_id = rx::insert(&mongo, &floor_doc).await.expect("insert");
+    let mut store_load = Row {
+        scenario: "store: find_by_appointment",
+        latencies: Vec::new(),
+        failures: 0,
+    };
+    let mut store_old = Row {
+        scenario: "store: previous shape (read ∥ appointment, copy, versioned replace, audit)",
+        latencies: Vec::new(),
+        failures: 0,
+    };
+    let mut store_new = Row {
+        scenario: "store: this shape (history read ∥ appointment, versioned replace, copy ∥ audit)",
+        latencies: Vec::new(),
+        failures: 0,
+    };
+    let mut floor = Row {
+        scenario: "floor: one document insert",
+        latencies: Vec::new(),
+        failures: 0,
+    };
+    // All scenarios take turns in one loop, so that the store slowing down as it fills
+    // (SecantusDB does) weighs on each alike.
     for i in 0..iterations {
         let editor = if i % 2 == 0 { &other } else { &services };
         let mut next = turns.clone();
@@ -237,8 +278,7 @@ async fn main() {
         if r.is_err() {
             legacy.failures += 1;
         }
-    }
-    for i in 0..iterations {
+
         let t = Instant::now();
         let r = services.load_for_appointment(&actor, appts[0]).await;
         load.latencies.push(t.elapsed());
@@ -261,47 +301,7 @@ async fn main() {
                 save.failures += 1;
             }
         }
-    }
 
-    // The store alone: the writes of the previous save (copy the current version, then
-    // the versioned replace, then the audit row) against those of this one (the
-    // versioned replace, then the copy of the new version beside the audit row), and
-    // one document insert as the floor, alternating.
-    let audit_event =
-        || clinic::domain::audit::AuditEvent::by(&actor, "PRESCRIPTION_UPDATE", "prescription");
-    let mut old = sample(appts[1], doctor, patient);
-    old.version = 1;
-    old.id = Some(rx::insert(&mongo, &old).await.expect("insert"));
-    let mut new = sample(appts[2], doctor, patient);
-    new.version = 1;
-    new.id = Some(rx::insert(&mongo, &new).await.expect("insert"));
-    let new_id = new.id.clone().unwrap_or_default();
-    rx::archive(&mongo, &new_id, &new, Utc::now())
-        .await
-        .expect("archive");
-    let floor_doc = sample(appts[4], doctor, patient);
-    let floor_id = rx::insert(&mongo, &floor_doc).await.expect("insert");
-    let mut store_load = Row {
-        scenario: "store: find_by_appointment",
-        latencies: Vec::new(),
-        failures: 0,
-    };
-    let mut store_old = Row {
-        scenario: "store: previous shape (read ∥ appointment, copy, versioned replace, audit)",
-        latencies: Vec::new(),
-        failures: 0,
-    };
-    let mut store_new = Row {
-        scenario: "store: this shape (history read ∥ appointment, versioned replace, copy ∥ audit)",
-        latencies: Vec::new(),
-        failures: 0,
-    };
-    let mut floor = Row {
-        scenario: "floor: one document insert",
-        latencies: Vec::new(),
-        failures: 0,
-    };
-    for i in 0..iterations {
         let t = Instant::now();
         let r = rx::find_by_appointment(&mongo, appts[1]).await;
         store_load.latencies.push(t.elapsed());

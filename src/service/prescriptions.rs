@@ -5,9 +5,9 @@
 //! right after writing it, so a save is usually one document write on the critical path
 //! (plus the copy, beside the audit row); when that copy is missing (the store went away
 //! in between), the next save makes it before replacing. A save learns that the version
-//! it replaces is in the history by reading it there (beside the document and the
-//! appointment), or without reading when this process wrote that version itself (a
-//! doctor saving again and again). A stale editor gets
+//! it replaces is in the history by reading it there (beside the appointment), or
+//! without reading when this process wrote that version itself (a doctor saving again
+//! and again). A stale editor gets
 //! [`SaveError::Stale`] with the newer document, never a lost update, and never reaches
 //! the history. No multi-document transactions are used.
 //!
@@ -109,14 +109,6 @@ pub struct Insight {
 /// `diff` re-exported where the UI looks for services.
 pub fn diff(a: &Prescription, b: &Prescription) -> Vec<DiffLine> {
     rx::diff(a, b)
-}
-
-/// What a save knows, before writing, about the version it is based on.
-enum Base {
-    /// That version is in the history (this process wrote it, or its copy was read).
-    Archived(KnownVersion),
-    /// It is not; the document as read alongside, whatever its version.
-    Unarchived(Option<Prescription>),
 }
 
 impl Services {
@@ -274,30 +266,20 @@ impl Services {
         };
         let mongo = self.mongo().await?;
         // An update needs the version it is based on to be in the history. If this
-        // process wrote that version, it knows; otherwise it reads the history's copy and
-        // the document alongside the appointment (used only once the permission check
-        // has passed).
+        // process wrote that version, it knows; otherwise it reads the history's copy
+        // alongside the appointment (used only once the permission check has passed).
         let (appt, based_on) = match expected_version {
             Some(v) => match self.docs.known(appointment_id, v) {
                 Some(known) => (
                     self.appointment(appointment_id).await?,
-                    Some(Ok(Base::Archived(known))),
+                    Some(Ok(Some(known))),
                 ),
                 None => {
-                    let (appt, copy, current) = tokio::join!(
+                    let (appt, copy) = tokio::join!(
                         self.appointment(appointment_id),
-                        store::archived_version(mongo, appointment_id, v),
-                        store::find_by_appointment(mongo, appointment_id)
+                        store::archived_version(mongo, appointment_id, v)
                     );
-                    let base = match (copy, current) {
-                        (Err(e), _) | (_, Err(e)) => Err(e),
-                        (Ok(copy), Ok(current)) => {
-                            Ok(match copy.as_ref().and_then(KnownVersion::of) {
-                                Some(known) => Base::Archived(known),
-                                None => Base::Unarchived(current),
-                            })
-                        }
-                    };
+                    let base = copy.map(|c| c.as_ref().and_then(KnownVersion::of));
                     (appt?, Some(base))
                 }
             },
@@ -421,20 +403,24 @@ impl Services {
         mut next: Prescription,
         expected: i64,
         now: DateTime<Utc>,
-        based_on: Result<Base, mongodb::error::Error>,
+        based_on: Result<Option<KnownVersion>, mongodb::error::Error>,
     ) -> Result<Prescription, SaveError> {
         let mongo = self.mongo().await?;
         let base = match based_on.map_err(ServiceError::from)? {
-            Base::Archived(known) => known,
+            Some(known) => known,
             // Not in the history: the copy after its own save never happened (the store
             // went away between the two writes), the document comes from a release that
             // copied only replaced versions, or was loaded without history (the demo
             // seed), or the draft is stale. If the document is still at `expected`, copy
             // it to the history before replacing it. Should the replace then fail or
             // lose, the history holds a version that is also still current: harmless.
-            Base::Unarchived(current) => {
-                let current =
-                    current.ok_or_else(|| ServiceError::NotFound("This prescription".into()))?;
+            // (Reading the document on every save instead, beside the history copy, would
+            // make this rare path shorter and every other one heavier.)
+            None => {
+                let current = store::find_by_appointment(mongo, next.appointment_id)
+                    .await
+                    .map_err(ServiceError::from)?
+                    .ok_or_else(|| ServiceError::NotFound("This prescription".into()))?;
                 if current.version != expected {
                     return Err(SaveError::Stale {
                         current: Box::new(current),
