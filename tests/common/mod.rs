@@ -57,6 +57,37 @@ pub struct TestEnv {
 }
 
 impl TestEnv {
+    /// An active General Practice doctor (no availability, no password): its id.
+    pub async fn insert_doctor(&self, email: &str, name: &str) -> i32 {
+        clinic::store::mysql::people::insert_doctor(
+            &self.pool,
+            &clinic::domain::person::NewDoctor {
+                full_name: name.into(),
+                email: email.into(),
+                specialization: "General Practice".into(),
+                ..Default::default()
+            },
+            "!",
+        )
+        .await
+        .expect("doctor")
+    }
+
+    /// An active patient without portal access: its id.
+    pub async fn insert_patient(&self, email: &str, name: &str) -> i32 {
+        clinic::store::mysql::patients::insert(
+            &self.pool,
+            &clinic::domain::person::NewPatient {
+                full_name: name.into(),
+                email: email.into(),
+                ..Default::default()
+            },
+            "!",
+        )
+        .await
+        .expect("patient")
+    }
+
     /// A migrated, empty database pair, in the given clinic time zone.
     pub async fn with_tz(tz: &str) -> TestEnv {
         let db_name = unique_name("ct");

@@ -8,8 +8,6 @@ use crate::common;
 use std::process::{Command, Output, Stdio};
 
 use chrono::{Duration, Utc};
-use clinic::domain::person::{NewDoctor, NewPatient};
-use clinic::store::mysql::{patients, people};
 use common::TestEnv;
 
 fn clinic(env: &TestEnv, args: &[&str]) -> Output {
@@ -46,29 +44,8 @@ fn refused(out: &Output, why: &str, what: &str) {
 }
 
 async fn clinic_with_people(env: &TestEnv) {
-    people::insert_doctor(
-        &env.pool,
-        &NewDoctor {
-            full_name: "Dr. Maya Okafor".into(),
-            email: "doc@x.org".into(),
-            specialization: "General Practice".into(),
-            ..NewDoctor::default()
-        },
-        "!",
-    )
-    .await
-    .expect("doctor");
-    patients::insert(
-        &env.pool,
-        &NewPatient {
-            full_name: "Zoë O'Neill".into(),
-            email: "pat@x.org".into(),
-            ..NewPatient::default()
-        },
-        "!",
-    )
-    .await
-    .expect("patient");
+    env.insert_doctor("doc@x.org", "Dr. Maya Okafor").await;
+    env.insert_patient("pat@x.org", "Zoë O'Neill").await;
 }
 
 #[tokio::test]

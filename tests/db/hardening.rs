@@ -13,12 +13,11 @@ use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, 
 use clinic::config::{Config, FileSettings, Overrides};
 use clinic::domain::appointment::{AppointmentStatus, NewAppointment};
 use clinic::domain::availability::Window;
-use clinic::domain::person::{NewDoctor, NewPatient};
 use clinic::domain::prescription::{Medication, Prescription};
 use clinic::domain::{AccountKind, Actor, Role};
 use clinic::service::users::NewAccount;
 use clinic::service::{Clock, LoginError, ServiceError, Services};
-use clinic::store::mysql::{appointments, availability, patients, people, throttle};
+use clinic::store::mysql::{appointments, availability, people, throttle};
 use common::TestEnv;
 
 const STRONG: &str = "violet-kettle-harbour-93";
@@ -45,32 +44,11 @@ async fn login_outcomes(env: &TestEnv) -> Vec<String> {
 }
 
 async fn doctor(env: &TestEnv, email: &str, name: &str) -> i32 {
-    people::insert_doctor(
-        &env.pool,
-        &NewDoctor {
-            full_name: name.into(),
-            email: email.into(),
-            specialization: "General Practice".into(),
-            ..NewDoctor::default()
-        },
-        "!",
-    )
-    .await
-    .expect("doctor")
+    env.insert_doctor(email, name).await
 }
 
 async fn patient(env: &TestEnv, email: &str, name: &str) -> i32 {
-    patients::insert(
-        &env.pool,
-        &NewPatient {
-            full_name: name.into(),
-            email: email.into(),
-            ..NewPatient::default()
-        },
-        "!",
-    )
-    .await
-    .expect("patient")
+    env.insert_patient(email, name).await
 }
 
 async fn appointment(

@@ -10,12 +10,11 @@ use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
 use clinic::config::{Config, FileSettings, Overrides};
 use clinic::domain::appointment::{AppointmentStatus, NewAppointment};
 use clinic::domain::audit::Outcome;
-use clinic::domain::person::{NewDoctor, NewPatient};
 use clinic::domain::prescription::{Medication, Prescription};
 use clinic::domain::{Actor, Role};
 use clinic::service::prescriptions::SaveError;
 use clinic::service::{Clock, ServiceError, Services};
-use clinic::store::mysql::{appointments, audit, patients, people};
+use clinic::store::mysql::{appointments, audit};
 use clinic::tui::effect::Effect;
 use clinic::tui::msg::Msg;
 use clinic::tui::screens::prescription::{DraftOp, EditorData, RxOp, RxReply, SaveFailure};
@@ -56,32 +55,11 @@ fn user(role: Role, id: i32) -> Actor {
 }
 
 async fn doctor(env: &TestEnv, email: &str, name: &str) -> i32 {
-    people::insert_doctor(
-        &env.pool,
-        &NewDoctor {
-            full_name: name.into(),
-            email: email.into(),
-            specialization: "General Practice".into(),
-            ..NewDoctor::default()
-        },
-        "!",
-    )
-    .await
-    .expect("doctor")
+    env.insert_doctor(email, name).await
 }
 
 async fn patient(env: &TestEnv, email: &str, name: &str) -> i32 {
-    patients::insert(
-        &env.pool,
-        &NewPatient {
-            full_name: name.into(),
-            email: email.into(),
-            ..NewPatient::default()
-        },
-        "!",
-    )
-    .await
-    .expect("patient")
+    env.insert_patient(email, name).await
 }
 
 async fn appointment(env: &TestEnv, doctor: i32, patient: i32, start: NaiveDateTime) -> i32 {
