@@ -41,6 +41,16 @@ pub enum Screen {
 }
 
 impl Screen {
+    /// Whether leaving this screen now would lose typed work that is not saved (an
+    /// edited prescription).
+    pub fn has_unsaved_work(&self, now: chrono::DateTime<chrono::Utc>) -> bool {
+        match self {
+            Screen::Prescription(rx) => rx.unsaved_draft(now).is_some(),
+            Screen::Payments { back, .. } => back.has_unsaved_work(now),
+            _ => false,
+        }
+    }
+
     pub fn context(&self) -> Context {
         match self {
             Screen::Login(s) => s.context(),

@@ -15,16 +15,6 @@ pub fn forget(slot: &mut Option<u64>, request: u64) -> bool {
 }
 
 impl Screen {
-    /// Whether leaving this screen now would lose typed work that is not saved (an
-    /// edited prescription).
-    pub fn has_unsaved_work(&self, now: chrono::DateTime<chrono::Utc>) -> bool {
-        match self {
-            Screen::Prescription(rx) => rx.unsaved_draft(now).is_some(),
-            Screen::Payments { back, .. } => back.has_unsaved_work(now),
-            _ => false,
-        }
-    }
-
     /// Stops waiting for `request` wherever this screen (or the one under it) does.
     pub fn abandon(&mut self, request: u64) {
         match self {
