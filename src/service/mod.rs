@@ -57,6 +57,17 @@ pub enum ServiceError {
     Internal(String),
 }
 
+impl ServiceError {
+    /// A server could not be reached (the request may work again shortly), as opposed
+    /// to a refusal or a bug. The UI tells them apart by this, never by the wording.
+    pub fn is_outage(&self) -> bool {
+        matches!(
+            self,
+            ServiceError::DatabaseUnavailable(_) | ServiceError::DocumentStoreUnavailable(_)
+        )
+    }
+}
+
 impl From<ValidationError> for ServiceError {
     fn from(e: ValidationError) -> Self {
         ServiceError::Invalid(e.to_string())

@@ -1,16 +1,19 @@
-//! The terminal UI. Data flows one way: a terminal event or an async result becomes a
-//! `Msg`; `update` changes the `AppState` and returns `Effect`s; the runtime runs the
-//! effects as tasks against the services and sends their results back as `Msg`s.
-//! `update` and `render` do no I/O and never await.
+//! The terminal UI. Data flows one way: a terminal event or a reply becomes a `Msg`;
+//! `update` hands it to the screen it is for (the top of the navigation stack, or the
+//! screen that asked), carries out the [`screen::Action`]s the screen returns, and
+//! returns `Effect`s; the runtime runs each request's `Operation::run` as a task and
+//! sends its reply back as a `Msg`. `update` and `render` do no I/O and never await.
+//! Screens implement [`screen::Screen`] and are registered in [`routes`].
 
 pub mod app;
+pub mod drafts;
 pub mod effect;
 pub mod export;
 pub mod keymap;
 pub mod msg;
-pub mod people_runtime;
-pub mod prescription_runtime;
+pub mod routes;
 pub mod runtime;
+pub mod screen;
 pub mod screens;
 pub mod state;
 pub mod task;

@@ -3,13 +3,10 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use super::keymap::Context;
-use super::screens::agenda::AgendaState;
-use super::screens::booking::BookingState;
-use super::screens::calendar::CalendarState;
-use super::screens::home::HomeState;
-use super::screens::login::LoginState;
-use super::screens::prescription::RxState;
+use super::keymap::{Context, Keymap};
+use super::routes::Route;
+use super::screen::Ctx;
+use super::screens::login::LoginScreen;
 use super::theme::Theme;
 use crate::service::Session;
 
@@ -20,51 +17,19 @@ pub struct ClinicInfo {
     pub time_zone: Tz,
 }
 
+/// One open screen on the navigation stack, with the requests it is waiting for (a
+/// reply goes to the page that asked; a page that was closed drops its replies).
 #[derive(Debug, Clone)]
-pub enum Screen {
-    Login(LoginState),
-    Home(HomeState),
-    Calendar(Box<CalendarState>),
-    Booking(Box<BookingState>),
-    Agenda(Box<AgendaState>),
-    Prescription(Box<RxState>),
-    /// The payments of one appointment, over the screen it was opened from.
-    Payments {
-        state: Box<crate::tui::screens::payments::PaymentsState>,
-        back: Box<Screen>,
-    },
-    Reports(Box<crate::tui::screens::reports::ReportsState>),
-    Patients(Box<crate::tui::screens::patients::PatientsState>),
-    Admin(Box<crate::tui::screens::admin::AdminState>),
-    Audit(Box<crate::tui::screens::audit::AuditState>),
-    Password(Box<crate::tui::screens::password::PasswordState>),
+pub struct Page {
+    pub route: Route,
+    pub requests: Vec<u64>,
 }
 
-impl Screen {
-    /// Whether leaving this screen now would lose typed work that is not saved (an
-    /// edited prescription).
-    pub fn has_unsaved_work(&self, now: chrono::DateTime<chrono::Utc>) -> bool {
-        match self {
-            Screen::Prescription(rx) => rx.unsaved_draft(now).is_some(),
-            Screen::Payments { back, .. } => back.has_unsaved_work(now),
-            _ => false,
-        }
-    }
-
-    pub fn context(&self) -> Context {
-        match self {
-            Screen::Login(s) => s.context(),
-            Screen::Home(_) => Context::Home,
-            Screen::Calendar(s) => s.context(),
-            Screen::Booking(s) => s.context(),
-            Screen::Agenda(s) => s.context(),
-            Screen::Prescription(s) => s.context(),
-            Screen::Payments { state, .. } => state.context(),
-            Screen::Reports(s) => s.context(),
-            Screen::Patients(s) => s.context(),
-            Screen::Admin(s) => s.context(),
-            Screen::Audit(s) => s.context(),
-            Screen::Password(s) => s.context(),
+impl Page {
+    pub fn new(route: impl Into<Route>) -> Page {
+        Page {
+            route: route.into(),
+            requests: Vec::new(),
         }
     }
 }
@@ -75,11 +40,33 @@ pub enum Tone {
     Error,
 }
 
-/// A one-line message under the screen.
+/// A message under the screen.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StatusLine {
     pub text: String,
     pub tone: Tone,
+    /// A server could not be reached: cleared once a request goes through again.
+    pub outage: bool,
+}
+
+/// What a yes/no question over every screen leads to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Leave {
+    Quit,
+    LogOut,
+}
+
+/// A question the app asks before leaving (quit, log out).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Question {
+    pub text: String,
+    pub leave: Leave,
+}
+
+/// The help overlay and how far it is scrolled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct HelpView {
+    pub scroll: u16,
 }
 
 #[derive(Debug, Clone)]
@@ -87,8 +74,11 @@ pub struct AppState {
     pub clinic: ClinicInfo,
     pub theme: Theme,
     pub session: Option<Session>,
-    pub screen: Screen,
-    pub help_open: bool,
+    /// The navigation stack: the bottom is the sign-in screen or the home menu; the top
+    /// is what is shown. Never empty.
+    pub stack: Vec<Page>,
+    pub help: Option<HelpView>,
+    pub question: Option<Question>,
     pub status: Option<StatusLine>,
     /// What is running in the background, for the spinner.
     pub busy: Option<String>,
@@ -101,15 +91,15 @@ pub struct AppState {
     pub last_input: DateTime<Utc>,
     /// Idle time after which the session locks back to the sign-in screen.
     pub idle_lock: chrono::Duration,
-    /// The session and screen put aside by an idle lock, restored for the same user.
+    /// The session and screens put aside by an idle lock, restored for the same user.
     pub locked: Option<Box<LockedSession>>,
 }
 
-/// What an idle lock keeps: the signed-in user and their screen with its unsaved work.
+/// What an idle lock keeps: the signed-in user and their screens with unsaved work.
 #[derive(Debug, Clone)]
 pub struct LockedSession {
     pub session: Session,
-    pub screen: Screen,
+    pub stack: Vec<Page>,
 }
 
 impl AppState {
@@ -118,8 +108,9 @@ impl AppState {
             clinic,
             theme,
             session: None,
-            screen: Screen::Login(LoginState::default()),
-            help_open: false,
+            stack: vec![Page::new(LoginScreen::default())],
+            help: None,
+            question: None,
             status: None,
             busy: None,
             spinner_frame: 0,
@@ -133,12 +124,53 @@ impl AppState {
         }
     }
 
+    /// The screen on top.
+    pub fn screen(&self) -> &Route {
+        &self.stack.last().expect("the stack is never empty").route
+    }
+
+    pub fn screen_mut(&mut self) -> &mut Route {
+        &mut self
+            .stack
+            .last_mut()
+            .expect("the stack is never empty")
+            .route
+    }
+
+    /// The screens from the bottom of the stack to the top.
+    pub fn routes(&self) -> impl Iterator<Item = &Route> {
+        self.stack.iter().map(|p| &p.route)
+    }
+
+    /// Whether any open screen (or a locked session's) holds unsaved work.
+    pub fn has_unsaved_work(&self) -> bool {
+        let locked = self.locked.iter().flat_map(|l| l.stack.iter());
+        self.stack
+            .iter()
+            .chain(locked)
+            .any(|p| p.route.has_unsaved_work(self.now))
+    }
+
+    /// What screens read.
+    pub fn ctx<'a>(&'a self, keymap: &'a Keymap) -> Ctx<'a> {
+        Ctx {
+            session: self.session.as_ref(),
+            clinic: &self.clinic,
+            theme: &self.theme,
+            keymap,
+            now: self.now,
+            size: self.size,
+        }
+    }
+
     /// The keymap context keys are looked up in.
     pub fn context(&self) -> Context {
-        if self.help_open {
+        if self.help.is_some() {
             Context::Help
+        } else if self.question.is_some() {
+            Context::Confirm
         } else {
-            self.screen.context()
+            self.screen().context()
         }
     }
 
@@ -153,28 +185,11 @@ impl AppState {
         self.next_request
     }
 
-    /// Shows the outcome of a finished request: its message or its error. A request that
-    /// went through clears an earlier "cannot be reached" error: the server is back.
-    /// Other errors stay until replaced (a refusal is followed by a reload, and the
-    /// reason must stay on screen).
-    pub fn settle(&mut self, info: Option<String>, error: Option<String>) {
-        match (info, error) {
-            (_, Some(e)) => self.error(e),
-            (Some(i), None) => self.info(i),
-            (None, None) => {
-                if self.status.as_ref().is_some_and(|s| {
-                    s.tone == Tone::Error && s.text.contains(crate::service::OUTAGE_PHRASE)
-                }) {
-                    self.status = None;
-                }
-            }
-        }
-    }
-
     pub fn info(&mut self, text: impl Into<String>) {
         self.status = Some(StatusLine {
             text: text.into(),
             tone: Tone::Info,
+            outage: false,
         });
     }
 
@@ -182,6 +197,14 @@ impl AppState {
         self.status = Some(StatusLine {
             text: text.into(),
             tone: Tone::Error,
+            outage: false,
         });
+    }
+
+    /// A request went through: a standing "cannot be reached" message is out of date.
+    pub fn reached(&mut self) {
+        if self.status.as_ref().is_some_and(|s| s.outage) {
+            self.status = None;
+        }
     }
 }

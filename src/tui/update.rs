@@ -1,18 +1,24 @@
 //! `update`: the only place the UI state changes. Pure: no I/O, no awaiting, no clock.
+//! Keys go to the screen on top; replies go to the screen that asked; what screens ask
+//! for ([`Action`]s) is carried out here, in one place.
 
-use super::effect::{CalendarOp, Effect};
+use crossterm::event::{KeyEvent, KeyEventKind};
+
+use super::effect::Effect;
 use super::keymap::{Command, Keymap};
 use super::msg::Msg;
-use super::screens::calendar::{self, CalendarState, Viewer};
-use super::screens::{agenda, booking, home, login, payments, prescription, reports};
-use super::state::{AppState, Screen};
-use crate::domain::Role;
+use super::routes::{Op, Route};
+use super::screen::{Action, Ctx};
+use super::screens::home::HomeScreen;
+use super::screens::login::LoginScreen;
+use super::state::{AppState, Leave, LockedSession, Page, Question, StatusLine, Tone};
+use crate::domain::Actor;
 
 pub fn update(state: &mut AppState, msg: Msg, keymap: &Keymap) -> Vec<Effect> {
     let answers = msg.answers().filter(|r| *r != 0);
     let effects = dispatch(state, msg, keymap);
     // The spinner stands for the most recent request: once that one has answered,
-    // whether its screen still wanted the answer or not (it was left, or the search
+    // whether its screen still wanted the answer or not (it was closed, or the search
     // was cleared), nothing is running any more.
     if answers.is_some() && answers == Some(state.latest_request()) {
         state.busy = None;
@@ -28,289 +34,376 @@ fn dispatch(state: &mut AppState, msg: Msg, keymap: &Keymap) -> Vec<Effect> {
                 state.spinner_frame = state.spinner_frame.wrapping_add(1);
             }
             if state.session.is_some() && now - state.last_input >= state.idle_lock {
-                return lock_idle_session(state);
+                return lock_idle_session(state, keymap);
             }
-            // A prescription that could not be saved is retried on later ticks.
-            prescription::on_tick(state)
+            let top = state.stack.len() - 1;
+            let actions = call(state, top, keymap, |r, cx| r.on_tick(cx));
+            apply(state, top, actions, keymap)
         }
         Msg::Resize(w, h) => {
             state.size = (w, h);
-            if let Screen::Calendar(cal) = &mut state.screen {
-                cal.keep_visible(calendar::visible_rows_for_screen(h));
+            let n = state.stack.len();
+            for page in 0..n {
+                call(state, page, keymap, |r, cx| r.on_resize(cx));
             }
             Vec::new()
         }
-        Msg::Calendar { request, reply } => {
-            let Screen::Calendar(cal) = &mut state.screen else {
-                return Vec::new(); // the screen was left: stale
+        Msg::Reply { request, reply } => {
+            let Some(page) = owner(state, request) else {
+                return reply_while_locked(state, request, reply, keymap);
             };
-            let outcome = cal.on_reply(request, reply);
-            super::screens::settle_reply(state, outcome, calendar_request)
+            state.stack[page].requests.retain(|r| *r != request);
+            let actions = call(state, page, keymap, |r, cx| r.on_reply(request, reply, cx));
+            if !actions
+                .iter()
+                .any(|a| matches!(a, Action::Failed(e) if e.is_outage()))
+            {
+                state.reached();
+            }
+            apply(state, page, actions, keymap)
         }
-        Msg::Booking { request, reply } => booking::on_reply(state, request, reply),
-        Msg::Agenda { request, reply } => agenda::on_reply(state, request, reply),
-        Msg::Payments { request, reply } => payments::on_reply(state, request, reply),
-        Msg::Reports { request, reply } => reports::on_reply(state, request, reply),
-        Msg::Patients { request, reply } => {
-            super::screens::patients::on_reply(state, request, reply)
-        }
-        Msg::Admin { request, reply } => super::screens::admin::on_reply(state, request, reply),
-        Msg::Audit { request, reply } => super::screens::audit::on_reply(state, request, reply),
-        Msg::PasswordChanged { request, result } => {
-            super::screens::password::on_reply(state, request, result)
-        }
-        Msg::Prescription { request, reply } => prescription::on_reply(state, request, reply),
         Msg::TaskFailed { request, message } => {
             // A locked session's screen may be the one waiting.
-            state.screen.abandon(request);
+            if let Some(page) = owner(state, request) {
+                state.stack[page].requests.retain(|r| *r != request);
+                state.stack[page].route.abandon(request);
+            }
             if let Some(locked) = &mut state.locked {
-                locked.screen.abandon(request);
+                for page in &mut locked.stack {
+                    if page.requests.contains(&request) {
+                        page.requests.retain(|r| *r != request);
+                        page.route.abandon(request);
+                    }
+                }
             }
             state.busy = None;
             state.error(message);
             Vec::new()
         }
-        Msg::Key(key) => on_key(state, key, keymap),
-        Msg::LoginFinished { request, result } => {
-            let Screen::Login(login) = &mut state.screen else {
-                return Vec::new();
-            };
-            if login.pending != Some(request) {
-                return Vec::new(); // stale
+        Msg::DraftWritten {
+            appointment_id,
+            result,
+        } => {
+            let mut effects = Vec::new();
+            for page in 0..state.stack.len() {
+                let actions = call(state, page, keymap, |r, _cx| {
+                    r.on_draft_written(appointment_id, &result)
+                });
+                effects.extend(apply(state, page, actions, keymap));
             }
-            state.busy = None;
-            match result {
-                Ok(session) => {
-                    state.status = None;
-                    state.last_input = state.now;
-                    // After an idle lock the same user gets their screen back as it was.
-                    if let Some(locked) = state.locked.take()
-                        && locked.session.actor == session.actor
-                    {
-                        state.screen = locked.screen;
-                        state.session = Some(session);
-                        state.info("Welcome back: everything is as you left it.");
-                        return Vec::new();
-                    }
-                    state.screen = Screen::Home(home::HomeState::for_role(session.role()));
-                    state.info(format!("Signed in as {}.", session.actor.display_name()));
-                    state.session = Some(session);
-                }
-                Err(message) => login.failed(message),
-            }
-            Vec::new()
+            effects
         }
+        Msg::Key(key) => on_key(state, key, keymap),
     }
 }
 
-fn on_key(state: &mut AppState, key: crossterm::event::KeyEvent, keymap: &Keymap) -> Vec<Effect> {
-    use crossterm::event::KeyEventKind;
+/// Calls the screen at `page` with the context it reads (the stack borrowed apart from
+/// the fields the context lends).
+fn call<R>(
+    state: &mut AppState,
+    page: usize,
+    keymap: &Keymap,
+    f: impl FnOnce(&mut Route, &Ctx) -> R,
+) -> R {
+    let AppState {
+        stack,
+        session,
+        clinic,
+        theme,
+        now,
+        size,
+        ..
+    } = state;
+    let cx = Ctx {
+        session: session.as_ref(),
+        clinic,
+        theme,
+        keymap,
+        now: *now,
+        size: *size,
+    };
+    f(&mut stack[page].route, &cx)
+}
+
+/// A reply for a screen of a locked session: the screen takes it (a save that went
+/// through is not lost), but nothing it asks for runs until its user is back, except
+/// keeping drafts.
+fn reply_while_locked(
+    state: &mut AppState,
+    request: u64,
+    reply: super::routes::Reply,
+    keymap: &Keymap,
+) -> Vec<Effect> {
+    let Some(locked) = state.locked.as_deref_mut() else {
+        return Vec::new(); // its screen was closed: stale
+    };
+    let Some(page) = locked.stack.iter_mut().find(|p| p.requests.contains(&request)) else {
+        return Vec::new();
+    };
+    page.requests.retain(|r| *r != request);
+    let session = Some(&locked.session);
+    let cx = Ctx {
+        session,
+        clinic: &state.clinic,
+        theme: &state.theme,
+        keymap,
+        now: state.now,
+        size: state.size,
+    };
+    drafts_only(page.route.on_reply(request, reply, &cx))
+}
+
+/// The page waiting for `request`.
+fn owner(state: &AppState, request: u64) -> Option<usize> {
+    state
+        .stack
+        .iter()
+        .position(|p| p.requests.contains(&request))
+}
+
+fn on_key(state: &mut AppState, key: KeyEvent, keymap: &Keymap) -> Vec<Effect> {
     if key.kind == KeyEventKind::Release {
         return Vec::new();
     }
     state.last_input = state.now;
     let command = keymap.lookup(state.context(), &key);
     if command == Some(Command::ForceQuit) {
+        // Unsaved work is kept locally (a prescription's draft file) before the app exits.
         state.should_quit = true;
-        // An unsaved prescription is written to its draft file before the app exits.
-        return prescription::draft_on_quit(state).into_iter().collect();
+        return preserve_all(state, keymap);
     }
-    if state.help_open {
-        if matches!(command, Some(Command::Back) | Some(Command::Help)) {
-            state.help_open = false;
+    if let Some(help) = &mut state.help {
+        match command {
+            Some(Command::Back | Command::Help) => state.help = None,
+            Some(Command::Up) => help.scroll = help.scroll.saturating_sub(1),
+            Some(Command::Down) => help.scroll = help.scroll.saturating_add(1),
+            Some(Command::PageUp) => help.scroll = help.scroll.saturating_sub(10),
+            Some(Command::PageDown) => help.scroll = help.scroll.saturating_add(10),
+            _ => {}
         }
         return Vec::new();
+    }
+    if let Some(question) = state.question.take() {
+        return match command {
+            Some(Command::Yes) => leave(state, question.leave, keymap),
+            Some(Command::No | Command::Back) => {
+                state.status = None;
+                Vec::new()
+            }
+            // Any other key keeps the question up.
+            _ => {
+                state.question = Some(question);
+                Vec::new()
+            }
+        };
     }
     if command == Some(Command::Help) {
-        state.help_open = true;
+        state.help = Some(Default::default());
         return Vec::new();
     }
-    match &mut state.screen {
-        Screen::Login(login) => match login.on_key(key, command) {
-            login::Action::None => Vec::new(),
-            login::Action::Quit => {
-                // Quitting from the lock screen drops the locked session: ask once first
-                // when it holds unsaved work (its draft file is already written).
-                let unsaved = state
-                    .locked
-                    .as_ref()
-                    .is_some_and(|l| l.screen.has_unsaved_work(state.now));
-                if unsaved && !login.quit_asked {
-                    login.quit_asked = true;
-                    state.error(QUIT_LOCKED_QUESTION);
-                } else {
-                    state.should_quit = true;
-                }
-                Vec::new()
-            }
-            login::Action::Submit {
-                kind,
-                email,
-                password,
-            } => {
+    let top = state.stack.len() - 1;
+    let actions = call(state, top, keymap, |r, cx| r.on_key(key, command, cx));
+    apply(state, top, actions, keymap)
+}
+
+/// Carries out what the screen at `page` asked for, in order.
+pub fn apply(
+    state: &mut AppState,
+    page: usize,
+    actions: Vec<Action<Op>>,
+    keymap: &Keymap,
+) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    // The page the actions belong to; None once it was closed (later requests are void).
+    let mut page = Some(page);
+    for action in actions {
+        match action {
+            Action::Request(op) => {
+                let Some(p) = page.filter(|p| *p < state.stack.len()) else {
+                    continue;
+                };
                 let request = state.next_request();
-                if let Screen::Login(login) = &mut state.screen {
-                    login.pending = Some(request);
-                }
-                state.busy = Some("Signing in".into());
+                let actor = state
+                    .session
+                    .as_ref()
+                    .map_or(Actor::System, |s| s.actor.clone());
+                state.stack[p].route.started(request, &op);
+                state.stack[p].requests.push(request);
+                state.busy = Some(op.busy_text().to_string());
+                effects.push(Effect::Run { request, actor, op });
+            }
+            Action::Open(route) => {
+                state.stack.push(Page::new(route));
                 state.status = None;
-                vec![Effect::Login {
-                    request,
-                    kind,
-                    email,
-                    password,
-                }]
+                let top = state.stack.len() - 1;
+                page = Some(top);
+                effects.extend(enter(state, top, keymap));
             }
-        },
-        Screen::Home(home) => match home.on_command(command) {
-            home::Action::None => Vec::new(),
-            home::Action::Open(home::HomeItem::Quit) | home::Action::Quit => {
-                state.should_quit = true;
-                Vec::new()
+            Action::Replace(route) => {
+                let Some(p) = page else { continue };
+                state.stack.truncate(p);
+                state.stack.push(Page::new(route));
+                state.status = None;
+                effects.extend(enter(state, p, keymap));
             }
-            home::Action::Open(home::HomeItem::LogOut) | home::Action::Logout => {
-                log_out(state);
-                Vec::new()
-            }
-            home::Action::Open(home::HomeItem::Availability | home::HomeItem::DoctorsCalendars) => {
-                open_calendar(state)
-            }
-            home::Action::Open(home::HomeItem::Book) => booking::open(state),
-            home::Action::Open(home::HomeItem::Agenda | home::HomeItem::MyAppointments) => {
-                agenda::open(state)
-            }
-            home::Action::Open(home::HomeItem::Prescriptions) => prescription::open_list(state),
-            home::Action::Open(home::HomeItem::Reports) => reports::open(state),
-            home::Action::Open(home::HomeItem::Patients) => super::screens::patients::open(state),
-            home::Action::Open(home::HomeItem::Administration) => {
-                super::screens::admin::open(state)
-            }
-            home::Action::Open(home::HomeItem::AuditTrail) => super::screens::audit::open(state),
-            home::Action::Open(home::HomeItem::ChangePassword) => {
-                super::screens::password::open(state)
-            }
-            home::Action::Open(home::HomeItem::MyPrescriptions) => {
-                let own = state.session.as_ref().and_then(|s| s.actor.id());
-                own.map_or_else(Vec::new, |id| prescription::open_timeline(state, id))
-            }
-        },
-        Screen::Booking(_) => booking::on_key(state, key, command),
-        Screen::Agenda(_) => agenda::on_key(state, key, command),
-        Screen::Payments { .. } => payments::on_key(state, key, command),
-        Screen::Reports(_) => reports::on_key(state, key, command),
-        Screen::Patients(_) => super::screens::patients::on_key(state, key, command),
-        Screen::Admin(_) => super::screens::admin::on_key(state, key, command),
-        Screen::Audit(_) => super::screens::audit::on_key(state, key, command),
-        Screen::Password(_) => super::screens::password::on_key(state, key, command),
-        Screen::Prescription(_) => prescription::on_key(state, key, command),
-        Screen::Calendar(cal) => {
-            let tz = state.clinic.time_zone;
-            let today = state.now.with_timezone(&tz).date_naive();
-            let action = cal.on_key(key, command, today);
-            cal.keep_visible(calendar::visible_rows_for_screen(state.size.1));
-            match action {
-                calendar::Action::None => Vec::new(),
-                calendar::Action::Back => {
-                    let role = state.session.as_ref().map_or(Role::Patient, |s| s.role());
-                    state.screen = Screen::Home(home::HomeState::for_role(role));
-                    state.status = None;
-                    // Answers still in flight are dropped on arrival: stop the spinner now.
-                    state.busy = None;
-                    Vec::new()
+            Action::Back => {
+                page = None;
+                if state.stack.len() > 1 {
+                    state.stack.pop();
+                    effects.extend(resume(state, keymap));
                 }
-                calendar::Action::Info(text) => {
-                    state.info(text);
-                    Vec::new()
-                }
-                calendar::Action::Error(text) => {
-                    state.error(text);
-                    Vec::new()
-                }
-                calendar::Action::Request(op) => calendar_request(state, op),
             }
+            Action::Home => {
+                page = None;
+                if state.stack.len() > 1 {
+                    state.stack.truncate(1);
+                    effects.extend(resume(state, keymap));
+                }
+            }
+            Action::Info(text) => state.info(text),
+            Action::Error(text) => state.error(text),
+            Action::Failed(e) => {
+                state.status = Some(StatusLine {
+                    text: e.to_string(),
+                    tone: Tone::Error,
+                    outage: e.is_outage(),
+                })
+            }
+            Action::ClearStatus => state.status = None,
+            Action::Quit => effects.extend(ask_to_leave(state, Leave::Quit)),
+            Action::LogOut => effects.extend(ask_to_leave(state, Leave::LogOut)),
+            Action::SignedIn(session) => {
+                page = None;
+                signed_in(state, session);
+            }
+            Action::Draft(op) => effects.push(Effect::DraftFile(op)),
         }
     }
+    effects
 }
 
-/// Opens the availability calendar on this week and asks for its first data.
-fn open_calendar(state: &mut AppState) -> Vec<Effect> {
-    let Some(session) = &state.session else {
-        return Vec::new();
-    };
-    let viewer = match (session.role(), session.actor.id()) {
-        (Role::Doctor, Some(id)) => Viewer::Doctor(id),
-        (role, _) => Viewer::Staff(role),
-    };
-    let now = state.now.with_timezone(&state.clinic.time_zone);
-    let mut cal = CalendarState::new(viewer, now.date_naive(), now.time());
-    cal.keep_visible(calendar::visible_rows_for_screen(state.size.1));
-    let first = cal.initial_request();
-    state.screen = Screen::Calendar(Box::new(cal));
+/// A screen was just opened at `page`: its first requests.
+fn enter(state: &mut AppState, page: usize, keymap: &Keymap) -> Vec<Effect> {
+    // Answers in flight for a screen below are still wanted; the spinner shows the
+    // new screen's own work from here on.
+    state.busy = None;
+    let actions = call(state, page, keymap, |r, cx| r.on_enter(cx));
+    apply(state, page, actions, keymap)
+}
+
+/// The screen below came back on top.
+fn resume(state: &mut AppState, keymap: &Keymap) -> Vec<Effect> {
     state.status = None;
-    calendar_request(state, first)
+    state.busy = None;
+    let top = state.stack.len() - 1;
+    let actions = call(state, top, keymap, |r, cx| r.on_resume(cx));
+    apply(state, top, actions, keymap)
 }
 
-/// Starts a calendar request: a fresh id, remembered by the screen, and the effect.
-fn calendar_request(state: &mut AppState, op: CalendarOp) -> Vec<Effect> {
-    let Some(actor) = state.session.as_ref().map(|s| s.actor.clone()) else {
-        return Vec::new();
+/// What leaving asks: always once (a stray Esc or q must not end the session), and
+/// says when unsaved work would be lost.
+fn ask_to_leave(state: &mut AppState, leave: Leave) -> Vec<Effect> {
+    let what = match (leave, state.session.is_some()) {
+        (Leave::LogOut, _) => "Log out",
+        (Leave::Quit, true) => "Quit Smart Clinic and end this session",
+        (Leave::Quit, false) => "Quit Smart Clinic",
     };
-    let request = state.next_request();
-    let Screen::Calendar(cal) = &mut state.screen else {
-        return Vec::new();
+    let text = if state.has_unsaved_work() {
+        format!(
+            "{what}? Unsaved work would be lost (a copy stays in its draft file). y yes, n no"
+        )
+    } else {
+        format!("{what}? y yes, n no")
     };
-    cal.started(&op, request);
-    state.busy = Some(op.busy_text().to_string());
-    vec![Effect::Calendar { request, actor, op }]
+    state.question = Some(Question { text, leave });
+    Vec::new()
 }
 
-/// Back to the login screen, keeping the email for convenience.
+/// The user said yes to leaving.
+fn leave(state: &mut AppState, leave: Leave, keymap: &Keymap) -> Vec<Effect> {
+    let effects = preserve_all(state, keymap);
+    match leave {
+        Leave::Quit => state.should_quit = true,
+        Leave::LogOut => log_out(state),
+    }
+    effects
+}
+
+/// Every open screen (and a locked session's) keeps a local copy of unsaved work.
+fn preserve_all(state: &mut AppState, keymap: &Keymap) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    for page in 0..state.stack.len() {
+        let actions = call(state, page, keymap, |r, cx| r.preserve(cx));
+        effects.extend(drafts_only(actions));
+    }
+    effects
+}
+
+/// Of a screen's actions on leaving, only the local draft writes count.
+fn drafts_only(actions: Vec<Action<Op>>) -> Vec<Effect> {
+    actions
+        .into_iter()
+        .filter_map(|a| match a {
+            Action::Draft(op) => Some(Effect::DraftFile(op)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn signed_in(state: &mut AppState, session: crate::service::Session) {
+    state.status = None;
+    state.last_input = state.now;
+    // After an idle lock the same user gets their screens back as they were.
+    if let Some(locked) = state.locked.take()
+        && locked.session.actor == session.actor
+    {
+        state.stack = locked.stack;
+        state.session = Some(session);
+        state.info("Welcome back: everything is as you left it.");
+        return;
+    }
+    state.stack = vec![Page::new(HomeScreen::for_role(session.role()))];
+    state.info(format!("Signed in as {}.", session.actor.display_name()));
+    state.session = Some(session);
+}
+
+fn sign_in_screen_for(session: &crate::service::Session) -> LoginScreen {
+    let email = match &session.actor {
+        Actor::User { email, .. } => email.clone(),
+        Actor::System => String::new(),
+    };
+    LoginScreen::with_email(&email, session.role().account_kind())
+}
+
+/// Back to the sign-in screen, keeping the email for convenience.
 fn log_out(state: &mut AppState) {
     if let Some(session) = state.session.take() {
-        let email = match &session.actor {
-            crate::domain::Actor::User { email, .. } => email.clone(),
-            crate::domain::Actor::System => String::new(),
-        };
-        let mut login = login::LoginState::with_email(&email, session.role().account_kind());
-        login.focus = login::Field::Password;
-        state.screen = Screen::Login(login);
+        state.stack = vec![Page::new(sign_in_screen_for(&session))];
+        state.help = None;
+        state.busy = None;
         state.info("Signed out.");
     }
 }
 
-/// Opens the prescription editor of an appointment (for its doctor), e.g. from the
-/// agenda. Returns the effects that load it; a draft left by an unfinished save is
-/// offered for restoring once it has loaded.
-pub fn open_prescription_for_appointment(state: &mut AppState, appointment_id: i32) -> Vec<Effect> {
-    prescription::open_for_appointment(state, appointment_id)
-}
-
-/// What quitting from the lock screen asks when the locked session has unsaved work.
-pub const QUIT_LOCKED_QUESTION: &str = "The locked session has unsaved work (a copy is kept in its draft file). \
-     Press Esc again to quit anyway, or sign in to carry on.";
-
-/// Puts the session and its screen aside after the idle time and shows the sign-in
+/// Puts the session and its screens aside after the idle time and shows the sign-in
 /// screen with the user's email filled in. Nothing typed is lost: the same user signing
-/// in gets the screen back; an unsaved prescription is also written to its draft file
-/// first (as Ctrl-C does), so neither quitting nor another user signing in loses it.
-fn lock_idle_session(state: &mut AppState) -> Vec<Effect> {
-    let draft = prescription::draft_on_quit(state);
+/// in gets the screens back; unsaved work is also kept locally first (as Ctrl-C does),
+/// so neither quitting nor another user signing in loses it.
+fn lock_idle_session(state: &mut AppState, keymap: &Keymap) -> Vec<Effect> {
+    let drafts = preserve_all(state, keymap);
     let Some(session) = state.session.take() else {
         return Vec::new();
     };
-    let email = match &session.actor {
-        crate::domain::Actor::User { email, .. } => email.clone(),
-        crate::domain::Actor::System => String::new(),
-    };
-    let minutes = state.idle_lock.num_minutes();
-    let login = login::LoginState::with_email(&email, session.role().account_kind());
-    let screen = std::mem::replace(&mut state.screen, Screen::Login(login));
-    state.locked = Some(Box::new(super::state::LockedSession { session, screen }));
-    state.help_open = false;
+    let login = sign_in_screen_for(&session);
+    let stack = std::mem::replace(&mut state.stack, vec![Page::new(login)]);
+    state.locked = Some(Box::new(LockedSession { session, stack }));
+    state.help = None;
+    state.question = None;
     state.busy = None;
+    let minutes = state.idle_lock.num_minutes();
     let unit = if minutes == 1 { "minute" } else { "minutes" };
     state.info(format!(
         "Locked after {minutes} {unit} without input. Sign in again to continue where you were."
     ));
-    draft.into_iter().collect()
+    drafts
 }

@@ -3,12 +3,11 @@
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::keymap::Keymap;
-use super::screens::{agenda, booking, calendar, home, login, payments, reports};
-use super::state::{AppState, Screen, Tone};
-use super::widgets::{help, status_bar};
+use super::state::{AppState, Tone};
+use super::widgets::{help, popup, status_bar};
 use super::{MIN_HEIGHT, MIN_WIDTH};
 
 const SPINNER: [&str; 4] = ["-", "\\", "|", "/"];
@@ -23,6 +22,7 @@ pub fn render(frame: &mut Frame, state: &AppState, keymap: &Keymap) {
         return;
     }
     let theme = &state.theme;
+    let cx = state.ctx(keymap);
     // Message line: work in progress first, then the last message. A long message wraps
     // at words onto up to three lines rather than being cut mid-sentence.
     let message = if let Some(busy) = &state.busy {
@@ -60,36 +60,8 @@ pub fn render(frame: &mut Frame, state: &AppState, keymap: &Keymap) {
     ]);
     frame.render_widget(Paragraph::new(title), rows[0]);
 
-    match &state.screen {
-        Screen::Login(s) => login::render(frame, rows[1], s, &state.clinic.name, keymap, theme),
-        Screen::Home(s) => {
-            if let Some(session) = &state.session {
-                home::render(frame, rows[1], s, session, &state.clinic, state.now, theme);
-            }
-        }
-        Screen::Calendar(s) => {
-            let today = state
-                .now
-                .with_timezone(&state.clinic.time_zone)
-                .date_naive();
-            calendar::render(frame, rows[1], s, today, theme);
-        }
-        Screen::Booking(s) => booking::render(frame, rows[1], s, state.clinic.time_zone, theme),
-        Screen::Agenda(s) => agenda::render(frame, rows[1], s, state.clinic.time_zone, theme),
-        Screen::Payments { state: s, .. } => payments::render(frame, rows[1], s, theme),
-        Screen::Reports(s) => reports::render(frame, rows[1], s, theme),
-        Screen::Patients(s) => {
-            super::screens::patients::render(frame, rows[1], s, state.clinic.time_zone, theme)
-        }
-        Screen::Admin(s) => super::screens::admin::render(frame, rows[1], s, theme),
-        Screen::Audit(s) => {
-            super::screens::audit::render(frame, rows[1], s, state.clinic.time_zone, theme)
-        }
-        Screen::Password(s) => super::screens::password::render(frame, rows[1], s, theme),
-        Screen::Prescription(s) => {
-            super::screens::prescription::render(frame, rows[1], s, state.clinic.time_zone, theme)
-        }
-    }
+    let screen = state.screen();
+    screen.render(frame, rows[1], &cx);
 
     let message_area = Rect {
         x: rows[2].x.saturating_add(1),
@@ -100,14 +72,43 @@ pub fn render(frame: &mut Frame, state: &AppState, keymap: &Keymap) {
         Paragraph::new(message).wrap(Wrap { trim: true }),
         message_area,
     );
-    frame.render_widget(
-        Paragraph::new(status_bar::keys_line(keymap, state.context(), theme)),
-        rows[3],
-    );
+    let commands = screen.commands(&cx);
+    let footer = if state.question.is_some() {
+        status_bar::question_footer(keymap, theme)
+    } else if state.help.is_some() {
+        status_bar::help_footer(keymap, theme)
+    } else {
+        status_bar::footer(keymap, screen.context(), &commands, rows[3].width, theme)
+    };
+    frame.render_widget(Paragraph::new(footer), rows[3]);
 
-    if state.help_open {
-        help::render(frame, rows[1], keymap, state.screen.context(), theme);
+    if let Some(view) = &state.help {
+        help::render(frame, rows[1], keymap, screen.context(), &commands, *view, theme);
     }
+    if let Some(question) = &state.question {
+        let width = 60.min(rows[1].width);
+        let inner = usize::from(width.saturating_sub(4)).max(1);
+        let lines = textwrap_rows(&question.text, inner);
+        let boxed = popup(frame, rows[1], width, lines + 2);
+        frame.render_widget(Clear, boxed);
+        frame.render_widget(
+            Paragraph::new(question.text.clone())
+                .wrap(Wrap { trim: true })
+                .block(
+                    Block::default()
+                        .borders(Borders::ALL)
+                        .border_style(theme.border())
+                        .title(Span::styled(" Are you sure? ", theme.title())),
+                ),
+            boxed,
+        );
+    }
+}
+
+/// Rows a sentence takes wrapped at `width` columns.
+fn textwrap_rows(text: &str, width: usize) -> u16 {
+    let rows = status_bar::wrapped_rows(&Line::raw(text.to_string()), width as u16);
+    rows.max(1)
 }
 
 fn render_too_small(frame: &mut Frame, area: Rect) {

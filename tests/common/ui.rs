@@ -73,15 +73,51 @@ pub fn signed_in_as(
         },
         started_at: now,
     });
-    s.screen =
-        clinic::tui::state::Screen::Home(clinic::tui::screens::home::HomeState::for_role(role));
+    s.stack = vec![clinic::tui::state::Page::new(
+        clinic::tui::screens::home::HomeScreen::for_role(role),
+    )];
     s
+}
+
+/// The screen on top, as its type: panics (failing the test) when another is shown.
+#[macro_export]
+macro_rules! top {
+    ($state:expr, $variant:ident) => {
+        match $state.screen() {
+            clinic::tui::routes::Route::$variant(screen) => &**screen,
+            other => panic!("expected the {} screen, {} is shown", stringify!($variant), other.name()),
+        }
+    };
+}
+
+/// The request and op of the last effect that runs a request of `$variant`'s screen.
+#[macro_export]
+macro_rules! last_op {
+    ($effects:expr, $variant:ident) => {
+        $effects
+            .iter()
+            .rev()
+            .find_map(|e| match e {
+                clinic::tui::effect::Effect::Run {
+                    request,
+                    op: clinic::tui::routes::Op::$variant(op),
+                    ..
+                } => Some((*request, op.clone())),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("no {} request in {:?}", stringify!($variant), $effects))
+    };
+}
+
+/// The reply message to `request` of `$variant`'s screen.
+pub fn reply(request: u64, reply: clinic::tui::routes::Reply) -> Msg {
+    Msg::Reply { request, reply }
 }
 
 /// Opens a home menu item by moving to it and pressing Enter.
 pub fn open_item(s: &mut AppState, item: clinic::tui::screens::home::HomeItem) -> Vec<Effect> {
-    let clinic::tui::state::Screen::Home(home) = &s.screen else {
-        panic!("not on the home screen: {:?}", s.screen.context())
+    let clinic::tui::routes::Route::Home(home) = s.screen() else {
+        panic!("not on the home screen: {}", s.screen().name())
     };
     let index = home
         .items

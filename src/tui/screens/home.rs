@@ -8,7 +8,9 @@ use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph, Wra
 
 use crate::domain::Role;
 use crate::service::Session;
-use crate::tui::keymap::Command;
+use crate::tui::keymap::{Command, Context};
+use crate::tui::routes::Route;
+use crate::tui::screen::{Action, Actions, Commands, Ctx, NoOp, Screen};
 use crate::tui::state::ClinicInfo;
 use crate::tui::theme::Theme;
 
@@ -107,23 +109,23 @@ impl HomeItem {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct HomeState {
+pub struct HomeScreen {
     pub items: Vec<HomeItem>,
     pub selected: usize,
 }
 
-/// What the app should do after a key on this screen.
+/// What a key on the menu asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
+pub enum MenuKey {
     None,
     Open(HomeItem),
     Logout,
     Quit,
 }
 
-impl HomeState {
+impl HomeScreen {
     /// The menu for a role.
-    pub fn for_role(role: Role) -> HomeState {
+    pub fn for_role(role: Role) -> HomeScreen {
         let mut items = match role {
             Role::Admin => vec![HomeItem::Availability, HomeItem::Book, HomeItem::Agenda],
             Role::FrontDesk => vec![HomeItem::DoctorsCalendars, HomeItem::Book, HomeItem::Agenda],
@@ -142,34 +144,34 @@ impl HomeState {
             items.extend([HomeItem::Administration, HomeItem::AuditTrail]);
         }
         items.extend([HomeItem::ChangePassword, HomeItem::LogOut, HomeItem::Quit]);
-        HomeState { items, selected: 0 }
+        HomeScreen { items, selected: 0 }
     }
 
-    pub fn on_command(&mut self, command: Option<Command>) -> Action {
+    pub fn on_command(&mut self, command: Option<Command>) -> MenuKey {
         match command {
             Some(Command::Up) => {
                 self.selected = self.selected.saturating_sub(1);
-                Action::None
+                MenuKey::None
             }
             Some(Command::Down) => {
                 self.selected = (self.selected + 1).min(self.items.len().saturating_sub(1));
-                Action::None
+                MenuKey::None
             }
             Some(Command::Open) => self
                 .items
                 .get(self.selected)
-                .map_or(Action::None, |i| Action::Open(*i)),
-            Some(Command::Logout) => Action::Logout,
-            Some(Command::Quit) => Action::Quit,
-            _ => Action::None,
+                .map_or(MenuKey::None, |i| MenuKey::Open(*i)),
+            Some(Command::Logout) => MenuKey::Logout,
+            Some(Command::Quit) => MenuKey::Quit,
+            _ => MenuKey::None,
         }
     }
 }
 
-pub fn render(
+fn draw(
     frame: &mut Frame,
     area: Rect,
-    state: &HomeState,
+    state: &HomeScreen,
     session: &Session,
     clinic: &ClinicInfo,
     now: DateTime<Utc>,
@@ -237,14 +239,72 @@ pub fn render(
     frame.render_widget(panel, cols[1]);
 }
 
+impl HomeItem {
+    /// The screen this item opens, for the signed-in user (`None` for leaving).
+    pub fn route(self, cx: &Ctx) -> Option<Route> {
+        use super::password::PasswordScreen;
+        let _ = cx;
+        match self {
+            HomeItem::ChangePassword => Some(PasswordScreen::new().into()),
+            HomeItem::Availability
+            | HomeItem::DoctorsCalendars
+            | HomeItem::Book
+            | HomeItem::Agenda
+            | HomeItem::MyAppointments
+            | HomeItem::Prescriptions
+            | HomeItem::MyPrescriptions
+            | HomeItem::Reports
+            | HomeItem::Patients
+            | HomeItem::Administration
+            | HomeItem::AuditTrail
+            | HomeItem::LogOut
+            | HomeItem::Quit => None,
+        }
+    }
+}
+
+impl Screen for HomeScreen {
+    type Op = NoOp;
+
+    fn context(&self) -> Context {
+        Context::Home
+    }
+
+    fn on_key(&mut self, _key: crossterm::event::KeyEvent, command: Option<Command>, cx: &Ctx) -> Actions<NoOp> {
+        match self.on_command(command) {
+            MenuKey::None => Vec::new(),
+            MenuKey::Open(HomeItem::Quit) | MenuKey::Quit => vec![Action::Quit],
+            MenuKey::Open(HomeItem::LogOut) | MenuKey::Logout => vec![Action::LogOut],
+            MenuKey::Open(item) => item.route(cx).map(Action::Open).into_iter().collect(),
+        }
+    }
+
+    fn on_reply(&mut self, _request: u64, reply: NoOp, _cx: &Ctx) -> Actions<NoOp> {
+        match reply {}
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, cx: &Ctx) {
+        if let Some(session) = cx.session {
+            draw(frame, area, self, session, cx.clinic, cx.now, cx.theme);
+        }
+    }
+
+    fn commands(&self, _cx: &Ctx, out: &mut Commands) {
+        out.group(&[Command::Up, Command::Down], "move", true)
+            .add(Command::Open, "open", true)
+            .add(Command::Logout, "log out", true)
+            .add(Command::Quit, "quit", true);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn moves_within_bounds_and_opens_the_selection() {
-        let mut s = HomeState::for_role(Role::FrontDesk);
-        assert_eq!(s.on_command(Some(Command::Up)), Action::None);
+        let mut s = HomeScreen::for_role(Role::FrontDesk);
+        assert_eq!(s.on_command(Some(Command::Up)), MenuKey::None);
         assert_eq!(s.selected, 0);
         for _ in 0..s.items.len() + 2 {
             s.on_command(Some(Command::Down));
@@ -252,9 +312,9 @@ mod tests {
         assert_eq!(s.selected, s.items.len() - 1);
         assert_eq!(
             s.on_command(Some(Command::Open)),
-            Action::Open(HomeItem::Quit)
+            MenuKey::Open(HomeItem::Quit)
         );
-        assert_eq!(s.on_command(Some(Command::Logout)), Action::Logout);
-        assert_eq!(s.on_command(None), Action::None);
+        assert_eq!(s.on_command(Some(Command::Logout)), MenuKey::Logout);
+        assert_eq!(s.on_command(None), MenuKey::None);
     }
 }

@@ -1,4 +1,5 @@
-//! The login screen: email, masked password and the kind of account.
+//! The login screen: email, masked password and the kind of account. It is also the
+//! idle lock screen (the app puts the session aside and shows it with the email kept).
 
 use crossterm::event::{Event, KeyCode, KeyEvent};
 use ratatui::Frame;
@@ -8,8 +9,10 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
-use crate::domain::AccountKind;
+use crate::domain::{AccountKind, Actor};
+use crate::service::{ServiceError, Services, Session};
 use crate::tui::keymap::{Command, Context, Keymap};
+use crate::tui::screen::{Action, Actions, Commands, Ctx, Operation, Screen};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::{centered, text_field};
 
@@ -25,7 +28,7 @@ pub enum Field {
 const FIELDS: [Field; 4] = [Field::Email, Field::Password, Field::Kind, Field::Submit];
 
 #[derive(Debug, Clone)]
-pub struct LoginState {
+pub struct LoginScreen {
     pub email: Input,
     pub password: Input,
     pub kind: AccountKind,
@@ -33,28 +36,24 @@ pub struct LoginState {
     pub error: Option<String>,
     /// The request id of a login in flight.
     pub pending: Option<u64>,
-    /// Quitting was asked about once (the locked session has unsaved work); the next
-    /// quit goes through. Any other key takes the question back.
-    pub quit_asked: bool,
 }
 
-impl Default for LoginState {
+impl Default for LoginScreen {
     fn default() -> Self {
-        LoginState {
+        LoginScreen {
             email: Input::default(),
             password: Input::default(),
             kind: AccountKind::Staff,
             focus: Field::Email,
             error: None,
             pending: None,
-            quit_asked: false,
         }
     }
 }
 
 /// What the app should do after a key on this screen.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Action {
+pub enum LoginKey {
     None,
     Quit,
     Submit {
@@ -64,14 +63,14 @@ pub enum Action {
     },
 }
 
-impl LoginState {
+impl LoginScreen {
     /// A login screen that keeps the email of someone whose session ended.
-    pub fn with_email(email: &str, kind: AccountKind) -> LoginState {
-        LoginState {
+    pub fn with_email(email: &str, kind: AccountKind) -> LoginScreen {
+        LoginScreen {
             email: Input::new(email.to_string()),
             kind,
             focus: Field::Password,
-            ..LoginState::default()
+            ..LoginScreen::default()
         }
     }
 
@@ -96,23 +95,23 @@ impl LoginState {
         }];
     }
 
-    fn submit(&mut self) -> Action {
+    fn submit(&mut self) -> LoginKey {
         if self.pending.is_some() {
-            return Action::None;
+            return LoginKey::None;
         }
         let email = self.email.value().trim().to_string();
         if email.is_empty() {
             self.error = Some("Enter your email.".into());
             self.focus = Field::Email;
-            return Action::None;
+            return LoginKey::None;
         }
         if self.password.value().is_empty() {
             self.error = Some("Enter your password.".into());
             self.focus = Field::Password;
-            return Action::None;
+            return LoginKey::None;
         }
         self.error = None;
-        Action::Submit {
+        LoginKey::Submit {
             kind: self.kind,
             email,
             password: self.password.value().to_string(),
@@ -130,21 +129,18 @@ impl LoginState {
     }
 
     /// Handles a key; `command` is what the keymap made of it in [`Self::context`].
-    pub fn on_key(&mut self, key: KeyEvent, command: Option<Command>) -> Action {
-        if command != Some(Command::Quit) {
-            self.quit_asked = false;
-        }
+    pub fn handle(&mut self, key: KeyEvent, command: Option<Command>) -> LoginKey {
         match command {
             Some(Command::NextField) => self.move_focus(true),
             Some(Command::PrevField) => self.move_focus(false),
-            Some(Command::Quit) => return Action::Quit,
+            Some(Command::Quit) => return LoginKey::Quit,
             Some(Command::PrevRole) if self.focus == Field::Kind => self.cycle_kind(false),
             Some(Command::NextRole) if self.focus == Field::Kind => self.cycle_kind(true),
             Some(Command::Submit) => {
                 return match self.focus {
                     Field::Email if self.password.value().is_empty() => {
                         self.focus = Field::Password;
-                        Action::None
+                        LoginKey::None
                     }
                     _ => self.submit(),
                 };
@@ -170,7 +166,7 @@ impl LoginState {
                 }
             },
         }
-        Action::None
+        LoginKey::None
     }
 
     /// A failed login: say why, keep the email, clear the password.
@@ -198,10 +194,10 @@ fn role_hint(keymap: &Keymap, focused: bool) -> String {
     }
 }
 
-pub fn render(
+fn draw(
     frame: &mut Frame,
     area: Rect,
-    state: &LoginState,
+    state: &LoginScreen,
     clinic_name: &str,
     keymap: &Keymap,
     theme: &Theme,
@@ -324,6 +320,116 @@ pub fn render(
     }
 }
 
+/// Signing in: checked by the auth service (argon2id, lockout).
+#[derive(Clone, PartialEq)]
+pub struct LoginOp {
+    pub kind: AccountKind,
+    pub email: String,
+    pub password: String,
+}
+
+/// Never prints the password.
+impl std::fmt::Debug for LoginOp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginOp")
+            .field("kind", &self.kind)
+            .field("email", &self.email)
+            .field("password", &"<redacted>")
+            .finish()
+    }
+}
+
+impl Operation for LoginOp {
+    type Reply = Result<Session, ServiceError>;
+
+    fn busy_text(&self) -> &'static str {
+        "Signing in"
+    }
+
+    async fn run(self, services: &Services, _actor: &Actor) -> Self::Reply {
+        services
+            .login(self.kind, &self.email, &self.password)
+            .await
+            .map_err(|e| match e {
+                crate::service::LoginError::Service(e) => e,
+                refused => ServiceError::Invalid(refused.to_string()),
+            })
+    }
+}
+
+impl Screen for LoginScreen {
+    type Op = LoginOp;
+
+    fn context(&self) -> Context {
+        LoginScreen::context(self)
+    }
+
+    fn on_key(&mut self, key: KeyEvent, command: Option<Command>, _cx: &Ctx) -> Actions<LoginOp> {
+        match LoginScreen::handle(self, key, command) {
+            LoginKey::None => Vec::new(),
+            LoginKey::Quit => vec![Action::Quit],
+            LoginKey::Submit {
+                kind,
+                email,
+                password,
+            } => vec![
+                Action::ClearStatus,
+                Action::Request(LoginOp {
+                    kind,
+                    email,
+                    password,
+                }),
+            ],
+        }
+    }
+
+    fn started(&mut self, request: u64, _op: &LoginOp) {
+        self.pending = Some(request);
+    }
+
+    fn on_reply(
+        &mut self,
+        request: u64,
+        reply: Result<Session, ServiceError>,
+        _cx: &Ctx,
+    ) -> Actions<LoginOp> {
+        if self.pending != Some(request) {
+            return Vec::new();
+        }
+        match reply {
+            Ok(session) => {
+                self.pending = None;
+                vec![Action::SignedIn(session)]
+            }
+            Err(e) => {
+                let outage = e.is_outage();
+                self.failed(e.to_string());
+                // An outage also shows on the message line, where it clears once the
+                // server answers again.
+                if outage { vec![Action::Failed(e)] } else { Vec::new() }
+            }
+        }
+    }
+
+    fn abandon(&mut self, request: u64) {
+        super::abandon::forget(&mut self.pending, request);
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, cx: &Ctx) {
+        draw(frame, area, self, &cx.clinic.name, cx.keymap, cx.theme);
+    }
+
+    fn commands(&self, _cx: &Ctx, out: &mut Commands) {
+        if self.focus == Field::Kind {
+            out.group(&[Command::PrevRole, Command::NextRole], "role", true);
+        }
+        out.add(Command::NextField, "next field", true)
+            .add(Command::Submit, "sign in", self.pending.is_none())
+            .add(Command::Quit, "quit", true)
+            .more(Command::PrevField, "previous field", true);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -333,38 +439,38 @@ mod tests {
         KeyEvent::new(code, KeyModifiers::NONE)
     }
 
-    fn type_text(s: &mut LoginState, text: &str) {
+    fn type_text(s: &mut LoginScreen, text: &str) {
         for c in text.chars() {
-            s.on_key(key(KeyCode::Char(c)), None);
+            s.handle(key(KeyCode::Char(c)), None);
         }
     }
 
     #[test]
     fn typing_fills_the_focused_field_and_tab_moves() {
-        let mut s = LoginState::default();
+        let mut s = LoginScreen::default();
         type_text(&mut s, "a@b.co");
-        s.on_key(key(KeyCode::Tab), Some(Command::NextField));
+        s.handle(key(KeyCode::Tab), Some(Command::NextField));
         type_text(&mut s, "pw q");
         assert_eq!(s.email.value(), "a@b.co");
         assert_eq!(s.password.value(), "pw q");
         assert_eq!(s.focus, Field::Password);
-        s.on_key(key(KeyCode::BackTab), Some(Command::PrevField));
-        s.on_key(key(KeyCode::BackTab), Some(Command::PrevField));
+        s.handle(key(KeyCode::BackTab), Some(Command::PrevField));
+        s.handle(key(KeyCode::BackTab), Some(Command::PrevField));
         assert_eq!(s.focus, Field::Submit, "focus wraps around");
     }
 
     /// What the default keymap makes of a key on this screen now.
-    fn press(s: &mut LoginState, code: KeyCode) -> Action {
+    fn press(s: &mut LoginScreen, code: KeyCode) -> LoginKey {
         let k = key(code);
         let command = Keymap::defaults().lookup(s.context(), &k);
-        s.on_key(k, command)
+        s.handle(k, command)
     }
 
     #[test]
     fn kind_cycles_with_arrows_and_letters() {
-        let mut s = LoginState {
+        let mut s = LoginScreen {
             focus: Field::Kind,
-            ..LoginState::default()
+            ..LoginScreen::default()
         };
         assert_eq!(s.context(), Context::LoginRole);
         press(&mut s, KeyCode::Right);
@@ -381,7 +487,7 @@ mod tests {
 
     #[test]
     fn arrows_move_the_cursor_in_the_email_field_and_never_change_the_role() {
-        let mut s = LoginState::default();
+        let mut s = LoginScreen::default();
         assert_eq!(s.context(), Context::Login);
         type_text(&mut s, "ab");
         press(&mut s, KeyCode::Left);
@@ -414,10 +520,10 @@ mod tests {
 
     #[test]
     fn submit_needs_both_fields_and_keeps_what_was_typed() {
-        let mut s = LoginState::default();
+        let mut s = LoginScreen::default();
         assert_eq!(
-            s.on_key(key(KeyCode::Enter), Some(Command::Submit)),
-            Action::None
+            s.handle(key(KeyCode::Enter), Some(Command::Submit)),
+            LoginKey::None
         );
         assert_eq!(
             s.focus,
@@ -426,17 +532,17 @@ mod tests {
         );
         s.focus = Field::Submit;
         assert_eq!(
-            s.on_key(key(KeyCode::Enter), Some(Command::Submit)),
-            Action::None
+            s.handle(key(KeyCode::Enter), Some(Command::Submit)),
+            LoginKey::None
         );
         assert_eq!(s.error.as_deref(), Some("Enter your email."));
         type_text(&mut s, "ana@x.org");
         s.focus = Field::Password;
         type_text(&mut s, "secret");
-        let action = s.on_key(key(KeyCode::Enter), Some(Command::Submit));
+        let action = s.handle(key(KeyCode::Enter), Some(Command::Submit));
         assert_eq!(
             action,
-            Action::Submit {
+            LoginKey::Submit {
                 kind: AccountKind::Staff,
                 email: "ana@x.org".into(),
                 password: "secret".into()
@@ -444,8 +550,8 @@ mod tests {
         );
         s.pending = Some(1);
         assert_eq!(
-            s.on_key(key(KeyCode::Enter), Some(Command::Submit)),
-            Action::None,
+            s.handle(key(KeyCode::Enter), Some(Command::Submit)),
+            LoginKey::None,
             "no double submit"
         );
         s.failed("Wrong email or password.".into());

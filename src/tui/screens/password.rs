@@ -10,35 +10,37 @@ use ratatui::widgets::Paragraph;
 
 use super::form::{Form, FormKey, render_form, secret};
 use crate::domain::validation::MIN_PASSWORD_LEN;
-use crate::tui::effect::Effect;
+use crate::domain::Actor;
+use crate::service::{ServiceError, Services};
 use crate::tui::keymap::{Command, Context};
-use crate::tui::state::{AppState, Screen};
+use crate::tui::screen::{Action, Actions, Commands, Ctx, Operation, Screen};
 use crate::tui::theme::Theme;
 
 #[derive(Debug, Clone)]
-pub struct PasswordState {
+pub struct PasswordScreen {
     pub form: Form,
     /// Set after a successful change, shown under the form.
     pub done: bool,
 }
 
+/// What a key on the form asks for.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Action {
+pub enum PasswordKey {
     None,
     Back,
     /// Send the change: (current, new).
     Save(String, String),
 }
 
-impl Default for PasswordState {
+impl Default for PasswordScreen {
     fn default() -> Self {
-        PasswordState::new()
+        PasswordScreen::new()
     }
 }
 
-impl PasswordState {
-    pub fn new() -> PasswordState {
-        PasswordState {
+impl PasswordScreen {
+    pub fn new() -> PasswordScreen {
+        PasswordScreen {
             form: Form::new(
                 "Change your password",
                 vec![
@@ -55,11 +57,11 @@ impl PasswordState {
         Context::Form
     }
 
-    pub fn on_key(&mut self, key: KeyEvent, command: Option<Command>) -> Action {
+    pub fn handle(&mut self, key: KeyEvent, command: Option<Command>) -> PasswordKey {
         match self.form.on_key(key, command) {
             FormKey::Cancel => {
                 self.form.clear();
-                Action::Back
+                PasswordKey::Back
             }
             FormKey::Save => {
                 self.done = false;
@@ -77,25 +79,25 @@ impl PasswordState {
                     f.refuse(1, "The new password must differ from the current one.");
                 } else {
                     f.error = None;
-                    return Action::Save(f.value(0).to_string(), f.value(1).to_string());
+                    return PasswordKey::Save(f.value(0).to_string(), f.value(1).to_string());
                 }
-                Action::None
+                PasswordKey::None
             }
             _ => {
                 if key.code != crossterm::event::KeyCode::Tab {
                     self.done = false;
                 }
-                Action::None
+                PasswordKey::None
             }
         }
     }
 
     /// The answer to the request `request`; `Some` when it was current.
-    pub fn on_reply(
+    pub fn answer(
         &mut self,
         request: u64,
-        result: Result<(), String>,
-    ) -> Option<Result<(), String>> {
+        result: Result<(), ServiceError>,
+    ) -> Option<Result<(), ServiceError>> {
         if self.form.pending != Some(request) {
             return None;
         }
@@ -108,74 +110,100 @@ impl PasswordState {
             }
             Err(e) => {
                 // The current password is typed again: it is the usual mistake.
-                self.form.error = Some(e.clone());
+                self.form.error = Some(e.to_string());
             }
         }
         Some(result)
     }
 }
 
-// ---------------------------------------------------------------------------------------
-// Wiring into the app (called from `update`).
-
-pub fn open(state: &mut AppState) -> Vec<Effect> {
-    state.screen = Screen::Password(Box::default());
-    state.status = None;
-    Vec::new()
+/// Changing one's own password; never printed.
+#[derive(Clone, PartialEq)]
+pub struct ChangePassword {
+    current: String,
+    new_password: String,
 }
 
-pub fn on_key(state: &mut AppState, key: KeyEvent, command: Option<Command>) -> Vec<Effect> {
-    let Screen::Password(p) = &mut state.screen else {
-        return Vec::new();
-    };
-    match p.on_key(key, command) {
-        Action::None => Vec::new(),
-        Action::Back => {
-            super::booking::go_home(state);
-            Vec::new()
-        }
-        Action::Save(current, new_password) => {
-            let Some(actor) = state.session.as_ref().map(|s| s.actor.clone()) else {
-                return Vec::new();
-            };
-            let request = state.next_request();
-            if let Screen::Password(p) = &mut state.screen {
-                p.form.pending = Some(request);
-            }
-            state.busy = Some("Changing the password".into());
-            state.status = None;
-            vec![Effect::ChangePassword {
-                request,
-                actor,
-                current,
-                new_password,
-            }]
-        }
+impl std::fmt::Debug for ChangePassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ChangePassword(<redacted>)")
     }
 }
 
-pub fn on_reply(state: &mut AppState, request: u64, result: Result<(), String>) -> Vec<Effect> {
-    let Screen::Password(p) = &mut state.screen else {
-        return Vec::new();
-    };
-    match p.on_reply(request, result) {
-        None => {}
-        Some(Ok(())) => {
-            state.busy = None;
-            state.info("Your password was changed. Use the new one next time you sign in.");
-        }
-        Some(Err(e)) => {
-            state.busy = None;
-            state.error(e);
+impl Operation for ChangePassword {
+    type Reply = Result<(), ServiceError>;
+
+    fn busy_text(&self) -> &'static str {
+        "Changing the password"
+    }
+
+    async fn run(self, services: &Services, actor: &Actor) -> Self::Reply {
+        services
+            .change_own_password(actor, &self.current, &self.new_password)
+            .await
+    }
+}
+
+impl Screen for PasswordScreen {
+    type Op = ChangePassword;
+
+    fn context(&self) -> Context {
+        Context::Form
+    }
+
+    fn on_key(&mut self, key: KeyEvent, command: Option<Command>, _cx: &Ctx) -> Actions<ChangePassword> {
+        match self.handle(key, command) {
+            PasswordKey::None => Vec::new(),
+            PasswordKey::Back => vec![Action::Back],
+            PasswordKey::Save(current, new_password) => vec![
+                Action::ClearStatus,
+                Action::Request(ChangePassword {
+                    current,
+                    new_password,
+                }),
+            ],
         }
     }
-    Vec::new()
+
+    fn started(&mut self, request: u64, _op: &ChangePassword) {
+        self.form.pending = Some(request);
+    }
+
+    fn on_reply(
+        &mut self,
+        request: u64,
+        reply: Result<(), ServiceError>,
+        _cx: &Ctx,
+    ) -> Actions<ChangePassword> {
+        match self.answer(request, reply) {
+            None => Vec::new(),
+            Some(Ok(())) => vec![Action::Info(
+                "Your password was changed. Use the new one next time you sign in.".into(),
+            )],
+            Some(Err(e)) => vec![Action::Failed(e)],
+        }
+    }
+
+    fn abandon(&mut self, request: u64) {
+        super::abandon::forget(&mut self.form.pending, request);
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, cx: &Ctx) {
+        draw(frame, area, self, cx.theme);
+    }
+
+    fn commands(&self, _cx: &Ctx, out: &mut Commands) {
+        out.add(Command::NextField, "next field", true)
+            .add(Command::Save, "save", self.form.pending.is_none())
+            .add(Command::Cancel, "back", true)
+            .more(Command::PrevField, "previous field", true);
+    }
 }
 
 // ---------------------------------------------------------------------------------------
 // Rendering
 
-pub fn render(frame: &mut Frame, area: Rect, state: &PasswordState, theme: &Theme) {
+fn draw(frame: &mut Frame, area: Rect, state: &PasswordScreen, theme: &Theme) {
     let note = if state.done {
         Span::styled(
             " Your password was changed. Esc goes back to the menu.",

@@ -1,4 +1,6 @@
-//! The `?` / F1 overlay: every binding of the current screen and the global ones.
+//! The `?` / F1 overlay: what the current screen offers now (from its `commands()`,
+//! greyed where not possible at the moment), then the keys that work everywhere. It
+//! scrolls when it is longer than the screen.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -6,61 +8,92 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::popup;
-use crate::tui::keymap::{Context, Keymap};
+use super::status_bar::entry_keys;
+use crate::tui::keymap::{Command, Context, Keymap};
+use crate::tui::screen::Commands;
+use crate::tui::state::HelpView;
 use crate::tui::theme::Theme;
 
-/// Fields of a screen with keys of their own, listed with the screen's: (what the
-/// section is called, the field's context).
-fn field_contexts(ctx: Context) -> &'static [(&'static str, Context)] {
-    match ctx {
-        Context::Login => &[("On the Sign in as field", Context::LoginRole)],
-        _ => &[],
-    }
-}
-
-pub fn render(frame: &mut Frame, area: Rect, keymap: &Keymap, ctx: Context, theme: &Theme) {
-    let mut lines = Vec::new();
-    let own = keymap.describe(ctx);
-    let mut sections = vec![(format!("On this screen ({})", ctx.name()), own.clone())];
-    for (title, field) in field_contexts(ctx) {
-        // Only what the field adds to the screen's keys.
-        let extra: Vec<_> = keymap
-            .describe(*field)
-            .into_iter()
-            .filter(|(command, _)| !own.iter().any(|(c, _)| c == command))
-            .collect();
-        if !extra.is_empty() {
-            sections.push((format!("{title} ({})", field.name()), extra));
+/// The overlay's lines, before scrolling.
+pub fn lines<'a>(keymap: &Keymap, ctx: Context, commands: &Commands, theme: &Theme) -> Vec<Line<'a>> {
+    let mut lines = vec![Line::from(Span::styled("On this screen", theme.title()))];
+    for info in &commands.items {
+        let Some(keys) = entry_keys(keymap, ctx, info) else {
+            continue;
+        };
+        let (key_style, text_style) = if info.enabled {
+            (theme.key(), ratatui::style::Style::default())
+        } else {
+            (theme.dim(), theme.dim())
+        };
+        let mut text = info.command.help().to_string();
+        if !info.enabled {
+            text.push_str(" (not possible now)");
         }
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {keys:<14}"), key_style),
+            Span::styled(text, text_style),
+        ]));
     }
-    sections.push(("Everywhere".to_string(), keymap.describe(Context::Global)));
-    for (title, commands) in sections {
-        lines.push(Line::from(Span::styled(title, theme.title())));
-        for (command, chords) in commands {
-            let keys = chords
-                .iter()
-                .map(|k| k.to_string())
-                .collect::<Vec<_>>()
-                .join(", ");
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {keys:<18}"), theme.key()),
-                Span::raw(command.help().to_string()),
-            ]));
-        }
-        lines.push(Line::raw(""));
+    lines.push(Line::raw(""));
+    lines.push(Line::from(Span::styled("Everywhere", theme.title())));
+    for (command, chords) in keymap.describe(Context::Global) {
+        let keys = chords
+            .iter()
+            .map(|k| k.to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {keys:<14}"), theme.key()),
+            Span::raw(command.help().to_string()),
+        ]));
     }
+    if let Some(key) = keymap.key_for(ctx, Command::Help) {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {key:<14}"), theme.key()),
+            Span::raw("this help"),
+        ]));
+    }
+    lines.push(Line::raw(""));
     lines.push(Line::from(Span::styled(
         "Bindings can be changed in a keymap file (see README).",
         theme.dim(),
     )));
-    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
-    let boxed = popup(frame, area, 56, height);
+    lines
+}
+
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    keymap: &Keymap,
+    ctx: Context,
+    commands: &Commands,
+    view: HelpView,
+    theme: &Theme,
+) {
+    let lines = lines(keymap, ctx, commands, theme);
+    let total = u16::try_from(lines.len()).unwrap_or(u16::MAX);
+    let height = total.saturating_add(2).min(area.height);
+    let inner = height.saturating_sub(2);
+    let max_scroll = total.saturating_sub(inner);
+    let scroll = view.scroll.min(max_scroll);
+    let title = if max_scroll > 0 {
+        format!(
+            " Help · {}-{} of {} · ↑↓ scroll · Esc closes ",
+            scroll + 1,
+            (scroll + inner).min(total),
+            total
+        )
+    } else {
+        " Help · Esc closes ".to_string()
+    };
+    let boxed = popup(frame, area, 64, height);
     frame.render_widget(
-        Paragraph::new(lines).block(
+        Paragraph::new(lines).scroll((scroll, 0)).block(
             Block::default()
                 .borders(Borders::ALL)
                 .border_style(theme.border())
-                .title(Span::styled(" Help · Esc closes ", theme.title())),
+                .title(Span::styled(title, theme.title())),
         ),
         boxed,
     );

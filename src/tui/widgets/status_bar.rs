@@ -3,6 +3,7 @@
 use ratatui::text::{Line, Span};
 
 use crate::tui::keymap::{Command, Context, Keymap};
+use crate::tui::screen::{CommandInfo, Commands};
 use crate::tui::theme::Theme;
 
 /// How many rows `line` takes when wrapped at words to `width` columns (display width,
@@ -32,259 +33,71 @@ pub fn wrapped_rows(line: &Line<'_>, width: u16) -> u16 {
     u16::try_from(rows).unwrap_or(u16::MAX)
 }
 
-/// The commands worth listing in the bar for a context, in order of importance.
-fn shown(ctx: Context) -> &'static [Command] {
-    match ctx {
-        Context::Login => &[
-            Command::NextField,
-            Command::Submit,
-            Command::Help,
-            Command::Quit,
-        ],
-        Context::LoginRole => &[
-            Command::NextRole,
-            Command::NextField,
-            Command::Submit,
-            Command::Help,
-            Command::Quit,
-        ],
-        Context::Home => &[
-            Command::Down,
-            Command::Open,
-            Command::Help,
-            Command::Logout,
-            Command::Quit,
-        ],
-        Context::Help => &[Command::Back],
-        // Moves (arrows/hjkl) are left to the help overlay so that the rest fits 80 columns.
-        Context::Calendar => &[
-            Command::Help,
-            Command::NextWeek,
-            Command::ThisWeek,
-            Command::AddWindow,
-            Command::Edit,
-            Command::Delete,
-            Command::AddTimeOff,
-            Command::Search,
-            Command::Back,
-        ],
-        Context::Form => &[Command::NextField, Command::Save, Command::Cancel],
-        Context::Search => &[Command::Down, Command::Open, Command::Cancel],
-        Context::Confirm => &[Command::Yes, Command::No],
-        Context::PatientSearch => &[
-            Command::Down,
-            Command::Open,
-            Command::NewPatient,
-            Command::Back,
-        ],
-        Context::Booking => &[
-            Command::Down,
-            Command::NextField,
-            Command::Open,
-            Command::Help,
-            Command::Back,
-        ],
-        // t today, / doctor and b book are in the help overlay and the agenda's header.
-        Context::Agenda => &[
-            Command::NextWeek,
-            Command::ToggleWeek,
-            Command::CancelAppointment,
-            Command::Reschedule,
-            Command::MarkCompleted,
-            Command::MarkNoShow,
-            Command::History,
-            Command::OpenPrescription,
-            Command::Payments,
-            Command::Back,
-        ],
-        Context::Payments => &[
-            Command::Down,
-            Command::NewPayment,
-            Command::PaymentStatus,
-            Command::Receipt,
-            Command::Help,
-            Command::Back,
-        ],
-        Context::Reports => &[
-            Command::NextField,
-            Command::NextPeriod,
-            Command::Today,
-            Command::DateRange,
-            Command::ExportCsv,
-            Command::Help,
-            Command::Back,
-        ],
-        Context::PrescriptionList => &[
-            Command::Down,
-            Command::Open,
-            Command::Timeline,
-            Command::Insight,
-            Command::Help,
-            Command::Back,
-        ],
-        Context::PrescriptionEditor => &[
-            Command::NextField,
-            Command::AddItem,
-            Command::EditItem,
-            Command::DeleteItem,
-            Command::MoveDown,
-            Command::Save,
-            Command::History,
-            Command::Back,
-        ],
-        Context::PrescriptionText => &[Command::NextField, Command::Save, Command::Back],
-        Context::PrescriptionView => &[
-            Command::Down,
-            Command::History,
-            Command::Export,
-            Command::Mark,
-            Command::Back,
-        ],
-        Context::Patients => &[
-            Command::Open,
-            Command::Find,
-            Command::NewPatient,
-            Command::EditRecord,
-            Command::ToggleActive,
-            Command::Back,
-        ],
-        Context::PatientsSearch => &[
-            Command::Down,
-            Command::Open,
-            Command::FocusList,
-            Command::NewPatient,
-            Command::Back,
-        ],
-        Context::PatientView => &[
-            Command::Down,
-            Command::NextField,
-            Command::EditRecord,
-            Command::ToggleActive,
-            Command::Back,
-        ],
-        Context::Admin => &[
-            Command::NextTab,
-            Command::NewRecord,
-            Command::EditRecord,
-            Command::ToggleActive,
-            Command::ResetPassword,
-            Command::Back,
-        ],
-        Context::Audit => &[
-            Command::Filter,
-            Command::PageDown,
-            Command::ExportCsv,
-            Command::Reload,
-            Command::Help,
-            Command::Back,
-        ],
-        Context::Global => &[Command::Help],
-    }
+/// The keys of an entry: its command's and those shown with it ("[]", "↑↓", "PgUp/PgDn").
+pub fn entry_keys(keymap: &Keymap, ctx: Context, info: &CommandInfo) -> Option<String> {
+    let mut keys = vec![keymap.key_for(ctx, info.command)?];
+    keys.extend(info.with.iter().filter_map(|c| keymap.key_for(ctx, *c)));
+    let single = keys.iter().all(|k| k.chars().count() == 1);
+    Some(keys.join(if single { "" } else { "/" }))
 }
 
-/// "Tab next field  Enter sign in  F1 help …", built from the actual bindings.
-pub fn keys_line<'a>(keymap: &Keymap, ctx: Context, theme: &Theme) -> Line<'a> {
+/// The footer: the screen's enabled commands in order of importance, as many as fit in
+/// `width` columns (display width), always ending with the help key.
+pub fn footer<'a>(
+    keymap: &Keymap,
+    ctx: Context,
+    commands: &Commands,
+    width: u16,
+    theme: &Theme,
+) -> Line<'a> {
+    let help = keymap
+        .key_for(ctx, Command::Help)
+        .unwrap_or_else(|| "F1".to_string());
+    let help_width = Span::raw(format!(" {help} help")).width();
+    let budget = usize::from(width).saturating_sub(help_width);
     let mut spans = Vec::new();
-    for command in shown(ctx) {
-        let Some(key) = keymap.key_for(ctx, *command) else {
+    let mut used = 0;
+    for info in commands.items.iter().filter(|c| c.footer && c.enabled) {
+        let Some(keys) = entry_keys(keymap, ctx, info) else {
             continue;
         };
-        let label = match (ctx, command) {
-            (_, Command::Down) => "move",
-            (_, Command::NextRole) => "change role",
-            (Context::Patients | Context::PatientsSearch, Command::NewPatient) => "new",
-            (Context::PatientsSearch, Command::FocusList) => "list",
-            (Context::PatientView, Command::NextField) => "pane",
-            (Context::Patients | Context::PatientView | Context::Admin, Command::ToggleActive) => {
-                "(de)activate"
-            }
-            (Context::Admin, Command::NextTab) => "tab",
-            (Context::Admin, Command::NewRecord) => "new",
-            (Context::Admin, Command::ResetPassword) => "password",
-            (Context::Audit, Command::PageDown) => "page",
-            (Context::Audit, Command::Filter) => "filters",
-            (Context::Audit, Command::ExportCsv) => "CSV",
-            // The calendar has many keys: short labels so that they fit 80 columns.
-            (Context::Calendar, Command::Right) => "move",
-            (Context::Calendar, Command::NextWeek) => "week",
-            (Context::Calendar, Command::ThisWeek) => "today",
-            (Context::Calendar, Command::AddWindow) => "add",
-            (Context::Calendar, Command::Edit) => "edit",
-            (Context::Calendar, Command::Delete) => "del",
-            (Context::Calendar, Command::AddTimeOff) => "off",
-            (Context::Calendar, Command::Search) => "doctor",
-            (Context::Form, Command::NextField) => "next",
-            (Context::PatientSearch, Command::Open) => "pick",
-            (Context::PatientSearch, Command::NewPatient) => "new patient",
-            (Context::Booking, Command::NextField) => "pane",
-            (Context::Booking, Command::Open) => "choose",
-            (Context::Agenda, Command::NextWeek) => "date",
-            (Context::Agenda, Command::ToggleWeek) => "week",
-            (Context::Agenda, Command::CancelAppointment) => "cancel",
-            (Context::Agenda, Command::Reschedule) => "move",
-            (Context::Agenda, Command::MarkCompleted) => "done",
-            (Context::Agenda, Command::MarkNoShow) => "no-show",
-            (Context::Agenda, Command::History) => "hist",
-            (Context::Agenda, Command::OpenPrescription) => "rx",
-            (Context::Agenda, Command::Payments) => "pay",
-            (Context::PrescriptionList, Command::Open) => "open",
-            (Context::PrescriptionList, Command::Timeline) => "timeline",
-            (Context::PrescriptionList, Command::Insight) => "insight",
-            (Context::PrescriptionEditor | Context::PrescriptionText, Command::NextField) => {
-                "section"
-            }
-            (Context::PrescriptionEditor, Command::MoveDown) => "reorder",
-            (Context::PrescriptionEditor, Command::History) => "versions",
-            (Context::PrescriptionView, Command::History) => "versions",
-            (Context::PrescriptionView, Command::Export) => "export",
-            (Context::PrescriptionView, Command::Mark) => "compare",
-            (_, other) => other.help(),
-        };
-        let key = match command {
-            Command::Down => format!(
-                "{}{key}",
-                keymap.key_for(ctx, Command::Up).unwrap_or_default()
-            ),
-            // "hjkl": the four moves in one.
-            Command::Right if ctx == Context::Calendar => {
-                [Command::Left, Command::Down, Command::Up, Command::Right]
-                    .iter()
-                    .filter_map(|c| keymap.key_for(ctx, *c))
-                    .collect::<String>()
-            }
-            // "←→": previous and next role in one.
-            Command::NextRole => format!(
-                "{}{key}",
-                keymap.key_for(ctx, Command::PrevRole).unwrap_or_default()
-            ),
-            Command::MoveDown => format!(
-                "{}{key}",
-                keymap.key_for(ctx, Command::MoveUp).unwrap_or_default()
-            ),
-            // "[]": previous and next week in one.
-            Command::PageDown => format!(
-                "{}/{key}",
-                keymap.key_for(ctx, Command::PageUp).unwrap_or_default()
-            ),
-            Command::NextWeek => format!(
-                "{}{key}",
-                keymap.key_for(ctx, Command::PrevWeek).unwrap_or_default()
-            ),
-            _ => key,
-        };
-        spans.push(Span::styled(key, theme.key()));
-        spans.push(Span::raw(format!(" {label}  ")));
+        let entry = Span::raw(format!(" {keys} {} ", info.label)).width();
+        if used + entry > budget {
+            break;
+        }
+        used += entry;
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(keys, theme.key()));
+        spans.push(Span::raw(format!(" {} ", info.label)));
     }
-    // The calendar's bar is full at 80 columns; Ctrl-C is listed in its help overlay.
-    if matches!(
-        ctx,
-        Context::Calendar | Context::Agenda | Context::PrescriptionEditor
-    ) {
-        return Line::from(spans);
-    }
-    if let Some(key) = keymap.key_for(Context::Global, Command::ForceQuit) {
-        spans.push(Span::styled(key, theme.key()));
-        spans.push(Span::raw(" exit"));
-    }
+    spans.push(Span::raw(" "));
+    spans.push(Span::styled(help, theme.key()));
+    spans.push(Span::raw(" help"));
     Line::from(spans)
+}
+
+/// The footer while a yes/no question is up.
+pub fn question_footer<'a>(keymap: &Keymap, theme: &Theme) -> Line<'a> {
+    let key = |c| keymap.key_for(Context::Confirm, c).unwrap_or_default();
+    Line::from(vec![
+        Span::raw(" "),
+        Span::styled(key(Command::Yes), theme.key()),
+        Span::raw(" yes  "),
+        Span::styled(key(Command::No), theme.key()),
+        Span::raw(" no"),
+    ])
+}
+
+/// The footer while the help overlay is open.
+pub fn help_footer<'a>(keymap: &Keymap, theme: &Theme) -> Line<'a> {
+    let key = |c| keymap.key_for(Context::Help, c).unwrap_or_default();
+    Line::from(vec![
+        Span::raw(" "),
+        Span::styled(format!("{}{}", key(Command::Up), key(Command::Down)), theme.key()),
+        Span::raw(" scroll  "),
+        Span::styled(key(Command::PageDown), theme.key()),
+        Span::raw(" page  "),
+        Span::styled(key(Command::Back), theme.key()),
+        Span::raw(" close"),
+    ])
 }
