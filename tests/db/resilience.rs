@@ -127,7 +127,7 @@ const WAIT: Duration = Duration::from_secs(20);
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_tui_shows_a_mysql_outage_keeps_what_was_typed_and_recovers() {
-    use clinic::tui::screens::home::{HomeItem, HomeState};
+    use clinic::tui::screens::home::{HomeItem, HomeScreen};
     use common::pty::PtyApp;
     let env = TestEnv::new().await;
     desk_account(&env).await;
@@ -140,7 +140,7 @@ async fn the_tui_shows_a_mysql_outage_keeps_what_was_typed_and_recovers() {
     app.send("kettle-amber-quartz");
     app.send("\r");
     app.wait_for("Welcome, Desk", WAIT);
-    let index = HomeState::for_role(Role::FrontDesk)
+    let index = HomeScreen::for_role(Role::FrontDesk)
         .items
         .iter()
         .position(|i| *i == HomeItem::Book)

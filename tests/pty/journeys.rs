@@ -13,7 +13,7 @@ use clinic::domain::availability::Window;
 use clinic::domain::{AccountKind, Actor, Role};
 use clinic::service::users::NewAccount;
 use clinic::store::mysql::{availability, people};
-use clinic::tui::screens::home::{HomeItem, HomeState};
+use clinic::tui::screens::home::{HomeItem, HomeScreen};
 use common::TestEnv;
 use common::pty::PtyApp;
 
@@ -80,7 +80,7 @@ fn sign_in(app: &mut PtyApp, email: &str, password: &str, right: usize) {
 
 /// Opens a home menu item by walking down to it.
 fn open(app: &mut PtyApp, role: Role, item: HomeItem) {
-    let index = HomeState::for_role(role)
+    let index = HomeScreen::for_role(role)
         .items
         .iter()
         .position(|i| *i == item)
