@@ -15,9 +15,11 @@ mod common;
 // ui-core: re-enabled once its screens are converted
 // mod calendar_ui;
 mod money_prop;
+mod nav;
 // ui-core: re-enabled once its screens are converted
 // mod overlays;
-mod parsers_prop;
+// ui-core: re-enabled once its screens are converted (calendar parsers)
+// mod parsers_prop;
 // ui-core: re-enabled once its screens are converted
 // mod patients_ui;
 // ui-core: re-enabled once its screens are converted
@@ -25,7 +27,6 @@ mod parsers_prop;
 // ui-core: re-enabled once its screens are converted
 // mod prescription_ui;
 mod slots_prop;
-// ui-core: re-enabled once its screens are converted
-// mod tui;
+mod tui;
 // ui-core: re-enabled once its screens are converted
 // mod tui_prop;

@@ -8,7 +8,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::popup;
-use super::status_bar::entry_keys;
 use crate::tui::keymap::{Command, Context, Keymap};
 use crate::tui::screen::Commands;
 use crate::tui::state::HelpView;
@@ -17,23 +16,40 @@ use crate::tui::theme::Theme;
 /// The overlay's lines, before scrolling.
 pub fn lines<'a>(keymap: &Keymap, ctx: Context, commands: &Commands, theme: &Theme) -> Vec<Line<'a>> {
     let mut lines = vec![Line::from(Span::styled("On this screen", theme.title()))];
+    let bindings = keymap.describe(ctx);
+    let chords = |command: Command| {
+        bindings
+            .iter()
+            .find(|(c, _)| *c == command)
+            .map(|(_, chords)| {
+                chords
+                    .iter()
+                    .map(|k| k.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .or_else(|| keymap.key_for(ctx, command))
+    };
+    // A footer group ("↑↓ move") is listed command by command, each with all its keys.
     for info in &commands.items {
-        let Some(keys) = entry_keys(keymap, ctx, info) else {
-            continue;
-        };
         let (key_style, text_style) = if info.enabled {
             (theme.key(), ratatui::style::Style::default())
         } else {
             (theme.dim(), theme.dim())
         };
-        let mut text = info.command.help().to_string();
-        if !info.enabled {
-            text.push_str(" (not possible now)");
+        for command in std::iter::once(info.command).chain(info.with.iter().copied()) {
+            let Some(keys) = chords(command) else {
+                continue;
+            };
+            let mut text = command.help().to_string();
+            if !info.enabled {
+                text.push_str(" (not possible now)");
+            }
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {keys:<14}"), key_style),
+                Span::styled(text, text_style),
+            ]));
         }
-        lines.push(Line::from(vec![
-            Span::styled(format!("  {keys:<14}"), key_style),
-            Span::styled(text, text_style),
-        ]));
     }
     lines.push(Line::raw(""));
     lines.push(Line::from(Span::styled("Everywhere", theme.title())));
@@ -62,6 +78,13 @@ pub fn lines<'a>(keymap: &Keymap, ctx: Context, commands: &Commands, theme: &The
     lines
 }
 
+/// How far the overlay can scroll in an area `height` rows tall.
+pub fn max_scroll(keymap: &Keymap, ctx: Context, commands: &Commands, height: u16) -> u16 {
+    let total = u16::try_from(lines(keymap, ctx, commands, &Theme { color: false }).len())
+        .unwrap_or(u16::MAX);
+    total.saturating_sub(height.saturating_sub(2))
+}
+
 pub fn render(
     frame: &mut Frame,
     area: Rect,
@@ -75,7 +98,7 @@ pub fn render(
     let total = u16::try_from(lines.len()).unwrap_or(u16::MAX);
     let height = total.saturating_add(2).min(area.height);
     let inner = height.saturating_sub(2);
-    let max_scroll = total.saturating_sub(inner);
+    let max_scroll = max_scroll(keymap, ctx, commands, area.height);
     let scroll = view.scroll.min(max_scroll);
     let title = if max_scroll > 0 {
         format!(

@@ -1,0 +1,147 @@
+//! The navigation stack and leaving: Esc goes back to where you came from, Home keeps
+//! its cursor, leaving Home or quitting asks first, Ctrl-C always quits, the help
+//! overlay scrolls, and every footer at 80 columns ends with the help key.
+
+use crate::common;
+
+use chrono::{DateTime, TimeZone, Utc};
+use clinic::domain::Role;
+use clinic::tui::routes::Route;
+use clinic::tui::screens::home::{HomeItem, HomeScreen};
+use common::ui::{ctrl, draw, fresh, key, open_item, send, signed_in_as};
+use crossterm::event::KeyCode;
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 14, 5, 0)
+        .single()
+        .expect("valid time")
+}
+
+fn rows(s: &clinic::tui::AppState, w: u16, h: u16) -> Vec<String> {
+    let terminal = draw(s, w, h);
+    let buffer = terminal.backend().buffer();
+    (0..h)
+        .map(|y| {
+            (0..w)
+                .map(|x| buffer[(x, y)].symbol().to_string())
+                .collect::<String>()
+                .trim_end()
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn esc_on_sign_in_asks_before_quitting() {
+    let mut s = fresh(now());
+    send(&mut s, [key(KeyCode::Esc)]);
+    assert!(!s.should_quit, "one Esc does not quit");
+    let screen = rows(&s, 80, 24).join("\n");
+    assert!(screen.contains("Quit Smart Clinic? y yes, n no"), "{screen}");
+    send(&mut s, [key(KeyCode::Char('n'))]);
+    assert!(!s.should_quit && s.question.is_none());
+    send(&mut s, [key(KeyCode::Esc), key(KeyCode::Char('y'))]);
+    assert!(s.should_quit);
+}
+
+#[test]
+fn esc_on_home_asks_before_logging_out_and_no_keeps_the_session() {
+    let mut s = signed_in_as(Role::FrontDesk, 2, "Fran Desk", now());
+    send(&mut s, [key(KeyCode::Esc)]);
+    assert!(s.session.is_some());
+    assert!(rows(&s, 80, 24).join("\n").contains("Log out? y yes, n no"));
+    send(&mut s, [key(KeyCode::Char('n'))]);
+    assert!(s.session.is_some() && matches!(s.screen(), Route::Home(_)));
+    send(&mut s, [key(KeyCode::Esc), key(KeyCode::Char('y'))]);
+    assert!(s.session.is_none() && matches!(s.screen(), Route::Login(_)));
+}
+
+#[test]
+fn four_escapes_from_a_screen_do_not_end_the_session() {
+    let mut s = signed_in_as(Role::FrontDesk, 2, "Fran Desk", now());
+    open_item(&mut s, HomeItem::ChangePassword);
+    assert!(matches!(s.screen(), Route::Password(_)));
+    send(&mut s, vec![key(KeyCode::Esc); 4]);
+    assert!(s.session.is_some(), "still signed in");
+    assert!(!s.should_quit);
+    assert!(matches!(s.screen(), Route::Home(_)));
+}
+
+#[test]
+fn esc_returns_to_home_with_its_cursor_where_it_was() {
+    let mut s = signed_in_as(Role::FrontDesk, 2, "Fran Desk", now());
+    open_item(&mut s, HomeItem::ChangePassword);
+    send(&mut s, [key(KeyCode::Esc)]);
+    let home = crate::top!(s, Home);
+    assert_eq!(
+        home.items[home.selected],
+        HomeItem::ChangePassword,
+        "the menu cursor stays on the item that was opened"
+    );
+}
+
+#[test]
+fn ctrl_c_quits_at_once_from_anywhere() {
+    let mut s = signed_in_as(Role::Doctor, 3, "Dr Who", now());
+    open_item(&mut s, HomeItem::ChangePassword);
+    send(&mut s, [ctrl('c')]);
+    assert!(s.should_quit);
+    let mut s = fresh(now());
+    send(&mut s, [key(KeyCode::Esc), ctrl('c')]);
+    assert!(s.should_quit, "also with a question up");
+}
+
+#[test]
+fn help_scrolls_within_its_lines_and_closes() {
+    let mut s = signed_in_as(Role::Admin, 1, "Alex Admin", now());
+    send(&mut s, [Msg::Resize(60, 18)]);
+    send(&mut s, [key(KeyCode::Char('?'))]);
+    let first = rows(&s, 60, 18).join("\n");
+    assert!(first.contains("On this screen"), "{first}");
+    send(&mut s, vec![key(KeyCode::Down); 200]);
+    let scrolled = s.help.expect("help open").scroll;
+    assert!(scrolled > 0, "the list is longer than 18 rows");
+    let last = rows(&s, 60, 18).join("\n");
+    assert!(last.contains("Bindings can be changed"), "{last}");
+    send(&mut s, [key(KeyCode::Up)]);
+    assert_eq!(
+        s.help.expect("help open").scroll,
+        scrolled - 1,
+        "scrolling stops at the end: one Up moves back at once"
+    );
+    send(&mut s, [key(KeyCode::Esc)]);
+    assert!(s.help.is_none());
+}
+
+use clinic::tui::msg::Msg;
+
+/// Every screen each role can open from its menu, drawn at 80x24: the last row (the
+/// footer) ends with the help key, and lists only keys the screen offers.
+#[test]
+fn every_footer_at_80_columns_ends_with_help_for_every_screen_and_role() {
+    for role in [Role::Admin, Role::FrontDesk, Role::Doctor, Role::Patient] {
+        let items = HomeScreen::for_role(role).items;
+        let mut checked = 0;
+        for item in items {
+            if matches!(item, HomeItem::LogOut | HomeItem::Quit) {
+                continue;
+            }
+            let mut s = signed_in_as(role, 7, "Some One", now());
+            open_item(&mut s, item);
+            assert!(
+                !matches!(s.screen(), Route::Home(_)),
+                "{role:?} {item:?} opens a screen"
+            );
+            let footer = rows(&s, 80, 24).pop().unwrap_or_default();
+            assert!(
+                footer.ends_with("? help") || footer.ends_with("F1 help"),
+                "{role:?} {item:?}: {footer:?}"
+            );
+            checked += 1;
+        }
+        let home = signed_in_as(role, 7, "Some One", now());
+        let footer = rows(&home, 80, 24).pop().unwrap_or_default();
+        assert!(footer.ends_with("? help"), "{role:?} home: {footer:?}");
+        assert!(checked > 0);
+    }
+}
