@@ -2,13 +2,21 @@
 //! VT100 emulator.
 
 use std::io::{Read, Write};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 
+/// The emulated screen, whether the app's side of the pty has closed (it exited), and a
+/// condition variable signalled on every change, so tests wait for what they expect to
+/// see instead of sleeping.
+struct Shared {
+    state: Mutex<(vt100::Parser, bool)>,
+    changed: Condvar,
+}
+
 pub struct PtyApp {
-    screen: Arc<Mutex<vt100::Parser>>,
+    screen: Arc<Shared>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn Child + Send + Sync>,
     master: Box<dyn MasterPty + Send>,
@@ -38,7 +46,10 @@ impl PtyApp {
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().expect("pty reader");
         let writer = pair.master.take_writer().expect("pty writer");
-        let screen = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
+        let screen = Arc::new(Shared {
+            state: Mutex::new((vt100::Parser::new(rows, cols, 0), false)),
+            changed: Condvar::new(),
+        });
         let sink = screen.clone();
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
@@ -46,10 +57,15 @@ impl PtyApp {
                 if n == 0 {
                     break;
                 }
-                if let Ok(mut parser) = sink.lock() {
-                    parser.process(&buf[..n]);
+                if let Ok(mut state) = sink.state.lock() {
+                    state.0.process(&buf[..n]);
                 }
+                sink.changed.notify_all();
             }
+            if let Ok(mut state) = sink.state.lock() {
+                state.1 = true;
+            }
+            sink.changed.notify_all();
         });
         PtyApp {
             screen,
@@ -69,8 +85,8 @@ impl PtyApp {
                 pixel_height: 0,
             })
             .expect("resize the pty");
-        if let Ok(mut p) = self.screen.lock() {
-            p.screen_mut().set_size(rows, cols);
+        if let Ok(mut state) = self.screen.state.lock() {
+            state.0.screen_mut().set_size(rows, cols);
         }
     }
 
@@ -81,43 +97,64 @@ impl PtyApp {
 
     pub fn contents(&self) -> String {
         self.screen
+            .state
             .lock()
-            .map(|p| p.screen().contents())
+            .map(|s| s.0.screen().contents())
             .unwrap_or_default()
+    }
+
+    /// Waits (on the screen's condition variable) until `done` holds for the screen
+    /// text and whether the app's side closed; false on timeout.
+    fn wait_until(&self, timeout: Duration, done: impl Fn(&str, bool) -> bool) -> bool {
+        let deadline = Instant::now() + timeout;
+        let Ok(mut state) = self.screen.state.lock() else {
+            return false;
+        };
+        loop {
+            if done(&state.0.screen().contents(), state.1) {
+                return true;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            state = match self.screen.changed.wait_timeout(state, left) {
+                Ok((s, _)) => s,
+                Err(_) => return false,
+            };
+        }
     }
 
     /// Waits until the screen shows `text`; panics with the screen if it never does.
     pub fn wait_for(&self, text: &str, timeout: Duration) {
-        let start = Instant::now();
-        while start.elapsed() < timeout {
-            if self.contents().contains(text) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
+        if !self.wait_until(timeout, |screen, _| screen.contains(text)) {
+            panic!(
+                "screen never showed {text:?} within {timeout:?}; it shows:\n{}",
+                self.contents()
+            );
         }
-        panic!(
-            "screen never showed {text:?} within {timeout:?}; it shows:\n{}",
-            self.contents()
-        );
     }
 
+    /// Types `bytes`. The app handles keys one by one whether they arrive together or
+    /// not; a test that needs a key's effect waits for it on screen with `wait_for`.
     pub fn send(&mut self, bytes: &str) {
         self.writer
             .write_all(bytes.as_bytes())
             .expect("write to pty");
         self.writer.flush().expect("flush pty");
-        // Let the app read each burst as keys, not as one paste.
-        std::thread::sleep(Duration::from_millis(60));
     }
 
     /// Waits for the process to end; returns whether it exited successfully.
     pub fn wait_exit(&mut self, timeout: Duration) -> bool {
-        let start = Instant::now();
-        while start.elapsed() < timeout {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                return status.success();
+        // The app's side of the pty closes when it exits.
+        if self.wait_until(timeout, |_, closed| closed) {
+            let deadline = Instant::now() + timeout;
+            while Instant::now() < deadline {
+                if let Ok(Some(status)) = self.child.try_wait() {
+                    return status.success();
+                }
+                std::thread::yield_now();
             }
-            std::thread::sleep(Duration::from_millis(50));
         }
         let _ = self.child.kill();
         panic!(

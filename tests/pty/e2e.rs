@@ -65,6 +65,8 @@ async fn front_desk_logs_in_and_sees_home_then_quits() {
     assert!(screen.contains("Europe/London"), "{screen}");
 
     app.send("q");
+    app.wait_for("Quit Smart Clinic and end this session? y yes, n no", WAIT);
+    app.send("y");
     assert!(app.wait_exit(WAIT), "clean exit");
 
     let outcomes: Vec<String> =
