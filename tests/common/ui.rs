@@ -128,3 +128,52 @@ pub fn open_item(s: &mut AppState, item: clinic::tui::screens::home::HomeItem) -
     msgs.push(key(KeyCode::Enter));
     send(s, msgs)
 }
+
+/// The screen as text with its styles: each run of cells with the same modifiers is
+/// wrapped in `[B]` bold, `[R]` reversed, `[U]` underlined, `[D]` dim markers (e.g.
+/// `[RB]▶ Agenda[/]`), so a snapshot shows focus, selection and errors, not text only.
+/// Colour is left out (the tests draw without colour, as `NO_COLOR` users see it).
+pub fn styled(state: &AppState, width: u16, height: u16) -> String {
+    use ratatui::style::Modifier;
+    let terminal = draw(state, width, height);
+    let buffer = terminal.backend().buffer();
+    let marks = |m: Modifier| {
+        let mut s = String::new();
+        for (flag, c) in [
+            (Modifier::REVERSED, 'R'),
+            (Modifier::BOLD, 'B'),
+            (Modifier::UNDERLINED, 'U'),
+            (Modifier::DIM, 'D'),
+        ] {
+            if m.contains(flag) {
+                s.push(c);
+            }
+        }
+        s
+    };
+    let mut out = String::new();
+    for y in 0..height {
+        let mut line = String::new();
+        let mut open = String::new();
+        for x in 0..width {
+            let cell = &buffer[(x, y)];
+            let m = marks(cell.modifier);
+            if m != open {
+                if !open.is_empty() {
+                    line.push_str("[/]");
+                }
+                if !m.is_empty() {
+                    line.push_str(&format!("[{m}]"));
+                }
+                open = m;
+            }
+            line.push_str(cell.symbol());
+        }
+        if !open.is_empty() {
+            line.push_str("[/]");
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}

@@ -376,3 +376,19 @@ fn every_screen_renders_at_any_size_without_panicking() {
         }
     }
 }
+
+#[test]
+fn snapshot_styles_of_the_focused_login_field_and_the_home_selection() {
+    let mut s = fresh();
+    type_text(&mut s, "frontdesk@demo.clinic");
+    send(&mut s, [key(KeyCode::Tab), key(KeyCode::Tab)]);
+    let login = common::ui::styled(&s, 80, 24);
+    assert!(login.contains("[RB](•) Staff[/]"), "{login}");
+    insta::assert_snapshot!("styles_login_role_focused", login);
+
+    let mut s = signed_in();
+    send(&mut s, [key(KeyCode::Down), key(KeyCode::Down)]);
+    let home = common::ui::styled(&s, 80, 24);
+    assert!(home.contains("[RB]▶ Agenda"), "{home}");
+    insta::assert_snapshot!("styles_home_selection", home);
+}
