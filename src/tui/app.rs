@@ -34,7 +34,7 @@ where
     S: Stream<Item = std::io::Result<Event>> + Unpin,
 {
     let (tx, mut rx) = mpsc::unbounded_channel();
-    let runtime = Runtime::new(services, tx);
+    let mut runtime = Runtime::new(services, tx);
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     if let Ok(size) = terminal.size() {

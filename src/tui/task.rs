@@ -12,6 +12,7 @@ use std::task::{Context, Poll};
 
 use futures::FutureExt;
 use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::JoinSet;
 
 use super::msg::Msg;
 
@@ -24,14 +25,15 @@ thread_local! {
     static IN_TASK: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Runs `work` as a task and sends the message it produces; on a panic, sends
-/// `Msg::TaskFailed` for `request`.
-pub fn spawn<F>(tx: &UnboundedSender<Msg>, request: u64, work: F)
+/// Runs `work` as a task of `tasks` and sends the message it produces; on a panic,
+/// sends `Msg::TaskFailed` for `request`. Dropping the set (the session ended) aborts
+/// what is still running.
+pub fn spawn<F>(tasks: &mut JoinSet<()>, tx: &UnboundedSender<Msg>, request: u64, work: F)
 where
     F: Future<Output = Msg> + Send + 'static,
 {
     let tx = tx.clone();
-    tokio::spawn(async move {
+    tasks.spawn(async move {
         let msg = AssertUnwindSafe(Guarded(Box::pin(work)))
             .catch_unwind()
             .await
@@ -88,13 +90,14 @@ mod tests {
     async fn a_panicking_task_answers_with_a_failure() {
         install_panic_guard();
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-        spawn(&tx, 7, async {
+        let mut tasks = JoinSet::new();
+        spawn(&mut tasks, &tx, 7, async {
             let dates: Vec<chrono::NaiveDate> = Vec::new();
             // An out-of-range index stands for any bug in a service call.
             let _ = dates[usize::from(dates.is_empty())];
             Msg::Resize(1, 1)
         });
-        spawn(&tx, 8, async { Msg::Resize(2, 3) });
+        spawn(&mut tasks, &tx, 8, async { Msg::Resize(2, 3) });
         let mut got = Vec::new();
         for _ in 0..2 {
             got.push(rx.recv().await.expect("a message"));
