@@ -20,7 +20,8 @@ use crate::service::Services;
 
 const TICK: Duration = Duration::from_millis(250);
 
-/// Runs until the user quits or the event stream ends.
+/// Runs until the user quits or the event stream ends (then unsaved work is kept in
+/// draft files, as on Ctrl-C).
 pub async fn run<B, S>(
     terminal: &mut Terminal<B>,
     mut events: S,
@@ -49,8 +50,16 @@ where
                 Some(Ok(Event::Key(key))) if key.kind != KeyEventKind::Release => Msg::Key(key),
                 Some(Ok(Event::Resize(w, h))) => Msg::Resize(w, h),
                 Some(Ok(_)) => continue,
-                Some(Err(e)) => return Err(e),
-                None => return Ok(()),
+                Some(Err(e)) => {
+                    keep_unsaved_work(&mut state, &keymap, &mut runtime);
+                    return Err(e);
+                }
+                // The terminal went away (a dropped SSH connection, a closed window):
+                // unsaved work is kept locally before the session ends.
+                None => {
+                    keep_unsaved_work(&mut state, &keymap, &mut runtime);
+                    return Ok(());
+                }
             },
             Some(msg) = rx.recv() => msg,
             _ = tick.tick() => Msg::Tick(Utc::now()),
@@ -62,5 +71,12 @@ where
         if state.should_quit {
             return Ok(());
         }
+    }
+}
+
+/// Writes every open screen's unsaved work to its draft file (draft effects run at once).
+fn keep_unsaved_work(state: &mut AppState, keymap: &Keymap, runtime: &mut Runtime) {
+    for effect in super::update::hang_up(state, keymap) {
+        runtime.run(effect);
     }
 }

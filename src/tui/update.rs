@@ -339,7 +339,14 @@ fn leave(state: &mut AppState, leave: Leave, keymap: &Keymap) -> Vec<Effect> {
     effects
 }
 
-/// Every open screen (and a locked session's) keeps a local copy of unsaved work.
+/// The session ends without a word from the user (the terminal or connection closed,
+/// the server stops): every open screen keeps a local copy of its unsaved work.
+pub fn hang_up(state: &mut AppState, keymap: &Keymap) -> Vec<Effect> {
+    state.should_quit = true;
+    preserve_all(state, keymap)
+}
+
+/// Every open screen keeps a local copy of unsaved work.
 fn preserve_all(state: &mut AppState, keymap: &Keymap) -> Vec<Effect> {
     let mut effects = Vec::new();
     for page in 0..state.stack.len() {
