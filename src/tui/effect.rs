@@ -2,8 +2,8 @@
 
 use std::fmt;
 
-use super::routes::Op;
 use super::drafts::DraftOp;
+use super::routes::Op;
 use crate::domain::Actor;
 
 #[derive(Clone, PartialEq)]

@@ -27,3 +27,33 @@ pub async fn write(file_name: String, content: String) -> Result<String, String>
     .map_err(|e| e.to_string())?
     .map_err(|e| format!("The file could not be written: {e}"))
 }
+
+/// Why an export left no file: the service refused or failed, or the file could not be
+/// written (a sentence).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExportError {
+    Service(crate::service::ServiceError),
+    File(String),
+}
+
+impl From<crate::service::ServiceError> for ExportError {
+    fn from(e: crate::service::ServiceError) -> ExportError {
+        ExportError::Service(e)
+    }
+}
+
+impl ExportError {
+    /// The action that shows it: a service failure as such (an outage is recognised),
+    /// a file problem as a sentence.
+    pub fn action<Op>(self) -> super::screen::Action<Op> {
+        match self {
+            ExportError::Service(e) => super::screen::Action::Failed(e),
+            ExportError::File(text) => super::screen::Action::Error(text),
+        }
+    }
+}
+
+/// Writes `content` to `file_name` in the export folder; the full path.
+pub async fn write_file(file_name: String, content: String) -> Result<String, ExportError> {
+    write(file_name, content).await.map_err(ExportError::File)
+}

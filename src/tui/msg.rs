@@ -12,7 +12,10 @@ pub enum Msg {
     /// A clock tick, stamped by the event loop so that `update` never reads the clock.
     Tick(DateTime<Utc>),
     /// The reply to `Effect::Run` number `request`.
-    Reply { request: u64, reply: Reply },
+    Reply {
+        request: u64,
+        reply: Reply,
+    },
     /// A local draft file was written (its path) or could not be (why).
     DraftWritten {
         appointment_id: i32,
@@ -20,7 +23,10 @@ pub enum Msg {
     },
     /// Request `request` failed unexpectedly (its task panicked): the waiting screen
     /// unblocks and `message` is shown.
-    TaskFailed { request: u64, message: String },
+    TaskFailed {
+        request: u64,
+        message: String,
+    },
 }
 
 impl Msg {

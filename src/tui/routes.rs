@@ -146,4 +146,10 @@ routes! {
     Home => screens::home::HomeScreen,
     /// Change one's own password.
     Password => screens::password::PasswordScreen,
+    /// Administration (admins): doctors, staff and locations.
+    Admin => screens::admin::AdminScreen,
+    /// The audit trail (admins): who read or changed what, and when.
+    Audit => screens::audit::AuditScreen,
+    /// Reports (front desk, admins): day schedule, revenue, outstanding; CSV export.
+    Reports => screens::reports::ReportsScreen,
 }

@@ -5,9 +5,9 @@
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinSet;
 
+use super::drafts::draft_file;
 use super::effect::Effect;
 use super::msg::Msg;
-use super::drafts::draft_file;
 use super::task;
 use crate::service::Services;
 

@@ -16,9 +16,9 @@ use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
+use super::drafts::DraftOp;
 use super::keymap::{Command, Context, Keymap};
 use super::routes::Route;
-use super::drafts::DraftOp;
 use super::state::ClinicInfo;
 use super::theme::Theme;
 use crate::domain::{Actor, Role};
@@ -33,8 +33,7 @@ pub trait Operation: Clone + PartialEq + std::fmt::Debug + Send + 'static {
     /// What the spinner says while it runs ("Loading the week").
     fn busy_text(&self) -> &'static str;
 
-    fn run(self, services: &Services, actor: &Actor)
-    -> impl Future<Output = Self::Reply> + Send;
+    fn run(self, services: &Services, actor: &Actor) -> impl Future<Output = Self::Reply> + Send;
 }
 
 /// The request type of a screen that asks nothing of the services (the home menu).
@@ -117,7 +116,10 @@ impl<Op> Action<Op> {
 pub type Actions<Op> = Vec<Action<Op>>;
 
 /// Shows `result`'s error, or `ok`'s sentence.
-pub fn settle<T, Op>(result: &Result<T, ServiceError>, ok: impl FnOnce(&T) -> String) -> Action<Op> {
+pub fn settle<T, Op>(
+    result: &Result<T, ServiceError>,
+    ok: impl FnOnce(&T) -> String,
+) -> Action<Op> {
     match result {
         Ok(v) => Action::Info(ok(v)),
         Err(e) => Action::Failed(e.clone()),
@@ -204,12 +206,7 @@ impl Commands {
     }
 
     /// A pair or group shown as one footer entry ("↑↓ move").
-    pub fn group(
-        &mut self,
-        commands: &[Command],
-        label: &'static str,
-        enabled: bool,
-    ) -> &mut Self {
+    pub fn group(&mut self, commands: &[Command], label: &'static str, enabled: bool) -> &mut Self {
         if let Some((first, rest)) = commands.split_first() {
             self.items.push(CommandInfo {
                 command: *first,
@@ -260,8 +257,7 @@ pub trait Screen: Clone + std::fmt::Debug {
     }
 
     /// A key, with the command the keymap gives it in `context()`.
-    fn on_key(&mut self, key: KeyEvent, command: Option<Command>, cx: &Ctx)
-    -> Actions<Self::Op>;
+    fn on_key(&mut self, key: KeyEvent, command: Option<Command>, cx: &Ctx) -> Actions<Self::Op>;
 
     /// Request `request` for `op` has been started (to tell later replies from stale ones).
     fn started(&mut self, _request: u64, _op: &Self::Op) {}

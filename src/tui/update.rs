@@ -137,7 +137,11 @@ fn reply_while_locked(
     let Some(locked) = state.locked.as_deref_mut() else {
         return Vec::new(); // its screen was closed: stale
     };
-    let Some(page) = locked.stack.iter_mut().find(|p| p.requests.contains(&request)) else {
+    let Some(page) = locked
+        .stack
+        .iter_mut()
+        .find(|p| p.requests.contains(&request))
+    else {
         return Vec::new();
     };
     page.requests.retain(|r| *r != request);
@@ -319,9 +323,7 @@ fn ask_to_leave(state: &mut AppState, leave: Leave) -> Vec<Effect> {
         (Leave::Quit, false) => "Quit Smart Clinic",
     };
     let text = if state.has_unsaved_work() {
-        format!(
-            "{what}? Unsaved work would be lost (a copy stays in its draft file). y yes, n no"
-        )
+        format!("{what}? Unsaved work would be lost (a copy stays in its draft file). y yes, n no")
     } else {
         format!("{what}? y yes, n no")
     };

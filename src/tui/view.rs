@@ -83,7 +83,15 @@ pub fn render(frame: &mut Frame, state: &AppState, keymap: &Keymap) {
     frame.render_widget(Paragraph::new(footer), rows[3]);
 
     if let Some(view) = &state.help {
-        help::render(frame, rows[1], keymap, screen.context(), &commands, *view, theme);
+        help::render(
+            frame,
+            rows[1],
+            keymap,
+            screen.context(),
+            &commands,
+            *view,
+            theme,
+        );
     }
     if let Some(question) = &state.question {
         let width = 60.min(rows[1].width);

@@ -1,8 +1,8 @@
 //! The audit viewer (admins only): filters for the person (email prefix), the patient id,
 //! the action (prefix) and local dates, the results newest first, and `x` to export the
-//! shown result as CSV (the runtime writes the file and says where).
+//! shown search as CSV (written to the export folder; the message says where).
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{NaiveDate, TimeZone};
 use chrono_tz::Tz;
 use crossterm::event::KeyEvent;
 use ratatui::Frame;
@@ -12,17 +12,19 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::form::{Form, FormKey, field, fit};
+use crate::domain::Actor;
 use crate::domain::audit::{AuditEntry, Outcome};
-use crate::tui::effect::Effect;
+use crate::service::{ServiceError, Services};
+use crate::tui::export::{ExportError, write_file};
 use crate::tui::keymap::{Command, Context};
-use crate::tui::state::{AppState, Screen};
+use crate::tui::screen::{Action, Actions, Commands, Ctx, Operation, Screen};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::text_field;
 
 /// At most this many entries per search.
 pub const LIMIT: u32 = 1000;
 
-/// The filters as the runtime needs them (dates are local, converted by the service).
+/// The filters as the service needs them (dates are local, converted by the service).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AuditQuery {
     pub actor_email: Option<String>,
@@ -33,49 +35,79 @@ pub struct AuditQuery {
     pub limit: u32,
 }
 
-#[derive(Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum AuditOp {
     Search(AuditQuery),
-    /// Write these entries as CSV to a file called `file_name` (the runtime picks the
-    /// folder) and answer with the path.
+    /// The entries `query` finds, as CSV in a file called `file_name` in the export
+    /// folder; answered with the path and the number of entries.
     Export {
-        entries: Vec<AuditEntry>,
+        query: AuditQuery,
         file_name: String,
     },
 }
 
-/// No audit contents in logs: the operation and the row count only.
-impl std::fmt::Debug for AuditOp {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            AuditOp::Search(q) => f.debug_tuple("Search").field(q).finish(),
-            AuditOp::Export { entries, file_name } => f
-                .debug_struct("Export")
-                .field("rows", &entries.len())
-                .field("file_name", file_name)
-                .finish(),
-        }
+#[derive(Debug, Clone, PartialEq)]
+pub enum AuditReply {
+    Entries(Result<Vec<AuditEntry>, ServiceError>),
+    /// Where the file went and how many entries it holds, or why there is none.
+    Exported(Result<(String, usize), ExportError>),
+}
+
+/// The store's filter for `q`. MERGE: `AuditFilter` moves to `domain::audit` (branch
+/// `rules`); only the import changes.
+fn filter(services: &Services, q: AuditQuery) -> crate::store::mysql::audit::AuditFilter {
+    let (from, to) = services.local_day_bounds(q.from, q.to);
+    crate::store::mysql::audit::AuditFilter {
+        actor_email: q.actor_email,
+        patient_id: q.patient_id,
+        action: q.action,
+        from,
+        to,
+        limit: q.limit,
+        ..Default::default()
     }
 }
 
-impl AuditOp {
-    pub fn busy_text(&self) -> &'static str {
+impl Operation for AuditOp {
+    type Reply = AuditReply;
+
+    fn busy_text(&self) -> &'static str {
         match self {
             AuditOp::Search(_) => "Searching the audit trail",
             AuditOp::Export { .. } => "Writing the CSV file",
         }
     }
+
+    async fn run(self, services: &Services, actor: &Actor) -> AuditReply {
+        match self {
+            AuditOp::Search(q) => {
+                AuditReply::Entries(services.search_audit(actor, &filter(services, q)).await)
+            }
+            AuditOp::Export { query, file_name } => {
+                AuditReply::Exported(export(services, actor, query, file_name).await)
+            }
+        }
+    }
+}
+
+/// MERGE: with branch `rules`, the CSV (and its audit row) comes from
+/// `services.audit_csv(actor, &filter)`: write its `contents`, answer its `rows`.
+async fn export(
+    services: &Services,
+    actor: &Actor,
+    query: AuditQuery,
+    file_name: String,
+) -> Result<(String, usize), ExportError> {
+    let entries = services
+        .search_audit(actor, &filter(services, query))
+        .await?;
+    let csv = crate::service::admin::audit_csv(&entries);
+    let path = write_file(file_name, csv).await?;
+    Ok((path, entries.len()))
 }
 
 #[derive(Debug, Clone)]
-pub enum AuditReply {
-    Entries(Result<Vec<AuditEntry>, String>),
-    /// Where the file went, or why it could not be written.
-    Exported(Result<String, String>),
-}
-
-#[derive(Debug, Clone)]
-pub struct AuditState {
+pub struct AuditScreen {
     /// Person, patient id, action, from, to.
     pub filters: Form,
     /// Whether keys go into the filter fields.
@@ -88,30 +120,21 @@ pub struct AuditState {
     pub export_request: Option<u64>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub enum Action {
-    None,
-    Back,
-    Request(AuditOp),
-    Info(String),
-    Error(String),
-}
-
 const F_PERSON: usize = 0;
 const F_PATIENT: usize = 1;
 const F_ACTION: usize = 2;
 const F_FROM: usize = 3;
 const F_TO: usize = 4;
 
-impl Default for AuditState {
+impl Default for AuditScreen {
     fn default() -> Self {
-        AuditState::new()
+        AuditScreen::new()
     }
 }
 
-impl AuditState {
-    pub fn new() -> AuditState {
-        AuditState {
+impl AuditScreen {
+    pub fn new() -> AuditScreen {
+        AuditScreen {
             filters: Form::new(
                 "Filters",
                 vec![
@@ -130,15 +153,6 @@ impl AuditState {
             export_request: None,
         }
     }
-
-    pub fn context(&self) -> Context {
-        if self.editing {
-            Context::Form
-        } else {
-            Context::Audit
-        }
-    }
-
     /// The query the filter fields describe, or the field to fix and why.
     pub fn query(&self) -> Result<AuditQuery, (usize, String)> {
         let text = |i: usize| {
@@ -184,41 +198,33 @@ impl AuditState {
         })
     }
 
-    /// The first search, with no filters.
-    pub fn initial_request(&self) -> AuditOp {
-        AuditOp::Search(AuditQuery {
-            limit: LIMIT,
-            ..AuditQuery::default()
-        })
-    }
-
-    /// `now` names the export file (`audit-YYYYMMDD-HHMMSS.csv`, clinic time).
-    pub fn on_key(
+    /// What a key does; `cx.now` names the export file (`audit-YYYYMMDD-HHMMSS.csv`,
+    /// clinic time).
+    pub fn handle(
         &mut self,
         key: KeyEvent,
         command: Option<Command>,
-        now: DateTime<Utc>,
-        tz: Tz,
-    ) -> Action {
+        cx: &Ctx,
+    ) -> Actions<AuditOp> {
         if self.editing {
             return match self.filters.on_key(key, command) {
                 FormKey::Cancel => {
                     self.editing = false;
                     self.filters.error = None;
-                    Action::None
+                    Vec::new()
                 }
                 FormKey::Save => match self.query() {
                     Ok(q) => {
                         self.editing = false;
                         self.filters.error = None;
-                        Action::Request(AuditOp::Search(q))
+                        vec![Action::Request(AuditOp::Search(q))]
                     }
                     Err((i, message)) => {
                         self.filters.refuse(i, message);
-                        Action::None
+                        Vec::new()
                     }
                 },
-                _ => Action::None,
+                _ => Vec::new(),
             };
         }
         let last = self.entries.len().saturating_sub(1);
@@ -230,53 +236,41 @@ impl AuditState {
             Some(Command::Filter) => self.editing = true,
             Some(Command::Reload) => {
                 return match self.query() {
-                    Ok(q) => Action::Request(AuditOp::Search(q)),
+                    Ok(q) => vec![Action::Request(AuditOp::Search(q))],
                     Err((i, message)) => {
                         self.editing = true;
                         self.filters.refuse(i, message.clone());
-                        Action::Error(message)
+                        vec![Action::Error(message)]
                     }
                 };
             }
             Some(Command::ExportCsv) => {
                 if self.export_request.is_some() {
-                    return Action::None;
+                    return Vec::new();
                 }
-                if self.entries.is_empty() {
-                    return Action::Info("Nothing to export: no entries are shown.".into());
-                }
-                let local = now.with_timezone(&tz);
-                return Action::Request(AuditOp::Export {
-                    entries: self.entries.clone(),
+                let Some(query) = self.shown.clone().filter(|_| !self.entries.is_empty()) else {
+                    return vec![Action::Info(
+                        "Nothing to export: no entries are shown.".into(),
+                    )];
+                };
+                let local = cx.now.with_timezone(&cx.tz());
+                return vec![Action::Request(AuditOp::Export {
+                    query,
                     file_name: format!("audit-{}.csv", local.format("%Y%m%d-%H%M%S")),
-                });
+                })];
             }
-            Some(Command::Back) => return Action::Back,
+            Some(Command::Back) => return vec![Action::Back],
             _ => {}
         }
-        Action::None
+        Vec::new()
     }
 
-    pub fn started(&mut self, op: &AuditOp, request: u64) {
-        match op {
-            AuditOp::Search(q) => {
-                self.request = Some(request);
-                self.shown = Some(q.clone());
-            }
-            AuditOp::Export { .. } => self.export_request = Some(request),
-        }
-    }
-
-    /// Returns (current, info, error).
-    pub fn on_reply(
-        &mut self,
-        request: u64,
-        reply: AuditReply,
-    ) -> (bool, Option<String>, Option<String>) {
+    /// The answer to request `request`; a stale one changes nothing.
+    pub fn answer(&mut self, request: u64, reply: AuditReply) -> Actions<AuditOp> {
         match reply {
             AuditReply::Entries(r) => {
                 if self.request != Some(request) {
-                    return (false, None, None);
+                    return Vec::new();
                 }
                 self.request = None;
                 match r {
@@ -291,94 +285,94 @@ impl AuditState {
                         } else {
                             format!("{n} entries.")
                         };
-                        (true, Some(info), None)
+                        vec![Action::Info(info)]
                     }
-                    Err(e) => (true, None, Some(e)),
+                    Err(e) => vec![Action::Failed(e)],
                 }
             }
             AuditReply::Exported(r) => {
                 if self.export_request != Some(request) {
-                    return (false, None, None);
+                    return Vec::new();
                 }
                 self.export_request = None;
                 match r {
-                    Ok(path) => (
-                        true,
-                        Some(format!("{} entries exported to {path}", self.entries.len())),
-                        None,
-                    ),
-                    Err(e) => (true, None, Some(e)),
+                    Ok((path, rows)) => {
+                        vec![Action::Info(format!("{rows} entries exported to {path}"))]
+                    }
+                    Err(e) => vec![e.action()],
                 }
             }
         }
     }
 }
 
-// ---------------------------------------------------------------------------------------
-// Wiring into the app (called from `update`).
+impl Screen for AuditScreen {
+    type Op = AuditOp;
 
-pub fn open(state: &mut AppState) -> Vec<Effect> {
-    let audit = AuditState::new();
-    let first = audit.initial_request();
-    state.screen = Screen::Audit(Box::new(audit));
-    state.status = None;
-    request(state, first)
-}
-
-fn request(state: &mut AppState, op: AuditOp) -> Vec<Effect> {
-    let Some(actor) = state.session.as_ref().map(|s| s.actor.clone()) else {
-        return Vec::new();
-    };
-    let request = state.next_request();
-    let Screen::Audit(a) = &mut state.screen else {
-        return Vec::new();
-    };
-    a.started(&op, request);
-    state.busy = Some(op.busy_text().to_string());
-    vec![Effect::Audit { request, actor, op }]
-}
-
-pub fn on_key(state: &mut AppState, key: KeyEvent, command: Option<Command>) -> Vec<Effect> {
-    let (now, tz) = (state.now, state.clinic.time_zone);
-    let Screen::Audit(a) = &mut state.screen else {
-        return Vec::new();
-    };
-    match a.on_key(key, command, now, tz) {
-        Action::None => Vec::new(),
-        Action::Back => {
-            super::booking::go_home(state);
-            Vec::new()
+    fn context(&self) -> Context {
+        if self.editing {
+            Context::Form
+        } else {
+            Context::Audit
         }
-        Action::Info(text) => {
-            state.info(text);
-            Vec::new()
-        }
-        Action::Error(text) => {
-            state.error(text);
-            Vec::new()
-        }
-        Action::Request(op) => request(state, op),
     }
-}
 
-pub fn on_reply(state: &mut AppState, request_id: u64, reply: AuditReply) -> Vec<Effect> {
-    let Screen::Audit(a) = &mut state.screen else {
-        return Vec::new();
-    };
-    let (current, info, error) = a.on_reply(request_id, reply);
-    if !current {
-        return Vec::new();
+    /// The first search, with no filters.
+    fn on_enter(&mut self, _cx: &Ctx) -> Actions<AuditOp> {
+        vec![Action::Request(AuditOp::Search(AuditQuery {
+            limit: LIMIT,
+            ..AuditQuery::default()
+        }))]
     }
-    if a.request.is_none() && a.export_request.is_none() {
-        state.busy = None;
+
+    fn on_key(&mut self, key: KeyEvent, command: Option<Command>, cx: &Ctx) -> Actions<AuditOp> {
+        self.handle(key, command, cx)
     }
-    if let Some(text) = info {
-        state.info(text);
+
+    fn started(&mut self, request: u64, op: &AuditOp) {
+        match op {
+            AuditOp::Search(q) => {
+                self.request = Some(request);
+                self.shown = Some(q.clone());
+            }
+            AuditOp::Export { .. } => self.export_request = Some(request),
+        }
     }
-    if let Some(text) = error {
-        state.error(text);
+
+    fn on_reply(&mut self, request: u64, reply: AuditReply, _cx: &Ctx) -> Actions<AuditOp> {
+        self.answer(request, reply)
     }
-    Vec::new()
+
+    fn abandon(&mut self, request: u64) {
+        super::abandon::forget(&mut self.request, request);
+        super::abandon::forget(&mut self.export_request, request);
+        super::abandon::forget(&mut self.filters.pending, request);
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, cx: &Ctx) {
+        draw(frame, area, self, cx.tz(), cx.theme);
+    }
+
+    fn commands(&self, _cx: &Ctx, out: &mut Commands) {
+        if self.editing {
+            out.add(Command::Save, "search", true)
+                .add(Command::NextField, "next", true)
+                .add(Command::Cancel, "close", true)
+                .more(Command::PrevField, "previous field", true);
+            return;
+        }
+        let any = !self.entries.is_empty();
+        out.add(Command::Filter, "filters", true)
+            .add(
+                Command::ExportCsv,
+                "CSV",
+                any && self.export_request.is_none(),
+            )
+            .group(&[Command::Up, Command::Down], "move", any)
+            .group(&[Command::PageUp, Command::PageDown], "page", any)
+            .add(Command::Back, "back", true)
+            .add(Command::Reload, "reload", true);
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -388,7 +382,7 @@ fn outcome_text(o: Outcome) -> &'static str {
     o.as_str()
 }
 
-pub fn render(frame: &mut Frame, area: Rect, state: &AuditState, tz: Tz, theme: &Theme) {
+fn draw(frame: &mut Frame, area: Rect, state: &AuditScreen, tz: Tz, theme: &Theme) {
     let wide = area.width >= 100;
     let filter_rows: u16 = if wide { 3 } else { 4 };
     let rows = Layout::vertical([

@@ -151,11 +151,26 @@ impl Form {
     }
 }
 
-/// Draws the form as a centred box over `area`.
+/// Draws the form as a centred box over `area`. The box grows to show a long refusal in
+/// full, wrapped at words.
 pub fn render_form(frame: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
     let n = u16::try_from(form.fields.len()).unwrap_or(8);
     let width = if area.width >= 100 { 76 } else { 70 };
-    let boxed = popup(frame, area, width, n + 7);
+    let (message, style) = if form.pending.is_some() {
+        ("Saving…".to_string(), theme.info())
+    } else if let Some(q) = &form.question {
+        (q.clone(), theme.error())
+    } else if let Some(e) = &form.error {
+        (e.clone(), theme.error())
+    } else {
+        (String::new(), Style::new())
+    };
+    // The message row is the box's width less its borders and a margin each side.
+    let message_width = width.min(area.width).saturating_sub(4);
+    let message_rows =
+        crate::tui::widgets::status_bar::wrapped_rows(&Line::raw(message.as_str()), message_width)
+            .max(2);
+    let boxed = popup(frame, area, width, n + 5 + message_rows);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border())
@@ -214,24 +229,15 @@ pub fn render_form(frame: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
             },
         );
     }
-    let (message, style) = if form.pending.is_some() {
-        ("Saving…".to_string(), theme.info())
-    } else if let Some(q) = &form.question {
-        (q.clone(), theme.error())
-    } else if let Some(e) = &form.error {
-        (e.clone(), theme.error())
-    } else {
-        (String::new(), Style::new())
-    };
     let msg_rect = Rect {
-        height: 2.min(inner.height.saturating_sub(n + 1)),
+        height: message_rows.min(inner.height.saturating_sub(n + 1)),
         ..row(n + 1)
     };
     frame.render_widget(
         Paragraph::new(Span::styled(message, style)).wrap(Wrap { trim: true }),
         msg_rect,
     );
-    if n + 3 < inner.height {
+    if n + 1 + message_rows < inner.height {
         let help = if form.question.is_some() {
             Line::from(vec![
                 Span::styled("y", theme.key()),
@@ -247,7 +253,7 @@ pub fn render_form(frame: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
                 theme.dim(),
             ))
         };
-        frame.render_widget(Paragraph::new(help), row(n + 3));
+        frame.render_widget(Paragraph::new(help), row(n + 1 + message_rows));
     }
 }
 

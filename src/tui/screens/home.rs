@@ -242,10 +242,15 @@ fn draw(
 impl HomeItem {
     /// The screen this item opens, for the signed-in user (`None` for leaving).
     pub fn route(self, cx: &Ctx) -> Option<Route> {
+        use super::admin::AdminScreen;
+        use super::audit::AuditScreen;
         use super::password::PasswordScreen;
-        let _ = cx;
+        use super::reports::ReportsScreen;
         match self {
             HomeItem::ChangePassword => Some(PasswordScreen::new().into()),
+            HomeItem::Administration => Some(AdminScreen::new(cx.actor_id()).into()),
+            HomeItem::AuditTrail => Some(AuditScreen::new().into()),
+            HomeItem::Reports => Some(ReportsScreen::new(cx.today()).into()),
             HomeItem::Availability
             | HomeItem::DoctorsCalendars
             | HomeItem::Book
@@ -253,10 +258,7 @@ impl HomeItem {
             | HomeItem::MyAppointments
             | HomeItem::Prescriptions
             | HomeItem::MyPrescriptions
-            | HomeItem::Reports
             | HomeItem::Patients
-            | HomeItem::Administration
-            | HomeItem::AuditTrail
             | HomeItem::LogOut
             | HomeItem::Quit => None,
         }
@@ -270,7 +272,12 @@ impl Screen for HomeScreen {
         Context::Home
     }
 
-    fn on_key(&mut self, _key: crossterm::event::KeyEvent, command: Option<Command>, cx: &Ctx) -> Actions<NoOp> {
+    fn on_key(
+        &mut self,
+        _key: crossterm::event::KeyEvent,
+        command: Option<Command>,
+        cx: &Ctx,
+    ) -> Actions<NoOp> {
         match self.on_command(command) {
             MenuKey::None => Vec::new(),
             MenuKey::Open(HomeItem::Quit) | MenuKey::Quit => vec![Action::Quit],

@@ -406,7 +406,11 @@ impl Screen for LoginScreen {
                 self.failed(e.to_string());
                 // An outage also shows on the message line, where it clears once the
                 // server answers again.
-                if outage { vec![Action::Failed(e)] } else { Vec::new() }
+                if outage {
+                    vec![Action::Failed(e)]
+                } else {
+                    Vec::new()
+                }
             }
         }
     }

@@ -9,8 +9,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::form::{Form, FormKey, render_form, secret};
-use crate::domain::validation::MIN_PASSWORD_LEN;
 use crate::domain::Actor;
+use crate::domain::validation::MIN_PASSWORD_LEN;
 use crate::service::{ServiceError, Services};
 use crate::tui::keymap::{Command, Context};
 use crate::tui::screen::{Action, Actions, Commands, Ctx, Operation, Screen};
@@ -151,7 +151,12 @@ impl Screen for PasswordScreen {
         Context::Form
     }
 
-    fn on_key(&mut self, key: KeyEvent, command: Option<Command>, _cx: &Ctx) -> Actions<ChangePassword> {
+    fn on_key(
+        &mut self,
+        key: KeyEvent,
+        command: Option<Command>,
+        _cx: &Ctx,
+    ) -> Actions<ChangePassword> {
         match self.handle(key, command) {
             PasswordKey::None => Vec::new(),
             PasswordKey::Back => vec![Action::Back],

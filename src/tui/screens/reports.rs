@@ -1,12 +1,10 @@
 //! Reports (front desk, admin): a day's schedule per doctor, revenue by day, method and
 //! doctor over a date range, and outstanding (completed but unpaid) appointments. Any
 //! report exports as CSV.
-//!
-//! Pure: keys return [`Action`]s; results arrive through [`ReportsState::on_reply`].
 
 use chrono::{Datelike, Duration, NaiveDate};
 use chrono_tz::Tz;
-use crossterm::event::{Event, KeyEvent};
+use crossterm::event::{Event, KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -14,12 +12,16 @@ use ratatui::widgets::{Block, Borders, Paragraph, Tabs, Wrap};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
+use crate::domain::Actor;
 use crate::domain::appointment::AppointmentView;
 use crate::domain::money::{format_amount, plain_amount};
 use crate::domain::payment::PaymentMethod;
 use crate::domain::report::{RevenueReport, csv};
 use crate::service::payments::Outstanding;
+use crate::service::{ServiceError, Services};
+use crate::tui::export::{ExportError, write_file};
 use crate::tui::keymap::{Command, Context};
+use crate::tui::screen::{Action, Actions, Commands, Ctx, Operation, Screen};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::{popup, text_field};
 
@@ -42,24 +44,169 @@ impl Tab {
     }
 }
 
+/// A report to export, with what it covers (local dates, both ends included).
+/// MERGE: branch `rules` has the same type as `service::reports::ReportCsv`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportExport {
+    Schedule { day: NaiveDate },
+    Revenue { from: NaiveDate, to: NaiveDate },
+    Outstanding { from: NaiveDate, to: NaiveDate },
+}
+
+impl ReportExport {
+    /// "schedule-2026-11-23.csv", "revenue-2026-11-01-2026-11-23.csv".
+    pub fn file_name(self) -> String {
+        match self {
+            ReportExport::Schedule { day } => format!("schedule-{day}.csv"),
+            ReportExport::Revenue { from, to } => format!("revenue-{from}-{to}.csv"),
+            ReportExport::Outstanding { from, to } => format!("outstanding-{from}-{to}.csv"),
+        }
+    }
+}
+
+/// Requests carry dates only: no report contents (patient names) in logs.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ReportsOp {
     Schedule(NaiveDate),
     Revenue(NaiveDate, NaiveDate),
     Outstanding(NaiveDate, NaiveDate),
-    /// Write `content` to a file named `file_name` in the export folder.
-    Export {
-        file_name: String,
-        content: String,
-    },
+    /// The report as CSV in the export folder; answered with the path.
+    Export(ReportExport),
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ReportsReply {
-    Schedule(Result<Vec<(String, Vec<AppointmentView>)>, String>),
-    Revenue(Result<RevenueReport, String>),
-    Outstanding(Result<Vec<Outstanding>, String>),
-    Exported(Result<String, String>),
+    Schedule(Result<Vec<(String, Vec<AppointmentView>)>, ServiceError>),
+    Revenue(Result<RevenueReport, ServiceError>),
+    Outstanding(Result<Vec<Outstanding>, ServiceError>),
+    Exported(Result<String, ExportError>),
+}
+
+impl Operation for ReportsOp {
+    type Reply = ReportsReply;
+
+    fn busy_text(&self) -> &'static str {
+        match self {
+            ReportsOp::Export(_) => "Saving the report",
+            _ => "Loading the report",
+        }
+    }
+
+    async fn run(self, services: &Services, actor: &Actor) -> ReportsReply {
+        match self {
+            ReportsOp::Schedule(day) => {
+                ReportsReply::Schedule(services.day_schedule(actor, day).await)
+            }
+            ReportsOp::Revenue(from, to) => {
+                ReportsReply::Revenue(services.revenue_report(actor, from, to).await)
+            }
+            ReportsOp::Outstanding(from, to) => {
+                ReportsReply::Outstanding(services.outstanding(actor, from, to).await)
+            }
+            ReportsOp::Export(report) => {
+                ReportsReply::Exported(export(services, actor, report).await)
+            }
+        }
+    }
+}
+
+/// The report read again (an audited read) and written as CSV. MERGE: with branch
+/// `rules` the CSV and its export audit row come from `services.report_csv(actor,
+/// report)`: write its `file_name` and `contents`.
+async fn export(
+    services: &Services,
+    actor: &Actor,
+    report: ReportExport,
+) -> Result<String, ExportError> {
+    let tz = services.config().time_zone;
+    let content = match report {
+        ReportExport::Schedule { day } => {
+            schedule_csv(&services.day_schedule(actor, day).await?, tz)
+        }
+        ReportExport::Revenue { from, to } => {
+            services.revenue_report(actor, from, to).await?.to_csv()
+        }
+        ReportExport::Outstanding { from, to } => {
+            outstanding_csv(&services.outstanding(actor, from, to).await?, tz)
+        }
+    };
+    write_file(report.file_name(), content).await
+}
+
+/// A day's schedule as CSV, times local to `tz`.
+pub fn schedule_csv(schedule: &[(String, Vec<AppointmentView>)], tz: Tz) -> String {
+    let rows: Vec<Vec<String>> = schedule
+        .iter()
+        .flat_map(|(doctor, list)| {
+            list.iter().map(move |v| {
+                vec![
+                    doctor.clone(),
+                    v.appointment
+                        .start_utc
+                        .and_utc()
+                        .with_timezone(&tz)
+                        .format("%Y-%m-%d %H:%M")
+                        .to_string(),
+                    v.appointment.duration_minutes.to_string(),
+                    v.patient_name.clone(),
+                    v.appointment.status.as_str().to_string(),
+                    v.location_name.clone().unwrap_or_default(),
+                ]
+            })
+        })
+        .collect();
+    csv(
+        &[
+            "doctor",
+            "start_local",
+            "minutes",
+            "patient",
+            "status",
+            "location",
+        ],
+        &rows,
+    )
+}
+
+/// Unpaid completed appointments as CSV, times local to `tz`.
+pub fn outstanding_csv(outstanding: &[Outstanding], tz: Tz) -> String {
+    let rows: Vec<Vec<String>> = outstanding
+        .iter()
+        .map(|o| {
+            vec![
+                o.appointment_id.to_string(),
+                o.start_utc
+                    .and_utc()
+                    .with_timezone(&tz)
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string(),
+                o.patient.clone(),
+                o.doctor.clone(),
+                plain_amount(o.pending),
+            ]
+        })
+        .collect();
+    csv(
+        &[
+            "appointment_id",
+            "start_local",
+            "patient",
+            "doctor",
+            "pending",
+        ],
+        &rows,
+    )
+}
+
+/// MERGE: the payments screen's `method_label` once it is converted.
+fn method_label(m: PaymentMethod) -> &'static str {
+    match m {
+        PaymentMethod::Cash => "Cash",
+        PaymentMethod::Card => "Card",
+        PaymentMethod::Insurance => "Insurance",
+        PaymentMethod::BankTransfer => "Bank transfer",
+        PaymentMethod::Other => "Other",
+    }
 }
 
 /// The from/to date form.
@@ -72,7 +219,7 @@ pub struct RangeForm {
 }
 
 #[derive(Debug, Clone)]
-pub struct ReportsState {
+pub struct ReportsScreen {
     pub tab: Tab,
     pub day: NaiveDate,
     pub from: NaiveDate,
@@ -82,29 +229,20 @@ pub struct ReportsState {
     pub outstanding: Option<Vec<Outstanding>>,
     pub form: Option<RangeForm>,
     pub scroll: usize,
+    /// The load in flight (a newer one makes older answers stale).
     pub pending: Option<u64>,
-    pub tz: Tz,
+    /// The export in flight (one at a time).
+    pub exporting: Option<u64>,
 }
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Action {
-    None,
-    Back,
-    Request(ReportsOp),
-    Error(String),
-}
-
-/// What a reply changed, for the app (see [`super::Outcome`]).
-pub type ReplyOutcome = super::Outcome<ReportsOp>;
 
 fn parse_day(text: &str) -> Result<NaiveDate, String> {
     crate::domain::validation::date(text).map_err(|e| e.to_string())
 }
 
-impl ReportsState {
+impl ReportsScreen {
     /// Today's schedule; revenue and outstanding for this month so far.
-    pub fn new(today: NaiveDate, tz: Tz) -> ReportsState {
-        ReportsState {
+    pub fn new(today: NaiveDate) -> ReportsScreen {
+        ReportsScreen {
             tab: Tab::Schedule,
             day: today,
             from: today.with_day(1).unwrap_or(today),
@@ -115,15 +253,7 @@ impl ReportsState {
             form: None,
             scroll: 0,
             pending: None,
-            tz,
-        }
-    }
-
-    pub fn context(&self) -> Context {
-        if self.form.is_some() {
-            Context::Form
-        } else {
-            Context::Reports
+            exporting: None,
         }
     }
 
@@ -136,152 +266,92 @@ impl ReportsState {
         }
     }
 
-    pub fn started(&mut self, request: u64) {
-        self.pending = Some(request);
-    }
-
-    /// The current tab as CSV, if loaded.
-    pub fn csv(&self) -> Option<(String, String)> {
+    /// The current tab's report to export, once it is shown.
+    pub fn export(&self) -> Option<ReportExport> {
+        let (from, to) = (self.from, self.to);
         match self.tab {
-            Tab::Schedule => {
-                let rows: Vec<Vec<String>> = self
-                    .schedule
-                    .as_ref()?
-                    .iter()
-                    .flat_map(|(doctor, list)| {
-                        list.iter().map(move |v| {
-                            vec![
-                                doctor.clone(),
-                                v.appointment
-                                    .start_utc
-                                    .and_utc()
-                                    .with_timezone(&self.tz)
-                                    .format("%Y-%m-%d %H:%M")
-                                    .to_string(),
-                                v.appointment.duration_minutes.to_string(),
-                                v.patient_name.clone(),
-                                v.appointment.status.as_str().to_string(),
-                                v.location_name.clone().unwrap_or_default(),
-                            ]
-                        })
-                    })
-                    .collect();
-                Some((
-                    format!("schedule-{}.csv", self.day),
-                    csv(
-                        &[
-                            "doctor",
-                            "start_local",
-                            "minutes",
-                            "patient",
-                            "status",
-                            "location",
-                        ],
-                        &rows,
-                    ),
-                ))
-            }
-            Tab::Revenue => Some((
-                format!("revenue-{}-{}.csv", self.from, self.to),
-                self.revenue.as_ref()?.to_csv(),
-            )),
-            Tab::Outstanding => {
-                let rows: Vec<Vec<String>> = self
-                    .outstanding
-                    .as_ref()?
-                    .iter()
-                    .map(|o| {
-                        vec![
-                            o.appointment_id.to_string(),
-                            o.start_utc
-                                .and_utc()
-                                .with_timezone(&self.tz)
-                                .format("%Y-%m-%d %H:%M")
-                                .to_string(),
-                            o.patient.clone(),
-                            o.doctor.clone(),
-                            plain_amount(o.pending),
-                        ]
-                    })
-                    .collect();
-                Some((
-                    format!("outstanding-{}-{}.csv", self.from, self.to),
-                    csv(
-                        &[
-                            "appointment_id",
-                            "start_local",
-                            "patient",
-                            "doctor",
-                            "pending",
-                        ],
-                        &rows,
-                    ),
-                ))
-            }
+            Tab::Schedule => self
+                .schedule
+                .as_ref()
+                .map(|_| ReportExport::Schedule { day: self.day }),
+            Tab::Revenue => self
+                .revenue
+                .as_ref()
+                .map(|_| ReportExport::Revenue { from, to }),
+            Tab::Outstanding => self
+                .outstanding
+                .as_ref()
+                .map(|_| ReportExport::Outstanding { from, to }),
         }
     }
 
-    pub fn on_key(&mut self, key: KeyEvent, command: Option<Command>, today: NaiveDate) -> Action {
-        if let Some(form) = &mut self.form {
-            match command {
-                Some(Command::NextField) | Some(Command::PrevField) => {
-                    form.focus = 1 - form.focus.min(1)
-                }
-                Some(Command::Cancel) => self.form = None,
-                Some(Command::Save) => {
-                    let (from, to) = (parse_day(form.from.value()), parse_day(form.to.value()));
-                    match (from, to) {
-                        (Ok(f), Ok(t)) if f <= t => {
-                            self.from = f;
-                            self.to = t;
-                            self.form = None;
-                            return Action::Request(self.load());
-                        }
-                        (Ok(_), Ok(_)) => {
-                            form.error = Some("The end date is before the start date.".into())
-                        }
-                        (Err(e), _) => {
-                            form.focus = 0;
-                            form.error = Some(format!("From: {e}"));
-                        }
-                        (_, Err(e)) => {
-                            form.focus = 1;
-                            form.error = Some(format!("To: {e}"));
-                        }
+    fn show(&mut self, tab: Tab) -> Actions<ReportsOp> {
+        self.tab = tab;
+        self.scroll = 0;
+        vec![Action::Request(self.load())]
+    }
+
+    fn range_form(&mut self, key: KeyEvent, command: Option<Command>) -> Actions<ReportsOp> {
+        let Some(form) = &mut self.form else {
+            return Vec::new();
+        };
+        match command {
+            Some(Command::NextField) | Some(Command::PrevField) => {
+                form.focus = 1 - form.focus.min(1)
+            }
+            Some(Command::Cancel) => self.form = None,
+            Some(Command::Save) => {
+                let (from, to) = (parse_day(form.from.value()), parse_day(form.to.value()));
+                match (from, to) {
+                    (Ok(f), Ok(t)) if f <= t => {
+                        self.from = f;
+                        self.to = t;
+                        self.form = None;
+                        return vec![Action::Request(self.load())];
+                    }
+                    (Ok(_), Ok(_)) => {
+                        form.error = Some("The end date is before the start date.".into())
+                    }
+                    (Err(e), _) => {
+                        form.focus = 0;
+                        form.error = Some(format!("From: {e}"));
+                    }
+                    (_, Err(e)) => {
+                        form.focus = 1;
+                        form.error = Some(format!("To: {e}"));
                     }
                 }
-                _ => {
-                    let input = if form.focus == 0 {
-                        &mut form.from
-                    } else {
-                        &mut form.to
-                    };
-                    input.handle_event(&Event::Key(key));
-                }
             }
-            return Action::None;
+            _ => {
+                let input = if form.focus == 0 {
+                    &mut form.from
+                } else {
+                    &mut form.to
+                };
+                input.handle_event(&Event::Key(key));
+            }
         }
-        use crossterm::event::KeyCode;
+        Vec::new()
+    }
+
+    pub fn handle(
+        &mut self,
+        key: KeyEvent,
+        command: Option<Command>,
+        today: NaiveDate,
+    ) -> Actions<ReportsOp> {
+        if self.form.is_some() {
+            return self.range_form(key, command);
+        }
+        let i = TABS.iter().position(|t| *t == self.tab).unwrap_or(0);
         match (command, key.code) {
-            (Some(Command::Back), _) => Action::Back,
-            (_, KeyCode::Char(c @ '1'..='3')) => {
-                self.tab = TABS[(c as usize) - ('1' as usize)];
-                self.scroll = 0;
-                Action::Request(self.load())
+            (Some(Command::Back), _) => vec![Action::Back],
+            (_, KeyCode::Char(c @ '1'..='3')) => self.show(TABS[(c as usize) - ('1' as usize)]),
+            (Some(Command::NextField | Command::Right), _) => self.show(TABS[(i + 1) % TABS.len()]),
+            (Some(Command::PrevField | Command::Left), _) => {
+                self.show(TABS[(i + TABS.len() - 1) % TABS.len()])
             }
-            (Some(Command::NextField), _) | (Some(Command::Right), _) => {
-                let i = TABS.iter().position(|t| *t == self.tab).unwrap_or(0);
-                self.tab = TABS[(i + 1) % TABS.len()];
-                self.scroll = 0;
-                Action::Request(self.load())
-            }
-            (Some(Command::PrevField), _) | (Some(Command::Left), _) => {
-                let i = TABS.iter().position(|t| *t == self.tab).unwrap_or(0);
-                self.tab = TABS[(i + TABS.len() - 1) % TABS.len()];
-                self.scroll = 0;
-                Action::Request(self.load())
-            }
-            (Some(Command::PrevPeriod), _) | (Some(Command::NextPeriod), _) => {
+            (Some(Command::PrevPeriod | Command::NextPeriod), _) => {
                 let forward = command == Some(Command::NextPeriod);
                 match self.tab {
                     Tab::Schedule => {
@@ -295,13 +365,13 @@ impl ReportsState {
                     }
                 }
                 self.scroll = 0;
-                Action::Request(self.load())
+                vec![Action::Request(self.load())]
             }
             (Some(Command::Today), _) => {
                 self.day = today;
                 self.from = today.with_day(1).unwrap_or(today);
                 self.to = today;
-                Action::Request(self.load())
+                vec![Action::Request(self.load())]
             }
             (Some(Command::DateRange), _) if self.tab != Tab::Schedule => {
                 self.form = Some(RangeForm {
@@ -309,58 +379,63 @@ impl ReportsState {
                     to: Input::new(self.to.to_string()),
                     ..RangeForm::default()
                 });
-                Action::None
+                Vec::new()
             }
             (Some(Command::Down), _) => {
                 self.scroll = self.scroll.saturating_add(1);
-                Action::None
+                Vec::new()
             }
             (Some(Command::Up), _) => {
                 self.scroll = self.scroll.saturating_sub(1);
-                Action::None
+                Vec::new()
             }
-            (Some(Command::ExportCsv), _) => match self.csv() {
-                Some((file_name, content)) => {
-                    Action::Request(ReportsOp::Export { file_name, content })
-                }
-                None => Action::Error("The report is still loading.".into()),
+            (Some(Command::ExportCsv), _) if self.exporting.is_some() => Vec::new(),
+            (Some(Command::ExportCsv), _) => match self.export() {
+                Some(report) => vec![Action::Request(ReportsOp::Export(report))],
+                None => vec![Action::Error("The report is still loading.".into())],
             },
-            _ => Action::None,
+            _ => Vec::new(),
         }
     }
 
-    pub fn on_reply(&mut self, request: u64, reply: ReportsReply) -> ReplyOutcome {
+    /// The answer to request `request`; a stale one changes nothing.
+    pub fn answer(&mut self, request: u64, reply: ReportsReply) -> Actions<ReportsOp> {
+        if let ReportsReply::Exported(result) = reply {
+            if self.exporting != Some(request) {
+                return Vec::new();
+            }
+            self.exporting = None;
+            return match result {
+                Ok(path) => vec![Action::Info(format!("Report saved to {path}"))],
+                Err(e) => vec![e.action()],
+            };
+        }
         if self.pending != Some(request) {
-            return ReplyOutcome::default();
+            return Vec::new();
         }
         self.pending = None;
-        let mut out = ReplyOutcome {
-            current: true,
-            ..ReplyOutcome::default()
+        let failed = match reply {
+            ReportsReply::Schedule(r) => r.map(|s| self.schedule = Some(s)),
+            ReportsReply::Revenue(r) => r.map(|s| self.revenue = Some(s)),
+            ReportsReply::Outstanding(r) => r.map(|s| self.outstanding = Some(s)),
+            ReportsReply::Exported(_) => Ok(()),
         };
-        match reply {
-            ReportsReply::Schedule(Ok(s)) => self.schedule = Some(s),
-            ReportsReply::Revenue(Ok(r)) => self.revenue = Some(r),
-            ReportsReply::Outstanding(Ok(o)) => self.outstanding = Some(o),
-            ReportsReply::Exported(Ok(path)) => out.info = Some(format!("Report saved to {path}")),
-            ReportsReply::Schedule(Err(e))
-            | ReportsReply::Revenue(Err(e))
-            | ReportsReply::Outstanding(Err(e))
-            | ReportsReply::Exported(Err(e)) => out.error = Some(e),
+        match failed {
+            Ok(()) => Vec::new(),
+            Err(e) => vec![Action::Failed(e)],
         }
-        out
     }
 
     /// The report's lines from `skip`, at most `take` of them; only those are built
     /// (a chain's day schedule has thousands).
-    fn lines(&self, theme: &Theme, skip: usize, take: usize) -> Vec<Line<'static>> {
-        let all = self.all_lines(theme, skip, take);
+    fn lines(&self, tz: Tz, theme: &Theme, skip: usize, take: usize) -> Vec<Line<'static>> {
+        let all = self.all_lines(tz, theme, skip, take);
         all.into_iter().skip(skip).take(take).collect()
     }
 
     /// Every line, except that schedule rows outside `skip..skip + take` are left empty
     /// rather than formatted.
-    fn all_lines(&self, theme: &Theme, skip: usize, take: usize) -> Vec<Line<'static>> {
+    fn all_lines(&self, tz: Tz, theme: &Theme, skip: usize, take: usize) -> Vec<Line<'static>> {
         let mut lines = Vec::new();
         match self.tab {
             Tab::Schedule => match &self.schedule {
@@ -378,7 +453,7 @@ impl ReportsState {
                                 continue;
                             }
                             let local = crate::domain::local_time::label(
-                                self.tz,
+                                tz,
                                 v.appointment.start_utc,
                                 "%H:%M",
                             );
@@ -408,8 +483,7 @@ impl ReportsState {
                     lines.push(Line::raw(""));
                     lines.push(Line::from(Span::styled("By method", theme.title())));
                     for (m, a) in &r.by_method {
-                        let label = PaymentMethod::parse(m)
-                            .map_or(*m, crate::tui::screens::payments::method_label);
+                        let label = PaymentMethod::parse(m).map_or(*m, method_label);
                         lines.push(Line::from(format!(
                             "  {label:<16} {:>14}",
                             format_amount(*a)
@@ -444,11 +518,8 @@ impl ReportsState {
                         theme.title(),
                     )));
                     for x in o {
-                        let local = crate::domain::local_time::label(
-                            self.tz,
-                            x.start_utc,
-                            "%Y-%m-%d %H:%M",
-                        );
+                        let local =
+                            crate::domain::local_time::label(tz, x.start_utc, "%Y-%m-%d %H:%M");
                         lines.push(Line::from(format!(
                             "{:<6} {:<16} {:<26} {:<24} {:>10}",
                             x.appointment_id,
@@ -465,7 +536,7 @@ impl ReportsState {
     }
 }
 
-pub fn render(frame: &mut Frame, area: Rect, state: &ReportsState, theme: &Theme) {
+fn draw(frame: &mut Frame, area: Rect, state: &ReportsScreen, tz: Tz, theme: &Theme) {
     let rows = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
@@ -493,7 +564,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &ReportsState, theme: &Theme
     };
     frame.render_widget(Paragraph::new(Span::styled(period, theme.dim())), rows[1]);
     let room = usize::from(rows[2].height.saturating_sub(2));
-    let lines = state.lines(theme, state.scroll, room);
+    let lines = state.lines(tz, theme, state.scroll, room);
     frame.render_widget(
         Paragraph::new(lines).block(
             Block::default()
@@ -530,79 +601,75 @@ pub fn render(frame: &mut Frame, area: Rect, state: &ReportsState, theme: &Theme
     }
 }
 
-impl ReportsOp {
-    /// The operation's name, for logs.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            ReportsOp::Schedule(_) => "schedule",
-            ReportsOp::Revenue(..) => "revenue",
-            ReportsOp::Outstanding(..) => "outstanding",
-            ReportsOp::Export { .. } => "export",
+impl Screen for ReportsScreen {
+    type Op = ReportsOp;
+
+    fn context(&self) -> Context {
+        if self.form.is_some() {
+            Context::Form
+        } else {
+            Context::Reports
         }
     }
 
-    pub fn busy_text(&self) -> &'static str {
-        match self {
-            ReportsOp::Export { .. } => "Saving the report",
-            _ => "Loading the report",
+    fn on_enter(&mut self, _cx: &Ctx) -> Actions<ReportsOp> {
+        vec![Action::Request(self.load())]
+    }
+
+    fn on_key(&mut self, key: KeyEvent, command: Option<Command>, cx: &Ctx) -> Actions<ReportsOp> {
+        self.handle(key, command, cx.today())
+    }
+
+    fn started(&mut self, request: u64, op: &ReportsOp) {
+        match op {
+            ReportsOp::Export(_) => self.exporting = Some(request),
+            _ => self.pending = Some(request),
         }
     }
-}
 
-// ---- Routing: how the app opens this screen, feeds it keys and replies.
-
-use crate::tui::effect::Effect;
-use crate::tui::state::{AppState, Screen};
-
-pub fn open(state: &mut AppState) -> Vec<Effect> {
-    let tz = state.clinic.time_zone;
-    let today = state.now.with_timezone(&tz).date_naive();
-    let reports = ReportsState::new(today, tz);
-    let first = reports.load();
-    state.screen = Screen::Reports(Box::new(reports));
-    state.status = None;
-    request(state, first)
-}
-
-fn request(state: &mut AppState, op: ReportsOp) -> Vec<Effect> {
-    let Some(actor) = state.session.as_ref().map(|s| s.actor.clone()) else {
-        return Vec::new();
-    };
-    let request = state.next_request();
-    let Screen::Reports(r) = &mut state.screen else {
-        return Vec::new();
-    };
-    r.started(request);
-    state.busy = Some(op.busy_text().to_string());
-    vec![Effect::Reports { request, actor, op }]
-}
-
-pub fn on_key(state: &mut AppState, key: KeyEvent, command: Option<Command>) -> Vec<Effect> {
-    let today = state
-        .now
-        .with_timezone(&state.clinic.time_zone)
-        .date_naive();
-    let Screen::Reports(r) = &mut state.screen else {
-        return Vec::new();
-    };
-    match r.on_key(key, command, today) {
-        Action::None => Vec::new(),
-        Action::Back => {
-            crate::tui::screens::booking::go_home(state);
-            Vec::new()
-        }
-        Action::Error(text) => {
-            state.error(text);
-            Vec::new()
-        }
-        Action::Request(op) => request(state, op),
+    fn on_reply(&mut self, request: u64, reply: ReportsReply, _cx: &Ctx) -> Actions<ReportsOp> {
+        self.answer(request, reply)
     }
-}
 
-pub fn on_reply(state: &mut AppState, request_id: u64, reply: ReportsReply) -> Vec<Effect> {
-    let Screen::Reports(r) = &mut state.screen else {
-        return Vec::new();
-    };
-    let outcome = r.on_reply(request_id, reply);
-    super::settle_reply(state, outcome, request)
+    fn abandon(&mut self, request: u64) {
+        super::abandon::forget(&mut self.pending, request);
+        super::abandon::forget(&mut self.exporting, request);
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, cx: &Ctx) {
+        draw(frame, area, self, cx.tz(), cx.theme);
+    }
+
+    fn commands(&self, _cx: &Ctx, out: &mut Commands) {
+        if self.form.is_some() {
+            out.add(Command::Save, "apply", true)
+                .add(Command::NextField, "next", true)
+                .add(Command::Cancel, "cancel", true)
+                .more(Command::PrevField, "previous field", true);
+            return;
+        }
+        let schedule = self.tab == Tab::Schedule;
+        out.add(
+            Command::ExportCsv,
+            "CSV",
+            self.export().is_some() && self.exporting.is_none(),
+        )
+        .group(
+            &[Command::PrevPeriod, Command::NextPeriod],
+            if schedule { "day" } else { "shift" },
+            true,
+        )
+        .add(
+            Command::Today,
+            if schedule { "today" } else { "this month" },
+            true,
+        );
+        if !schedule {
+            out.add(Command::DateRange, "dates", true);
+        }
+        out.add(Command::NextField, "tab", true)
+            .group(&[Command::Up, Command::Down], "scroll", true)
+            .add(Command::Back, "back", true)
+            .more(Command::PrevField, "previous tab", true);
+    }
 }

@@ -14,7 +14,12 @@ use crate::tui::state::HelpView;
 use crate::tui::theme::Theme;
 
 /// The overlay's lines, before scrolling.
-pub fn lines<'a>(keymap: &Keymap, ctx: Context, commands: &Commands, theme: &Theme) -> Vec<Line<'a>> {
+pub fn lines<'a>(
+    keymap: &Keymap,
+    ctx: Context,
+    commands: &Commands,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
     let mut lines = vec![Line::from(Span::styled("On this screen", theme.title()))];
     let bindings = keymap.describe(ctx);
     let chords = |command: Command| {

@@ -93,7 +93,10 @@ pub fn help_footer<'a>(keymap: &Keymap, theme: &Theme) -> Line<'a> {
     let key = |c| keymap.key_for(Context::Help, c).unwrap_or_default();
     Line::from(vec![
         Span::raw(" "),
-        Span::styled(format!("{}{}", key(Command::Up), key(Command::Down)), theme.key()),
+        Span::styled(
+            format!("{}{}", key(Command::Up), key(Command::Down)),
+            theme.key(),
+        ),
         Span::raw(" scroll  "),
         Span::styled(key(Command::PageDown), theme.key()),
         Span::raw(" page  "),

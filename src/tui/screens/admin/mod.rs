@@ -1,0 +1,512 @@
+//! Administration (admins only): three tabs, Doctors, Staff and Locations, each a list
+//! with `n` new, `e` edit and `x` deactivate/reactivate (locations: close/reopen), and
+//! `p` to reset a doctor's or staff member's password (masked, typed twice). Refusals
+//! from the service are shown as sentences; forms keep what was typed.
+
+mod forms;
+mod ops;
+mod view;
+
+use crossterm::event::KeyEvent;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+use super::form::{Confirm, FormKey};
+use crate::domain::AccountKind;
+use crate::domain::person::{Doctor, Location, StaffMember};
+use crate::service::ServiceError;
+use crate::tui::keymap::{Command, Context};
+use crate::tui::screen::{Action, Actions, Commands, Ctx, Screen};
+use crate::tui::screens::form::Form;
+
+pub use forms::parse_staff_role;
+pub use ops::{AdminOp, AdminReply};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Doctors,
+    Staff,
+    Locations,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 3] = [Tab::Doctors, Tab::Staff, Tab::Locations];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Tab::Doctors => "Doctors",
+            Tab::Staff => "Staff",
+            Tab::Locations => "Locations",
+        }
+    }
+
+    fn index(self) -> usize {
+        match self {
+            Tab::Doctors => 0,
+            Tab::Staff => 1,
+            Tab::Locations => 2,
+        }
+    }
+}
+
+/// Which form is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormKind {
+    NewDoctor,
+    EditDoctor(i32),
+    NewStaff,
+    EditStaff(i32),
+    NewLocation,
+    EditLocation(i32),
+    ResetPassword(AccountKind, i32),
+}
+
+impl FormKind {
+    /// The tab whose list the form's save changes.
+    fn tab(self) -> Tab {
+        match self {
+            FormKind::NewDoctor
+            | FormKind::EditDoctor(_)
+            | FormKind::ResetPassword(AccountKind::Doctor, _) => Tab::Doctors,
+            FormKind::NewStaff | FormKind::EditStaff(_) | FormKind::ResetPassword(..) => Tab::Staff,
+            FormKind::NewLocation | FormKind::EditLocation(_) => Tab::Locations,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AdminForm {
+    pub kind: FormKind,
+    pub form: Form,
+}
+
+/// What a y/n question would change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Toggle {
+    Account {
+        kind: AccountKind,
+        id: i32,
+        active: bool,
+    },
+    Location {
+        id: i32,
+        active: bool,
+    },
+}
+
+impl Toggle {
+    fn op(self) -> AdminOp {
+        match self {
+            Toggle::Account { kind, id, active } => AdminOp::SetAccountActive { kind, id, active },
+            Toggle::Location { id, active } => AdminOp::SetLocationActive { id, active },
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AdminScreen {
+    pub tab: Tab,
+    pub doctors: Vec<Doctor>,
+    pub staff: Vec<StaffMember>,
+    pub locations: Vec<Location>,
+    /// Selected row per tab.
+    pub selected: [usize; 3],
+    /// Load request in flight per tab.
+    pub loading: [Option<u64>; 3],
+    /// Whether each tab has been loaded once.
+    pub loaded: [bool; 3],
+    pub form: Option<AdminForm>,
+    pub confirm: Option<Confirm<Toggle>>,
+    /// The id of the signed-in admin (so that their own row can be marked).
+    pub own_id: Option<i32>,
+}
+
+impl AdminScreen {
+    /// The screen for the admin with account id `own_id`; it loads its lists on opening.
+    pub fn new(own_id: Option<i32>) -> AdminScreen {
+        AdminScreen {
+            tab: Tab::Doctors,
+            doctors: Vec::new(),
+            staff: Vec::new(),
+            locations: Vec::new(),
+            selected: [0; 3],
+            loading: [None; 3],
+            loaded: [false; 3],
+            form: None,
+            confirm: None,
+            own_id,
+        }
+    }
+
+    fn rows(&self) -> usize {
+        match self.tab {
+            Tab::Doctors => self.doctors.len(),
+            Tab::Staff => self.staff.len(),
+            Tab::Locations => self.locations.len(),
+        }
+    }
+
+    pub fn selected(&self) -> usize {
+        self.selected[self.tab.index()]
+    }
+
+    /// What a key does on the list, in a form or at a question.
+    pub fn handle(&mut self, key: KeyEvent, command: Option<Command>) -> Actions<AdminOp> {
+        if let Some(c) = &self.confirm {
+            return match command {
+                Some(Command::Yes) if c.pending.is_none() => vec![Action::Request(c.target.op())],
+                Some(Command::No) => {
+                    self.confirm = None;
+                    vec![Action::Info("Nothing was changed.".into())]
+                }
+                _ => Vec::new(),
+            };
+        }
+        if let Some(af) = &mut self.form {
+            return match af.form.on_key(key, command) {
+                FormKey::Cancel => {
+                    self.form = None;
+                    vec![Action::Info("Nothing was changed.".into())]
+                }
+                FormKey::Save => match forms::form_op(af) {
+                    Ok(op) => {
+                        af.form.error = None;
+                        vec![Action::ClearStatus, Action::Request(op)]
+                    }
+                    Err((i, message)) => {
+                        af.form.refuse(i, message);
+                        Vec::new()
+                    }
+                },
+                FormKey::None | FormKey::Yes | FormKey::No => Vec::new(),
+            };
+        }
+        let tab_index = self.tab.index();
+        let last = self.rows().saturating_sub(1);
+        let sel = &mut self.selected[tab_index];
+        match command {
+            Some(Command::Up) => *sel = sel.saturating_sub(1),
+            Some(Command::Down) => *sel = (*sel + 1).min(last),
+            Some(Command::PageUp) => *sel = sel.saturating_sub(10),
+            Some(Command::PageDown) => *sel = (*sel + 10).min(last),
+            Some(Command::NextTab | Command::Right) => self.tab = Tab::ALL[(tab_index + 1) % 3],
+            Some(Command::PrevTab | Command::Left) => self.tab = Tab::ALL[(tab_index + 2) % 3],
+            Some(Command::Tab1) => self.tab = Tab::Doctors,
+            Some(Command::Tab2) => self.tab = Tab::Staff,
+            Some(Command::Tab3) => self.tab = Tab::Locations,
+            Some(Command::NewRecord) => {
+                self.form = Some(match self.tab {
+                    Tab::Doctors => forms::new_doctor(),
+                    Tab::Staff => forms::new_staff(),
+                    Tab::Locations => forms::new_location(),
+                });
+            }
+            Some(Command::EditRecord) => return self.open_edit(),
+            Some(Command::ToggleActive) => return self.ask_toggle(),
+            Some(Command::ResetPassword) => return self.open_reset(),
+            Some(Command::Reload) => return vec![Action::Request(AdminOp::load(self.tab))],
+            Some(Command::Back) => return vec![Action::Back],
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn open_edit(&mut self) -> Actions<AdminOp> {
+        let i = self.selected();
+        let made = match self.tab {
+            Tab::Doctors => self.doctors.get(i).map(forms::edit_doctor),
+            Tab::Staff => self.staff.get(i).map(forms::edit_staff),
+            Tab::Locations => self.locations.get(i).map(forms::edit_location),
+        };
+        match made {
+            Some(f) => {
+                self.form = Some(f);
+                Vec::new()
+            }
+            None => vec![Action::Info("Nothing to edit here yet: n adds one.".into())],
+        }
+    }
+
+    /// The question `x` asks about the selected row, and what a yes changes.
+    fn toggle_question(&self) -> Option<(String, Toggle)> {
+        let i = self.selected();
+        match self.tab {
+            Tab::Doctors => self.doctors.get(i).map(|d| {
+                let q = if d.is_active {
+                    format!(
+                        "Deactivate Dr {}? They can no longer sign in or be booked; their \
+                         appointments and prescriptions stay.",
+                        d.full_name
+                    )
+                } else {
+                    format!("Reactivate Dr {}? They can sign in again.", d.full_name)
+                };
+                let target = Toggle::Account {
+                    kind: AccountKind::Doctor,
+                    id: d.id,
+                    active: !d.is_active,
+                };
+                (q, target)
+            }),
+            Tab::Staff => self.staff.get(i).map(|s| {
+                let q = if s.is_active {
+                    format!(
+                        "Deactivate {} ({})? They can no longer sign in.",
+                        s.full_name,
+                        s.role.label()
+                    )
+                } else {
+                    format!("Reactivate {}? They can sign in again.", s.full_name)
+                };
+                let target = Toggle::Account {
+                    kind: AccountKind::Staff,
+                    id: s.id,
+                    active: !s.is_active,
+                };
+                (q, target)
+            }),
+            Tab::Locations => self.locations.get(i).map(|l| {
+                let q = if l.is_active {
+                    format!(
+                        "Close {}? No new availability can use it; past appointments stay.",
+                        l.name
+                    )
+                } else {
+                    format!("Reopen {}?", l.name)
+                };
+                let target = Toggle::Location {
+                    id: l.id,
+                    active: !l.is_active,
+                };
+                (q, target)
+            }),
+        }
+    }
+
+    fn ask_toggle(&mut self) -> Actions<AdminOp> {
+        match self.toggle_question() {
+            Some((question, target)) => {
+                self.confirm = Some(Confirm {
+                    question,
+                    target,
+                    pending: None,
+                });
+                Vec::new()
+            }
+            None => vec![Action::Info("Nothing selected.".into())],
+        }
+    }
+
+    /// The account whose password `p` resets: (kind, id, name).
+    fn reset_target(&self) -> Option<(AccountKind, i32, String)> {
+        let i = self.selected();
+        match self.tab {
+            Tab::Doctors => self
+                .doctors
+                .get(i)
+                .map(|d| (AccountKind::Doctor, d.id, d.full_name.clone())),
+            Tab::Staff => self
+                .staff
+                .get(i)
+                .map(|s| (AccountKind::Staff, s.id, s.full_name.clone())),
+            Tab::Locations => None,
+        }
+    }
+
+    fn open_reset(&mut self) -> Actions<AdminOp> {
+        if self.tab == Tab::Locations {
+            return vec![Action::Info("Locations have no password.".into())];
+        }
+        let Some((kind, id, name)) = self.reset_target() else {
+            return vec![Action::Info("Nothing selected.".into())];
+        };
+        self.form = Some(forms::reset_password(kind, id, &name));
+        Vec::new()
+    }
+
+    /// The answer to request `request`: what to show, and the list to reload after a
+    /// change. A stale answer changes nothing.
+    pub fn answer(&mut self, request: u64, reply: AdminReply) -> Actions<AdminOp> {
+        match reply {
+            AdminReply::Doctors(r) => {
+                self.loaded_list(Tab::Doctors, request, r, |s, l| s.doctors = l)
+            }
+            AdminReply::Staff(r) => self.loaded_list(Tab::Staff, request, r, |s, l| s.staff = l),
+            AdminReply::Locations(r) => {
+                self.loaded_list(Tab::Locations, request, r, |s, l| s.locations = l)
+            }
+            AdminReply::Done(result) => {
+                let reload = if let Some(c) = &self.confirm
+                    && c.pending == Some(request)
+                {
+                    let tab = match c.target {
+                        Toggle::Account {
+                            kind: AccountKind::Doctor,
+                            ..
+                        } => Tab::Doctors,
+                        Toggle::Account { .. } => Tab::Staff,
+                        Toggle::Location { .. } => Tab::Locations,
+                    };
+                    self.confirm = None;
+                    tab
+                } else if let Some(f) = &mut self.form
+                    && f.form.pending == Some(request)
+                {
+                    f.form.pending = None;
+                    let tab = f.kind.tab();
+                    if let Err(e) = &result {
+                        // The form stays as typed, with the reason in it.
+                        f.form.error = Some(e.to_string());
+                    } else {
+                        self.form = None;
+                    }
+                    tab
+                } else {
+                    return Vec::new();
+                };
+                match result {
+                    Ok(text) => vec![Action::Info(text), Action::Request(AdminOp::load(reload))],
+                    Err(e) => vec![Action::Failed(e)],
+                }
+            }
+        }
+    }
+
+    fn loaded_list<T>(
+        &mut self,
+        tab: Tab,
+        request: u64,
+        result: Result<Vec<T>, ServiceError>,
+        store: impl FnOnce(&mut AdminScreen, Vec<T>),
+    ) -> Actions<AdminOp> {
+        let slot = &mut self.loading[tab.index()];
+        if *slot != Some(request) {
+            return Vec::new();
+        }
+        *slot = None;
+        self.loaded[tab.index()] = true;
+        let actions = match result {
+            Ok(list) => {
+                store(self, list);
+                Vec::new()
+            }
+            Err(e) => vec![Action::Failed(e)],
+        };
+        self.clamp();
+        actions
+    }
+
+    fn clamp(&mut self) {
+        let lens = [self.doctors.len(), self.staff.len(), self.locations.len()];
+        for (sel, len) in self.selected.iter_mut().zip(lens) {
+            *sel = (*sel).min(len.saturating_sub(1));
+        }
+    }
+
+    /// Whether anything is still loading.
+    pub fn any_loading(&self) -> bool {
+        self.loading.iter().any(Option::is_some)
+    }
+}
+
+impl Screen for AdminScreen {
+    type Op = AdminOp;
+
+    fn context(&self) -> Context {
+        if self.confirm.is_some() {
+            Context::Confirm
+        } else if self.form.is_some() {
+            Context::Form
+        } else {
+            Context::Admin
+        }
+    }
+
+    /// The three lists are loaded when the screen opens.
+    fn on_enter(&mut self, _cx: &Ctx) -> Actions<AdminOp> {
+        Tab::ALL
+            .iter()
+            .map(|t| Action::Request(AdminOp::load(*t)))
+            .collect()
+    }
+
+    fn on_key(&mut self, key: KeyEvent, command: Option<Command>, _cx: &Ctx) -> Actions<AdminOp> {
+        self.handle(key, command)
+    }
+
+    fn started(&mut self, request: u64, op: &AdminOp) {
+        if op.is_load() {
+            self.loading[op.tab().index()] = Some(request);
+        } else if op.is_toggle() {
+            if let Some(c) = &mut self.confirm {
+                c.pending = Some(request);
+            }
+        } else if let Some(f) = &mut self.form {
+            f.form.pending = Some(request);
+        }
+    }
+
+    fn on_reply(&mut self, request: u64, reply: AdminReply, _cx: &Ctx) -> Actions<AdminOp> {
+        self.answer(request, reply)
+    }
+
+    fn abandon(&mut self, request: u64) {
+        for slot in &mut self.loading {
+            super::abandon::forget(slot, request);
+        }
+        if let Some(f) = &mut self.form {
+            super::abandon::forget(&mut f.form.pending, request);
+        }
+        if let Some(c) = &mut self.confirm {
+            super::abandon::forget(&mut c.pending, request);
+        }
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, cx: &Ctx) {
+        view::render(frame, area, self, cx.theme);
+    }
+
+    fn commands(&self, _cx: &Ctx, out: &mut Commands) {
+        if let Some(c) = &self.confirm {
+            out.add(Command::Yes, "yes", c.pending.is_none())
+                .add(Command::No, "no", true);
+            return;
+        }
+        if let Some(f) = &self.form {
+            out.add(Command::Save, "save", f.form.pending.is_none())
+                .add(Command::NextField, "next", true)
+                .add(Command::Cancel, "cancel", true)
+                .more(Command::PrevField, "previous field", true);
+            return;
+        }
+        let any = self.rows() > 0;
+        let toggle = match self.toggle_question().map(|(_, t)| t) {
+            Some(Toggle::Account { active: false, .. }) => "deactivate",
+            Some(Toggle::Account { active: true, .. }) => "reactivate",
+            Some(Toggle::Location { active: false, .. }) => "close",
+            Some(Toggle::Location { active: true, .. }) => "reopen",
+            None => "(de)activate",
+        };
+        out.add(Command::NewRecord, "new", true)
+            .add(Command::EditRecord, "edit", any)
+            .add(Command::ToggleActive, toggle, any);
+        // Locations have no password.
+        if self.tab != Tab::Locations {
+            out.add(Command::ResetPassword, "password", any);
+        }
+        out.add(Command::NextTab, "tab", true)
+            .group(&[Command::Up, Command::Down], "move", any)
+            .add(Command::Back, "back", true)
+            .add(
+                Command::Reload,
+                "reload",
+                self.loading[self.tab.index()].is_none(),
+            )
+            .more(Command::PrevTab, "previous tab", true)
+            .more(Command::Tab1, "doctors", true)
+            .more(Command::Tab2, "staff", true)
+            .more(Command::Tab3, "locations", true)
+            .more(Command::PageUp, "page up", any)
+            .more(Command::PageDown, "page down", any);
+    }
+}
