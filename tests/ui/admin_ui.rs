@@ -1,17 +1,19 @@
 //! The administration screen as pure functions: tabs, forms (passwords masked and
-//! redacted), y/n questions, replies through `update`; rendered snapshots at 80x24.
+//! redacted), y/n questions, replies through `update`; rendered snapshots at 80x24;
+//! footers that end with the help key; errors shown in full.
 
 use crate::common;
 
 use chrono::{DateTime, TimeZone, Utc};
 use clinic::domain::person::{Doctor, Location, StaffMember};
 use clinic::domain::{AccountKind, Role};
+use clinic::service::ServiceError;
 use clinic::tui::effect::Effect;
 use clinic::tui::keymap::Context;
-use clinic::tui::msg::Msg;
-use clinic::tui::screens::admin::{AdminOp, AdminReply, AdminState, Tab, parse_staff_role};
+use clinic::tui::routes::{Op, Reply, Route};
+use clinic::tui::screens::admin::{AdminOp, AdminReply, AdminScreen, Tab, parse_staff_role};
 use clinic::tui::screens::home::HomeItem;
-use clinic::tui::state::{AppState, Screen, Tone};
+use clinic::tui::state::{AppState, Tone};
 use common::ui::{ch, ctrl, draw, key, send, type_text};
 use crossterm::event::KeyCode;
 
@@ -26,25 +28,27 @@ fn app(role: Role) -> AppState {
     common::ui::signed_in_as(role, 1, "Fran Desk", now())
 }
 
-fn admin(s: &AppState) -> &AdminState {
-    match &s.screen {
-        Screen::Admin(a) => a,
-        other => panic!("not on the administration screen: {other:?}"),
-    }
+fn admin(s: &AppState) -> &AdminScreen {
+    crate::top!(s, Admin)
 }
 
+/// The administration requests among `effects`, in order.
 fn ops(effects: &[Effect]) -> Vec<(u64, AdminOp)> {
     effects
         .iter()
-        .map(|e| match e {
-            Effect::Admin { request, op, .. } => (*request, op.clone()),
-            other => panic!("expected an admin request, got {other:?}"),
+        .filter_map(|e| match e {
+            Effect::Run {
+                request,
+                op: Op::Admin(op),
+                ..
+            } => Some((*request, op.clone())),
+            _ => None,
         })
         .collect()
 }
 
 fn reply(s: &mut AppState, request: u64, reply: AdminReply) -> Vec<Effect> {
-    send(s, [Msg::Admin { request, reply }])
+    send(s, [common::ui::reply(request, Reply::Admin(reply))])
 }
 
 fn doctor(id: i32, name: &str, spec: &str, active: bool) -> Doctor {
@@ -125,6 +129,34 @@ fn loaded() -> AppState {
     s
 }
 
+/// The screen's rows as text, right-trimmed.
+fn rows(s: &AppState, w: u16, h: u16) -> Vec<String> {
+    let terminal = draw(s, w, h);
+    let buffer = terminal.backend().buffer();
+    (0..h)
+        .map(|y| {
+            (0..w)
+                .map(|x| buffer[(x, y)].symbol().to_string())
+                .collect::<String>()
+                .trim_end()
+                .to_string()
+        })
+        .collect()
+}
+
+fn footer(s: &AppState) -> String {
+    rows(s, 80, 24).pop().unwrap_or_default()
+}
+
+/// Words joined by single spaces (wrapped text read back as one sentence).
+fn words<'a>(lines: impl IntoIterator<Item = &'a str>) -> String {
+    lines
+        .into_iter()
+        .flat_map(str::split_whitespace)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[test]
 fn tabs_switch_with_tab_numbers_and_arrows() {
     let mut s = loaded();
@@ -143,7 +175,7 @@ fn tabs_switch_with_tab_numbers_and_arrows() {
     send(&mut s, [ch('1')]);
     assert_eq!(admin(&s).tab, Tab::Doctors);
     send(&mut s, [key(KeyCode::Esc)]);
-    assert!(matches!(s.screen, Screen::Home(_)));
+    assert!(matches!(s.screen(), Route::Home(_)));
 }
 
 #[test]
@@ -161,15 +193,12 @@ fn new_doctor_checks_the_passwords_and_never_prints_them() {
     send(&mut s, [key(KeyCode::Tab)]);
     type_text(&mut s, "first-pass-2");
     assert!(send(&mut s, [ctrl('s')]).is_empty());
-    let Screen::Admin(a) = &s.screen else {
-        panic!("admin")
-    };
-    let form = &a.form.as_ref().expect("form").form;
+    let form = &admin(&s).form.as_ref().expect("form").form;
     assert_eq!(
         form.error.as_deref(),
         Some("The two passwords are not the same.")
     );
-    assert!(!format!("{:?}", s.screen).contains("first-pass"));
+    assert!(!format!("{:?}", s.screen()).contains("first-pass"));
     insta::assert_snapshot!(draw(&s, 80, 24).backend());
     send(&mut s, [key(KeyCode::Backspace)]);
     type_text(&mut s, "1");
@@ -183,15 +212,15 @@ fn new_doctor_checks_the_passwords_and_never_prints_them() {
     assert_eq!(input.full_name, "Ada Lovelace");
     assert_eq!(input.phone_number, "020 7946 1234");
     assert_eq!(password, "first-pass-1");
-    let printed = format!("{effects:?}");
+    let printed = format!("{effects:?} {op:?}");
     assert!(!printed.contains("first-pass"), "{printed}");
     // A refusal keeps the form; success closes it and reloads the doctors.
     reply(
         &mut s,
         request,
-        AdminReply::Done(Err(
+        AdminReply::Done(Err(ServiceError::Conflict(
             "An account with the email ada@clinic.test already exists.".into(),
-        )),
+        ))),
     );
     assert_eq!(s.status.as_ref().map(|x| x.tone), Some(Tone::Error));
     assert!(admin(&s).form.is_some());
@@ -227,9 +256,9 @@ fn deactivate_reset_and_staff_roles() {
     let effects = reply(
         &mut s,
         request,
-        AdminReply::Done(Err(
-            "You are not allowed to manage staff, doctors or locations.".into(),
-        )),
+        AdminReply::Done(Err(ServiceError::Forbidden(
+            "manage staff, doctors or locations".into(),
+        ))),
     );
     assert!(effects.is_empty(), "nothing to reload after a refusal");
     assert_eq!(
@@ -251,11 +280,131 @@ fn deactivate_reset_and_staff_roles() {
             ..
         }
     ));
-    assert!(!format!("{effects:?}").contains("brand-new-pw"));
+    assert!(!format!("{effects:?} {op:?}").contains("brand-new-pw"));
     assert_eq!(parse_staff_role("Front desk"), Some(Role::FrontDesk));
     assert_eq!(parse_staff_role("FRONT_DESK"), Some(Role::FrontDesk));
     assert_eq!(parse_staff_role("a"), Some(Role::Admin));
     assert_eq!(parse_staff_role("doctor"), None);
+}
+
+#[test]
+fn a_stale_list_reply_is_dropped() {
+    let mut s = loaded();
+    let effects = send(&mut s, [ch('r')]);
+    let (first, op) = ops(&effects).pop().expect("reload");
+    assert_eq!(op, AdminOp::LoadDoctors);
+    let (second, _) = ops(&send(&mut s, [ch('r')])).pop().expect("reload again");
+    reply(&mut s, first, AdminReply::Doctors(Ok(Vec::new())));
+    assert_eq!(admin(&s).doctors.len(), 2, "the older answer is stale");
+    reply(
+        &mut s,
+        second,
+        AdminReply::Doctors(Ok(vec![doctor(3, "Grace Hopper", "Cardiology", true)])),
+    );
+    assert_eq!(admin(&s).doctors.len(), 1);
+}
+
+/// The footer at 80 columns ends with the help key on every tab, in a form and at a
+/// question, and offers what the tab offers (locations have no password).
+#[test]
+fn every_admin_footer_at_80_columns_ends_with_help() {
+    let mut s = loaded();
+    let doctors = footer(&s);
+    assert!(doctors.ends_with("? help"), "{doctors:?}");
+    for part in [
+        "n new",
+        "Enter edit",
+        "x deactivate",
+        "p password",
+        "Esc back",
+    ] {
+        assert!(doctors.contains(part), "{part}: {doctors:?}");
+    }
+    send(&mut s, [ch('j')]);
+    assert!(
+        footer(&s).contains("x reactivate"),
+        "Alan Turing is inactive"
+    );
+    send(&mut s, [ch('2')]);
+    let staff = footer(&s);
+    assert!(
+        staff.ends_with("? help") && staff.contains("p password"),
+        "{staff:?}"
+    );
+    send(&mut s, [ch('3')]);
+    let locations = footer(&s);
+    assert!(locations.ends_with("? help"), "{locations:?}");
+    assert!(locations.contains("x close"), "{locations:?}");
+    assert!(!locations.contains("password"), "{locations:?}");
+    send(&mut s, [ch('e')]);
+    let form = footer(&s);
+    assert!(
+        form.ends_with("F1 help") && form.contains("save"),
+        "{form:?}"
+    );
+    send(&mut s, [key(KeyCode::Esc), ch('x')]);
+    let question = footer(&s);
+    assert!(
+        question.ends_with("F1 help") && question.contains("yes"),
+        "{question:?}"
+    );
+    // Before anything is loaded, nothing can be edited: only what works is listed.
+    let mut empty = app(Role::Admin);
+    common::ui::open_item(&mut empty, HomeItem::Administration);
+    let bare = footer(&empty);
+    assert!(
+        bare.ends_with("? help") && !bare.contains("e edit"),
+        "{bare:?}"
+    );
+}
+
+/// A refusal longer than a row is shown in full: in the form box (which grows) and on
+/// the message line (which wraps), never cut.
+#[test]
+fn a_long_refusal_is_shown_in_full() {
+    let mut s = loaded();
+    send(&mut s, [ch('e')]);
+    for _ in 0..3 {
+        send(&mut s, [key(KeyCode::Tab)]);
+    }
+    let phone = "+44 20 7946 0000 extension 1234, ask reception for Dr Hopper's room";
+    type_text(&mut s, &format!(" {phone}"));
+    let (request, op) = ops(&send(&mut s, [ctrl('s')])).pop().expect("saved");
+    assert!(matches!(op, AdminOp::UpdateDoctor { id: 3, .. }));
+    let error = clinic::domain::validation::phone(&format!("020 7946 0000 {phone}"))
+        .expect_err("not a phone number");
+    let sentence = ServiceError::from(error).to_string();
+    assert!(sentence.len() > 140, "longer than two rows of the box");
+    reply(
+        &mut s,
+        request,
+        AdminReply::Done(Err(ServiceError::Invalid(sentence.clone()))),
+    );
+    assert_eq!(
+        admin(&s).form.as_ref().and_then(|f| f.form.error.clone()),
+        Some(sentence.clone()),
+        "the form stays, with the reason"
+    );
+    let screen = rows(&s, 80, 24);
+    // The message line: the rows between the screen and the footer.
+    let message = words(screen[20..23].iter().map(String::as_str));
+    assert!(
+        message.contains(&sentence),
+        "{message:?}\n{}",
+        screen.join("\n")
+    );
+    // The form box (70 columns, centred): the text between its borders.
+    let inside: Vec<String> = screen
+        .iter()
+        .map(|r| r.chars().skip(6).take(68).collect())
+        .collect();
+    let boxed = words(inside.iter().map(String::as_str));
+    assert!(
+        boxed.contains(&sentence),
+        "{boxed:?}\n{}",
+        screen.join("\n")
+    );
+    insta::assert_snapshot!(screen.join("\n"));
 }
 
 #[test]

@@ -1,17 +1,20 @@
 //! The audit viewer as pure functions: filters checked before searching, paging, the
-//! CSV export as an effect named from `state.now`; rendered snapshots at 80x24.
+//! CSV export of the shown search as a request named from `state.now`; rendered
+//! snapshots at 80x24; footers that end with the help key.
 
 use crate::common;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use clinic::domain::Role;
 use clinic::domain::audit::{AuditEntry, Outcome};
+use clinic::service::ServiceError;
 use clinic::tui::effect::Effect;
+use clinic::tui::export::ExportError;
 use clinic::tui::keymap::Context;
-use clinic::tui::msg::Msg;
-use clinic::tui::screens::audit::{AuditOp, AuditQuery, AuditReply, AuditState, LIMIT};
+use clinic::tui::routes::{Reply, Route};
+use clinic::tui::screens::audit::{AuditOp, AuditQuery, AuditReply, AuditScreen, LIMIT};
 use clinic::tui::screens::home::HomeItem;
-use clinic::tui::state::{AppState, Screen, Tone};
+use clinic::tui::state::{AppState, Tone};
 use common::ui::{ch, ctrl, draw, key, send, type_text};
 use crossterm::event::KeyCode;
 
@@ -33,26 +36,26 @@ fn app(role: Role) -> AppState {
     common::ui::signed_in_as(role, 1, "Fran Desk", now())
 }
 
-fn audit(s: &AppState) -> &AuditState {
-    match &s.screen {
-        Screen::Audit(a) => a,
-        other => panic!("not on the audit screen: {other:?}"),
-    }
+fn audit(s: &AppState) -> &AuditScreen {
+    crate::top!(s, Audit)
 }
 
 fn last(effects: &[Effect]) -> (u64, AuditOp) {
-    effects
-        .iter()
-        .rev()
-        .find_map(|e| match e {
-            Effect::Audit { request, op, .. } => Some((*request, op.clone())),
-            _ => None,
-        })
-        .expect("an audit request")
+    crate::last_op!(effects, Audit)
 }
 
 fn reply(s: &mut AppState, request: u64, reply: AuditReply) -> Vec<Effect> {
-    send(s, [Msg::Audit { request, reply }])
+    send(s, [common::ui::reply(request, Reply::Audit(reply))])
+}
+
+fn footer(s: &AppState) -> String {
+    let terminal = draw(s, 80, 24);
+    let buffer = terminal.backend().buffer();
+    (0..80)
+        .map(|x| buffer[(x, 23)].symbol().to_string())
+        .collect::<String>()
+        .trim_end()
+        .to_string()
 }
 
 fn entries(n: i64) -> Vec<AuditEntry> {
@@ -147,12 +150,21 @@ fn filters_are_checked_and_sent() {
     reply(
         &mut s,
         request,
-        AuditReply::Entries(Err(
-            "The clinic database cannot be reached right now.".into()
-        )),
+        AuditReply::Entries(Err(ServiceError::DatabaseUnavailable(
+            "connection refused".into(),
+        ))),
     );
     assert_eq!(s.status.as_ref().map(|x| x.tone), Some(Tone::Error));
+    assert!(
+        s.status.as_ref().is_some_and(|x| x.outage),
+        "an outage is recognised by its kind"
+    );
     assert_eq!(audit(&s).entries.len(), 3, "what was shown stays");
+    assert_eq!(
+        audit(&s).shown.as_ref().map(|q| q.patient_id),
+        Some(None),
+        "an export still covers the unfiltered search that is shown"
+    );
 }
 
 #[test]
@@ -165,10 +177,15 @@ fn paging_and_export() {
     send(&mut s, [key(KeyCode::PageUp)]);
     assert_eq!(audit(&s).selected, 19);
     let (request, op) = last(&send(&mut s, [ch('x')]));
-    let AuditOp::Export { entries, file_name } = &op else {
+    let AuditOp::Export { query, file_name } = &op else {
         panic!("export: {op:?}")
     };
-    assert_eq!(entries.len(), 30);
+    assert_eq!(
+        Some(query),
+        audit(&s).shown.as_ref(),
+        "the export covers the search whose 30 entries are shown"
+    );
+    assert_eq!(audit(&s).entries.len(), 30);
     assert_eq!(
         file_name, "audit-20260112-081000.csv",
         "named from state.now"
@@ -177,14 +194,71 @@ fn paging_and_export() {
     reply(
         &mut s,
         request,
-        AuditReply::Exported(Ok("/home/ada/Downloads/audit-20260112-081000.csv".into())),
+        AuditReply::Exported(Ok((
+            "/home/ada/Downloads/audit-20260112-081000.csv".into(),
+            30,
+        ))),
     );
     assert_eq!(
         s.status.as_ref().map(|x| x.text.as_str()),
         Some("30 entries exported to /home/ada/Downloads/audit-20260112-081000.csv")
     );
     send(&mut s, [key(KeyCode::Esc)]);
-    assert!(matches!(s.screen, Screen::Home(_)));
+    assert!(matches!(s.screen(), Route::Home(_)));
+}
+
+#[test]
+fn a_failed_export_says_why_and_allows_another() {
+    let mut s = loaded(3);
+    let (request, _) = last(&send(&mut s, [ch('x')]));
+    reply(
+        &mut s,
+        request,
+        AuditReply::Exported(Err(ExportError::File(
+            "The file could not be written: Permission denied (os error 13)".into(),
+        ))),
+    );
+    assert_eq!(s.status.as_ref().map(|x| x.tone), Some(Tone::Error));
+    assert_eq!(
+        s.status.as_ref().map(|x| x.text.as_str()),
+        Some("The file could not be written: Permission denied (os error 13)")
+    );
+    let (request, _) = last(&send(&mut s, [ch('x')]));
+    reply(
+        &mut s,
+        request,
+        AuditReply::Exported(Err(ExportError::Service(ServiceError::Forbidden(
+            "read the audit trail".into(),
+        )))),
+    );
+    assert_eq!(
+        s.status.as_ref().map(|x| x.text.as_str()),
+        Some("You are not allowed to read the audit trail.")
+    );
+}
+
+/// The footer at 80 columns ends with the help key, on the list and in the filters.
+#[test]
+fn every_audit_footer_at_80_columns_ends_with_help() {
+    let mut s = loaded(30);
+    let list = footer(&s);
+    assert!(list.ends_with("? help"), "{list:?}");
+    for part in ["filters", "x CSV", "Esc back"] {
+        assert!(list.contains(part), "{part}: {list:?}");
+    }
+    send(&mut s, [ch('/')]);
+    let filters = footer(&s);
+    assert!(
+        filters.ends_with("F1 help") && filters.contains("search"),
+        "{filters:?}"
+    );
+    // Nothing shown: nothing to export, so no CSV key.
+    let empty = loaded(0);
+    let bare = footer(&empty);
+    assert!(
+        bare.ends_with("? help") && !bare.contains("CSV"),
+        "{bare:?}"
+    );
 }
 
 #[test]

@@ -4,12 +4,10 @@
 #[path = "../common/mod.rs"]
 mod common;
 
-// ui-core: re-enabled once its screens are converted
-// mod admin_ui;
+mod admin_ui;
 // ui-core: re-enabled once its screens are converted
 // mod agenda_ui;
-// ui-core: re-enabled once its screens are converted
-// mod audit_ui;
+mod audit_ui;
 // ui-core: re-enabled once its screens are converted
 // mod booking_ui;
 // ui-core: re-enabled once its screens are converted
@@ -26,6 +24,7 @@ mod nav;
 // mod payments_ui;
 // ui-core: re-enabled once its screens are converted
 // mod prescription_ui;
+mod reports_ui;
 mod slots_prop;
 mod tui;
 // ui-core: re-enabled once its screens are converted

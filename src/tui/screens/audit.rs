@@ -113,8 +113,10 @@ pub struct AuditScreen {
     /// Whether keys go into the filter fields.
     pub editing: bool,
     pub entries: Vec<AuditEntry>,
-    /// The query of the entries shown.
+    /// The query of the entries shown (what an export covers).
     pub shown: Option<AuditQuery>,
+    /// The query of the search in flight; shown once it answers.
+    pub searching: Option<AuditQuery>,
     pub selected: usize,
     pub request: Option<u64>,
     pub export_request: Option<u64>,
@@ -148,6 +150,7 @@ impl AuditScreen {
             editing: false,
             entries: Vec::new(),
             shown: None,
+            searching: None,
             selected: 0,
             request: None,
             export_request: None,
@@ -277,6 +280,7 @@ impl AuditScreen {
                     Ok(list) => {
                         let n = list.len();
                         self.entries = list;
+                        self.shown = self.searching.take();
                         self.selected = 0;
                         let info = if n == 0 {
                             "No audit entries match these filters.".to_string()
@@ -333,7 +337,7 @@ impl Screen for AuditScreen {
         match op {
             AuditOp::Search(q) => {
                 self.request = Some(request);
-                self.shown = Some(q.clone());
+                self.searching = Some(q.clone());
             }
             AuditOp::Export { .. } => self.export_request = Some(request),
         }
