@@ -146,4 +146,8 @@ routes! {
     Home => screens::home::HomeScreen,
     /// Change one's own password.
     Password => screens::password::PasswordScreen,
+    /// The weekly availability calendar (a doctor's own; admins and front desk choose).
+    Calendar => screens::calendar::CalendarScreen,
+    /// Find, register, edit and deactivate patients; their history.
+    Patients => screens::patients::PatientsScreen,
 }

@@ -242,19 +242,21 @@ fn draw(
 impl HomeItem {
     /// The screen this item opens, for the signed-in user (`None` for leaving).
     pub fn route(self, cx: &Ctx) -> Option<Route> {
+        use super::calendar::CalendarScreen;
         use super::password::PasswordScreen;
-        let _ = cx;
+        use super::patients::PatientsScreen;
         match self {
             HomeItem::ChangePassword => Some(PasswordScreen::new().into()),
-            HomeItem::Availability
-            | HomeItem::DoctorsCalendars
-            | HomeItem::Book
+            HomeItem::Availability | HomeItem::DoctorsCalendars => {
+                Some(CalendarScreen::for_user(cx).into())
+            }
+            HomeItem::Patients => Some(PatientsScreen::new().into()),
+            HomeItem::Book
             | HomeItem::Agenda
             | HomeItem::MyAppointments
             | HomeItem::Prescriptions
             | HomeItem::MyPrescriptions
             | HomeItem::Reports
-            | HomeItem::Patients
             | HomeItem::Administration
             | HomeItem::AuditTrail
             | HomeItem::LogOut

@@ -2,7 +2,9 @@
 //! commands it offers) and its requests with the code that runs them.
 
 pub mod abandon;
+pub mod calendar;
 pub mod form;
 pub mod home;
 pub mod login;
 pub mod password;
+pub mod patients;
