@@ -12,14 +12,13 @@ mod common;
 // mod audit_ui;
 // ui-core: re-enabled once its screens are converted
 // mod booking_ui;
-// ui-core: re-enabled once its screens are converted
-// mod calendar_ui;
+mod calendar_patients_commands;
+mod calendar_ui;
 mod money_prop;
 // ui-core: re-enabled once its screens are converted
 // mod overlays;
 mod parsers_prop;
-// ui-core: re-enabled once its screens are converted
-// mod patients_ui;
+mod patients_ui;
 // ui-core: re-enabled once its screens are converted
 // mod payments_ui;
 // ui-core: re-enabled once its screens are converted
