@@ -152,4 +152,8 @@ routes! {
     Audit => screens::audit::AuditScreen,
     /// Reports (front desk, admins): day schedule, revenue, outstanding; CSV export.
     Reports => screens::reports::ReportsScreen,
+    /// The weekly availability calendar (a doctor's own; admins and front desk choose).
+    Calendar => screens::calendar::CalendarScreen,
+    /// Find, register, edit and deactivate patients; their history.
+    Patients => screens::patients::PatientsScreen,
 }

@@ -4,5 +4,6 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod calendar_patients;
 mod e2e;
 mod journeys;

@@ -7,39 +7,41 @@ use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use clinic::domain::appointment::AppointmentStatus;
 use clinic::domain::availability::{SlotQuery, TimeOff, Window, free_slots};
 use clinic::domain::{Actor, Role};
+use clinic::service::ServiceError;
 use clinic::service::Session;
 use clinic::service::availability::{
     DoctorSummary, LocationRef, TimeOffInput, WeekAppointment, WeekView,
 };
 use clinic::store::mysql::availability::{StoredTimeOff, StoredWindow};
-use clinic::tui::effect::{CalendarOp, Effect};
+use clinic::tui::effect::Effect;
 use clinic::tui::keymap::Context;
-use clinic::tui::msg::{CalendarReply, Msg};
-use clinic::tui::screens::calendar::{CalendarState, Modal};
-use clinic::tui::screens::home::HomeState;
-use clinic::tui::state::{AppState, Screen, Tone};
+use clinic::tui::msg::Msg;
+use clinic::tui::routes::{Reply, Route};
+use clinic::tui::screens::calendar::{CalendarOp, CalendarReply, CalendarScreen, Modal};
+use clinic::tui::screens::home::HomeScreen;
+use clinic::tui::state::{AppState, Page, Tone};
 use common::ui::{ch, draw, key, send, type_text};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-const HOUSE: i32 = 7;
-const WILSON: i32 = 8;
+pub(crate) const HOUSE: i32 = 7;
+pub(crate) const WILSON: i32 = 8;
 
 /// Monday 12 January 2026, 08:10 in London (GMT, so UTC too).
-fn now() -> DateTime<Utc> {
+pub(crate) fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 1, 12, 8, 10, 0)
         .single()
         .expect("valid time")
 }
 
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+pub(crate) fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
 }
 
-fn t(h: u32, m: u32) -> NaiveTime {
+pub(crate) fn t(h: u32, m: u32) -> NaiveTime {
     NaiveTime::from_hms_opt(h, m, 0).expect("valid time")
 }
 
-fn monday() -> NaiveDate {
+pub(crate) fn monday() -> NaiveDate {
     date(2026, 1, 12)
 }
 
@@ -55,7 +57,7 @@ fn session(role: Role, id: i32) -> Session {
     }
 }
 
-fn house() -> DoctorSummary {
+pub(crate) fn house() -> DoctorSummary {
     DoctorSummary {
         id: HOUSE,
         full_name: "Gregory House".into(),
@@ -63,7 +65,7 @@ fn house() -> DoctorSummary {
     }
 }
 
-fn wilson() -> DoctorSummary {
+pub(crate) fn wilson() -> DoctorSummary {
     DoctorSummary {
         id: WILSON,
         full_name: "James Wilson".into(),
@@ -73,7 +75,7 @@ fn wilson() -> DoctorSummary {
 
 /// House's week: Mon 09–12 and 13–17, Wed 10–14 at the main building, Tuesday off,
 /// two appointments.
-fn week(doctor: DoctorSummary, monday: NaiveDate, can_edit: bool) -> WeekView {
+pub(crate) fn week(doctor: DoctorSummary, monday: NaiveDate, can_edit: bool) -> WeekView {
     let tz = chrono_tz::Europe::London;
     let windows = vec![
         StoredWindow {
@@ -145,44 +147,48 @@ fn week(doctor: DoctorSummary, monday: NaiveDate, can_edit: bool) -> WeekView {
 }
 
 /// Signed in with `role` on the home screen, then the calendar item opened.
-fn open(role: Role, id: i32) -> (AppState, Vec<Effect>) {
+pub(crate) fn open(role: Role, id: i32) -> (AppState, Vec<Effect>) {
     let mut s = common::ui::fresh(now());
     s.session = Some(session(role, id));
-    s.screen = Screen::Home(HomeState::for_role(role));
+    s.stack = vec![Page::new(HomeScreen::for_role(role))];
     let effects = send(&mut s, [key(KeyCode::Enter)]);
     (s, effects)
 }
 
-fn request_of(effects: &[Effect]) -> (u64, CalendarOp) {
-    match effects {
-        [Effect::Calendar { request, op, .. }] => (*request, op.clone()),
-        other => panic!("expected one calendar request, got {other:?}"),
-    }
+pub(crate) fn request_of(effects: &[Effect]) -> (u64, CalendarOp) {
+    assert_eq!(
+        effects.len(),
+        1,
+        "expected one calendar request, got {effects:?}"
+    );
+    crate::last_op!(effects, Calendar)
+}
+
+/// The reply message to calendar request `request`.
+pub(crate) fn answer(request: u64, reply: CalendarReply) -> Msg {
+    common::ui::reply(request, Reply::Calendar(reply))
 }
 
 /// A doctor's calendar with House's week loaded.
-fn doctor_calendar() -> AppState {
+pub(crate) fn doctor_calendar() -> AppState {
     let (mut s, effects) = open(Role::Doctor, HOUSE);
     let (request, _) = request_of(&effects);
     send(
         &mut s,
-        [Msg::Calendar {
+        [answer(
             request,
-            reply: CalendarReply::Week(Ok(week(house(), monday(), true))),
-        }],
+            CalendarReply::Week(Ok(week(house(), monday(), true))),
+        )],
     );
     s
 }
 
-fn cal(s: &AppState) -> &CalendarState {
-    match &s.screen {
-        Screen::Calendar(c) => c,
-        other => panic!("not on the calendar: {other:?}"),
-    }
+pub(crate) fn cal(s: &AppState) -> &CalendarScreen {
+    crate::top!(s, Calendar)
 }
 
 /// Moves the cursor to a day (0 = Monday) and a time.
-fn go_to(s: &mut AppState, day: usize, h: u32, m: u32) {
+pub(crate) fn go_to(s: &mut AppState, day: usize, h: u32, m: u32) {
     let c = cal(s);
     let target_row = ((h * 60 + m - 7 * 60) / 30) as usize;
     let (dx, dy) = (day as i64 - c.day as i64, target_row as i64 - c.row as i64);
@@ -204,14 +210,14 @@ fn form_values(s: &AppState) -> Vec<String> {
     }
 }
 
-fn screen_text(state: &AppState, width: u16, height: u16) -> String {
+pub(crate) fn screen_text(state: &AppState, width: u16, height: u16) -> String {
     format!("{:?}", draw(state, width, height).backend())
 }
 
 #[test]
 fn home_offers_the_calendar_by_role() {
     let label = |role| {
-        HomeState::for_role(role)
+        HomeScreen::for_role(role)
             .items
             .iter()
             .map(|i| i.label())
@@ -257,10 +263,10 @@ fn weeks_change_with_brackets_and_t_and_stale_weeks_are_dropped() {
     // The answer for the 19th arrives after the 26th was asked for: dropped.
     send(
         &mut s,
-        [Msg::Calendar {
-            request: next_req,
-            reply: CalendarReply::Week(Ok(week(house(), date(2026, 1, 19), true))),
-        }],
+        [answer(
+            next_req,
+            CalendarReply::Week(Ok(week(house(), date(2026, 1, 19), true))),
+        )],
     );
     assert_eq!(cal(&s).week_request, Some(latest));
     assert!(cal(&s).current_week().is_none());
@@ -338,10 +344,10 @@ fn adding_a_window_prefills_the_cursor_cell_and_a_refusal_keeps_what_was_typed()
     let refusal = "Monday 11:30–13:30 overlaps the existing window 09:00–12:00.";
     let effects = send(
         &mut s,
-        [Msg::Calendar {
+        [answer(
             request,
-            reply: CalendarReply::Saved(Err(refusal.into())),
-        }],
+            CalendarReply::Saved(Err(ServiceError::Conflict(refusal.into()))),
+        )],
     );
     assert!(effects.is_empty());
     assert_eq!(form_values(&s), vec!["11:30", "13:30", "main"]);
@@ -364,10 +370,10 @@ fn adding_a_window_prefills_the_cursor_cell_and_a_refusal_keeps_what_was_typed()
     assert!(matches!(op, CalendarOp::AddWindow { window, .. } if window.start == t(12, 0)));
     let effects = send(
         &mut s,
-        [Msg::Calendar {
+        [answer(
             request,
-            reply: CalendarReply::Saved(Ok("Window added.".into())),
-        }],
+            CalendarReply::Saved(Ok("Window added.".into())),
+        )],
     );
     assert!(cal(&s).modal.is_none());
     assert_eq!(
@@ -448,10 +454,10 @@ fn deleting_asks_first_and_prefers_time_off() {
     );
     let effects = send(
         &mut s,
-        [Msg::Calendar {
+        [answer(
             request,
-            reply: CalendarReply::Saved(Ok("Window deleted.".into())),
-        }],
+            CalendarReply::Saved(Ok("Window deleted.".into())),
+        )],
     );
     assert!(cal(&s).modal.is_none());
     assert_eq!(
@@ -527,10 +533,10 @@ fn front_desk_reads_any_doctor_picked_with_slash_but_cannot_edit() {
     // The doctors arrive: the first one's week is loaded.
     let effects = send(
         &mut s,
-        [Msg::Calendar {
+        [answer(
             request,
-            reply: CalendarReply::Doctors(Ok(vec![house(), wilson()])),
-        }],
+            CalendarReply::Doctors(Ok(vec![house(), wilson()])),
+        )],
     );
     let (request, op) = request_of(&effects);
     assert_eq!(
@@ -542,10 +548,10 @@ fn front_desk_reads_any_doctor_picked_with_slash_but_cannot_edit() {
     );
     send(
         &mut s,
-        [Msg::Calendar {
+        [answer(
             request,
-            reply: CalendarReply::Week(Ok(week(house(), monday(), false))),
-        }],
+            CalendarReply::Week(Ok(week(house(), monday(), false))),
+        )],
     );
     assert!(screen_text(&s, 80, 24).contains("[read-only]"));
     for k in ['a', 'o', 'd'] {
@@ -586,27 +592,26 @@ fn a_database_error_is_a_sentence_and_esc_goes_home() {
     let (mut s, effects) = open(Role::Admin, 1);
     let (request, _) = request_of(&effects);
     let sentence = "The clinic database cannot be reached right now (timed out). Nothing was lost; try again shortly.";
+    let outage = ServiceError::DatabaseUnavailable("timed out".into());
+    assert_eq!(outage.to_string(), sentence);
     send(
         &mut s,
-        [Msg::Calendar {
-            request,
-            reply: CalendarReply::Doctors(Err(sentence.into())),
-        }],
+        [answer(request, CalendarReply::Doctors(Err(outage)))],
     );
     assert_eq!(s.busy, None);
     let status = s.status.clone().expect("status");
     assert_eq!((status.text.as_str(), status.tone), (sentence, Tone::Error));
     assert!(screen_text(&s, 80, 24).contains("cannot be reached"));
     send(&mut s, [key(KeyCode::Esc)]);
-    assert!(matches!(s.screen, Screen::Home(_)));
+    assert!(matches!(s.screen(), Route::Home(_)));
     // A late answer for the calendar is dropped on the home screen.
     assert!(
         send(
             &mut s,
-            [Msg::Calendar {
-                request: 99,
-                reply: CalendarReply::Week(Ok(week(house(), monday(), true))),
-            }]
+            [answer(
+                99,
+                CalendarReply::Week(Ok(week(house(), monday(), true)))
+            )]
         )
         .is_empty()
     );
@@ -621,9 +626,9 @@ fn help_lists_the_calendar_keys() {
         assert!(text.contains(expected), "{expected} missing from help");
     }
     send(&mut s, [key(KeyCode::Esc)]);
-    assert!(!s.help_open);
+    assert!(s.help.is_none());
     assert!(
-        matches!(s.screen, Screen::Calendar(_)),
+        matches!(s.screen(), Route::Calendar(_)),
         "Esc closed only the help"
     );
 }
@@ -651,12 +656,12 @@ fn snapshot_window_form_with_refusal_80x24() {
     let (request, _) = request_of(&send(&mut s, [key(KeyCode::Enter)]));
     send(
         &mut s,
-        [Msg::Calendar {
+        [answer(
             request,
-            reply: CalendarReply::Saved(Err(
+            CalendarReply::Saved(Err(ServiceError::Conflict(
                 "Monday 11:00–11:30 overlaps the existing window 09:00–12:00.".into(),
-            )),
-        }],
+            ))),
+        )],
     );
     insta::assert_snapshot!(draw(&s, 80, 24).backend());
 }
@@ -667,18 +672,18 @@ fn snapshot_front_desk_doctor_search_80x24() {
     let (request, _) = request_of(&effects);
     let effects = send(
         &mut s,
-        [Msg::Calendar {
+        [answer(
             request,
-            reply: CalendarReply::Doctors(Ok(vec![house(), wilson()])),
-        }],
+            CalendarReply::Doctors(Ok(vec![house(), wilson()])),
+        )],
     );
     let (request, _) = request_of(&effects);
     send(
         &mut s,
-        [Msg::Calendar {
+        [answer(
             request,
-            reply: CalendarReply::Week(Ok(week(house(), monday(), false))),
-        }],
+            CalendarReply::Week(Ok(week(house(), monday(), false))),
+        )],
     );
     send(&mut s, [ch('/')]);
     type_text(&mut s, "w");

@@ -10,16 +10,14 @@ mod admin_ui;
 mod audit_ui;
 // ui-core: re-enabled once its screens are converted
 // mod booking_ui;
-// ui-core: re-enabled once its screens are converted
-// mod calendar_ui;
+mod calendar_patients_commands;
+mod calendar_ui;
 mod money_prop;
 mod nav;
 // ui-core: re-enabled once its screens are converted
 // mod overlays;
-// ui-core: re-enabled once its screens are converted (calendar parsers)
-// mod parsers_prop;
-// ui-core: re-enabled once its screens are converted
-// mod patients_ui;
+mod parsers_prop;
+mod patients_ui;
 // ui-core: re-enabled once its screens are converted
 // mod payments_ui;
 // ui-core: re-enabled once its screens are converted

@@ -8,15 +8,15 @@ use clinic::domain::appointment::{Appointment, AppointmentView};
 use clinic::domain::payment::{Payment, PaymentMethod, PaymentStatus};
 use clinic::domain::person::Patient;
 use clinic::domain::{AppointmentStatus, Role};
-use clinic::service::patients::PatientHistory;
+use clinic::service::ServiceError;
+use clinic::service::patients::{PatientHistory, RegisterError};
 use clinic::tui::effect::Effect;
 use clinic::tui::keymap::Context;
-use clinic::tui::msg::Msg;
-use clinic::tui::screens::home::{HomeItem, HomeState};
-use clinic::tui::screens::patients::{
-    Focus, PatientsOp, PatientsReply, PatientsState, SaveFailure,
-};
-use clinic::tui::state::{AppState, Screen, Tone};
+use clinic::tui::routes::{Op, Reply, Route};
+use clinic::tui::screens::home::{HomeItem, HomeScreen};
+use clinic::tui::screens::password::PasswordScreen;
+use clinic::tui::screens::patients::{Focus, PatientsOp, PatientsReply, PatientsScreen};
+use clinic::tui::state::{AppState, Tone};
 use common::ui::{ch, ctrl, draw, key, send, type_text};
 use crossterm::event::KeyCode;
 use rust_decimal::Decimal;
@@ -35,33 +35,27 @@ fn at(d: u32, h: u32, m: u32) -> NaiveDateTime {
         .expect("time")
 }
 
-fn app(role: Role) -> AppState {
+pub(crate) fn app(role: Role) -> AppState {
     common::ui::signed_in_as(role, 1, "Fran Desk", now())
 }
 
-fn patients(s: &AppState) -> &PatientsState {
-    match &s.screen {
-        Screen::Patients(p) => p,
-        other => panic!("not on the patients screen: {other:?}"),
-    }
+pub(crate) fn patients(s: &AppState) -> &PatientsScreen {
+    crate::top!(s, Patients)
 }
 
-fn last(effects: &[Effect]) -> (u64, PatientsOp) {
-    effects
-        .iter()
-        .rev()
-        .find_map(|e| match e {
-            Effect::Patients { request, op, .. } => Some((*request, op.clone())),
-            _ => None,
-        })
-        .expect("a patients request")
+pub(crate) fn last(effects: &[Effect]) -> (u64, PatientsOp) {
+    crate::last_op!(effects, Patients)
 }
 
-fn reply(s: &mut AppState, request: u64, reply: PatientsReply) -> Vec<Effect> {
-    send(s, [Msg::Patients { request, reply }])
+pub(crate) fn reply(s: &mut AppState, request: u64, reply: PatientsReply) -> Vec<Effect> {
+    send(s, [common::ui::reply(request, Reply::Patients(reply))])
 }
 
-fn patient(id: i32, name: &str, email: &str, active: bool) -> Patient {
+fn password(s: &AppState) -> &PasswordScreen {
+    crate::top!(s, Password)
+}
+
+pub(crate) fn patient(id: i32, name: &str, email: &str, active: bool) -> Patient {
     Patient {
         id,
         full_name: name.into(),
@@ -75,14 +69,14 @@ fn patient(id: i32, name: &str, email: &str, active: bool) -> Patient {
     }
 }
 
-fn results() -> Vec<Patient> {
+pub(crate) fn results() -> Vec<Patient> {
     vec![
         patient(7, "Ana Lima", "ana@example.com", true),
         patient(9, "Anabel Ortiz", "anabel.ortiz@example.com", false),
     ]
 }
 
-fn history() -> PatientHistory {
+pub(crate) fn history() -> PatientHistory {
     let appt = |id, day, status, reason: Option<&str>| AppointmentView {
         appointment: Appointment {
             id,
@@ -125,7 +119,7 @@ fn history() -> PatientHistory {
 }
 
 /// Front desk on the patients screen with "ana" searched and two results shown.
-fn with_results() -> AppState {
+pub(crate) fn with_results() -> AppState {
     let mut s = app(Role::FrontDesk);
     assert!(common::ui::open_item(&mut s, HomeItem::Patients).is_empty());
     let (request, op) = last(&type_text(&mut s, "ana"));
@@ -141,7 +135,7 @@ fn with_results() -> AppState {
 
 #[test]
 fn menu_items_follow_the_roles() {
-    let items = |r| HomeState::for_role(r).items;
+    let items = |r| HomeScreen::for_role(r).items;
     for r in [Role::FrontDesk, Role::Admin] {
         assert!(items(r).contains(&HomeItem::Patients), "{r:?}");
     }
@@ -182,9 +176,7 @@ fn typing_searches_and_stale_results_are_dropped() {
     reply(
         &mut s,
         third,
-        PatientsReply::Found(Err(
-            "The clinic database cannot be reached right now.".into()
-        )),
+        PatientsReply::Found(Err(ServiceError::DatabaseUnavailable("timed out".into()))),
     );
     let status = s.status.clone().expect("a status line");
     assert_eq!(status.tone, Tone::Error);
@@ -254,7 +246,7 @@ fn list_keys_open_edit_and_toggle() {
     send(&mut s, [ch('/')]);
     assert_eq!(s.context(), Context::PatientsSearch);
     send(&mut s, [key(KeyCode::Esc)]);
-    assert!(matches!(s.screen, Screen::Home(_)));
+    assert!(matches!(s.screen(), Route::Home(_)));
 }
 
 #[test]
@@ -297,9 +289,9 @@ fn registration_validates_keeps_input_and_asks_about_duplicates() {
     reply(
         &mut s,
         request,
-        PatientsReply::Saved(Err(SaveFailure {
-            duplicate: true,
+        PatientsReply::Saved(Err(RegisterError::PossibleDuplicate {
             message: "A patient named Ana Lima, born 1990-02-28 exists. Register anyway?".into(),
+            existing: vec![patient(7, "Ana Lima", "ana@example.com", true)],
         })),
     );
     assert_eq!(s.context(), Context::Confirm);
@@ -334,10 +326,9 @@ fn a_refused_edit_keeps_the_form_and_says_why() {
     reply(
         &mut s,
         request,
-        PatientsReply::Saved(Err(SaveFailure {
-            duplicate: false,
-            message: "Another patient already uses the email ana@example.com.".into(),
-        })),
+        PatientsReply::Saved(Err(RegisterError::Failed(ServiceError::Conflict(
+            "Another patient already uses the email ana@example.com.".into(),
+        )))),
     );
     let form = &patients(&s).form.as_ref().expect("still open").form;
     assert_eq!(
@@ -385,65 +376,68 @@ fn change_password_masks_checks_and_clears() {
     send(&mut s, [key(KeyCode::Tab)]);
     type_text(&mut s, "new-secret-23");
     assert!(send(&mut s, [ctrl('s')]).is_empty(), "the repeat differs");
-    let Screen::Password(p) = &s.screen else {
-        panic!("password screen")
-    };
     assert_eq!(
-        p.form.error.as_deref(),
+        password(&s).form.error.as_deref(),
         Some("The two new passwords are not the same.")
     );
-    let debug = format!("{:?}", s.screen);
+    let debug = format!("{:?}", s.screen());
     assert!(!debug.contains("secret"), "no password in Debug: {debug}");
     insta::assert_snapshot!(draw(&s, 80, 24).backend());
     send(&mut s, [key(KeyCode::Backspace)]);
     type_text(&mut s, "2");
+    // What the save sends (the request's fields are private, so it is read off the form
+    // through the screen's own key handling, on a copy).
+    let mut probe = password(&s).clone();
+    assert_eq!(
+        probe.handle(
+            crossterm::event::KeyEvent::from(KeyCode::Enter),
+            Some(clinic::tui::keymap::Command::Save)
+        ),
+        clinic::tui::screens::password::PasswordKey::Save(
+            "old-secret-1".into(),
+            "new-secret-22".into()
+        )
+    );
     let effects = send(&mut s, [key(KeyCode::Enter)]);
     let [
-        Effect::ChangePassword {
+        Effect::Run {
             request,
-            current,
-            new_password,
+            op: Op::Password(op),
             ..
         },
     ] = effects.as_slice()
     else {
         panic!("one change: {effects:?}")
     };
-    assert_eq!(current, "old-secret-1");
-    assert_eq!(new_password, "new-secret-22");
-    let shown = format!("{effects:?}");
+    let shown = format!("{effects:?} {op:?}");
     assert!(!shown.contains("secret"), "{shown}");
     let request = *request;
     // A refusal keeps the fields.
     send(
         &mut s,
-        [Msg::PasswordChanged {
+        [common::ui::reply(
             request,
-            result: Err("The current password is not right.".into()),
-        }],
+            Reply::Password(Err(ServiceError::Invalid(
+                "The current password is not right.".into(),
+            ))),
+        )],
     );
-    let Screen::Password(p) = &s.screen else {
-        panic!("password screen")
-    };
-    assert_eq!(p.form.value(1), "new-secret-22");
+    assert_eq!(password(&s).form.value(1), "new-secret-22");
     assert_eq!(s.status.as_ref().map(|x| x.tone), Some(Tone::Error));
     let effects = send(&mut s, [ctrl('s')]);
-    let Some(Effect::ChangePassword { request, .. }) = effects.first() else {
-        panic!("sent again")
-    };
-    let request = *request;
+    let (request, _) = crate::last_op!(effects, Password);
     send(
         &mut s,
-        [Msg::PasswordChanged {
-            request,
-            result: Ok(()),
-        }],
+        [common::ui::reply(request, Reply::Password(Ok(())))],
     );
-    let Screen::Password(p) = &s.screen else {
-        panic!("password screen")
-    };
-    assert!(p.form.fields.iter().all(|f| f.input.value().is_empty()));
+    assert!(
+        password(&s)
+            .form
+            .fields
+            .iter()
+            .all(|f| f.input.value().is_empty())
+    );
     assert_eq!(s.status.as_ref().map(|x| x.tone), Some(Tone::Info));
     send(&mut s, [key(KeyCode::Esc)]);
-    assert!(matches!(s.screen, Screen::Home(_)));
+    assert!(matches!(s.screen(), Route::Home(_)));
 }

@@ -244,21 +244,24 @@ impl HomeItem {
     pub fn route(self, cx: &Ctx) -> Option<Route> {
         use super::admin::AdminScreen;
         use super::audit::AuditScreen;
+        use super::calendar::CalendarScreen;
         use super::password::PasswordScreen;
+        use super::patients::PatientsScreen;
         use super::reports::ReportsScreen;
         match self {
             HomeItem::ChangePassword => Some(PasswordScreen::new().into()),
+            HomeItem::Availability | HomeItem::DoctorsCalendars => {
+                Some(CalendarScreen::for_user(cx).into())
+            }
+            HomeItem::Patients => Some(PatientsScreen::new().into()),
             HomeItem::Administration => Some(AdminScreen::new(cx.actor_id()).into()),
             HomeItem::AuditTrail => Some(AuditScreen::new().into()),
             HomeItem::Reports => Some(ReportsScreen::new(cx.today()).into()),
-            HomeItem::Availability
-            | HomeItem::DoctorsCalendars
-            | HomeItem::Book
+            HomeItem::Book
             | HomeItem::Agenda
             | HomeItem::MyAppointments
             | HomeItem::Prescriptions
             | HomeItem::MyPrescriptions
-            | HomeItem::Patients
             | HomeItem::LogOut
             | HomeItem::Quit => None,
         }

@@ -4,8 +4,10 @@
 pub mod abandon;
 pub mod admin;
 pub mod audit;
+pub mod calendar;
 pub mod form;
 pub mod home;
 pub mod login;
 pub mod password;
 pub mod reports;
+pub mod patients;

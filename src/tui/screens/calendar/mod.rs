@@ -1,0 +1,445 @@
+//! The weekly availability calendar: seven day columns by half-hour rows (07:00–21:00,
+//! clinic time). Weekly windows are shaded `░`, time off is marked `×`, booked appointments
+//! show the patient's name (`▸` on their first row, `│` after). A cell cursor moves with the
+//! arrows or `hjkl`; `[`/`]`/`t` change the week; `a`, `e`, `d`, `o` edit (doctors their own
+//! week, admins anyone's; front desk reads); `/` picks a doctor (admin, front desk).
+//!
+//! Key handling is in `keys`, the requests and their replies in `ops`, the forms' parsers
+//! in `parse`, drawing in `view`. Nothing here does I/O or reads the clock.
+
+mod keys;
+mod ops;
+mod parse;
+mod view;
+
+use chrono::{Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone, Weekday};
+use chrono_tz::Tz;
+use crossterm::event::KeyEvent;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use tui_input::Input;
+
+pub use ops::{CalendarOp, CalendarReply};
+pub use parse::{parse_date, parse_location, parse_time};
+
+use crate::domain::Role;
+use crate::service::availability::{DoctorSummary, WeekAppointment, WeekView, monday_of};
+use crate::store::mysql::availability::{StoredTimeOff, StoredWindow};
+use crate::tui::keymap::{Command, Context};
+use crate::tui::screen::{Actions, Commands, Ctx, Screen};
+
+/// The first row starts at this hour; rows are [`ROW_MINUTES`] long.
+pub const FIRST_HOUR: u32 = 7;
+/// The last row ends at this hour.
+pub const LAST_HOUR: u32 = 21;
+pub const ROW_MINUTES: u32 = 30;
+/// Number of time rows.
+pub const ROWS: usize = ((LAST_HOUR - FIRST_HOUR) * 60 / ROW_MINUTES) as usize;
+/// Lines of the screen area that are not time rows: title, day headers, detail line.
+const CHROME_LINES: u16 = 3;
+
+const WEEKDAYS: [Weekday; 7] = [
+    Weekday::Mon,
+    Weekday::Tue,
+    Weekday::Wed,
+    Weekday::Thu,
+    Weekday::Fri,
+    Weekday::Sat,
+    Weekday::Sun,
+];
+
+/// The role-dependent way the screen opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Viewer {
+    /// A doctor: only their own calendar.
+    Doctor(i32),
+    /// Admin (edits anyone) or front desk (reads anyone): a doctor is picked with `/`.
+    Staff(Role),
+}
+
+impl Viewer {
+    /// Who is looking: a doctor sees their own calendar; admins and the front desk choose.
+    pub fn of(cx: &Ctx) -> Viewer {
+        match (cx.role(), cx.actor_id()) {
+            (Role::Doctor, Some(id)) => Viewer::Doctor(id),
+            (role, _) => Viewer::Staff(role),
+        }
+    }
+}
+
+/// A form's field: its label, what was typed and a hint.
+#[derive(Debug, Clone)]
+pub struct FormField {
+    pub label: &'static str,
+    pub input: Input,
+    pub hint: &'static str,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormKind {
+    /// Add (`window_id` None) or edit a weekly window on `weekday`.
+    Window {
+        window_id: Option<i32>,
+        weekday: Weekday,
+    },
+    TimeOff,
+}
+
+/// The add/edit window form and the time-off form.
+#[derive(Debug, Clone)]
+pub struct Form {
+    pub kind: FormKind,
+    pub fields: Vec<FormField>,
+    pub focus: usize,
+    /// Why the last save was refused; what was typed stays.
+    pub error: Option<String>,
+    /// The request id of a save in flight.
+    pub pending: Option<u64>,
+}
+
+/// What `d` deletes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeleteTarget {
+    Window { id: i32, label: String },
+    TimeOff { id: i32, label: String },
+}
+
+#[derive(Debug, Clone)]
+pub struct Confirm {
+    pub target: DeleteTarget,
+    pub pending: Option<u64>,
+}
+
+/// The `/` doctor picker: a filter and a selection in the filtered list.
+#[derive(Debug, Clone, Default)]
+pub struct DoctorSearch {
+    pub query: Input,
+    pub selected: usize,
+}
+
+#[derive(Debug, Clone)]
+pub enum Modal {
+    Form(Form),
+    Confirm(Confirm),
+    Search(DoctorSearch),
+}
+
+#[derive(Debug, Clone)]
+pub struct CalendarScreen {
+    pub viewer: Viewer,
+    /// The doctor shown (None until one is picked).
+    pub doctor_id: Option<i32>,
+    pub week_monday: NaiveDate,
+    /// The last loaded week; shown only when it matches `doctor_id` and `week_monday`.
+    pub week: Option<WeekView>,
+    pub doctors: Vec<DoctorSummary>,
+    /// Cursor: day column (0 = Monday) and time row.
+    pub day: usize,
+    pub row: usize,
+    /// First visible time row.
+    pub scroll: usize,
+    pub modal: Option<Modal>,
+    pub week_request: Option<u64>,
+    pub doctors_request: Option<u64>,
+    pub save_request: Option<u64>,
+}
+
+/// What is under one cell.
+#[derive(Debug, Clone, Default)]
+pub struct CellInfo<'a> {
+    pub window: Option<&'a StoredWindow>,
+    pub time_off: Option<&'a StoredTimeOff>,
+    pub appointments: Vec<&'a WeekAppointment>,
+}
+
+fn weekday_name(d: Weekday) -> &'static str {
+    match d {
+        Weekday::Mon => "Monday",
+        Weekday::Tue => "Tuesday",
+        Weekday::Wed => "Wednesday",
+        Weekday::Thu => "Thursday",
+        Weekday::Fri => "Friday",
+        Weekday::Sat => "Saturday",
+        Weekday::Sun => "Sunday",
+    }
+}
+
+fn hm(t: NaiveTime) -> String {
+    t.format("%H:%M").to_string()
+}
+
+/// Local wall-clock time of a UTC instant.
+fn local(tz: Tz, utc: NaiveDateTime) -> NaiveDateTime {
+    tz.from_utc_datetime(&utc).naive_local()
+}
+
+/// The first visible row so that `row` is visible in `visible` rows, moving `scroll` as
+/// little as possible.
+pub fn scroll_for(scroll: usize, row: usize, visible: usize) -> usize {
+    let visible = visible.max(1);
+    let max_scroll = ROWS.saturating_sub(visible);
+    let s = if row < scroll {
+        row
+    } else if row >= scroll + visible {
+        row + 1 - visible
+    } else {
+        scroll
+    };
+    s.min(max_scroll)
+}
+
+/// Time rows that fit a screen of `height` lines (title, message and key lines excluded).
+pub fn visible_rows_for_screen(height: u16) -> usize {
+    usize::from(height.saturating_sub(3 + CHROME_LINES)).max(1)
+}
+
+impl CalendarScreen {
+    /// A calendar opened on `today`'s week. Doctors see their own; staff pick a doctor.
+    pub fn new(viewer: Viewer, today: NaiveDate, now_local: NaiveTime) -> CalendarScreen {
+        let first = NaiveTime::from_hms_opt(FIRST_HOUR, 0, 0).unwrap_or(NaiveTime::MIN);
+        let minutes = (now_local - first).num_minutes();
+        let row = if minutes >= 0 {
+            usize::try_from(minutes / i64::from(ROW_MINUTES))
+                .unwrap_or(0)
+                .min(ROWS - 1)
+        } else {
+            0
+        };
+        let doctor_id = match viewer {
+            Viewer::Doctor(id) => Some(id),
+            Viewer::Staff(_) => None,
+        };
+        CalendarScreen {
+            viewer,
+            doctor_id,
+            week_monday: monday_of(today),
+            week: None,
+            doctors: Vec::new(),
+            day: today.weekday().num_days_from_monday() as usize,
+            row,
+            scroll: 0,
+            modal: None,
+            week_request: None,
+            doctors_request: None,
+            save_request: None,
+        }
+    }
+
+    /// The calendar for whoever is signed in, on this week at the current time.
+    pub fn for_user(cx: &Ctx) -> CalendarScreen {
+        let mut cal = CalendarScreen::new(Viewer::of(cx), cx.today(), cx.local_now().time());
+        cal.keep_visible(visible_rows_for_screen(cx.size.1));
+        cal
+    }
+
+    /// The first request when the screen opens.
+    pub fn initial_request(&self) -> CalendarOp {
+        match self.doctor_id {
+            Some(doctor_id) => CalendarOp::LoadWeek {
+                doctor_id,
+                monday: self.week_monday,
+            },
+            None => CalendarOp::LoadDoctors,
+        }
+    }
+
+    /// The keymap context: the grid's, or the open modal's.
+    pub fn context(&self) -> Context {
+        match &self.modal {
+            None => Context::Calendar,
+            Some(Modal::Form(_)) => Context::Form,
+            Some(Modal::Search(_)) => Context::Search,
+            Some(Modal::Confirm(_)) => Context::Confirm,
+        }
+    }
+
+    /// The loaded week if it is the one being looked at.
+    pub fn current_week(&self) -> Option<&WeekView> {
+        self.week
+            .as_ref()
+            .filter(|w| Some(w.doctor.id) == self.doctor_id && w.week_monday == self.week_monday)
+    }
+
+    pub fn can_edit(&self) -> bool {
+        self.current_week().is_some_and(|w| w.can_edit)
+    }
+
+    /// The cursor's date.
+    pub fn cursor_date(&self) -> NaiveDate {
+        self.week_monday + Days::new(self.day as u64)
+    }
+
+    /// Local wall-clock `[start, end)` of a cell.
+    pub fn cell_range(&self, day: usize, row: usize) -> (NaiveDateTime, NaiveDateTime) {
+        let date = self.week_monday + Days::new(day as u64);
+        let minutes = i64::from(FIRST_HOUR * 60) + (row as i64) * i64::from(ROW_MINUTES);
+        let start = date.and_time(NaiveTime::MIN) + TimeDelta::minutes(minutes);
+        (start, start + TimeDelta::minutes(i64::from(ROW_MINUTES)))
+    }
+
+    /// What lies under a cell of the current week.
+    pub fn cell(&self, day: usize, row: usize) -> CellInfo<'_> {
+        let Some(week) = self.current_week() else {
+            return CellInfo::default();
+        };
+        let tz = week.time_zone;
+        let (start, end) = self.cell_range(day, row);
+        let weekday = WEEKDAYS[day.min(6)];
+        let window = week.windows.iter().find(|w| {
+            w.window.weekday == weekday
+                && w.window.start < end.time()
+                && w.window.end > start.time()
+        });
+        // The cell's bounds in UTC, converted once, so that every appointment and time
+        // off is compared without a time-zone conversion each (this runs for every cell
+        // of every frame). Local times that do not exist (a DST gap) compare locally.
+        let utc_bounds = crate::domain::availability::local_to_utc(tz, start)
+            .zip(crate::domain::availability::local_to_utc(tz, end));
+        let overlaps = |s: NaiveDateTime, e: NaiveDateTime| match utc_bounds {
+            Some((us, ue)) => s < ue && e > us,
+            None => local(tz, s) < end && local(tz, e) > start,
+        };
+        let time_off = week
+            .time_off
+            .iter()
+            .find(|t| overlaps(t.time_off.start_utc, t.time_off.end_utc));
+        let appointments = week
+            .appointments
+            .iter()
+            .filter(|a| overlaps(a.start_utc, a.end_utc))
+            .collect();
+        CellInfo {
+            window,
+            time_off,
+            appointments,
+        }
+    }
+
+    /// Keeps the cursor within `visible` rows on screen.
+    pub fn keep_visible(&mut self, visible: usize) {
+        self.scroll = scroll_for(self.scroll, self.row, visible);
+    }
+
+    /// Doctors matching the search text (name or specialization, ignoring case).
+    pub fn filtered_doctors(&self, query: &str) -> Vec<&DoctorSummary> {
+        crate::tui::widgets::picker::filter_doctors(&self.doctors, query)
+    }
+
+    /// The commands of the week grid: the editing keys only for those who may edit
+    /// (doctors their own week, admins), enabled where the cursor allows them.
+    fn grid_commands(&self, cx: &Ctx, out: &mut Commands) {
+        out.group(&[Command::PrevWeek, Command::NextWeek], "week", true)
+            .more(Command::NextWeek, "next week", true)
+            .add(Command::ThisWeek, "today", true);
+        if matches!(cx.role(), Role::Doctor | Role::Admin) {
+            let editable = self.can_edit();
+            let cell = self.cell(self.day, self.row);
+            let has_window = cell.window.is_some();
+            let deletable = has_window || cell.time_off.is_some();
+            out.add(Command::AddWindow, "add", editable)
+                .add(Command::Edit, "edit", editable && has_window)
+                .add(Command::Delete, "del", editable && deletable)
+                .add(Command::AddTimeOff, "off", editable);
+        }
+        if matches!(self.viewer, Viewer::Staff(_)) {
+            out.add(Command::Search, "doctor", true);
+        }
+        out.add(Command::Back, "back", true)
+            .more(Command::Left, "move", true)
+            .more(Command::Right, "move", true)
+            .more(Command::Up, "move", true)
+            .more(Command::Down, "move", true);
+    }
+}
+
+impl Screen for CalendarScreen {
+    type Op = CalendarOp;
+
+    fn context(&self) -> Context {
+        CalendarScreen::context(self)
+    }
+
+    fn on_enter(&mut self, cx: &Ctx) -> Actions<CalendarOp> {
+        self.keep_visible(visible_rows_for_screen(cx.size.1));
+        vec![crate::tui::screen::Action::Request(self.initial_request())]
+    }
+
+    fn on_key(&mut self, key: KeyEvent, command: Option<Command>, cx: &Ctx) -> Actions<CalendarOp> {
+        let actions = self.handle(key, command, cx.today());
+        self.keep_visible(visible_rows_for_screen(cx.size.1));
+        actions
+    }
+
+    fn started(&mut self, request: u64, op: &CalendarOp) {
+        self.remember(request, op);
+    }
+
+    fn on_reply(&mut self, request: u64, reply: CalendarReply, _cx: &Ctx) -> Actions<CalendarOp> {
+        self.answer(request, reply)
+    }
+
+    fn abandon(&mut self, request: u64) {
+        use super::abandon::forget;
+        forget(&mut self.week_request, request);
+        forget(&mut self.doctors_request, request);
+        forget(&mut self.save_request, request);
+        match &mut self.modal {
+            Some(Modal::Form(f)) => {
+                forget(&mut f.pending, request);
+            }
+            Some(Modal::Confirm(c)) => {
+                forget(&mut c.pending, request);
+            }
+            _ => {}
+        }
+    }
+
+    fn on_resize(&mut self, cx: &Ctx) {
+        self.keep_visible(visible_rows_for_screen(cx.size.1));
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, cx: &Ctx) {
+        view::render(frame, area, self, cx.today(), cx.theme);
+    }
+
+    fn commands(&self, cx: &Ctx, out: &mut Commands) {
+        match &self.modal {
+            None => self.grid_commands(cx, out),
+            Some(Modal::Form(f)) => {
+                out.add(Command::NextField, "next field", true)
+                    .add(Command::Save, "save", f.pending.is_none())
+                    .add(Command::Cancel, "cancel", true)
+                    .more(Command::PrevField, "previous field", true);
+            }
+            Some(Modal::Confirm(c)) => {
+                out.add(Command::Yes, "delete", c.pending.is_none()).add(
+                    Command::No,
+                    "keep",
+                    c.pending.is_none(),
+                );
+            }
+            Some(Modal::Search(s)) => {
+                let any = !self.filtered_doctors(s.query.value()).is_empty();
+                out.group(&[Command::Up, Command::Down], "move", any)
+                    .add(Command::Open, "choose", any)
+                    .add(Command::Cancel, "cancel", true);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scrolling_keeps_the_cursor_visible_and_moves_little() {
+        assert_eq!(scroll_for(0, 5, 18), 0);
+        assert_eq!(scroll_for(0, 18, 18), 1);
+        assert_eq!(scroll_for(5, 3, 18), 3);
+        assert_eq!(scroll_for(10, 27, 18), 10);
+        assert_eq!(scroll_for(20, 27, 40), 0, "everything fits");
+        assert_eq!(visible_rows_for_screen(24), 18);
+        assert_eq!(visible_rows_for_screen(2), 1);
+    }
+}
