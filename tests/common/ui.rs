@@ -85,7 +85,11 @@ macro_rules! top {
     ($state:expr, $variant:ident) => {
         match $state.screen() {
             clinic::tui::routes::Route::$variant(screen) => &**screen,
-            other => panic!("expected the {} screen, {} is shown", stringify!($variant), other.name()),
+            other => panic!(
+                "expected the {} screen, {} is shown",
+                stringify!($variant),
+                other.name()
+            ),
         }
     };
 }

@@ -37,7 +37,10 @@ fn esc_on_sign_in_asks_before_quitting() {
     send(&mut s, [key(KeyCode::Esc)]);
     assert!(!s.should_quit, "one Esc does not quit");
     let screen = rows(&s, 80, 24).join("\n");
-    assert!(screen.contains("Quit Smart Clinic? y yes, n no"), "{screen}");
+    assert!(
+        screen.contains("Quit Smart Clinic? y yes, n no"),
+        "{screen}"
+    );
     send(&mut s, [key(KeyCode::Char('n'))]);
     assert!(!s.should_quit && s.question.is_none());
     send(&mut s, [key(KeyCode::Esc), key(KeyCode::Char('y'))]);

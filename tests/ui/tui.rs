@@ -5,8 +5,8 @@ use crate::common;
 
 use chrono::{DateTime, TimeZone, Utc};
 use clinic::domain::{AccountKind, Actor, Role};
-use clinic::service::Session;
 use clinic::service::ServiceError;
+use clinic::service::Session;
 use clinic::tui::effect::Effect;
 use clinic::tui::msg::Msg;
 use clinic::tui::routes::{Op, Reply, Route};
@@ -124,7 +124,9 @@ fn a_failed_login_keeps_the_email_and_says_why() {
         &mut s,
         [Msg::Reply {
             request: 1,
-            reply: Reply::Login(Err(ServiceError::Invalid("Wrong email or password.".into()))),
+            reply: Reply::Login(Err(ServiceError::Invalid(
+                "Wrong email or password.".into(),
+            ))),
         }],
     );
     let Route::Login(login) = s.screen() else {
@@ -210,7 +212,9 @@ fn snapshot_login_with_error_masks_the_password() {
         &mut s,
         [Msg::Reply {
             request: 1,
-            reply: Reply::Login(Err(ServiceError::Invalid("Wrong email or password.".into()))),
+            reply: Reply::Login(Err(ServiceError::Invalid(
+                "Wrong email or password.".into(),
+            ))),
         }],
     );
     type_text(&mut s, "secret");
@@ -363,7 +367,9 @@ fn every_screen_renders_at_any_size_without_panicking() {
     for index in 0..items.len().saturating_sub(2) {
         let mut s = fresh();
         s.session = Some(admin.clone());
-        s.stack = vec![clinic::tui::state::Page::new(HomeScreen::for_role(Role::Admin))];
+        s.stack = vec![clinic::tui::state::Page::new(HomeScreen::for_role(
+            Role::Admin,
+        ))];
         let mut msgs = vec![key(KeyCode::Down); index];
         msgs.push(key(KeyCode::Enter));
         send(&mut s, msgs);

@@ -9,5 +9,5 @@ pub mod form;
 pub mod home;
 pub mod login;
 pub mod password;
-pub mod reports;
 pub mod patients;
+pub mod reports;
