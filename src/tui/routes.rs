@@ -146,4 +146,10 @@ routes! {
     Home => screens::home::HomeScreen,
     /// Change one's own password.
     Password => screens::password::PasswordScreen,
+    /// A day or week of appointments (a patient: all of theirs).
+    Agenda => screens::agenda::AgendaScreen,
+    /// The payments of one appointment.
+    Payments => screens::payments::PaymentsScreen,
+    /// Book an appointment: patient, doctor, time, confirm.
+    Booking => screens::booking::BookingScreen,
 }

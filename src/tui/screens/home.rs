@@ -242,15 +242,15 @@ fn draw(
 impl HomeItem {
     /// The screen this item opens, for the signed-in user (`None` for leaving).
     pub fn route(self, cx: &Ctx) -> Option<Route> {
+        use super::agenda::AgendaScreen;
+        use super::booking::BookingScreen;
         use super::password::PasswordScreen;
-        let _ = cx;
         match self {
             HomeItem::ChangePassword => Some(PasswordScreen::new().into()),
+            HomeItem::Agenda | HomeItem::MyAppointments => Some(AgendaScreen::for_user(cx).into()),
+            HomeItem::Book => Some(BookingScreen::for_user(cx).into()),
             HomeItem::Availability
             | HomeItem::DoctorsCalendars
-            | HomeItem::Book
-            | HomeItem::Agenda
-            | HomeItem::MyAppointments
             | HomeItem::Prescriptions
             | HomeItem::MyPrescriptions
             | HomeItem::Reports

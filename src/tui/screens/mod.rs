@@ -2,7 +2,10 @@
 //! commands it offers) and its requests with the code that runs them.
 
 pub mod abandon;
+pub mod agenda;
+pub mod booking;
 pub mod form;
 pub mod home;
 pub mod login;
 pub mod password;
+pub mod payments;
