@@ -6,22 +6,21 @@ mod common;
 
 // ui-core: re-enabled once its screens are converted
 // mod admin_ui;
-// ui-core: re-enabled once its screens are converted
-// mod agenda_ui;
+mod agenda_ui;
 // ui-core: re-enabled once its screens are converted
 // mod audit_ui;
-// ui-core: re-enabled once its screens are converted
-// mod booking_ui;
+mod booking_ui;
 // ui-core: re-enabled once its screens are converted
 // mod calendar_ui;
+mod desk_nav_ui;
 mod money_prop;
 // ui-core: re-enabled once its screens are converted
 // mod overlays;
-mod parsers_prop;
+// ui-core: re-enabled once the calendar screen (parse_date, parse_time) is converted
+// mod parsers_prop;
 // ui-core: re-enabled once its screens are converted
 // mod patients_ui;
-// ui-core: re-enabled once its screens are converted
-// mod payments_ui;
+mod payments_ui;
 // ui-core: re-enabled once its screens are converted
 // mod prescription_ui;
 mod slots_prop;
