@@ -156,4 +156,10 @@ routes! {
     Calendar => screens::calendar::CalendarScreen,
     /// Find, register, edit and deactivate patients; their history.
     Patients => screens::patients::PatientsScreen,
+    /// A day or week of appointments (a patient: all of theirs).
+    Agenda => screens::agenda::AgendaScreen,
+    /// The payments of one appointment.
+    Payments => screens::payments::PaymentsScreen,
+    /// Book an appointment: patient, doctor, time, confirm.
+    Booking => screens::booking::BookingScreen,
 }

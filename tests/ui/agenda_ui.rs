@@ -7,15 +7,19 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use clinic::domain::Role;
 use clinic::domain::appointment::{Appointment, AppointmentStatus, AppointmentView, StatusChange};
 use clinic::domain::availability::Slot;
+use clinic::service::ServiceError;
 use clinic::service::availability::DoctorSummary;
-use clinic::tui::effect::{AgendaOp, BookingOp, Effect};
+use clinic::tui::effect::Effect;
 use clinic::tui::keymap::Context;
-use clinic::tui::msg::{AgendaReply, Msg};
-use clinic::tui::screens::agenda::{AgendaState, Modal, Period};
-use clinic::tui::screens::home::{HomeItem, HomeState};
-use clinic::tui::state::{AppState, Screen, Tone};
+use clinic::tui::routes::{Reply, Route};
+use clinic::tui::screens::agenda::{AgendaOp, AgendaReply, AgendaScreen, Modal, Period};
+use clinic::tui::screens::booking::BookingOp;
+use clinic::tui::screens::home::HomeItem;
+use clinic::tui::state::{AppState, Tone};
 use common::ui::{ch, draw, key, send, type_text};
 use crossterm::event::KeyCode;
+
+use crate::{last_op, top};
 
 const HOUSE: i32 = 7;
 
@@ -33,40 +37,31 @@ fn at(d: u32, h: u32, m: u32) -> NaiveDateTime {
         .expect("time")
 }
 
-fn open(role: Role, id: i32) -> (AppState, Vec<Effect>) {
+/// Signed in as `role`, the agenda (a patient's "My appointments") opened from home.
+pub fn open(role: Role, id: i32) -> (AppState, Vec<Effect>) {
     let mut s = common::ui::signed_in_as(role, id, "Someone", now());
-    let home = HomeState::for_role(role);
-    let index = home
-        .items
-        .iter()
-        .position(|i| matches!(i, HomeItem::Agenda | HomeItem::MyAppointments))
-        .expect("every role has an agenda");
-    s.screen = Screen::Home(home);
-    let mut msgs = vec![key(KeyCode::Down); index];
-    msgs.push(key(KeyCode::Enter));
-    let effects = send(&mut s, msgs);
+    let item = match role {
+        Role::Patient => HomeItem::MyAppointments,
+        _ => HomeItem::Agenda,
+    };
+    let effects = common::ui::open_item(&mut s, item);
     (s, effects)
 }
 
-fn agenda(s: &AppState) -> &AgendaState {
-    match &s.screen {
-        Screen::Agenda(a) => a,
-        other => panic!("not on the agenda: {other:?}"),
-    }
+pub fn agenda(s: &AppState) -> &AgendaScreen {
+    top!(s, Agenda)
 }
 
-fn last(effects: &[Effect]) -> (u64, AgendaOp) {
-    match effects.last() {
-        Some(Effect::Agenda { request, op, .. }) => (*request, op.clone()),
-        other => panic!("expected an agenda request, got {other:?}"),
-    }
+/// The last agenda request among `effects`.
+pub fn last(effects: &[Effect]) -> (u64, AgendaOp) {
+    last_op!(effects, Agenda)
 }
 
-fn reply(s: &mut AppState, request: u64, reply: AgendaReply) -> Vec<Effect> {
-    send(s, [Msg::Agenda { request, reply }])
+pub fn reply(s: &mut AppState, request: u64, reply: AgendaReply) -> Vec<Effect> {
+    send(s, [common::ui::reply(request, Reply::Agenda(reply))])
 }
 
-fn view(
+pub fn view(
     id: i32,
     start: NaiveDateTime,
     doctor: (&str, i32),
@@ -95,7 +90,7 @@ fn view(
     }
 }
 
-fn day_rows() -> Vec<AppointmentView> {
+pub fn day_rows() -> Vec<AppointmentView> {
     let house = ("Gregory House", HOUSE);
     let wilson = ("James Wilson", 8);
     vec![
@@ -137,8 +132,8 @@ fn day_rows() -> Vec<AppointmentView> {
     ]
 }
 
-/// Front desk on today's agenda with five rows loaded.
-fn loaded(role: Role, id: i32) -> AppState {
+/// `role` on today's agenda with five rows loaded.
+pub fn loaded(role: Role, id: i32) -> AppState {
     let (mut s, effects) = open(role, id);
     let (request, _) = last(&effects);
     reply(&mut s, request, AgendaReply::Appointments(Ok(day_rows())));
@@ -239,9 +234,9 @@ fn the_cancel_prompt_refuses_an_empty_reason() {
     reply(
         &mut s,
         request,
-        AgendaReply::Done(Err(
-            "You are not allowed to book, cancel or reschedule this appointment.".into(),
-        )),
+        AgendaReply::Done(Err(ServiceError::Forbidden(
+            "book, cancel or reschedule this appointment".into(),
+        ))),
     );
     let Some(Modal::Reason(p)) = &agenda(&s).modal else {
         panic!("the prompt stays open")
@@ -368,7 +363,7 @@ fn history_opens_a_popup_listing_the_changes() {
     send(&mut s, [key(KeyCode::Esc)]);
     assert!(agenda(&s).modal.is_none());
     assert!(
-        matches!(s.screen, Screen::Agenda(_)),
+        matches!(s.screen(), Route::Agenda(_)),
         "Esc closes the popup only"
     );
 }
@@ -419,9 +414,9 @@ fn reschedule_offers_the_same_doctors_free_times_and_moves_in_one_call() {
     let effects = reply(
         &mut s,
         request,
-        AgendaReply::Done(Err(
+        AgendaReply::Done(Err(ServiceError::Conflict(
             "Tue 13 Jan 09:00 was just taken by another booking; pick another time.".into(),
-        )),
+        ))),
     );
     assert!(matches!(
         last(&effects).1,
@@ -497,14 +492,8 @@ fn patients_see_all_their_appointments_and_can_cancel_and_book() {
     insta::assert_snapshot!(draw(&s, 80, 24).backend());
     send(&mut s, [key(KeyCode::Esc)]);
     let effects = send(&mut s, [ch('b')]);
-    assert!(matches!(s.screen, Screen::Booking(_)));
-    assert!(matches!(
-        effects.last(),
-        Some(Effect::Booking {
-            op: BookingOp::LoadDoctors,
-            ..
-        })
-    ));
+    assert!(matches!(s.screen(), Route::Booking(_)));
+    assert_eq!(last_op!(effects, Booking).1, BookingOp::LoadDoctors);
 }
 
 #[test]

@@ -6,17 +6,22 @@ use crate::common;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use clinic::domain::Role;
 use clinic::domain::person::Patient;
+use clinic::service::ServiceError;
 use clinic::service::availability::DoctorSummary;
-use clinic::tui::effect::{BookingOp, Effect};
+use clinic::service::patients::RegisterError;
+use clinic::tui::effect::Effect;
 use clinic::tui::keymap::Context;
-use clinic::tui::msg::{BookingReply, Msg};
+use clinic::tui::routes::{Op, Reply, Route};
 use clinic::tui::screens::booking::{
-    BookedSummary, BookingState, DoctorChoice, Pane, RegisterFailure, SlotChoice, Step,
+    BookedSummary, BookingChoices, BookingOp, BookingReply, BookingScreen, DoctorChoice, Pane,
+    SlotChoice, Step,
 };
-use clinic::tui::screens::home::{HomeItem, HomeState};
-use clinic::tui::state::{AppState, Screen, Tone};
+use clinic::tui::screens::home::{HomeItem, HomeScreen};
+use clinic::tui::state::{AppState, Tone};
 use common::ui::{ch, ctrl, draw, key, send, type_text};
 use crossterm::event::KeyCode;
+
+use crate::top;
 
 /// Monday 12 January 2026, 08:10 in London (GMT, so UTC too).
 fn now() -> DateTime<Utc> {
@@ -37,34 +42,25 @@ fn app(role: Role, id: i32, name: &str) -> AppState {
 }
 
 /// Signed in, the "Book appointment" item opened from the home menu.
-fn open(role: Role, id: i32, name: &str) -> (AppState, Vec<Effect>) {
+pub fn open(role: Role, id: i32, name: &str) -> (AppState, Vec<Effect>) {
     let mut s = app(role, id, name);
-    let Screen::Home(home) = &s.screen else {
-        panic!("home")
-    };
-    let index = home
-        .items
-        .iter()
-        .position(|i| *i == HomeItem::Book)
-        .expect("the role can book");
-    let mut msgs = vec![key(KeyCode::Down); index];
-    msgs.push(key(KeyCode::Enter));
-    let effects = send(&mut s, msgs);
+    let effects = common::ui::open_item(&mut s, HomeItem::Book);
     (s, effects)
 }
 
-fn booking(s: &AppState) -> &BookingState {
-    match &s.screen {
-        Screen::Booking(b) => b,
-        other => panic!("not on the booking screen: {other:?}"),
-    }
+pub fn booking(s: &AppState) -> &BookingScreen {
+    top!(s, Booking)
 }
 
 fn ops(effects: &[Effect]) -> Vec<(u64, BookingOp)> {
     effects
         .iter()
         .map(|e| match e {
-            Effect::Booking { request, op, .. } => (*request, op.clone()),
+            Effect::Run {
+                request,
+                op: Op::Booking(op),
+                ..
+            } => (*request, op.clone()),
             other => panic!("expected a booking request, got {other:?}"),
         })
         .collect()
@@ -88,7 +84,7 @@ fn patient(id: i32, name: &str, email: &str) -> Patient {
     }
 }
 
-fn doctors() -> Vec<DoctorSummary> {
+pub fn doctors() -> Vec<DoctorSummary> {
     let d = |id, name: &str, spec: &str| DoctorSummary {
         id,
         full_name: name.into(),
@@ -115,8 +111,16 @@ fn slots(doctor_id: i32, name: &str) -> Vec<SlotChoice> {
         .collect()
 }
 
-fn reply(s: &mut AppState, request: u64, reply: BookingReply) -> Vec<Effect> {
-    send(s, [Msg::Booking { request, reply }])
+pub fn reply(s: &mut AppState, request: u64, reply: BookingReply) -> Vec<Effect> {
+    send(s, [common::ui::reply(request, Reply::Booking(reply))])
+}
+
+/// The doctor step's one reply: the doctors, and no locations to filter by.
+pub fn choices(doctors: Vec<DoctorSummary>) -> BookingReply {
+    BookingReply::Doctors(Ok(BookingChoices {
+        doctors,
+        locations: Vec::new(),
+    }))
 }
 
 /// Front desk: found and picked Ana, doctors loaded.
@@ -134,7 +138,7 @@ fn at_doctor_step() -> AppState {
     );
     let (request, op) = last(&send(&mut s, [key(KeyCode::Enter)]));
     assert_eq!(op, BookingOp::LoadDoctors);
-    reply(&mut s, request, BookingReply::Doctors(Ok(doctors())));
+    reply(&mut s, request, choices(doctors()));
     s
 }
 
@@ -170,7 +174,7 @@ fn at_slot_step() -> AppState {
 
 #[test]
 fn home_offers_booking_and_the_agenda_by_role() {
-    let items = |role| HomeState::for_role(role).items;
+    let items = |role| HomeScreen::for_role(role).items;
     assert!(items(Role::FrontDesk).contains(&HomeItem::Book));
     assert!(items(Role::Admin).contains(&HomeItem::Book));
     assert!(items(Role::Patient).contains(&HomeItem::Book));
@@ -238,7 +242,7 @@ fn picking_a_patient_leads_to_the_doctor_step_and_esc_goes_back() {
     assert_eq!(booking(&s).query.value(), "ana", "the search is kept");
     send(&mut s, [key(KeyCode::Esc)]);
     assert!(
-        matches!(s.screen, Screen::Home(_)),
+        matches!(s.screen(), Route::Home(_)),
         "Esc from step 1 goes home"
     );
 }
@@ -326,7 +330,7 @@ fn a_full_booking_confirms_and_shows_a_summary() {
     send(&mut s, [key(KeyCode::Enter)]);
     assert_eq!(booking(&s).step, Step::Patient);
     send(&mut s, [key(KeyCode::Esc)]);
-    assert!(matches!(s.screen, Screen::Home(_)));
+    assert!(matches!(s.screen(), Route::Home(_)));
 }
 
 #[test]
@@ -343,7 +347,11 @@ fn a_refused_booking_keeps_the_choices_and_reloads_the_times() {
     send(&mut s, [key(KeyCode::Down), key(KeyCode::Enter)]);
     let (request, _) = last(&send(&mut s, [ch('y')]));
     let sentence = "Mon 12 Jan 10:00 was just taken by another booking; pick another time.";
-    let effects = reply(&mut s, request, BookingReply::Booked(Err(sentence.into())));
+    let effects = reply(
+        &mut s,
+        request,
+        BookingReply::Booked(Err(ServiceError::Conflict(sentence.into()))),
+    );
     let b = booking(&s);
     assert_eq!(b.step, Step::Slot);
     assert_eq!(
@@ -395,10 +403,9 @@ fn registration_keeps_what_was_typed_and_asks_about_duplicates() {
     reply(
         &mut s,
         request,
-        BookingReply::Registered(Err(RegisterFailure {
-            message: "Date of birth 2030-01-01 is in the future.".into(),
-            duplicate: false,
-        })),
+        BookingReply::Registered(Err(RegisterError::Failed(ServiceError::Invalid(
+            "Date of birth 2030-01-01 is in the future.".into(),
+        )))),
     );
     assert_eq!(form(&s).value(1), "ana2@example.com");
     assert!(form(&s).error.is_some());
@@ -408,9 +415,9 @@ fn registration_keeps_what_was_typed_and_asks_about_duplicates() {
     reply(
         &mut s,
         request,
-        BookingReply::Registered(Err(RegisterFailure {
+        BookingReply::Registered(Err(RegisterError::PossibleDuplicate {
             message: warning.into(),
-            duplicate: true,
+            existing: Vec::new(),
         })),
     );
     assert_eq!(s.context(), Context::Confirm);
@@ -426,9 +433,9 @@ fn registration_keeps_what_was_typed_and_asks_about_duplicates() {
     reply(
         &mut s,
         request,
-        BookingReply::Registered(Err(RegisterFailure {
+        BookingReply::Registered(Err(RegisterError::PossibleDuplicate {
             message: warning.into(),
-            duplicate: true,
+            existing: Vec::new(),
         })),
     );
     let (request, op) = last(&send(&mut s, [ch('y')]));
@@ -453,11 +460,11 @@ fn patients_book_for_themselves_without_the_search() {
     assert_eq!(op, BookingOp::LoadDoctors);
     assert_eq!(booking(&s).step, Step::Doctor);
     assert_eq!(booking(&s).patient.as_ref().map(|p| p.id), Some(31));
-    reply(&mut s, request, BookingReply::Doctors(Ok(doctors())));
+    reply(&mut s, request, choices(doctors()));
     insta::assert_snapshot!(draw(&s, 80, 24).backend());
     send(&mut s, [key(KeyCode::Esc)]);
     assert!(
-        matches!(s.screen, Screen::Home(_)),
+        matches!(s.screen(), Route::Home(_)),
         "no patient step to go back to"
     );
 }
@@ -470,7 +477,9 @@ fn database_errors_are_sentences_and_leaving_drops_late_answers() {
     reply(
         &mut s,
         request,
-        BookingReply::Patients(Err(sentence.into())),
+        BookingReply::Patients(Err(ServiceError::DatabaseUnavailable(
+            "pool timed out".into(),
+        ))),
     );
     assert_eq!(s.status.as_ref().map(|x| x.text.as_str()), Some(sentence));
     assert_eq!(booking(&s).query.value(), "a");
@@ -478,7 +487,7 @@ fn database_errors_are_sentences_and_leaving_drops_late_answers() {
     send(&mut s, [key(KeyCode::Esc)]);
     assert!(s.busy.is_none());
     assert!(reply(&mut s, request, BookingReply::Patients(Ok(Vec::new()))).is_empty());
-    assert!(matches!(s.screen, Screen::Home(_)));
+    assert!(matches!(s.screen(), Route::Home(_)));
 }
 
 #[test]
@@ -516,13 +525,15 @@ fn an_optional_location_narrows_the_free_times() {
     );
     let (request, op) = last(&send(&mut s, [key(KeyCode::Enter)]));
     assert_eq!(op, BookingOp::LoadDoctors);
-    // The locations come first, under the doctors' request id.
+    // The locations come with the doctors, in the one reply to the one request.
     reply(
         &mut s,
         request,
-        BookingReply::Locations(Ok(vec![(4, "North".into()), (5, "Harbour".into())])),
+        BookingReply::Doctors(Ok(BookingChoices {
+            doctors: doctors(),
+            locations: vec![(4, "North".into()), (5, "Harbour".into())],
+        })),
     );
-    reply(&mut s, request, BookingReply::Doctors(Ok(doctors())));
     assert_eq!(booking(&s).location_label(), "every location");
     send(&mut s, [ch('o')]);
     assert_eq!(booking(&s).location_label(), "North");

@@ -5,21 +5,19 @@
 mod common;
 
 mod admin_ui;
-// ui-core: re-enabled once its screens are converted
-// mod agenda_ui;
+mod agenda_ui;
 mod audit_ui;
-// ui-core: re-enabled once its screens are converted
-// mod booking_ui;
+mod booking_ui;
 mod calendar_patients_commands;
 mod calendar_ui;
+mod desk_nav_ui;
 mod money_prop;
 mod nav;
 // ui-core: re-enabled once its screens are converted
 // mod overlays;
 mod parsers_prop;
 mod patients_ui;
-// ui-core: re-enabled once its screens are converted
-// mod payments_ui;
+mod payments_ui;
 // ui-core: re-enabled once its screens are converted
 // mod prescription_ui;
 mod reports_ui;

@@ -1,5 +1,6 @@
-//! Payments and reports screens as pure functions: keys and replies through `update`,
-//! and rendered snapshots on ratatui's TestBackend.
+//! The payments screen as pure functions: keys and replies through `update`, and
+//! rendered snapshots on ratatui's TestBackend. (The reports tests moved to
+//! reports_ui.rs, which the reports screen's conversion registers.)
 
 use crate::common;
 
@@ -7,16 +8,18 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use clinic::domain::Role;
 use clinic::domain::appointment::{Appointment, AppointmentStatus, AppointmentView};
 use clinic::domain::payment::{Payment, PaymentMethod, PaymentStatus};
-use clinic::domain::report::{ReportPayment, RevenueReport};
+use clinic::service::ServiceError;
 use clinic::tui::effect::Effect;
-use clinic::tui::msg::{AgendaReply, Msg};
+use clinic::tui::routes::{Op, Reply, Route};
+use clinic::tui::screens::agenda::AgendaReply;
 use clinic::tui::screens::home::HomeItem;
-use clinic::tui::screens::payments::{Modal, PaymentsOp, PaymentsReply};
-use clinic::tui::screens::reports::{ReportsOp, ReportsReply, Tab};
-use clinic::tui::state::{AppState, Screen, Tone};
+use clinic::tui::screens::payments::{Modal, PaymentsOp, PaymentsReply, PaymentsScreen};
+use clinic::tui::state::{AppState, Tone};
 use common::ui::{ctrl, draw, key, send, type_text};
 use crossterm::event::KeyCode;
 use rust_decimal::Decimal;
+
+use crate::{last_op, top};
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 1, 12, 11, 30, 0)
@@ -31,11 +34,11 @@ fn at(h: u32) -> NaiveDateTime {
         .expect("time")
 }
 
-fn signed_in(role: Role) -> AppState {
+pub fn signed_in(role: Role) -> AppState {
     common::ui::signed_in_as(role, 3, "Fran Desk", now())
 }
 
-fn row() -> AppointmentView {
+pub fn row() -> AppointmentView {
     AppointmentView {
         appointment: Appointment {
             id: 41,
@@ -57,7 +60,7 @@ fn row() -> AppointmentView {
     }
 }
 
-fn payment(id: i32, cents: i64, status: PaymentStatus) -> Payment {
+pub fn payment(id: i32, cents: i64, status: PaymentStatus) -> Payment {
     Payment {
         id,
         appointment_id: 41,
@@ -69,8 +72,8 @@ fn payment(id: i32, cents: i64, status: PaymentStatus) -> Payment {
     }
 }
 
-/// Front desk on the agenda with one row, then `p`: the payments screen loading.
-fn on_payments(role: Role) -> (AppState, u64) {
+/// `role` on the agenda with one row, then `p`: the payments screen loading.
+pub fn on_payments(role: Role) -> (AppState, u64) {
     let mut s = signed_in(role);
     let item = if role == Role::Patient {
         HomeItem::MyAppointments
@@ -78,31 +81,42 @@ fn on_payments(role: Role) -> (AppState, u64) {
         HomeItem::Agenda
     };
     let effects = common::ui::open_item(&mut s, item);
-    let Some(Effect::Agenda { request, .. }) = effects.last() else {
-        panic!("agenda load: {effects:?}")
-    };
+    let (request, _) = last_op!(effects, Agenda);
     send(
         &mut s,
-        [Msg::Agenda {
-            request: *request,
-            reply: AgendaReply::Appointments(Ok(vec![row()])),
-        }],
+        [common::ui::reply(
+            request,
+            Reply::Agenda(AgendaReply::Appointments(Ok(vec![row()]))),
+        )],
     );
     let effects = send(&mut s, [key(KeyCode::Char('p'))]);
-    match effects.as_slice() {
-        [
-            Effect::Payments {
-                request,
-                op: PaymentsOp::Load { appointment_id: 41 },
-                ..
-            },
-        ] => (s, *request),
-        other => panic!("expected a payments load, got {other:?}"),
+    match ops(&effects).as_slice() {
+        [(request, PaymentsOp::Load { appointment_id: 41 })] if effects.len() == 1 => (s, *request),
+        _ => panic!("expected a payments load, got {effects:?}"),
     }
 }
 
-fn payments_reply(s: &mut AppState, request: u64, reply: PaymentsReply) -> Vec<Effect> {
-    send(s, [Msg::Payments { request, reply }])
+/// The payments requests among `effects`, in order.
+pub fn ops(effects: &[Effect]) -> Vec<(u64, PaymentsOp)> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Run {
+                request,
+                op: Op::Payments(op),
+                ..
+            } => Some((*request, op.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+pub fn payments_reply(s: &mut AppState, request: u64, reply: PaymentsReply) -> Vec<Effect> {
+    send(s, [common::ui::reply(request, Reply::Payments(reply))])
+}
+
+fn payments(s: &AppState) -> &PaymentsScreen {
+    top!(s, Payments)
 }
 
 #[test]
@@ -125,15 +139,9 @@ fn taking_a_payment_keeps_the_form_on_refusal_and_reloads_on_success() {
         ],
     );
     let effects = send(&mut s, [ctrl('s')]);
-    let (request, input) = match effects.as_slice() {
-        [
-            Effect::Payments {
-                request,
-                op: PaymentsOp::Take(input),
-                ..
-            },
-        ] => (*request, input.clone()),
-        other => panic!("expected a take, got {other:?}"),
+    let (request, input) = match ops(&effects).as_slice() {
+        [(request, PaymentsOp::Take(input))] if effects.len() == 1 => (*request, input.clone()),
+        _ => panic!("expected a take, got {effects:?}"),
     };
     assert_eq!((input.appointment_id, input.amount.as_str()), (41, "45.5"));
     assert_eq!(
@@ -144,12 +152,11 @@ fn taking_a_payment_keeps_the_form_on_refusal_and_reloads_on_success() {
     payments_reply(
         &mut s,
         request,
-        PaymentsReply::Taken(Err("Transaction id X is already used by payment 3.".into())),
+        PaymentsReply::Taken(Err(ServiceError::Conflict(
+            "Transaction id X is already used by payment 3.".into(),
+        ))),
     );
-    let Screen::Payments { state: p, .. } = &s.screen else {
-        panic!("payments")
-    };
-    let Some(Modal::Form(form)) = &p.modal else {
+    let Some(Modal::Form(form)) = &payments(&s).modal else {
         panic!("the form stays open")
     };
     assert_eq!(form.amount.value(), "45.5", "what was typed is kept");
@@ -158,30 +165,18 @@ fn taking_a_payment_keeps_the_form_on_refusal_and_reloads_on_success() {
         Some("Transaction id X is already used by payment 3.")
     );
 
-    let effects = send(&mut s, [ctrl('s')]);
-    let Some(Effect::Payments { request, .. }) = effects.last() else {
-        panic!("retry")
-    };
+    let (request, _) = last_op!(send(&mut s, [ctrl('s')]), Payments);
     let effects = payments_reply(
         &mut s,
-        *request,
+        request,
         PaymentsReply::Taken(Ok(payment(2, 4550, PaymentStatus::Pending))),
     );
     assert!(
-        matches!(
-            effects.as_slice(),
-            [Effect::Payments {
-                op: PaymentsOp::Load { .. },
-                ..
-            }]
-        ),
+        matches!(ops(&effects).as_slice(), [(_, PaymentsOp::Load { .. })]) && effects.len() == 1,
         "reload"
     );
     assert_eq!(s.status.as_ref().map(|x| x.tone), Some(Tone::Info));
-    let Screen::Payments { state: p, .. } = &s.screen else {
-        panic!("payments")
-    };
-    assert!(p.modal.is_none());
+    assert!(payments(&s).modal.is_none());
 }
 
 #[test]
@@ -196,31 +191,24 @@ fn status_changes_offer_only_allowed_moves_and_receipts_are_requested() {
         ])),
     );
     send(&mut s, [key(KeyCode::Char('s'))]);
-    let Screen::Payments { state: p, .. } = &s.screen else {
-        panic!("payments")
-    };
-    let Some(Modal::Status { choices, .. }) = &p.modal else {
+    let Some(Modal::Status { choices, .. }) = &payments(&s).modal else {
         panic!("status choices")
     };
     assert_eq!(choices, &vec![PaymentStatus::Refunded]);
     let effects = send(&mut s, [key(KeyCode::Enter)]);
-    assert!(matches!(
-        effects.as_slice(),
-        [Effect::Payments {
-            op: PaymentsOp::SetStatus {
-                payment_id: 1,
-                to: PaymentStatus::Refunded
-            },
-            ..
-        }]
-    ));
-    let Some(Effect::Payments { request, .. }) = effects.last() else {
-        panic!()
-    };
+    assert_eq!(effects.len(), 1);
+    let (request, op) = last_op!(effects, Payments);
+    assert_eq!(
+        op,
+        PaymentsOp::SetStatus {
+            payment_id: 1,
+            to: PaymentStatus::Refunded
+        }
+    );
     payments_reply(
         &mut s,
-        *request,
-        PaymentsReply::StatusSet(Err("nope".into())),
+        request,
+        PaymentsReply::StatusSet(Err(ServiceError::Invalid("nope".into()))),
     );
     send(&mut s, [key(KeyCode::Down), key(KeyCode::Char('s'))]);
     assert!(
@@ -229,19 +217,12 @@ fn status_changes_offer_only_allowed_moves_and_receipts_are_requested() {
             .is_some_and(|x| x.text == "A refunded payment is final.")
     );
     let effects = send(&mut s, [key(KeyCode::Char('r'))]);
-    assert!(matches!(
-        effects.as_slice(),
-        [Effect::Payments {
-            op: PaymentsOp::Receipt { payment_id: 2 },
-            ..
-        }]
-    ));
-    let Some(Effect::Payments { request, .. }) = effects.last() else {
-        panic!()
-    };
+    assert_eq!(effects.len(), 1);
+    let (request, op) = last_op!(effects, Payments);
+    assert_eq!(op, PaymentsOp::Receipt { payment_id: 2 });
     payments_reply(
         &mut s,
-        *request,
+        request,
         PaymentsReply::ReceiptWritten(Ok("/tmp/receipt-2.md".into())),
     );
     assert_eq!(
@@ -250,7 +231,7 @@ fn status_changes_offer_only_allowed_moves_and_receipts_are_requested() {
     );
     // Esc returns to the agenda it came from.
     send(&mut s, [key(KeyCode::Esc)]);
-    assert!(matches!(s.screen, Screen::Agenda(_)));
+    assert!(matches!(s.screen(), Route::Agenda(_)));
 }
 
 #[test]
@@ -265,6 +246,10 @@ fn patients_read_their_payments_but_take_none() {
     assert_eq!(s.status.as_ref().map(|x| x.tone), Some(Tone::Error));
     let effects = send(&mut s, [key(KeyCode::Char('r'))]);
     assert_eq!(effects.len(), 1, "a patient may save their receipt");
+    assert!(matches!(
+        last_op!(effects, Payments).1,
+        PaymentsOp::Receipt { payment_id: 1 }
+    ));
 }
 
 #[test]
@@ -275,9 +260,7 @@ fn a_stale_payments_reply_is_dropped() {
         load + 40,
         PaymentsReply::Loaded(Ok(vec![payment(1, 2000, PaymentStatus::Paid)])),
     );
-    let Screen::Payments { state: p, .. } = &s.screen else {
-        panic!("payments")
-    };
+    let p = payments(&s);
     assert!(!p.loaded && p.payments.is_empty());
 }
 
@@ -296,132 +279,4 @@ fn snapshot_payments_80x24() {
     send(&mut s, [key(KeyCode::Char('n'))]);
     type_text(&mut s, "60");
     insta::assert_snapshot!("payment_form_80x24", draw(&s, 80, 24).backend());
-}
-
-fn revenue() -> RevenueReport {
-    let d = NaiveDate::from_ymd_opt(2026, 1, 12).expect("date");
-    let p = |cents, method, doctor: &str| ReportPayment {
-        local_date: d,
-        amount: Decimal::new(cents, 2),
-        method,
-        status: PaymentStatus::Paid,
-        doctor: doctor.into(),
-    };
-    RevenueReport::from_payments(
-        NaiveDate::from_ymd_opt(2026, 1, 1).expect("date"),
-        d,
-        &[
-            p(6000, PaymentMethod::Card, "Gregory House"),
-            p(4050, PaymentMethod::Cash, "James Wilson"),
-        ],
-    )
-}
-
-#[test]
-fn reports_switch_tabs_shift_dates_and_export_csv() {
-    let mut s = signed_in(Role::FrontDesk);
-    let effects = common::ui::open_item(&mut s, HomeItem::Reports);
-    let Some(Effect::Reports {
-        request,
-        op: ReportsOp::Schedule(day),
-        ..
-    }) = effects.last()
-    else {
-        panic!("schedule load: {effects:?}")
-    };
-    assert_eq!(*day, NaiveDate::from_ymd_opt(2026, 1, 12).expect("date"));
-    send(
-        &mut s,
-        [Msg::Reports {
-            request: *request,
-            reply: ReportsReply::Schedule(Ok(vec![("Gregory House".into(), vec![row()])])),
-        }],
-    );
-    let effects = send(&mut s, [key(KeyCode::Char('x'))]);
-    let Some(Effect::Reports {
-        op: ReportsOp::Export { file_name, content },
-        ..
-    }) = effects.last()
-    else {
-        panic!("export")
-    };
-    assert_eq!(file_name, "schedule-2026-01-12.csv");
-    assert_eq!(
-        content,
-        "doctor,start_local,minutes,patient,status,location\r\nGregory House,2026-01-12 10:00,60,Ana Lima,COMPLETED,Main building\r\n"
-    );
-
-    let effects = send(&mut s, [key(KeyCode::Char('2'))]);
-    let Some(Effect::Reports {
-        request,
-        op: ReportsOp::Revenue(from, to),
-        ..
-    }) = effects.last()
-    else {
-        panic!("revenue")
-    };
-    assert_eq!(
-        (from.to_string(), to.to_string()),
-        ("2026-01-01".to_string(), "2026-01-12".to_string())
-    );
-    send(
-        &mut s,
-        [Msg::Reports {
-            request: *request,
-            reply: ReportsReply::Revenue(Ok(revenue())),
-        }],
-    );
-    let Screen::Reports(r) = &s.screen else {
-        panic!("reports")
-    };
-    assert_eq!(r.tab, Tab::Revenue);
-    insta::assert_snapshot!("revenue_80x24", draw(&s, 80, 24).backend());
-
-    // A bad date range is refused in the form, keeping what was typed.
-    send(&mut s, [key(KeyCode::Char('e'))]);
-    send(&mut s, [key(KeyCode::Backspace), key(KeyCode::Backspace)]);
-    type_text(&mut s, "99");
-    let effects = send(&mut s, [key(KeyCode::Enter)]);
-    assert!(effects.is_empty());
-    let Screen::Reports(r) = &s.screen else {
-        panic!("reports")
-    };
-    let form = r.form.as_ref().expect("form open");
-    assert_eq!(
-        (form.from.value(), form.error.as_deref()),
-        (
-            "2026-01-99",
-            Some("From: \"2026-01-99\" is not a date (expected YYYY-MM-DD).")
-        )
-    );
-    // A date at the edge of the calendar is refused in the form too (it used to panic
-    // the report task and leave the spinner running).
-    send(&mut s, [key(KeyCode::Esc), key(KeyCode::Char('e'))]);
-    for _ in 0..10 {
-        send(&mut s, [key(KeyCode::Backspace)]);
-    }
-    type_text(&mut s, "+262142-12-31");
-    let effects = send(&mut s, [key(KeyCode::Enter)]);
-    assert!(effects.is_empty(), "{effects:?}");
-    let Screen::Reports(r) = &s.screen else {
-        panic!("reports")
-    };
-    let error = r
-        .form
-        .as_ref()
-        .and_then(|f| f.error.clone())
-        .unwrap_or_default();
-    assert!(
-        error.contains("outside the dates this clinic can record"),
-        "{error}"
-    );
-    send(&mut s, [key(KeyCode::Esc), key(KeyCode::Char(']'))]);
-    let Screen::Reports(r) = &s.screen else {
-        panic!("reports")
-    };
-    assert_eq!(
-        r.from.to_string(),
-        "2026-01-13",
-        "] shifts the range by its length"
-    );
 }

@@ -243,7 +243,9 @@ impl HomeItem {
     /// The screen this item opens, for the signed-in user (`None` for leaving).
     pub fn route(self, cx: &Ctx) -> Option<Route> {
         use super::admin::AdminScreen;
+        use super::agenda::AgendaScreen;
         use super::audit::AuditScreen;
+        use super::booking::BookingScreen;
         use super::calendar::CalendarScreen;
         use super::password::PasswordScreen;
         use super::patients::PatientsScreen;
@@ -257,10 +259,9 @@ impl HomeItem {
             HomeItem::Administration => Some(AdminScreen::new(cx.actor_id()).into()),
             HomeItem::AuditTrail => Some(AuditScreen::new().into()),
             HomeItem::Reports => Some(ReportsScreen::new(cx.today()).into()),
-            HomeItem::Book
-            | HomeItem::Agenda
-            | HomeItem::MyAppointments
-            | HomeItem::Prescriptions
+            HomeItem::Agenda | HomeItem::MyAppointments => Some(AgendaScreen::for_user(cx).into()),
+            HomeItem::Book => Some(BookingScreen::for_user(cx).into()),
+            HomeItem::Prescriptions
             | HomeItem::MyPrescriptions
             | HomeItem::LogOut
             | HomeItem::Quit => None,

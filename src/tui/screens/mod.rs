@@ -3,11 +3,14 @@
 
 pub mod abandon;
 pub mod admin;
+pub mod agenda;
 pub mod audit;
+pub mod booking;
 pub mod calendar;
 pub mod form;
 pub mod home;
 pub mod login;
 pub mod password;
 pub mod patients;
+pub mod payments;
 pub mod reports;

@@ -1,10 +1,11 @@
 //! The payments of one appointment (front desk, admin; a patient reads their own): the
 //! list, taking a payment (amount, method, paid now or pending, optional transaction
 //! id), moving a payment's status (pending -> paid | failed, paid -> refunded) and
-//! exporting a receipt. Opened from the agenda; Esc returns there.
+//! exporting a receipt. Opened on top of the agenda; Esc returns there as it was.
 //!
-//! Pure: keys return [`Action`]s; results arrive through [`PaymentsState::on_reply`].
+//! Pure: keys return [`PaymentsKey`]s; results arrive through [`PaymentsScreen::answer`].
 
+use chrono_tz::Tz;
 use crossterm::event::{Event, KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -13,16 +14,20 @@ use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState, Wrap};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
+use crate::domain::Actor;
+use crate::domain::Role;
 use crate::domain::appointment::AppointmentView;
 use crate::domain::money::format_amount;
 use crate::domain::payment::{Payment, PaymentMethod, PaymentStatus};
 use crate::service::payments::PaymentInput;
+use crate::service::{ServiceError, Services};
 use crate::tui::keymap::{Command, Context};
+use crate::tui::screen::{Action, Actions, Commands, Ctx, Operation, Screen};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::{popup, text_field};
 
-/// What the runtime is asked to do for this screen.
-#[derive(Debug, Clone, PartialEq)]
+/// What the payments screen asks of the payments service.
+#[derive(Clone, PartialEq)]
 pub enum PaymentsOp {
     Load {
         appointment_id: i32,
@@ -38,14 +43,39 @@ pub enum PaymentsOp {
     },
 }
 
-/// The runtime's answers.
+/// Amounts and transaction ids stay out of logs: an operation prints its kind and ids.
+impl std::fmt::Debug for PaymentsOp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PaymentsOp::Load { appointment_id } => f
+                .debug_struct("Load")
+                .field("appointment_id", appointment_id)
+                .finish(),
+            PaymentsOp::Take(input) => f
+                .debug_struct("Take")
+                .field("appointment_id", &input.appointment_id)
+                .finish_non_exhaustive(),
+            PaymentsOp::SetStatus { payment_id, to } => f
+                .debug_struct("SetStatus")
+                .field("payment_id", payment_id)
+                .field("to", to)
+                .finish(),
+            PaymentsOp::Receipt { payment_id } => f
+                .debug_struct("Receipt")
+                .field("payment_id", payment_id)
+                .finish(),
+        }
+    }
+}
+
+/// The answers to [`PaymentsOp`]s.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PaymentsReply {
-    Loaded(Result<Vec<Payment>, String>),
-    Taken(Result<Payment, String>),
-    StatusSet(Result<Payment, String>),
+    Loaded(Result<Vec<Payment>, ServiceError>),
+    Taken(Result<Payment, ServiceError>),
+    StatusSet(Result<Payment, ServiceError>),
     /// The path the receipt was written to.
-    ReceiptWritten(Result<String, String>),
+    ReceiptWritten(Result<String, ServiceError>),
 }
 
 /// The "take a payment" form.
@@ -103,48 +133,39 @@ pub enum Modal {
 }
 
 #[derive(Debug, Clone)]
-pub struct PaymentsState {
+pub struct PaymentsScreen {
     pub appointment: AppointmentView,
-    /// The clinic's time zone, for the payment times.
-    pub tz: chrono_tz::Tz,
-    /// Local start of the appointment, for the header.
-    pub when: String,
     pub payments: Vec<Payment>,
     pub loaded: bool,
     pub selected: usize,
     pub modal: Option<Modal>,
-    /// Only reading (a patient).
-    pub read_only: bool,
     pub pending: Option<u64>,
 }
 
+/// What a key on the payments screen asks for.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Action {
+pub enum PaymentsKey {
     None,
     Back,
     Request(PaymentsOp),
     Error(String),
 }
 
-/// What a reply changed, for the app (see [`super::Outcome`]).
-pub type ReplyOutcome = super::Outcome<PaymentsOp>;
+/// Whether `role` only reads payments (a patient their own); the front desk and admins
+/// take them.
+pub fn read_only(role: Role) -> bool {
+    !matches!(role, Role::Admin | Role::FrontDesk)
+}
 
-impl PaymentsState {
-    pub fn new(
-        appointment: AppointmentView,
-        when: String,
-        read_only: bool,
-        tz: chrono_tz::Tz,
-    ) -> PaymentsState {
-        PaymentsState {
+impl PaymentsScreen {
+    /// The payments of `appointment` (opened from the agenda's selected row).
+    pub fn new(appointment: AppointmentView) -> PaymentsScreen {
+        PaymentsScreen {
             appointment,
-            tz,
-            when,
             payments: Vec::new(),
             loaded: false,
             selected: 0,
             modal: None,
-            read_only,
             pending: None,
         }
     }
@@ -163,10 +184,6 @@ impl PaymentsState {
         }
     }
 
-    pub fn started(&mut self, request: u64) {
-        self.pending = Some(request);
-    }
-
     fn selected_payment(&self) -> Option<&Payment> {
         self.payments.get(self.selected)
     }
@@ -180,11 +197,17 @@ impl PaymentsState {
             .sum()
     }
 
-    pub fn on_key(&mut self, key: KeyEvent, command: Option<Command>) -> Action {
+    /// Handles a key; `read_only` for a role that only reads payments.
+    pub fn handle(
+        &mut self,
+        key: KeyEvent,
+        command: Option<Command>,
+        read_only: bool,
+    ) -> PaymentsKey {
         match &mut self.modal {
             Some(Modal::Form(_)) if command == Some(Command::Cancel) => {
                 self.modal = None;
-                return Action::None;
+                return PaymentsKey::None;
             }
             Some(Modal::Form(form)) => {
                 return on_form_key(form, key, command, self.appointment.appointment.id);
@@ -200,40 +223,40 @@ impl PaymentsState {
                         let payment_id = self.selected_payment().map(|p| p.id);
                         self.modal = None;
                         if let (Some(to), Some(payment_id)) = (to, payment_id) {
-                            return Action::Request(PaymentsOp::SetStatus { payment_id, to });
+                            return PaymentsKey::Request(PaymentsOp::SetStatus { payment_id, to });
                         }
                     }
                     Some(Command::Cancel) | Some(Command::Back) => self.modal = None,
                     _ => {}
                 }
-                return Action::None;
+                return PaymentsKey::None;
             }
             None => {}
         }
         match command {
-            Some(Command::Back) => Action::Back,
+            Some(Command::Back) => PaymentsKey::Back,
             Some(Command::Up) => {
                 self.selected = self.selected.saturating_sub(1);
-                Action::None
+                PaymentsKey::None
             }
             Some(Command::Down) => {
                 self.selected = (self.selected + 1).min(self.payments.len().saturating_sub(1));
-                Action::None
+                PaymentsKey::None
             }
-            Some(Command::NewPayment) if !self.read_only => {
+            Some(Command::NewPayment) if !read_only => {
                 self.modal = Some(Modal::Form(PaymentForm::default()));
-                Action::None
+                PaymentsKey::None
             }
-            Some(Command::PaymentStatus) if !self.read_only => {
+            Some(Command::PaymentStatus) if !read_only => {
                 let Some(p) = self.selected_payment() else {
-                    return Action::Error("There is no payment to change yet.".into());
+                    return PaymentsKey::Error("There is no payment to change yet.".into());
                 };
                 let choices: Vec<PaymentStatus> = PaymentStatus::ALL
                     .into_iter()
                     .filter(|s| p.status.can_become(*s))
                     .collect();
                 if choices.is_empty() {
-                    return Action::Error(format!(
+                    return PaymentsKey::Error(format!(
                         "A {} payment is final.",
                         status_label(p.status).to_lowercase()
                     ));
@@ -242,68 +265,66 @@ impl PaymentsState {
                     choices,
                     selected: 0,
                 });
-                Action::None
+                PaymentsKey::None
             }
             Some(Command::Receipt) => match self.selected_payment() {
-                Some(p) => Action::Request(PaymentsOp::Receipt { payment_id: p.id }),
-                None => Action::Error("There is no payment to print a receipt for.".into()),
+                Some(p) => PaymentsKey::Request(PaymentsOp::Receipt { payment_id: p.id }),
+                None => PaymentsKey::Error("There is no payment to print a receipt for.".into()),
             },
-            Some(Command::NewPayment | Command::PaymentStatus) => Action::Error(
+            Some(Command::NewPayment | Command::PaymentStatus) => PaymentsKey::Error(
                 "Payments are taken at the front desk; this view is read-only.".into(),
             ),
-            _ => Action::None,
+            _ => PaymentsKey::None,
         }
     }
 
-    pub fn on_reply(&mut self, request: u64, reply: PaymentsReply) -> ReplyOutcome {
+    /// A reply to this screen's request; a stale one (not the latest) is dropped.
+    pub fn answer(&mut self, request: u64, reply: PaymentsReply) -> Actions<PaymentsOp> {
         if self.pending != Some(request) {
-            return ReplyOutcome::default();
+            return Vec::new();
         }
         self.pending = None;
-        let mut out = ReplyOutcome {
-            current: true,
-            ..ReplyOutcome::default()
-        };
         match reply {
             PaymentsReply::Loaded(Ok(list)) => {
                 self.payments = list;
                 self.loaded = true;
                 self.selected = self.selected.min(self.payments.len().saturating_sub(1));
+                Vec::new()
             }
-            PaymentsReply::Loaded(Err(e)) => out.error = Some(e),
             PaymentsReply::Taken(Ok(p)) => {
-                out.info = Some(format!(
-                    "Payment of {} recorded ({}, {}).",
-                    format_amount(p.amount),
-                    status_label(p.status).to_lowercase(),
-                    p.transaction_id
-                ));
                 self.modal = None;
-                out.then = Some(self.initial_request());
+                vec![
+                    Action::Info(format!(
+                        "Payment of {} recorded ({}, {}).",
+                        format_amount(p.amount),
+                        status_label(p.status).to_lowercase(),
+                        p.transaction_id
+                    )),
+                    Action::Request(self.initial_request()),
+                ]
             }
             PaymentsReply::Taken(Err(e)) => {
                 // The form stays open with what was typed.
                 if let Some(Modal::Form(form)) = &mut self.modal {
-                    form.error = Some(e.clone());
+                    form.error = Some(e.to_string());
                 }
-                out.error = Some(e);
+                vec![Action::Failed(e)]
             }
-            PaymentsReply::StatusSet(Ok(p)) => {
-                out.info = Some(format!(
+            PaymentsReply::StatusSet(Ok(p)) => vec![
+                Action::Info(format!(
                     "Payment {} is now {}.",
                     p.transaction_id,
                     status_label(p.status).to_lowercase()
-                ));
-                out.then = Some(self.initial_request());
-            }
-            PaymentsReply::StatusSet(Err(e)) | PaymentsReply::ReceiptWritten(Err(e)) => {
-                out.error = Some(e)
-            }
+                )),
+                Action::Request(self.initial_request()),
+            ],
             PaymentsReply::ReceiptWritten(Ok(path)) => {
-                out.info = Some(format!("Receipt saved to {path}"))
+                vec![Action::Info(format!("Receipt saved to {path}"))]
             }
+            PaymentsReply::Loaded(Err(e))
+            | PaymentsReply::StatusSet(Err(e))
+            | PaymentsReply::ReceiptWritten(Err(e)) => vec![Action::Failed(e)],
         }
-        out
     }
 }
 
@@ -312,7 +333,7 @@ fn on_form_key(
     key: KeyEvent,
     command: Option<Command>,
     appointment_id: i32,
-) -> Action {
+) -> PaymentsKey {
     const FIELDS: usize = 4;
     match command {
         Some(Command::NextField) => form.focus = (form.focus + 1) % FIELDS,
@@ -321,10 +342,10 @@ fn on_form_key(
             if form.amount.value().trim().is_empty() {
                 form.error = Some("Enter an amount.".into());
                 form.focus = 0;
-                return Action::None;
+                return PaymentsKey::None;
             }
             let txn = form.transaction_id.value().trim();
-            return Action::Request(PaymentsOp::Take(PaymentInput {
+            return PaymentsKey::Request(PaymentsOp::Take(PaymentInput {
                 appointment_id,
                 amount: form.amount.value().to_string(),
                 method: form.method,
@@ -370,11 +391,18 @@ fn on_form_key(
             }
         },
     }
-    Action::None
+    PaymentsKey::None
 }
 
-pub fn render(frame: &mut Frame, area: Rect, state: &PaymentsState, theme: &Theme) {
+pub fn render(frame: &mut Frame, area: Rect, state: &PaymentsScreen, tz: Tz, theme: &Theme) {
     let v = &state.appointment;
+    let when = v
+        .appointment
+        .start_utc
+        .and_utc()
+        .with_timezone(&tz)
+        .format("%a %-d %b %Y %H:%M")
+        .to_string();
     let rows = Layout::vertical([
         Constraint::Length(3),
         Constraint::Min(3),
@@ -383,10 +411,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &PaymentsState, theme: &Them
     .split(area);
     let header = vec![
         Line::from(Span::styled(
-            format!(
-                "Payments · appointment #{} · {}",
-                v.appointment.id, state.when
-            ),
+            format!("Payments · appointment #{} · {}", v.appointment.id, when),
             theme.title(),
         )),
         Line::from(vec![
@@ -410,7 +435,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &PaymentsState, theme: &Them
         .map(|p| {
             Row::new(vec![
                 p.created_at
-                    .with_timezone(&state.tz)
+                    .with_timezone(&tz)
                     .format("%Y-%m-%d %H:%M")
                     .to_string(),
                 format!("{:>12}", format_amount(p.amount)),
@@ -564,18 +589,10 @@ fn render_form(frame: &mut Frame, area: Rect, form: &PaymentForm, theme: &Theme)
     frame.render_widget(Paragraph::new(note).wrap(Wrap { trim: true }), rows[8]);
 }
 
-impl PaymentsOp {
-    /// The operation's name, for logs (no amounts, no names).
-    pub fn kind(&self) -> &'static str {
-        match self {
-            PaymentsOp::Load { .. } => "load",
-            PaymentsOp::Take(_) => "take",
-            PaymentsOp::SetStatus { .. } => "set_status",
-            PaymentsOp::Receipt { .. } => "receipt",
-        }
-    }
+impl Operation for PaymentsOp {
+    type Reply = PaymentsReply;
 
-    pub fn busy_text(&self) -> &'static str {
+    fn busy_text(&self) -> &'static str {
         match self {
             PaymentsOp::Load { .. } => "Loading payments",
             PaymentsOp::Take(_) => "Recording the payment",
@@ -583,79 +600,112 @@ impl PaymentsOp {
             PaymentsOp::Receipt { .. } => "Saving the receipt",
         }
     }
-}
 
-// ---- Routing: how the app opens this screen, feeds it keys and replies.
-
-use crate::domain::Role;
-use crate::tui::effect::Effect;
-use crate::tui::state::{AppState, Screen};
-
-/// Opens the payments of `appointment` over the current screen (Esc returns to it).
-pub fn open(state: &mut AppState, appointment: AppointmentView) -> Vec<Effect> {
-    let Some(session) = &state.session else {
-        return Vec::new();
-    };
-    let read_only = !matches!(session.role(), Role::Admin | Role::FrontDesk);
-    let when = appointment
-        .appointment
-        .start_utc
-        .and_utc()
-        .with_timezone(&state.clinic.time_zone)
-        .format("%a %-d %b %Y %H:%M")
-        .to_string();
-    let payments = PaymentsState::new(appointment, when, read_only, state.clinic.time_zone);
-    let first = payments.initial_request();
-    let back = std::mem::replace(&mut state.screen, Screen::Login(Default::default()));
-    state.screen = Screen::Payments {
-        state: Box::new(payments),
-        back: Box::new(back),
-    };
-    state.status = None;
-    request(state, first)
-}
-
-fn request(state: &mut AppState, op: PaymentsOp) -> Vec<Effect> {
-    let Some(actor) = state.session.as_ref().map(|s| s.actor.clone()) else {
-        return Vec::new();
-    };
-    let request = state.next_request();
-    let Screen::Payments { state: p, .. } = &mut state.screen else {
-        return Vec::new();
-    };
-    p.started(request);
-    state.busy = Some(op.busy_text().to_string());
-    vec![Effect::Payments { request, actor, op }]
-}
-
-pub fn on_key(state: &mut AppState, key: KeyEvent, command: Option<Command>) -> Vec<Effect> {
-    let Screen::Payments { state: p, .. } = &mut state.screen else {
-        return Vec::new();
-    };
-    match p.on_key(key, command) {
-        Action::None => Vec::new(),
-        Action::Back => {
-            let placeholder = Screen::Login(Default::default());
-            if let Screen::Payments { back, .. } = std::mem::replace(&mut state.screen, placeholder)
-            {
-                state.screen = *back;
+    async fn run(self, services: &Services, actor: &Actor) -> PaymentsReply {
+        match self {
+            PaymentsOp::Load { appointment_id } => PaymentsReply::Loaded(
+                services
+                    .payments_for_appointment(actor, appointment_id)
+                    .await,
+            ),
+            PaymentsOp::Take(input) => {
+                PaymentsReply::Taken(services.take_payment(actor, input).await)
             }
-            state.busy = None;
-            state.status = None;
-            Vec::new()
+            PaymentsOp::SetStatus { payment_id, to } => PaymentsReply::StatusSet(
+                services.change_payment_status(actor, payment_id, to).await,
+            ),
+            PaymentsOp::Receipt { payment_id } => {
+                let receipt = match services.receipt(actor, payment_id).await {
+                    Ok(r) => r,
+                    Err(e) => return PaymentsReply::ReceiptWritten(Err(e)),
+                };
+                let name = format!(
+                    "receipt-{}-{}.md",
+                    payment_id,
+                    receipt.transaction_id.replace(['/', '\\'], "_")
+                );
+                // The file's own sentence ("The file could not be written: …"), as is.
+                PaymentsReply::ReceiptWritten(
+                    crate::tui::export::write(name, receipt.to_markdown())
+                        .await
+                        .map_err(ServiceError::Invalid),
+                )
+            }
         }
-        Action::Error(text) => {
-            state.error(text);
-            Vec::new()
-        }
-        Action::Request(op) => request(state, op),
     }
 }
 
-pub fn on_reply(state: &mut AppState, request_id: u64, reply: PaymentsReply) -> Vec<Effect> {
-    let Screen::Payments { state: p, .. } = &mut state.screen else {
-        return Vec::new(); // the screen was left: stale
-    };
-    let outcome = p.on_reply(request_id, reply);
-    super::settle_reply(state, outcome, request)
+impl Screen for PaymentsScreen {
+    type Op = PaymentsOp;
+
+    fn context(&self) -> Context {
+        PaymentsScreen::context(self)
+    }
+
+    fn on_enter(&mut self, _cx: &Ctx) -> Actions<PaymentsOp> {
+        vec![Action::Request(self.initial_request())]
+    }
+
+    fn on_key(&mut self, key: KeyEvent, command: Option<Command>, cx: &Ctx) -> Actions<PaymentsOp> {
+        match self.handle(key, command, read_only(cx.role())) {
+            PaymentsKey::None => Vec::new(),
+            PaymentsKey::Back => vec![Action::Back],
+            PaymentsKey::Request(op) => vec![Action::Request(op)],
+            PaymentsKey::Error(text) => vec![Action::Error(text)],
+        }
+    }
+
+    fn started(&mut self, request: u64, _op: &PaymentsOp) {
+        self.pending = Some(request);
+    }
+
+    fn on_reply(&mut self, request: u64, reply: PaymentsReply, _cx: &Ctx) -> Actions<PaymentsOp> {
+        self.answer(request, reply)
+    }
+
+    fn abandon(&mut self, request: u64) {
+        super::abandon::forget(&mut self.pending, request);
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, cx: &Ctx) {
+        render(frame, area, self, cx.tz(), cx.theme);
+    }
+
+    fn commands(&self, cx: &Ctx, out: &mut Commands) {
+        match &self.modal {
+            Some(Modal::Form(_)) => {
+                out.add(Command::NextField, "next", true)
+                    .add(Command::Save, "save", true)
+                    .add(Command::Cancel, "cancel", true)
+                    .more(Command::PrevField, "previous field", true);
+            }
+            Some(Modal::Status { .. }) => {
+                out.group(&[Command::Up, Command::Down], "move", true)
+                    .add(Command::Open, "set", true)
+                    .add(Command::Cancel, "cancel", true);
+            }
+            None => {
+                let selected = self.selected_payment();
+                out.group(
+                    &[Command::Up, Command::Down],
+                    "move",
+                    self.payments.len() > 1,
+                );
+                if !read_only(cx.role()) {
+                    let changes = selected.is_some_and(|p| {
+                        PaymentStatus::ALL
+                            .into_iter()
+                            .any(|s| p.status.can_become(s))
+                    });
+                    out.add(Command::NewPayment, "take payment", true).add(
+                        Command::PaymentStatus,
+                        "status",
+                        changes,
+                    );
+                }
+                out.add(Command::Receipt, "receipt", selected.is_some())
+                    .add(Command::Back, "back", true);
+            }
+        }
+    }
 }

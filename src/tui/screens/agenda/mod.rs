@@ -1,0 +1,644 @@
+//! The agenda: one day or one week (`w`) of appointments, for one doctor or all of them
+//! (staff pick with `/`), in the clinic's time zone. On the selected row: `c` cancel (a
+//! reason is asked), `r` reschedule (free times of the same doctor for 14 days), `m`
+//! completed, `n` no-show, `h`/Enter the status history, `p` its payments, `e` its
+//! prescription; `b` books. Doctors see their own agenda; patients see all their
+//! appointments, past and upcoming, and can cancel, move or book.
+//!
+//! Payments and booking open on top of the agenda: Esc there comes back here with the
+//! day, week, doctor and cursor as they were.
+
+mod keys;
+mod ops;
+mod view;
+
+use chrono::{Days, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use chrono_tz::Tz;
+use crossterm::event::KeyEvent;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use tui_input::Input;
+
+pub use ops::{AgendaOp, AgendaReply};
+
+use crate::domain::Role;
+use crate::domain::appointment::{AppointmentStatus, AppointmentView, StatusChange};
+use crate::domain::local_time::label;
+use crate::service::availability::{DoctorSummary, monday_of};
+use crate::store::mysql::booking::ListFilter;
+use crate::tui::keymap::{Command, Context};
+use crate::tui::routes::Route;
+use crate::tui::screen::{Action, Actions, Commands, Ctx, Screen};
+use crate::tui::screens::booking::{BookingScreen, DAYS, SlotChoice};
+use crate::tui::screens::payments::PaymentsScreen;
+
+/// Whose agenda this is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Viewer {
+    /// Admin or front desk: any doctor, or all.
+    Staff,
+    Doctor(i32),
+    /// A patient: all their own appointments.
+    Patient(i32),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    Day,
+    Week,
+}
+
+/// The cancel-reason prompt.
+#[derive(Debug, Clone)]
+pub struct ReasonPrompt {
+    pub appointment_id: i32,
+    pub label: String,
+    pub input: Input,
+    pub error: Option<String>,
+    pub pending: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct HistoryPopup {
+    pub appointment_id: i32,
+    pub label: String,
+    pub rows: Option<Vec<StatusChange>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ReschedulePicker {
+    pub appointment_id: i32,
+    pub doctor_id: i32,
+    pub doctor_name: String,
+    pub duration_minutes: u32,
+    pub label: String,
+    pub slots: Vec<SlotChoice>,
+    pub loaded: bool,
+    pub selected: usize,
+    pub pending: bool,
+    pub error: Option<String>,
+}
+
+/// The `/` doctor picker; row 0 is "All doctors".
+#[derive(Debug, Clone, Default)]
+pub struct DoctorPicker {
+    pub query: Input,
+    pub selected: usize,
+}
+
+#[derive(Debug, Clone)]
+pub enum Modal {
+    Reason(ReasonPrompt),
+    History(HistoryPopup),
+    Reschedule(Box<ReschedulePicker>),
+    Doctors(DoctorPicker),
+}
+
+/// A screen the agenda opened on top of itself: on coming back, whether what it lists
+/// may have changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opened {
+    /// A booking may have added an appointment: reload.
+    Booking,
+    /// A payment changes nothing the agenda lists (time, people, place, status): the
+    /// rows stay as they are (and no needless read is audited).
+    Payments,
+    /// Neither does a prescription.
+    Prescription,
+}
+
+#[derive(Debug, Clone)]
+pub struct AgendaScreen {
+    pub viewer: Viewer,
+    pub period: Period,
+    /// The day shown (or a day of the week shown).
+    pub date: NaiveDate,
+    /// Staff: the doctor shown, None = all.
+    pub doctor: Option<DoctorSummary>,
+    pub rows: Vec<AppointmentView>,
+    pub loaded: bool,
+    pub selected: usize,
+    pub doctors: Vec<DoctorSummary>,
+    pub modal: Option<Modal>,
+    pub load_request: Option<u64>,
+    pub doctors_request: Option<u64>,
+    pub action_request: Option<u64>,
+    pub history_request: Option<u64>,
+    pub slots_request: Option<u64>,
+    /// A patient's list jumps to the first upcoming appointment once.
+    pub jumped: bool,
+    /// The screen opened from here that is (or was last) on top.
+    pub opened: Option<Opened>,
+    /// The appointment the cursor was on when the same view was reloaded: the cursor
+    /// stays on it wherever it is listed now.
+    pub keep: Option<i32>,
+}
+
+/// What a key on the agenda asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AgendaKey {
+    None,
+    Back,
+    OpenBooking,
+    /// The payments of the selected appointment.
+    OpenPayments(Box<AppointmentView>),
+    /// The prescription of the selected appointment.
+    OpenPrescription(i32),
+    Request(AgendaOp),
+    Info(String),
+    Error(String),
+}
+
+/// The prescription editor of an appointment, opened on top of the agenda.
+fn prescription_editor(appointment_id: i32) -> Option<Route> {
+    // merge: EditorScreen::for_appointment
+    let _ = appointment_id;
+    None
+}
+
+/// What the agenda says when it cannot open the prescription itself.
+const NO_EDITOR: &str =
+    "This appointment's prescription opens from Prescriptions on the home screen.";
+
+/// A patient's refusal to mark an appointment.
+const ONLY_THE_CLINIC_MARKS: &str = "Only the clinic marks appointments completed or no-show.";
+
+// ---------------------------------------------------------------------------------------
+// What an appointment allows
+
+/// Why a change is refused: not this viewer's to do (an error), or not possible for this
+/// appointment now (information). Each is the sentence shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    Forbidden(String),
+    Invalid(String),
+}
+
+/// What the agenda lets its viewer do to one appointment now; each change is `Ok` or
+/// why not. The keys refuse with these sentences and `commands()` greys out what is not
+/// possible, from this one place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Allowed {
+    pub cancel: Result<(), Refusal>,
+    pub reschedule: Result<(), Refusal>,
+    pub complete: Result<(), Refusal>,
+    pub no_show: Result<(), Refusal>,
+}
+
+/// The agenda's own pre-checks of the booking service's rules: only a booked
+/// appointment changes; one that has started cannot be moved; one that has not started
+/// cannot be marked; a patient never marks.
+///
+/// merge: replace the body by `crate::domain::appointment::allowed(&v.appointment,
+/// actor, now)` (branch `rules`), which the service enforces with the same sentences.
+pub fn allowed(v: &AppointmentView, viewer: Viewer, now: NaiveDateTime) -> Allowed {
+    let a = &v.appointment;
+    let booked = |what: &str| {
+        if a.status == AppointmentStatus::Booked {
+            Ok(())
+        } else {
+            Err(Refusal::Invalid(format!(
+                "This appointment is {}; only booked appointments can be {what}.",
+                a.status.label().to_lowercase()
+            )))
+        }
+    };
+    let started = a.start_utc <= now;
+    let reschedule = booked("rescheduled").and_then(|()| match started {
+        true => Err(Refusal::Invalid(
+            "This appointment has already started; it cannot be moved.".into(),
+        )),
+        false => Ok(()),
+    });
+    let mark = match viewer {
+        Viewer::Patient(_) => Err(Refusal::Forbidden(ONLY_THE_CLINIC_MARKS.into())),
+        _ => booked("marked").and_then(|()| match started {
+            true => Ok(()),
+            false => Err(Refusal::Invalid(
+                "This appointment has not started yet; it can be cancelled, not marked.".into(),
+            )),
+        }),
+    };
+    Allowed {
+        cancel: booked("cancelled"),
+        reschedule,
+        complete: mark.clone(),
+        no_show: mark,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The state
+
+/// The UTC instant of local midnight starting `date`.
+fn midnight_utc(tz: Tz, date: NaiveDate) -> NaiveDateTime {
+    let local = date.and_time(NaiveTime::MIN);
+    tz.from_local_datetime(&local)
+        .earliest()
+        .map_or(local, |t| t.naive_utc())
+}
+
+fn local(tz: Tz, utc: NaiveDateTime) -> NaiveDateTime {
+    tz.from_utc_datetime(&utc).naive_local()
+}
+
+/// "Tue 13 Jan 10:00 · patient with doctor" (local) for prompts.
+fn short_label(tz: Tz, v: &AppointmentView) -> String {
+    format!(
+        "{} · {} with {}",
+        label(tz, v.appointment.start_utc, "%a %-d %b %H:%M"),
+        v.patient_name,
+        v.doctor_name
+    )
+}
+
+impl AgendaScreen {
+    pub fn new(viewer: Viewer, today: NaiveDate) -> AgendaScreen {
+        AgendaScreen {
+            viewer,
+            period: Period::Day,
+            date: today,
+            doctor: None,
+            rows: Vec::new(),
+            loaded: false,
+            selected: 0,
+            doctors: Vec::new(),
+            modal: None,
+            load_request: None,
+            doctors_request: None,
+            action_request: None,
+            history_request: None,
+            slots_request: None,
+            jumped: false,
+            opened: None,
+            keep: None,
+        }
+    }
+
+    /// The agenda of the signed-in user, on today: a doctor's own, a patient's own, or
+    /// (staff) every doctor's.
+    pub fn for_user(cx: &Ctx) -> AgendaScreen {
+        let viewer = match (cx.role(), cx.actor_id()) {
+            (Role::Doctor, Some(id)) => Viewer::Doctor(id),
+            (Role::Patient, Some(id)) => Viewer::Patient(id),
+            _ => Viewer::Staff,
+        };
+        AgendaScreen::new(viewer, cx.today())
+    }
+
+    pub fn context(&self) -> Context {
+        match &self.modal {
+            None | Some(Modal::History(_)) => Context::Agenda,
+            Some(Modal::Reason(_)) => Context::Form,
+            Some(Modal::Reschedule(_)) => Context::Booking,
+            Some(Modal::Doctors(_)) => Context::Search,
+        }
+    }
+
+    /// The first local date and the day after the last one shown.
+    pub fn range(&self) -> (NaiveDate, NaiveDate) {
+        match self.period {
+            Period::Day => (self.date, self.date + Days::new(1)),
+            Period::Week => {
+                let monday = monday_of(self.date);
+                (monday, monday + Days::new(7))
+            }
+        }
+    }
+
+    /// What to load for the current view.
+    pub fn load_op(&self, tz: Tz) -> AgendaOp {
+        let mut filter = ListFilter {
+            include_cancelled: true,
+            limit: Some(1000),
+            ..ListFilter::default()
+        };
+        match self.viewer {
+            Viewer::Patient(id) => filter.patient_id = Some(id),
+            Viewer::Doctor(id) => filter.doctor_id = Some(id),
+            Viewer::Staff => filter.doctor_id = self.doctor.as_ref().map(|d| d.id),
+        }
+        if !matches!(self.viewer, Viewer::Patient(_)) {
+            let (from, to) = self.range();
+            filter.from = Some(midnight_utc(tz, from));
+            filter.to = Some(midnight_utc(tz, to));
+        }
+        AgendaOp::Load(filter)
+    }
+
+    /// Loads the same view again, the cursor staying on the selected appointment.
+    pub fn refresh(&mut self, tz: Tz) -> AgendaOp {
+        self.keep = self.selected_row().map(|v| v.appointment.id);
+        self.load_op(tz)
+    }
+
+    pub fn selected_row(&self) -> Option<&AppointmentView> {
+        self.rows.get(self.selected)
+    }
+
+    /// Doctors matching the picker's text (name or specialization).
+    pub fn filtered_doctors(&self, query: &str) -> Vec<&DoctorSummary> {
+        crate::tui::widgets::picker::filter_doctors(&self.doctors, query)
+    }
+
+    /// Records the id of a request this screen started.
+    pub fn record(&mut self, op: &AgendaOp, request: u64) {
+        match op {
+            AgendaOp::Load(_) => self.load_request = Some(request),
+            AgendaOp::LoadDoctors => self.doctors_request = Some(request),
+            AgendaOp::History { .. } => self.history_request = Some(request),
+            AgendaOp::Slots { .. } => self.slots_request = Some(request),
+            AgendaOp::Cancel { .. } | AgendaOp::Mark { .. } | AgendaOp::Reschedule { .. } => {
+                self.action_request = Some(request);
+                match &mut self.modal {
+                    Some(Modal::Reason(p)) => p.pending = true,
+                    Some(Modal::Reschedule(r)) => r.pending = true,
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    /// A result came back; stale ones (not the latest of their kind) are dropped.
+    pub fn answer(
+        &mut self,
+        request: u64,
+        reply: AgendaReply,
+        now: NaiveDateTime,
+        today: NaiveDate,
+        tz: Tz,
+    ) -> Actions<AgendaOp> {
+        let mut out = Vec::new();
+        match reply {
+            AgendaReply::Appointments(result) => {
+                if self.load_request != Some(request) {
+                    return out;
+                }
+                self.load_request = None;
+                match result {
+                    Ok(rows) => {
+                        self.rows = rows;
+                        self.loaded = true;
+                        if matches!(self.viewer, Viewer::Patient(_)) && !self.jumped {
+                            self.jumped = true;
+                            self.selected = self
+                                .rows
+                                .iter()
+                                .position(|v| v.appointment.end_utc() > now)
+                                .unwrap_or(self.rows.len().saturating_sub(1));
+                        }
+                        if let Some(id) = self.keep.take()
+                            && let Some(i) = self.rows.iter().position(|v| v.appointment.id == id)
+                        {
+                            self.selected = i;
+                        }
+                        self.selected = self.selected.min(self.rows.len().saturating_sub(1));
+                    }
+                    Err(e) => {
+                        self.keep = None;
+                        out.push(Action::Failed(e));
+                    }
+                }
+            }
+            AgendaReply::Doctors(result) => {
+                if self.doctors_request != Some(request) {
+                    return out;
+                }
+                self.doctors_request = None;
+                match result {
+                    Ok(list) => self.doctors = list,
+                    Err(e) => out.push(Action::Failed(e)),
+                }
+            }
+            AgendaReply::History(result) => {
+                if self.history_request != Some(request) {
+                    return out;
+                }
+                self.history_request = None;
+                match result {
+                    Ok(rows) => {
+                        if let Some(Modal::History(h)) = &mut self.modal {
+                            h.rows = Some(rows);
+                        }
+                    }
+                    Err(e) => {
+                        if matches!(self.modal, Some(Modal::History(_))) {
+                            self.modal = None;
+                        }
+                        out.push(Action::Failed(e));
+                    }
+                }
+            }
+            AgendaReply::Slots(result) => {
+                if self.slots_request != Some(request) {
+                    return out;
+                }
+                self.slots_request = None;
+                match (result, &mut self.modal) {
+                    (Ok(slots), Some(Modal::Reschedule(r))) => {
+                        r.slots = slots
+                            .into_iter()
+                            .map(|s| SlotChoice {
+                                doctor_id: r.doctor_id,
+                                doctor_name: r.doctor_name.clone(),
+                                start_utc: s.start_utc,
+                                end_utc: s.end_utc,
+                                location_id: s.location_id,
+                            })
+                            .collect();
+                        r.loaded = true;
+                        r.selected = r.selected.min(r.slots.len().saturating_sub(1));
+                    }
+                    (Ok(_), _) => {}
+                    (Err(e), _) => out.push(Action::Failed(e)),
+                }
+            }
+            AgendaReply::Done(result) => {
+                if self.action_request != Some(request) {
+                    return out;
+                }
+                self.action_request = None;
+                match result {
+                    Ok(message) => {
+                        if matches!(self.modal, Some(Modal::Reason(_) | Modal::Reschedule(_))) {
+                            self.modal = None;
+                        }
+                        out.push(Action::Info(message));
+                        out.push(Action::Request(self.refresh(tz)));
+                    }
+                    Err(e) => {
+                        let sentence = e.to_string();
+                        out.push(Action::Failed(e));
+                        match &mut self.modal {
+                            Some(Modal::Reason(p)) => {
+                                p.pending = false;
+                                p.error = Some(sentence);
+                            }
+                            Some(Modal::Reschedule(r)) => {
+                                // Someone took that time: show why and offer fresh times.
+                                r.pending = false;
+                                r.error = Some(sentence);
+                                out.push(Action::Request(AgendaOp::Slots {
+                                    doctor_id: r.doctor_id,
+                                    from: today,
+                                    days: DAYS,
+                                    duration_minutes: r.duration_minutes,
+                                }));
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The commands of the list (no popup open), for this viewer and row.
+    fn list_commands(&self, cx: &Ctx, out: &mut Commands) {
+        let patient = matches!(self.viewer, Viewer::Patient(_));
+        let doctor = matches!(self.viewer, Viewer::Doctor(_));
+        let row = self.selected_row();
+        let rules = row.map(|v| allowed(v, self.viewer, cx.now.naive_utc()));
+        let may = |rule: fn(&Allowed) -> &Result<(), Refusal>| {
+            rules.as_ref().is_some_and(|a| rule(a).is_ok())
+        };
+        if !patient {
+            let toggle = match self.period {
+                Period::Day => "week",
+                Period::Week => "day",
+            };
+            out.group(&[Command::PrevWeek, Command::NextWeek], "date", true)
+                .add(Command::ToggleWeek, toggle, true);
+        }
+        out.add(Command::CancelAppointment, "cancel", may(|a| &a.cancel))
+            .add(Command::Reschedule, "move", may(|a| &a.reschedule));
+        // Marking is the clinic's: a patient is not offered it at all.
+        if !patient {
+            out.add(Command::MarkCompleted, "done", may(|a| &a.complete))
+                .add(Command::MarkNoShow, "no-show", may(|a| &a.no_show));
+        }
+        if !doctor {
+            out.add(Command::Payments, "pay", row.is_some());
+        }
+        // The front desk may only know that a prescription exists (Prescriptions shows it).
+        if cx.role() != Role::FrontDesk {
+            out.add(Command::OpenPrescription, "rx", row.is_some());
+        }
+        out.add(Command::History, "hist", row.is_some());
+        if !doctor {
+            out.add(Command::Book, "book", true);
+        }
+        if self.viewer == Viewer::Staff {
+            out.add(Command::Search, "doctor", true);
+        }
+        if !patient {
+            out.add(Command::ThisWeek, "today", true);
+        }
+        out.add(Command::Back, "back", true)
+            .more(Command::Up, "up", true)
+            .more(Command::Down, "down", true)
+            .more(Command::Open, "status history", row.is_some());
+    }
+}
+
+impl Screen for AgendaScreen {
+    type Op = AgendaOp;
+
+    fn context(&self) -> Context {
+        AgendaScreen::context(self)
+    }
+
+    fn on_enter(&mut self, cx: &Ctx) -> Actions<AgendaOp> {
+        vec![Action::Request(self.load_op(cx.tz()))]
+    }
+
+    fn on_resume(&mut self, cx: &Ctx) -> Actions<AgendaOp> {
+        match self.opened.take() {
+            Some(Opened::Booking) => vec![Action::Request(self.refresh(cx.tz()))],
+            Some(Opened::Payments | Opened::Prescription) | None => Vec::new(),
+        }
+    }
+
+    fn on_key(&mut self, key: KeyEvent, command: Option<Command>, cx: &Ctx) -> Actions<AgendaOp> {
+        match self.handle(key, command, cx.now, cx.tz(), cx.role()) {
+            AgendaKey::None => Vec::new(),
+            AgendaKey::Back => vec![Action::Back],
+            AgendaKey::OpenBooking => {
+                self.opened = Some(Opened::Booking);
+                vec![Action::Open(BookingScreen::for_user(cx).into())]
+            }
+            AgendaKey::OpenPayments(v) => {
+                self.opened = Some(Opened::Payments);
+                vec![Action::Open(PaymentsScreen::new(*v).into())]
+            }
+            AgendaKey::OpenPrescription(id) => match prescription_editor(id) {
+                Some(route) => {
+                    self.opened = Some(Opened::Prescription);
+                    vec![Action::Open(route)]
+                }
+                None => vec![Action::Info(NO_EDITOR.into())],
+            },
+            AgendaKey::Request(op) => vec![Action::Request(op)],
+            AgendaKey::Info(text) => vec![Action::Info(text)],
+            AgendaKey::Error(text) => vec![Action::Error(text)],
+        }
+    }
+
+    fn started(&mut self, request: u64, op: &AgendaOp) {
+        self.record(op, request);
+    }
+
+    fn on_reply(&mut self, request: u64, reply: AgendaReply, cx: &Ctx) -> Actions<AgendaOp> {
+        self.answer(request, reply, cx.now.naive_utc(), cx.today(), cx.tz())
+    }
+
+    fn abandon(&mut self, request: u64) {
+        use super::abandon::forget;
+        forget(&mut self.load_request, request);
+        forget(&mut self.doctors_request, request);
+        forget(&mut self.history_request, request);
+        forget(&mut self.slots_request, request);
+        if forget(&mut self.action_request, request) {
+            match &mut self.modal {
+                Some(Modal::Reason(r)) => r.pending = false,
+                Some(Modal::Reschedule(r)) => r.pending = false,
+                _ => {}
+            }
+        }
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, cx: &Ctx) {
+        view::render(frame, area, self, cx.tz(), cx.theme);
+    }
+
+    fn commands(&self, cx: &Ctx, out: &mut Commands) {
+        match &self.modal {
+            None => self.list_commands(cx, out),
+            Some(Modal::History(_)) => {
+                out.add(Command::Back, "close", true);
+            }
+            Some(Modal::Reason(p)) => {
+                out.add(Command::Save, "cancel it", !p.pending).add(
+                    Command::Cancel,
+                    "keep it",
+                    true,
+                );
+            }
+            Some(Modal::Reschedule(r)) => {
+                out.group(&[Command::Up, Command::Down], "time", true)
+                    .add(
+                        Command::Open,
+                        "move here",
+                        !r.pending && !r.slots.is_empty(),
+                    )
+                    .add(Command::Back, "keep the time", true);
+            }
+            Some(Modal::Doctors(_)) => {
+                out.group(&[Command::Up, Command::Down], "move", true)
+                    .add(Command::Open, "pick", true)
+                    .add(Command::Cancel, "cancel", true);
+            }
+        }
+    }
+}

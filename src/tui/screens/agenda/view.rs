@@ -1,0 +1,430 @@
+//! Drawing the agenda: the header, the table of appointments, the selected one in a
+//! line, and the popups (cancel reason, status history, reschedule, doctor picker).
+
+use chrono::{Datelike, NaiveDateTime};
+use chrono_tz::Tz;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{
+    Block, Borders, Cell, HighlightSpacing, Paragraph, Row, Table, TableState, Wrap,
+};
+
+use super::{
+    AgendaScreen, DoctorPicker, HistoryPopup, Modal, Period, ReasonPrompt, ReschedulePicker,
+    Viewer, local,
+};
+use crate::domain::appointment::{AppointmentStatus, AppointmentView, StatusChange};
+use crate::domain::local_time::label;
+use crate::service::availability::monday_of;
+use crate::tui::screens::booking::{DAYS, slot_lines, when_label};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::{popup, text_field};
+
+fn block<'a>(title: String, theme: &Theme) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border())
+        .title(Span::styled(title, theme.title()))
+}
+
+fn status_style(status: AppointmentStatus, theme: &Theme) -> Style {
+    match status {
+        AppointmentStatus::Booked => Style::new(),
+        AppointmentStatus::Cancelled => theme.dim().add_modifier(Modifier::CROSSED_OUT),
+        AppointmentStatus::Completed => theme.dim(),
+        AppointmentStatus::NoShow => theme.error(),
+    }
+}
+
+fn header_line<'a>(state: &AgendaScreen, width: usize, theme: &Theme) -> Line<'a> {
+    let (title, who) = match state.viewer {
+        Viewer::Patient(_) => ("My appointments".to_string(), String::new()),
+        _ => {
+            let title = match state.period {
+                Period::Day => state.date.format("%A %-d %B %Y").to_string(),
+                Period::Week => {
+                    let monday = monday_of(state.date);
+                    format!(
+                        "Week of {} (W{:02})",
+                        monday.format("%a %-d %b %Y"),
+                        monday.iso_week().week()
+                    )
+                }
+            };
+            let who = match (&state.viewer, &state.doctor) {
+                (Viewer::Doctor(_), _) => "my appointments".to_string(),
+                (_, Some(d)) => format!("{} ({})", d.full_name, d.specialization),
+                (_, None) => "all doctors".to_string(),
+            };
+            (title, who)
+        }
+    };
+    let mut spans = vec![Span::styled(format!(" {title} "), theme.title())];
+    if !who.is_empty() {
+        spans.push(Span::raw(format!("· {who}")));
+    }
+    let hint = match state.viewer {
+        Viewer::Staff => "t today · / doctor · b book",
+        Viewer::Doctor(_) => "t today",
+        Viewer::Patient(_) => "b book",
+    };
+    let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+    if used + hint.chars().count() + 3 <= width {
+        let pad = width - used - hint.chars().count() - 1;
+        spans.push(Span::raw(" ".repeat(pad)));
+        spans.push(Span::styled(hint, theme.dim()));
+    }
+    Line::from(spans)
+}
+
+pub fn render(frame: &mut Frame, area: Rect, state: &AgendaScreen, tz: Tz, theme: &Theme) {
+    if area.height < 5 || area.width < 40 {
+        return;
+    }
+    let width = usize::from(area.width);
+    frame.render_widget(
+        Paragraph::new(header_line(state, width, theme)),
+        Rect { height: 1, ..area },
+    );
+    let table_area = Rect {
+        y: area.y + 1,
+        height: area.height - 2,
+        ..area
+    };
+    let wide = width >= 110;
+    let patient_view = matches!(state.viewer, Viewer::Patient(_));
+    let time_w: u16 = match (patient_view, state.period) {
+        (true, _) => 21,
+        (false, Period::Day) => 11,
+        (false, Period::Week) => 16,
+    };
+    let time_text = |v: &AppointmentView| {
+        let (s, e) = (v.appointment.start_utc, v.appointment.end_utc());
+        match (patient_view, state.period) {
+            (true, _) => label(tz, s, "%a %-d %b %Y %H:%M"),
+            (false, Period::Day) => format!("{}–{}", label(tz, s, "%H:%M"), label(tz, e, "%H:%M")),
+            (false, Period::Week) => label(tz, s, "%a %-d %b %H:%M"),
+        }
+    };
+    // Only the rows that fit are built: a chain's day can hold thousands.
+    let visible = usize::from(table_area.height.saturating_sub(1)).max(1);
+    let first = (state.selected + 1).saturating_sub(visible);
+    // A time in the repeated hour of a fall-back night carries its zone: make room.
+    let time_w = state
+        .rows
+        .iter()
+        .skip(first)
+        .take(visible)
+        .map(|v| u16::try_from(time_text(v).chars().count()).unwrap_or(u16::MAX))
+        .fold(time_w, u16::max);
+    let mut header = vec!["Time", "Doctor"];
+    if !patient_view {
+        header.push("Patient");
+    }
+    header.extend(["Status", "Min"]);
+    if wide {
+        header.push("Location");
+    }
+    let mut widths = vec![
+        Constraint::Length(time_w),
+        Constraint::Length(if wide { 24 } else { 18 }),
+    ];
+    if !patient_view {
+        widths.push(Constraint::Fill(1));
+    }
+    widths.extend([Constraint::Length(9), Constraint::Length(4)]);
+    if wide {
+        widths.push(Constraint::Length(20));
+    }
+    if patient_view {
+        widths[1] = Constraint::Fill(1);
+    }
+    let rows: Vec<Row> = state
+        .rows
+        .iter()
+        .skip(first)
+        .take(visible)
+        .map(|v| {
+            let a = &v.appointment;
+            let mut cells = vec![Cell::from(time_text(v)), Cell::from(v.doctor_name.clone())];
+            if !patient_view {
+                cells.push(Cell::from(v.patient_name.clone()));
+            }
+            cells.push(Cell::from(Span::styled(
+                a.status.label(),
+                status_style(a.status, theme),
+            )));
+            cells.push(Cell::from(a.duration_minutes.to_string()));
+            if wide {
+                cells.push(Cell::from(v.location_name.clone().unwrap_or_default()));
+            }
+            Row::new(cells)
+        })
+        .collect();
+    let empty = rows.is_empty();
+    let table = Table::new(rows, widths)
+        .header(Row::new(header).style(Style::new().add_modifier(Modifier::BOLD)))
+        .row_highlight_style(theme.focus())
+        .highlight_symbol("▶")
+        .highlight_spacing(HighlightSpacing::Always)
+        .column_spacing(1);
+    let mut ts = TableState::default().with_selected((!empty).then_some(state.selected - first));
+    frame.render_stateful_widget(table, table_area, &mut ts);
+    if empty {
+        let text = if state.load_request.is_some() && !state.loaded {
+            "Loading…".to_string()
+        } else {
+            match (state.viewer, state.period) {
+                (Viewer::Patient(_), _) => {
+                    "You have no appointments yet. Press b to book one.".into()
+                }
+                (_, Period::Day) => "No appointments on this day.".to_string(),
+                (_, Period::Week) => "No appointments in this week.".to_string(),
+            }
+        };
+        frame.render_widget(
+            Paragraph::new(Span::styled(format!("  {text}"), theme.dim())),
+            Rect {
+                y: table_area.y + 2,
+                height: 1,
+                ..table_area
+            },
+        );
+    }
+    // The selected appointment in one line.
+    let detail = state.selected_row().map(|v| {
+        let a = &v.appointment;
+        let mut parts = vec![format!("#{} {}", a.id, v.specialization)];
+        if let Some(l) = &v.location_name {
+            parts.push(l.clone());
+        }
+        if let Some(r) = &a.cancel_reason {
+            parts.push(format!("cancelled: {r}"));
+        }
+        if patient_view {
+            parts.push(when_label(tz, a.start_utc, i64::from(a.duration_minutes)));
+        } else {
+            parts.push(v.patient_email.clone());
+        }
+        parts.join(" · ")
+    });
+    frame.render_widget(
+        Paragraph::new(Span::styled(
+            format!(" {}", detail.unwrap_or_default()),
+            theme.info(),
+        )),
+        Rect {
+            y: area.y + area.height - 1,
+            height: 1,
+            ..area
+        },
+    );
+
+    match &state.modal {
+        None => {}
+        Some(Modal::Reason(p)) => render_reason(frame, area, p, theme),
+        Some(Modal::History(h)) => render_history(frame, area, h, tz, theme),
+        Some(Modal::Reschedule(r)) => render_reschedule(frame, area, r, tz, theme),
+        Some(Modal::Doctors(p)) => render_picker(frame, area, state, p, theme),
+    }
+}
+
+fn render_reason(frame: &mut Frame, area: Rect, p: &ReasonPrompt, theme: &Theme) {
+    let boxed = popup(frame, area, 70, 8);
+    let b = block(" Cancel the appointment ".into(), theme);
+    let inner = b.inner(boxed);
+    frame.render_widget(b, boxed);
+    if inner.height < 4 || inner.width < 20 {
+        return;
+    }
+    let row = |i: u16| Rect {
+        x: inner.x + 1,
+        y: inner.y + i,
+        width: inner.width - 2,
+        height: 1,
+    };
+    frame.render_widget(Paragraph::new(p.label.clone()), row(0));
+    frame.render_widget(Paragraph::new("Reason:"), Rect { width: 8, ..row(1) });
+    let f = Rect {
+        x: row(1).x + 8,
+        width: row(1).width.saturating_sub(8),
+        ..row(1)
+    };
+    if let Some(pos) = text_field(frame, f, &p.input, None, true, theme) {
+        frame.set_cursor_position(pos);
+    }
+    let (msg, style) = if p.pending {
+        ("Cancelling…".to_string(), theme.info())
+    } else if let Some(e) = &p.error {
+        (e.clone(), theme.error())
+    } else {
+        (String::new(), Style::new())
+    };
+    frame.render_widget(
+        Paragraph::new(Span::styled(msg, style)).wrap(Wrap { trim: true }),
+        Rect {
+            height: 2.min(inner.height - 2),
+            ..row(2)
+        },
+    );
+    if inner.height > 4 {
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                "Enter cancel the appointment · Esc keep it",
+                theme.dim(),
+            )),
+            row(inner.height - 1),
+        );
+    }
+}
+
+fn by_whom(c: &StatusChange) -> String {
+    let kind = match c.changed_by_kind.as_str() {
+        "FRONT_DESK" => "front desk",
+        "ADMIN" => "admin",
+        "DOCTOR" => "doctor",
+        "PATIENT" => "patient",
+        "SYSTEM" => "system",
+        other => other,
+    };
+    match c.changed_by_id {
+        Some(id) => format!("{kind} #{id}"),
+        None => kind.to_string(),
+    }
+}
+
+fn render_history(frame: &mut Frame, area: Rect, h: &HistoryPopup, tz: Tz, theme: &Theme) {
+    let mut lines = vec![
+        Line::from(Span::styled(
+            h.label.clone(),
+            Style::new().add_modifier(Modifier::BOLD),
+        )),
+        Line::raw(""),
+    ];
+    match &h.rows {
+        None => lines.push(Line::from(Span::styled("Loading…", theme.dim()))),
+        Some(rows) if rows.is_empty() => lines.push(Line::from(Span::styled(
+            "No changes recorded.",
+            theme.dim(),
+        ))),
+        Some(rows) => {
+            for c in rows {
+                let from = c.from_status.map_or("new", |s| s.label());
+                let text = format!(
+                    "{}  {} → {}  by {}",
+                    local(tz, c.changed_at).format("%-d %b %Y %H:%M"),
+                    from,
+                    c.to_status.label(),
+                    by_whom(c)
+                );
+                lines.push(Line::raw(text));
+                let at = |t: NaiveDateTime| label(tz, t, "%a %-d %b %H:%M");
+                match (c.old_time, c.new_time) {
+                    (Some(old), Some(new)) => lines.push(Line::from(Span::styled(
+                        format!("    moved {} → {}", at(old), at(new)),
+                        theme.dim(),
+                    ))),
+                    (None, Some(new)) => lines.push(Line::from(Span::styled(
+                        format!("    for {}", at(new)),
+                        theme.dim(),
+                    ))),
+                    _ => {}
+                }
+                if let Some(r) = c.reason.as_deref().filter(|r| !r.is_empty()) {
+                    lines.push(Line::from(Span::styled(
+                        format!("    reason: {r}"),
+                        theme.dim(),
+                    )));
+                }
+            }
+        }
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::from(Span::styled("Esc close", theme.dim())));
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let boxed = popup(frame, area, 78, height);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block(" Status history ".into(), theme)),
+        boxed,
+    );
+}
+
+fn render_reschedule(frame: &mut Frame, area: Rect, r: &ReschedulePicker, tz: Tz, theme: &Theme) {
+    let boxed = popup(frame, area, 60, area.height);
+    let b = block(format!(" Move to · next {DAYS} days "), theme);
+    let inner = b.inner(boxed);
+    frame.render_widget(b, boxed);
+    if inner.height < 4 || inner.width < 20 {
+        return;
+    }
+    let mut top = vec![Line::raw(r.label.clone())];
+    if r.pending {
+        top.push(Line::from(Span::styled("Rescheduling…", theme.info())));
+    } else if let Some(e) = &r.error {
+        top.push(Line::from(Span::styled(e.clone(), theme.error())));
+    }
+    if r.slots.is_empty() {
+        let text = if r.loaded {
+            format!("No free time in the next {DAYS} days.")
+        } else {
+            "Loading free times…".to_string()
+        };
+        top.push(Line::from(Span::styled(text, theme.dim())));
+    }
+    let used = u16::try_from(top.len()).unwrap_or(1).min(inner.height);
+    let rect = |y: u16, h: u16| Rect {
+        x: inner.x + 1,
+        y,
+        width: inner.width - 2,
+        height: h,
+    };
+    frame.render_widget(
+        Paragraph::new(top).wrap(Wrap { trim: true }),
+        rect(inner.y, used),
+    );
+    let list_h = inner.height.saturating_sub(used + 1);
+    let lines = slot_lines(&r.slots, tz, r.selected, false, usize::from(list_h), theme);
+    frame.render_widget(Paragraph::new(lines), rect(inner.y + used, list_h));
+    frame.render_widget(
+        Paragraph::new(Span::styled(
+            "Enter move here · Esc keep the time",
+            theme.dim(),
+        )),
+        rect(inner.y + inner.height - 1, 1),
+    );
+}
+
+fn render_picker(
+    frame: &mut Frame,
+    area: Rect,
+    state: &AgendaScreen,
+    p: &DoctorPicker,
+    theme: &Theme,
+) {
+    use crate::tui::widgets::picker;
+    let mut entries = vec!["All doctors".to_string()];
+    entries.extend(
+        state
+            .filtered_doctors(p.query.value())
+            .into_iter()
+            .map(picker::doctor_entry),
+    );
+    let loading = state.doctors_request.is_some() && state.doctors.is_empty();
+    let note = loading.then_some("Loading…");
+    picker::render(
+        frame,
+        area,
+        &picker::Picker {
+            title: "Whose agenda",
+            query: &p.query,
+            entries: &entries,
+            selected: p.selected,
+            note,
+        },
+        theme,
+    );
+}

@@ -1,0 +1,290 @@
+//! The booking screen's keys, step by step. Pure.
+
+use crossterm::event::{Event, KeyCode, KeyEvent};
+use tui_input::backend::crossterm::EventHandler;
+
+use super::{
+    BookingKey, BookingOp, BookingScreen, DAYS, DoctorChoice, Pane, PatientPick, Step,
+    register_form, register_input,
+};
+use crate::tui::keymap::Command;
+use crate::tui::screens::form::{Form, FormKey};
+
+impl BookingScreen {
+    /// Handles a key; `command` is what the keymap made of it in `context()`.
+    pub fn handle(&mut self, key: KeyEvent, command: Option<Command>) -> BookingKey {
+        match self.step {
+            Step::Patient => match self.register.take() {
+                Some(form) => self.on_register_key(form, key, command),
+                None => self.on_search_key(key, command),
+            },
+            Step::Doctor => self.on_doctor_key(command),
+            Step::Slot => self.on_slot_key(command),
+            Step::Confirm => self.on_confirm_key(key, command),
+            Step::Done => match command {
+                Some(Command::Open) => {
+                    let own = self.patient.clone().filter(|_| self.for_self);
+                    let doctors = std::mem::take(&mut self.doctors);
+                    let locations = std::mem::take(&mut self.locations);
+                    let location = self.location;
+                    *self = BookingScreen::new(own, self.today);
+                    self.doctors = doctors;
+                    self.locations = locations;
+                    self.location = location;
+                    BookingKey::Info("Book another appointment.".into())
+                }
+                Some(Command::Back) => BookingKey::Back,
+                _ => BookingKey::None,
+            },
+        }
+    }
+
+    fn on_search_key(&mut self, key: KeyEvent, command: Option<Command>) -> BookingKey {
+        let rows = self.results.len() + 1;
+        match command {
+            Some(Command::Up) => self.selected = self.selected.saturating_sub(1),
+            Some(Command::Down) => self.selected = (self.selected + 1).min(rows - 1),
+            Some(Command::Back) => return BookingKey::Back,
+            Some(Command::NewPatient) => self.open_register(),
+            Some(Command::Open) => {
+                if let Some(p) = self.results.get(self.selected) {
+                    self.patient = Some(PatientPick {
+                        id: p.id,
+                        name: p.full_name.clone(),
+                    });
+                    return self.enter_doctor_step();
+                }
+                self.open_register();
+            }
+            _ => {
+                let before = self.query.value().to_string();
+                self.query.handle_event(&Event::Key(key));
+                if self.query.value() != before {
+                    self.selected = 0;
+                    let q = self.query.value().trim().to_string();
+                    if q.is_empty() {
+                        self.results.clear();
+                        self.search_request = None;
+                        return BookingKey::None;
+                    }
+                    return BookingKey::Request(BookingOp::SearchPatients { query: q });
+                }
+            }
+        }
+        BookingKey::None
+    }
+
+    fn open_register(&mut self) {
+        // What was typed becomes the name, unless it looks like an email or a phone.
+        let q = self.query.value().trim();
+        let name = if q.contains('@') || q.chars().any(|c| c.is_ascii_digit()) {
+            String::new()
+        } else {
+            q.to_string()
+        };
+        self.register = Some(register_form(name));
+    }
+
+    fn on_register_key(
+        &mut self,
+        mut form: Form,
+        key: KeyEvent,
+        command: Option<Command>,
+    ) -> BookingKey {
+        let action = match form.on_key(key, command) {
+            FormKey::None => BookingKey::None,
+            FormKey::Yes => BookingKey::Request(BookingOp::Register(register_input(&form, true))),
+            FormKey::No => {
+                BookingKey::Info("Not registered. Change the details, or Esc to leave.".into())
+            }
+            FormKey::Cancel => return BookingKey::Info("Nobody was registered.".into()),
+            FormKey::Save => {
+                if form.value(0).trim().is_empty() {
+                    form.refuse(0, "Name is required.");
+                    BookingKey::None
+                } else if form.value(1).trim().is_empty() {
+                    form.refuse(1, "Email is required.");
+                    BookingKey::None
+                } else {
+                    form.error = None;
+                    BookingKey::Request(BookingOp::Register(register_input(&form, false)))
+                }
+            }
+        };
+        self.register = Some(form);
+        action
+    }
+
+    pub(super) fn enter_doctor_step(&mut self) -> BookingKey {
+        self.step = Step::Doctor;
+        self.pane = Pane::Specialization;
+        if self.doctors.is_empty() && self.doctors_request.is_none() {
+            return BookingKey::Request(BookingOp::LoadDoctors);
+        }
+        BookingKey::None
+    }
+
+    fn on_doctor_key(&mut self, command: Option<Command>) -> BookingKey {
+        let specs = self.specializations().len();
+        let in_spec = self.doctors_in_spec().len();
+        match (self.pane, command) {
+            (_, Some(Command::NextField | Command::PrevField)) => {
+                self.pane = match self.pane {
+                    Pane::Specialization => Pane::Doctor,
+                    Pane::Doctor => Pane::Specialization,
+                };
+            }
+            (Pane::Specialization, Some(Command::Up)) => {
+                self.spec_selected = self.spec_selected.saturating_sub(1);
+                self.doctor_selected = 0;
+            }
+            (Pane::Specialization, Some(Command::Down)) => {
+                self.spec_selected = (self.spec_selected + 1).min(specs.saturating_sub(1));
+                self.doctor_selected = 0;
+            }
+            (Pane::Specialization, Some(Command::Open | Command::Right)) => {
+                if specs == 0 {
+                    return BookingKey::Info("There are no doctors to book with yet.".into());
+                }
+                self.pane = Pane::Doctor;
+            }
+            (Pane::Specialization, Some(Command::Back)) => {
+                if self.for_self {
+                    return BookingKey::Back;
+                }
+                self.step = Step::Patient;
+            }
+            (Pane::Doctor, Some(Command::Up)) => {
+                self.doctor_selected = self.doctor_selected.saturating_sub(1);
+            }
+            (Pane::Doctor, Some(Command::Down)) => {
+                self.doctor_selected = (self.doctor_selected + 1).min(in_spec);
+            }
+            (Pane::Doctor, Some(Command::Back | Command::Left)) => {
+                self.pane = Pane::Specialization;
+            }
+            (Pane::Doctor, Some(Command::Open)) => {
+                let Some(spec) = self.current_specialization().map(str::to_string) else {
+                    return BookingKey::Info("There are no doctors to book with yet.".into());
+                };
+                let choice = match self.doctor_selected {
+                    0 => DoctorChoice::Any {
+                        specialization: spec,
+                    },
+                    i => match self.doctors_in_spec().get(i - 1) {
+                        Some(d) => DoctorChoice::Doctor((*d).clone()),
+                        None => return BookingKey::None,
+                    },
+                };
+                self.choice = Some(choice);
+                self.step = Step::Slot;
+                self.slots.clear();
+                self.slots_loaded = false;
+                self.slot_selected = 0;
+                self.notice = None;
+                return self
+                    .slots_op()
+                    .map_or(BookingKey::None, BookingKey::Request);
+            }
+            (_, Some(Command::Location)) => {
+                self.cycle_location();
+                return BookingKey::Info(format!("Free times at {}.", self.location_label()));
+            }
+            _ => {}
+        }
+        BookingKey::None
+    }
+
+    /// The location filter's next value: every location, then each open one in turn.
+    fn cycle_location(&mut self) {
+        let ids: Vec<i32> = self.locations.iter().map(|(id, _)| *id).collect();
+        self.location = match self.location.and_then(|l| ids.iter().position(|i| *i == l)) {
+            None => ids.first().copied(),
+            Some(i) => ids.get(i + 1).copied(),
+        };
+    }
+
+    /// "every location" or the chosen location's name.
+    pub fn location_label(&self) -> String {
+        self.location
+            .and_then(|l| self.locations.iter().find(|(id, _)| *id == l))
+            .map_or_else(|| "every location".to_string(), |(_, name)| name.clone())
+    }
+
+    /// The request that loads the free times for the current choice.
+    pub fn slots_op(&self) -> Option<BookingOp> {
+        Some(match self.choice.as_ref()? {
+            DoctorChoice::Doctor(d) => BookingOp::LoadSlots {
+                doctor: d.clone(),
+                from: self.today,
+                days: DAYS,
+                location: self.location,
+            },
+            DoctorChoice::Any { specialization } => BookingOp::FirstAvailable {
+                specialization: specialization.clone(),
+                from: self.today,
+                days: DAYS,
+                location: self.location,
+            },
+        })
+    }
+
+    fn on_slot_key(&mut self, command: Option<Command>) -> BookingKey {
+        match command {
+            Some(Command::Location) => {
+                self.cycle_location();
+                self.slots.clear();
+                self.slots_loaded = false;
+                self.slot_selected = 0;
+                return self
+                    .slots_op()
+                    .map_or(BookingKey::None, BookingKey::Request);
+            }
+            Some(Command::Up) => self.slot_selected = self.slot_selected.saturating_sub(1),
+            Some(Command::Down) => {
+                self.slot_selected =
+                    (self.slot_selected + 1).min(self.slots.len().saturating_sub(1));
+            }
+            Some(Command::Back) => {
+                self.step = Step::Doctor;
+                self.pane = Pane::Doctor;
+            }
+            Some(Command::Open) => match self.slots.get(self.slot_selected) {
+                Some(s) => {
+                    self.chosen = Some(s.clone());
+                    self.step = Step::Confirm;
+                }
+                None if self.slots_request.is_some() => {
+                    return BookingKey::Info("The free times are still loading.".into());
+                }
+                None => return BookingKey::Info("No free time to pick; go back with Esc.".into()),
+            },
+            _ => {}
+        }
+        BookingKey::None
+    }
+
+    fn on_confirm_key(&mut self, key: KeyEvent, command: Option<Command>) -> BookingKey {
+        let yes =
+            command == Some(Command::Yes) || (command.is_none() && key.code == KeyCode::Enter);
+        if yes {
+            if self.book_request.is_some() {
+                return BookingKey::None;
+            }
+            let (Some(patient), Some(slot)) = (&self.patient, &self.chosen) else {
+                return BookingKey::None;
+            };
+            return BookingKey::Request(BookingOp::Book {
+                patient_id: patient.id,
+                doctor_id: slot.doctor_id,
+                start_utc: slot.start_utc,
+            });
+        }
+        if command == Some(Command::No) && self.book_request.is_none() {
+            self.step = Step::Slot;
+            self.chosen = None;
+            return BookingKey::Info("Not booked. Pick another time or press Enter.".into());
+        }
+        BookingKey::None
+    }
+}
