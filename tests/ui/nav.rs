@@ -98,6 +98,8 @@ fn ctrl_c_quits_at_once_from_anywhere() {
 fn help_scrolls_within_its_lines_and_closes() {
     let mut s = signed_in_as(Role::Admin, 1, "Alex Admin", now());
     send(&mut s, [Msg::Resize(60, 18)]);
+    // The agenda offers the most keys.
+    open_item(&mut s, HomeItem::Agenda);
     send(&mut s, [key(KeyCode::Char('?'))]);
     let first = rows(&s, 60, 18).join("\n");
     assert!(first.contains("On this screen"), "{first}");
