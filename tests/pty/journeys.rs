@@ -18,6 +18,7 @@ use common::TestEnv;
 use common::pty::PtyApp;
 
 const WAIT: Duration = Duration::from_secs(25);
+const UP: &str = "\x1b[A";
 const DOWN: &str = "\x1b[B";
 const RIGHT: &str = "\x1b[C";
 const ESC: &str = "\x1b";
@@ -78,16 +79,16 @@ fn sign_in(app: &mut PtyApp, email: &str, password: &str, right: usize) {
     app.wait_for("Welcome,", WAIT);
 }
 
-/// Opens a home menu item by walking down to it.
+/// Opens a home menu item by walking down to it from the top (Home remembers where
+/// its cursor was, so it goes to the top first).
 fn open(app: &mut PtyApp, role: Role, item: HomeItem) {
-    let index = HomeScreen::for_role(role)
-        .items
+    let items = HomeScreen::for_role(role).items;
+    let index = items
         .iter()
         .position(|i| *i == item)
         .expect("menu item for the role");
-    for _ in 0..index {
-        app.send(DOWN);
-    }
+    app.send(&UP.repeat(items.len()));
+    app.send(&DOWN.repeat(index));
     app.send("\r");
 }
 
