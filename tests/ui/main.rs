@@ -23,5 +23,4 @@ mod payments_ui;
 mod reports_ui;
 mod slots_prop;
 mod tui;
-// ui-core: re-enabled once its screens are converted
-// mod tui_prop;
+mod tui_prop;

@@ -8,15 +8,20 @@ use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use clinic::domain::Role;
 use clinic::domain::appointment::{Appointment, AppointmentStatus, AppointmentView};
 use clinic::domain::person::Patient;
+use clinic::service::ServiceError;
 use clinic::service::availability::DoctorSummary;
-use clinic::tui::effect::{AgendaOp, BookingOp, CalendarOp, Effect};
+use clinic::service::patients::RegisterError;
+use clinic::tui::effect::Effect;
 use clinic::tui::keymap::Keymap;
-use clinic::tui::msg::{AgendaReply, BookingReply, CalendarReply, Msg};
+use clinic::tui::msg::Msg;
+use clinic::tui::routes::{Op, Reply};
 use clinic::tui::screens::admin::{AdminOp, AdminReply};
+use clinic::tui::screens::agenda::{AgendaOp, AgendaReply};
 use clinic::tui::screens::audit::{AuditOp, AuditReply};
-use clinic::tui::screens::patients::{PatientsOp, PatientsReply, SaveFailure};
+use clinic::tui::screens::booking::{BookingChoices, BookingOp, BookingReply};
+use clinic::tui::screens::calendar::{CalendarOp, CalendarReply};
+use clinic::tui::screens::patients::{PatientsOp, PatientsReply};
 use clinic::tui::screens::payments::{PaymentsOp, PaymentsReply};
-use clinic::tui::screens::prescription::{self as rx, RxOp, RxReply};
 use clinic::tui::screens::reports::{ReportsOp, ReportsReply};
 use clinic::tui::state::AppState;
 use clinic::tui::{render, update};
@@ -191,182 +196,122 @@ fn patients() -> Vec<Patient> {
     }]
 }
 
-/// The reply the runtime would send for `effect`, failing with a service error or
-/// succeeding with small data. `None` for effects that are not requests.
+/// The reply the runtime would send for `effect`, failing with a service error (an
+/// outage or a refusal) or succeeding with small data. `None` for effects that are not
+/// requests.
 fn reply(effect: &Effect, request: u64, ok: bool) -> Option<Msg> {
-    let e =
-        || "The clinic database cannot be reached right now; what you typed is kept.".to_string();
-    let list = |v: Vec<AppointmentView>| if ok { Ok(v) } else { Err(e()) };
-    let docs = || if ok { Ok(doctors()) } else { Err(e()) };
-    let done = || {
-        if ok {
-            Ok("Done.".to_string())
+    let Effect::Run { op, .. } = effect else {
+        return None;
+    };
+    let e = || {
+        if request.is_multiple_of(2) {
+            ServiceError::DatabaseUnavailable("connection refused".into())
         } else {
-            Err(e())
+            ServiceError::Invalid("That is not possible for this appointment.".into())
         }
     };
-    let path = || {
+    fn or<T>(ok: bool, v: T, e: ServiceError) -> Result<T, ServiceError> {
+        if ok { Ok(v) } else { Err(e) }
+    }
+    let done = || or(ok, "Done.".to_string(), e());
+    let path = || or(ok, "/tmp/clinic-export.csv".to_string(), e());
+    let export = |e: ServiceError| {
         if ok {
             Ok("/tmp/clinic-export.csv".to_string())
         } else {
-            Err(e())
+            Err(clinic::tui::export::ExportError::Service(e))
         }
     };
-    Some(match effect {
-        Effect::Login { .. } => Msg::LoginFinished {
-            request,
-            result: Err("Wrong email or password.".into()),
-        },
-        Effect::Calendar { op, .. } => Msg::Calendar {
-            request,
-            reply: match op {
-                CalendarOp::LoadWeek { .. } => CalendarReply::Week(Err(e())),
-                CalendarOp::LoadDoctors => CalendarReply::Doctors(docs()),
-                _ => CalendarReply::Saved(done()),
-            },
-        },
-        Effect::Booking { op, .. } => Msg::Booking {
-            request,
-            reply: match op {
-                BookingOp::SearchPatients { .. } => {
-                    BookingReply::Patients(if ok { Ok(patients()) } else { Err(e()) })
+    let reply = match op {
+        Op::Login(_) => Reply::Login(Err(ServiceError::Invalid(
+            "Wrong email or password.".into(),
+        ))),
+        Op::Home(never) => match *never {},
+        Op::Password(_) => Reply::Password(or(ok, (), e())),
+        Op::Calendar(op) => Reply::Calendar(match op {
+            CalendarOp::LoadWeek { .. } => CalendarReply::Week(Err(e())),
+            CalendarOp::LoadDoctors => CalendarReply::Doctors(or(ok, doctors(), e())),
+            _ => CalendarReply::Saved(done()),
+        }),
+        Op::Booking(op) => Reply::Booking(match op {
+            BookingOp::SearchPatients { .. } => BookingReply::Patients(or(ok, patients(), e())),
+            BookingOp::Register(_) => BookingReply::Registered(Err(if ok {
+                RegisterError::PossibleDuplicate {
+                    message: "A patient with this name and date of birth exists.".into(),
+                    existing: patients(),
                 }
-                BookingOp::Register(_) => {
-                    BookingReply::Registered(Err(clinic::tui::screens::booking::RegisterFailure {
-                        message: e(),
-                        duplicate: ok,
-                    }))
-                }
-                BookingOp::LoadDoctors => BookingReply::Doctors(docs()),
-                BookingOp::LoadSlots { .. } | BookingOp::FirstAvailable { .. } => {
-                    BookingReply::Slots(if ok { Ok(Vec::new()) } else { Err(e()) })
-                }
-                BookingOp::Book { .. } => BookingReply::Booked(Err(e())),
-            },
-        },
-        Effect::Agenda { op, .. } => Msg::Agenda {
-            request,
-            reply: match op {
-                AgendaOp::Load(_) => AgendaReply::Appointments(list(vec![
+            } else {
+                RegisterError::Failed(e())
+            })),
+            BookingOp::LoadDoctors => BookingReply::Doctors(or(
+                ok,
+                BookingChoices {
+                    doctors: doctors(),
+                    locations: vec![(1, "Harbour Street".into())],
+                },
+                e(),
+            )),
+            BookingOp::LoadSlots { .. } | BookingOp::FirstAvailable { .. } => {
+                BookingReply::Slots(or(ok, Vec::new(), e()))
+            }
+            BookingOp::Book { .. } => BookingReply::Booked(Err(e())),
+        }),
+        Op::Agenda(op) => Reply::Agenda(match op {
+            AgendaOp::Load(_) => AgendaReply::Appointments(or(
+                ok,
+                vec![
                     view(11, AppointmentStatus::Booked),
                     view(12, AppointmentStatus::Completed),
                     view(13, AppointmentStatus::Cancelled),
-                ])),
-                AgendaOp::LoadDoctors => AgendaReply::Doctors(docs()),
-                AgendaOp::History { .. } => {
-                    AgendaReply::History(if ok { Ok(Vec::new()) } else { Err(e()) })
-                }
-                AgendaOp::Slots { .. } => {
-                    AgendaReply::Slots(if ok { Ok(Vec::new()) } else { Err(e()) })
-                }
-                _ => AgendaReply::Done(done()),
-            },
-        },
-        Effect::Prescription { op, .. } => Msg::Prescription {
-            request,
-            reply: match op {
-                RxOp::LoadList { .. } => RxReply::List(if ok { Ok(Vec::new()) } else { Err(e()) }),
-                RxOp::LoadTimeline { .. } => {
-                    RxReply::Timeline(if ok { Ok(Vec::new()) } else { Err(e()) })
-                }
-                RxOp::OpenEditor { .. } => RxReply::Editor(Err(e())),
-                RxOp::OpenViewer { .. } => RxReply::Viewer(Err(e())),
-                RxOp::Save { .. } => RxReply::Saved(Err(if ok {
-                    rx::SaveFailure::Other(e())
-                } else {
-                    rx::SaveFailure::Unavailable(e())
-                })),
-                RxOp::LoadHistory { .. } => {
-                    RxReply::History(if ok { Ok(Vec::new()) } else { Err(e()) })
-                }
-                RxOp::Export { .. } => RxReply::Exported(path()),
-                RxOp::AttachFile { .. } => RxReply::Attached(Err(e())),
-                RxOp::Insight { .. } => RxReply::Insight(Err(e())),
-            },
-        },
-        Effect::Payments { op, .. } => Msg::Payments {
-            request,
-            reply: match op {
-                PaymentsOp::Load { .. } => {
-                    PaymentsReply::Loaded(if ok { Ok(Vec::new()) } else { Err(e()) })
-                }
-                PaymentsOp::Take(_) => PaymentsReply::Taken(Err(e())),
-                PaymentsOp::SetStatus { .. } => PaymentsReply::StatusSet(Err(e())),
-                PaymentsOp::Receipt { .. } => PaymentsReply::ReceiptWritten(path()),
-            },
-        },
-        Effect::Reports { op, .. } => Msg::Reports {
-            request,
-            reply: match op {
-                ReportsOp::Schedule(_) => {
-                    ReportsReply::Schedule(if ok { Ok(Vec::new()) } else { Err(e()) })
-                }
-                ReportsOp::Revenue(..) => ReportsReply::Revenue(Err(e())),
-                ReportsOp::Outstanding(..) => {
-                    ReportsReply::Outstanding(if ok { Ok(Vec::new()) } else { Err(e()) })
-                }
-                ReportsOp::Export { .. } => ReportsReply::Exported(path()),
-            },
-        },
-        Effect::Patients { op, .. } => Msg::Patients {
-            request,
-            reply: match op {
-                PatientsOp::Search { .. } => {
-                    PatientsReply::Found(if ok { Ok(patients()) } else { Err(e()) })
-                }
-                PatientsOp::History { .. } => PatientsReply::History(Err(e())),
-                PatientsOp::Register(_) | PatientsOp::Update { .. } => {
-                    PatientsReply::Saved(Err(SaveFailure {
-                        duplicate: ok,
-                        message: e(),
-                    }))
-                }
-                PatientsOp::SetActive { .. } => PatientsReply::ActiveSet(Err(e())),
-            },
-        },
-        Effect::Admin { op, .. } => Msg::Admin {
-            request,
-            reply: match op {
-                AdminOp::LoadDoctors => {
-                    AdminReply::Doctors(if ok { Ok(Vec::new()) } else { Err(e()) })
-                }
-                AdminOp::LoadStaff => AdminReply::Staff(if ok { Ok(Vec::new()) } else { Err(e()) }),
-                AdminOp::LoadLocations => {
-                    AdminReply::Locations(if ok { Ok(Vec::new()) } else { Err(e()) })
-                }
-                _ => AdminReply::Done(done()),
-            },
-        },
-        Effect::Audit { op, .. } => Msg::Audit {
-            request,
-            reply: match op {
-                AuditOp::Search(_) => {
-                    AuditReply::Entries(if ok { Ok(Vec::new()) } else { Err(e()) })
-                }
-                AuditOp::Export { .. } => AuditReply::Exported(path()),
-            },
-        },
-        Effect::ChangePassword { .. } => Msg::PasswordChanged {
-            request,
-            result: if ok { Ok(()) } else { Err(e()) },
-        },
-        Effect::DraftFile(_) => return None,
-    })
+                ],
+                e(),
+            )),
+            AgendaOp::LoadDoctors => AgendaReply::Doctors(or(ok, doctors(), e())),
+            AgendaOp::History { .. } => AgendaReply::History(or(ok, Vec::new(), e())),
+            AgendaOp::Slots { .. } => AgendaReply::Slots(or(ok, Vec::new(), e())),
+            _ => AgendaReply::Done(done()),
+        }),
+        Op::Payments(op) => Reply::Payments(match op {
+            PaymentsOp::Load { .. } => PaymentsReply::Loaded(or(ok, Vec::new(), e())),
+            PaymentsOp::Take(_) => PaymentsReply::Taken(Err(e())),
+            PaymentsOp::SetStatus { .. } => PaymentsReply::StatusSet(Err(e())),
+            PaymentsOp::Receipt { .. } => PaymentsReply::ReceiptWritten(path()),
+        }),
+        Op::Reports(op) => Reply::Reports(match op {
+            ReportsOp::Schedule(_) => ReportsReply::Schedule(or(ok, Vec::new(), e())),
+            ReportsOp::Revenue(..) => ReportsReply::Revenue(Err(e())),
+            ReportsOp::Outstanding(..) => ReportsReply::Outstanding(or(ok, Vec::new(), e())),
+            ReportsOp::Export(_) => ReportsReply::Exported(export(e())),
+        }),
+        Op::Patients(op) => Reply::Patients(match op {
+            PatientsOp::Search { .. } => PatientsReply::Found(or(ok, patients(), e())),
+            PatientsOp::History { .. } => PatientsReply::History(Err(e())),
+            PatientsOp::Register(_) | PatientsOp::Update { .. } => {
+                PatientsReply::Saved(Err(RegisterError::Failed(e())))
+            }
+            PatientsOp::SetActive { .. } => PatientsReply::ActiveSet(Err(e())),
+        }),
+        Op::Admin(op) => Reply::Admin(match op {
+            AdminOp::LoadDoctors => AdminReply::Doctors(or(ok, Vec::new(), e())),
+            AdminOp::LoadStaff => AdminReply::Staff(or(ok, Vec::new(), e())),
+            AdminOp::LoadLocations => AdminReply::Locations(or(ok, Vec::new(), e())),
+            _ => AdminReply::Done(done()),
+        }),
+        Op::Audit(op) => Reply::Audit(match op {
+            AuditOp::Search(_) => AuditReply::Entries(or(ok, Vec::new(), e())),
+            AuditOp::Export { .. } => AuditReply::Exported(if ok {
+                Ok(("/tmp/audit.csv".to_string(), 0))
+            } else {
+                Err(clinic::tui::export::ExportError::Service(e()))
+            }),
+        }),
+    };
+    Some(Msg::Reply { request, reply })
 }
 
 fn request_of(effect: &Effect) -> Option<u64> {
     match effect {
-        Effect::Login { request, .. }
-        | Effect::Calendar { request, .. }
-        | Effect::Booking { request, .. }
-        | Effect::Agenda { request, .. }
-        | Effect::Prescription { request, .. }
-        | Effect::Payments { request, .. }
-        | Effect::Reports { request, .. }
-        | Effect::Patients { request, .. }
-        | Effect::Admin { request, .. }
-        | Effect::Audit { request, .. }
-        | Effect::ChangePassword { request, .. } => Some(*request),
+        Effect::Run { request, .. } => Some(*request),
         Effect::DraftFile(_) => None,
     }
 }
