@@ -162,4 +162,14 @@ routes! {
     Payments => screens::payments::PaymentsScreen,
     /// Book an appointment: patient, doctor, time, confirm.
     Booking => screens::booking::BookingScreen,
+    /// Recent appointments and their prescriptions.
+    RxList => screens::prescription::list::RxListScreen,
+    /// One patient's prescriptions, newest first.
+    RxTimeline => screens::prescription::timeline::TimelineScreen,
+    /// The doctor's prescription editor.
+    RxEditor => screens::prescription::editor::EditorScreen,
+    /// One prescription, read-only.
+    RxViewer => screens::prescription::viewer::ViewerScreen,
+    /// The versions of one prescription, two compared.
+    RxHistory => screens::prescription::history::HistoryScreen,
 }

@@ -15,9 +15,13 @@ use clinic::domain::{Actor, Role};
 use clinic::service::prescriptions::SaveError;
 use clinic::service::{Clock, ServiceError, Services};
 use clinic::store::mysql::{appointments, audit};
+use clinic::tui::drafts::DraftOp;
 use clinic::tui::effect::Effect;
 use clinic::tui::msg::Msg;
-use clinic::tui::screens::prescription::{DraftOp, EditorData, RxOp, RxReply, SaveFailure};
+use clinic::tui::routes::{Op, Reply, Route};
+use clinic::tui::screen::Action;
+use clinic::tui::screens::prescription::editor::{EditorOp, EditorReply, EditorScreen};
+use clinic::tui::screens::prescription::ops::EditorData;
 use common::TestEnv;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -523,9 +527,25 @@ async fn an_unreachable_store_is_reported_as_unavailable() {
         actor: doc.clone(),
         started_at: now(),
     });
+    state.stack = vec![clinic::tui::state::Page::new(
+        clinic::tui::screens::home::HomeScreen::for_role(Role::Doctor),
+    )];
     let keymap = clinic::tui::keymap::Keymap::defaults();
-    let effects = clinic::tui::update::open_prescription_for_appointment(&mut state, c.appt);
-    let [Effect::Prescription { request, .. }] = effects.as_slice() else {
+    // As the agenda opens it.
+    let effects = clinic::tui::update::apply(
+        &mut state,
+        0,
+        vec![Action::Open(EditorScreen::for_appointment(c.appt).into())],
+        &keymap,
+    );
+    let [
+        Effect::Run {
+            request,
+            op: Op::RxEditor(EditorOp::Open { .. }),
+            ..
+        },
+    ] = effects.as_slice()
+    else {
         panic!("expected the editor to load: {effects:?}");
     };
     let brief = c
@@ -535,14 +555,14 @@ async fn an_unreachable_store_is_reported_as_unavailable() {
         .expect("brief from MySQL");
     let mut effects = clinic::tui::update(
         &mut state,
-        Msg::Prescription {
+        Msg::Reply {
             request: *request,
-            reply: RxReply::Editor(Ok(Box::new(EditorData {
+            reply: Reply::RxEditor(EditorReply::Opened(Ok(Box::new(EditorData {
                 brief,
                 stored: None,
                 known_tags: Vec::new(),
                 draft_file: None,
-            }))),
+            })))),
         },
         &keymap,
     );
@@ -570,28 +590,30 @@ async fn an_unreachable_store_is_reported_as_unavailable() {
         &keymap,
     );
     let [
-        Effect::Prescription {
+        Effect::Run {
             request,
-            op: RxOp::Save {
-                draft,
-                expected_version,
-            },
+            op: op @ Op::RxEditor(EditorOp::Save { draft, .. }),
             actor,
         },
     ] = effects.as_slice()
     else {
         panic!("expected a save: {effects:?}");
     };
-    // Run the save the runtime would run, against the unreachable store.
-    let failure = down
-        .save_prescription(actor, (**draft).clone(), *expected_version)
-        .await
-        .expect_err("still down");
+    assert_eq!(draft.medications[0].name, "Amoxicillin");
+    // Run the save as the runtime would, against the unreachable store.
+    let reply = op.clone().run(&down, actor).await;
+    assert!(
+        matches!(
+            &reply,
+            Reply::RxEditor(EditorReply::Saved(Err(e))) if e.is_unavailable()
+        ),
+        "still down: {reply:?}"
+    );
     let effects = clinic::tui::update(
         &mut state,
-        Msg::Prescription {
+        Msg::Reply {
             request: *request,
-            reply: RxReply::Saved(Err(SaveFailure::from(failure))),
+            reply,
         },
         &keymap,
     );
@@ -602,10 +624,10 @@ async fn an_unreachable_store_is_reported_as_unavailable() {
         }
         other => panic!("expected the draft file to be written: {other:?}"),
     }
-    let clinic::tui::state::Screen::Prescription(rx) = &state.screen else {
+    let Route::RxEditor(screen) = state.screen() else {
         panic!("still in the editor");
     };
-    let editor = rx.editor_state().expect("editor");
+    let editor = screen.editor().expect("editor");
     assert_eq!(
         editor.draft.medications.len(),
         1,

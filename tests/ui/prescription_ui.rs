@@ -2,31 +2,40 @@
 //! ticks (no I/O), and rendered snapshots at 80x24 and 120x40.
 
 use crate::common;
+use crate::{last_op, top};
 
 use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
+use clinic::domain::Role;
 use clinic::domain::appointment::AppointmentStatus;
 use clinic::domain::prescription::{Medication, Prescription};
-use clinic::domain::{Actor, Role};
-use clinic::service::Session;
+use clinic::service::ServiceError;
 use clinic::service::prescription_files::DraftFile;
-use clinic::service::prescriptions::AppointmentBrief;
+use clinic::service::prescriptions::{AppointmentBrief, SaveError};
+use clinic::tui::drafts::DraftOp;
 use clinic::tui::effect::Effect;
-use clinic::tui::keymap::Context;
+use clinic::tui::keymap::{Context, Keymap};
 use clinic::tui::msg::Msg;
-use clinic::tui::screens::home::{HomeItem, HomeState};
-use clinic::tui::screens::prescription::{
-    DraftOp, EditorData, EditorState, Modal, Page, RxOp, RxReply, SaveFailure, Section,
+use clinic::tui::routes::{Op, Reply, Route};
+use clinic::tui::screen::Action;
+use clinic::tui::screens::home::HomeItem;
+use clinic::tui::screens::prescription::editor::{
+    EditorOp, EditorReply, EditorScreen, EditorState, Modal, Section,
 };
-use clinic::tui::state::{AppState, Screen, Tone};
-use common::ui::{ch, ctrl, draw, key, send, type_text};
+use clinic::tui::screens::prescription::history::LoadHistory;
+use clinic::tui::screens::prescription::list::{ListOp, ListReply};
+use clinic::tui::screens::prescription::ops::EditorData;
+use clinic::tui::screens::prescription::timeline::LoadTimeline;
+use clinic::tui::screens::prescription::viewer::{ViewerOp, ViewerReply};
+use clinic::tui::state::{AppState, Tone};
+use common::ui::{ch, ctrl, draw, key, open_item, reply, send, type_text};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-const HOUSE: i32 = 7;
-const ZOE: i32 = 78;
-const APPT: i32 = 1025;
+pub const HOUSE: i32 = 7;
+pub const ZOE: i32 = 78;
+pub const APPT: i32 = 1025;
 
 /// Monday 12 January 2026, 10:00 in London (UTC).
-fn now() -> DateTime<Utc> {
+pub fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 1, 12, 10, 0, 0)
         .single()
         .expect("time")
@@ -36,26 +45,12 @@ fn appt_time() -> NaiveDateTime {
     (now() - Duration::hours(1)).naive_utc()
 }
 
-fn session(role: Role, id: i32) -> Session {
-    Session {
-        actor: Actor::User {
-            role,
-            id,
-            name: "Gregory House".into(),
-            email: "house@clinic.test".into(),
-        },
-        started_at: now(),
-    }
+/// Account `id` of `role` signed in on the home screen.
+pub fn base(role: Role, id: i32) -> AppState {
+    common::ui::signed_in_as(role, id, "Gregory House", now())
 }
 
-fn base(role: Role, id: i32) -> AppState {
-    let mut s = common::ui::fresh(now());
-    s.session = Some(session(role, id));
-    s.screen = Screen::Home(HomeState::for_role(role));
-    s
-}
-
-fn brief(version: Option<i64>) -> AppointmentBrief {
+pub fn brief(version: Option<i64>) -> AppointmentBrief {
     AppointmentBrief {
         appointment_id: APPT,
         patient_id: ZOE,
@@ -78,7 +73,7 @@ fn med(name: &str, dosage: &str, freq: &str, days: Option<u32>) -> Medication {
     }
 }
 
-fn stored(version: i64) -> Prescription {
+pub fn stored(version: i64) -> Prescription {
     let mut p = Prescription::new_draft(APPT, HOUSE, ZOE, now() - Duration::minutes(30));
     p.id = Some("66572b3eaabd1f0024d2e0f3".into());
     p.version = version;
@@ -93,21 +88,22 @@ fn stored(version: i64) -> Prescription {
     p
 }
 
-fn request_of(effects: &[Effect]) -> (u64, RxOp) {
+/// The one request among `effects`.
+pub fn request_of(effects: &[Effect]) -> (u64, Op) {
     let found: Vec<_> = effects
         .iter()
         .filter_map(|e| match e {
-            Effect::Prescription { request, op, .. } => Some((*request, op.clone())),
+            Effect::Run { request, op, .. } => Some((*request, op.clone())),
             _ => None,
         })
         .collect();
     match found.as_slice() {
         [one] => one.clone(),
-        other => panic!("expected one prescription request, got {other:?} in {effects:?}"),
+        other => panic!("expected one request, got {other:?} in {effects:?}"),
     }
 }
 
-fn draft_ops(effects: &[Effect]) -> Vec<DraftOp> {
+pub fn draft_ops(effects: &[Effect]) -> Vec<DraftOp> {
     effects
         .iter()
         .filter_map(|e| match e {
@@ -117,43 +113,44 @@ fn draft_ops(effects: &[Effect]) -> Vec<DraftOp> {
         .collect()
 }
 
-/// A doctor in the editor of appointment 1025 with `stored` (None: a new one).
-fn editor_with(stored: Option<Prescription>, draft_file: Option<DraftFile>) -> AppState {
+/// Opens `route` on top of the screen shown, as another screen (the agenda) does.
+pub fn open(s: &mut AppState, route: Route) -> Vec<Effect> {
+    let top = s.stack.len() - 1;
+    clinic::tui::update::apply(s, top, vec![Action::Open(route)], &Keymap::defaults())
+}
+
+/// A doctor in the editor of appointment 1025 with `stored` (None: a new one), opened
+/// from the home screen.
+pub fn editor_with(stored: Option<Prescription>, draft_file: Option<DraftFile>) -> AppState {
     let mut s = base(Role::Doctor, HOUSE);
-    let effects = clinic::tui::update::open_prescription_for_appointment(&mut s, APPT);
-    let (request, op) = request_of(&effects);
+    let effects = open(&mut s, EditorScreen::for_appointment(APPT).into());
+    let (request, op) = last_op!(effects, RxEditor);
     assert_eq!(
         op,
-        RxOp::OpenEditor {
+        EditorOp::Open {
             appointment_id: APPT
         }
     );
     send(
         &mut s,
-        [Msg::Prescription {
+        [reply(
             request,
-            reply: RxReply::Editor(Ok(Box::new(EditorData {
+            Reply::RxEditor(EditorReply::Opened(Ok(Box::new(EditorData {
                 brief: brief(stored.as_ref().map(|p| p.version)),
                 stored,
                 known_tags: vec!["follow-up".into(), "infection".into(), "fever".into()],
                 draft_file,
-            }))),
-        }],
+            })))),
+        )],
     );
     s
 }
 
-fn ed(s: &AppState) -> &EditorState {
-    match &s.screen {
-        Screen::Prescription(rx) => match &rx.page {
-            Page::Editor(e) => e,
-            other => panic!("not in the editor: {other:?}"),
-        },
-        other => panic!("not on prescriptions: {other:?}"),
-    }
+pub fn ed(s: &AppState) -> &EditorState {
+    top!(s, RxEditor).editor().expect("the editor is open")
 }
 
-fn status(s: &AppState) -> String {
+pub fn status(s: &AppState) -> String {
     s.status
         .as_ref()
         .map(|l| l.text.clone())
@@ -165,36 +162,32 @@ fn save_request(s: &mut AppState) -> (u64, Prescription, Option<i64>) {
     match request_of(&effects) {
         (
             request,
-            RxOp::Save {
+            Op::RxEditor(EditorOp::Save {
                 draft,
                 expected_version,
-            },
+            }),
         ) => (request, *draft, expected_version),
         other => panic!("expected a save, got {other:?}"),
     }
 }
 
-fn screen_text(state: &AppState, width: u16, height: u16) -> String {
+fn saved_reply(request: u64, result: Result<Prescription, SaveError>) -> Msg {
+    reply(
+        request,
+        Reply::RxEditor(EditorReply::Saved(result.map(Box::new))),
+    )
+}
+
+pub fn screen_text(state: &AppState, width: u16, height: u16) -> String {
     format!("{:?}", draw(state, width, height).backend())
 }
 
 #[test]
 fn doctors_open_the_list_from_home_and_the_editor_from_the_list() {
     let mut s = base(Role::Doctor, HOUSE);
-    let home = match &s.screen {
-        Screen::Home(h) => h.clone(),
-        _ => unreachable!(),
-    };
-    let index = home
-        .items
-        .iter()
-        .position(|i| *i == HomeItem::Prescriptions)
-        .expect("doctors have the Prescriptions item");
-    let mut msgs = vec![ch('j'); index];
-    msgs.push(key(KeyCode::Enter));
-    let effects = send(&mut s, msgs);
+    let effects = open_item(&mut s, HomeItem::Prescriptions);
     let (request, op) = request_of(&effects);
-    let RxOp::LoadList { from, to } = op else {
+    let Op::RxList(ListOp::Load { from, to }) = op else {
         panic!("expected the list, got {op:?}");
     };
     assert_eq!(to - from, Duration::days(15), "14 days back plus today");
@@ -203,33 +196,33 @@ fn doctors_open_the_list_from_home_and_the_editor_from_the_list() {
     other.appointment_id = 1026;
     send(
         &mut s,
-        [Msg::Prescription {
+        [reply(
             request,
-            reply: RxReply::List(Ok(vec![brief(Some(3)), other])),
-        }],
+            Reply::RxList(ListReply::Loaded(Ok(vec![brief(Some(3)), other]))),
+        )],
     );
     let text = screen_text(&s, 80, 24);
     assert!(text.contains("✓ v3"), "{text}");
     let effects = send(&mut s, [key(KeyCode::Enter)]);
     assert_eq!(
         request_of(&effects).1,
-        RxOp::OpenEditor {
+        Op::RxEditor(EditorOp::Open {
             appointment_id: APPT
-        }
+        })
     );
 }
 
 #[test]
 fn front_desk_sees_only_that_a_prescription_exists() {
     let mut s = base(Role::FrontDesk, 3);
-    let effects = clinic::tui::screens::prescription::open_list(&mut s);
-    let (request, _) = request_of(&effects);
+    let effects = open_item(&mut s, HomeItem::Prescriptions);
+    let (request, _) = last_op!(effects, RxList);
     send(
         &mut s,
-        [Msg::Prescription {
+        [reply(
             request,
-            reply: RxReply::List(Ok(vec![brief(Some(2))])),
-        }],
+            Reply::RxList(ListReply::Loaded(Ok(vec![brief(Some(2))]))),
+        )],
     );
     let text = screen_text(&s, 80, 24);
     assert!(text.contains("✓ exists"), "{text}");
@@ -245,21 +238,10 @@ fn front_desk_sees_only_that_a_prescription_exists() {
 #[test]
 fn patients_open_their_own_timeline() {
     let mut s = base(Role::Patient, ZOE);
-    let home = match &s.screen {
-        Screen::Home(h) => h.clone(),
-        _ => unreachable!(),
-    };
-    let index = home
-        .items
-        .iter()
-        .position(|i| *i == HomeItem::MyPrescriptions)
-        .expect("patients have My prescriptions");
-    let mut msgs = vec![ch('j'); index];
-    msgs.push(key(KeyCode::Enter));
-    let effects = send(&mut s, msgs);
+    let effects = open_item(&mut s, HomeItem::MyPrescriptions);
     assert_eq!(
         request_of(&effects).1,
-        RxOp::LoadTimeline { patient_id: ZOE }
+        Op::RxTimeline(LoadTimeline { patient_id: ZOE })
     );
 }
 
@@ -395,13 +377,7 @@ fn save_creates_then_updates_with_the_version_and_deletes_the_draft_file() {
     let mut saved = draft.clone();
     saved.version = 1;
     saved.id = Some("66572b3eaabd1f0024d2e0f3".into());
-    let effects = send(
-        &mut s,
-        [Msg::Prescription {
-            request,
-            reply: RxReply::Saved(Ok(Box::new(saved.clone()))),
-        }],
-    );
+    let effects = send(&mut s, [saved_reply(request, Ok(saved.clone()))]);
     assert_eq!(
         draft_ops(&effects),
         vec![DraftOp::Delete {
@@ -428,12 +404,12 @@ fn a_failed_save_keeps_the_draft_and_says_why() {
     let (request, _, _) = save_request(&mut s);
     send(
         &mut s,
-        [Msg::Prescription {
+        [saved_reply(
             request,
-            reply: RxReply::Saved(Err(SaveFailure::Other(
-                "You are not allowed to write this prescription.".into(),
+            Err(SaveError::Service(ServiceError::Forbidden(
+                "write this prescription".into(),
             ))),
-        }],
+        )],
     );
     assert_eq!(ed(&s).draft.medications.len(), 1, "the draft is kept");
     assert!(ed(&s).is_dirty());
@@ -441,15 +417,13 @@ fn a_failed_save_keeps_the_draft_and_says_why() {
         ed(&s).error.as_deref(),
         Some("You are not allowed to write this prescription.")
     );
+    assert_eq!(
+        status(&s),
+        "You are not allowed to write this prescription."
+    );
     // A stale reply (an older request) is ignored.
     let before = ed(&s).draft.clone();
-    send(
-        &mut s,
-        [Msg::Prescription {
-            request: request - 1,
-            reply: RxReply::Saved(Ok(Box::new(stored(9)))),
-        }],
-    );
+    send(&mut s, [saved_reply(request - 1, Ok(stored(9)))]);
     assert_eq!(ed(&s).draft, before);
 }
 
@@ -465,21 +439,22 @@ fn a_stale_save_shows_the_conflict_and_can_rebase_or_reload() {
     theirs
         .medications
         .push(med("Paracetamol", "1g", "every 6 h", Some(3)));
-    let conflict = SaveFailure::Conflict {
-        current: Box::new(theirs.clone()),
-        message:
-            "Someone saved a newer version of this prescription (version 2) while you were editing."
-                .into(),
-    };
     send(
         &mut s,
-        [Msg::Prescription {
+        [saved_reply(
             request,
-            reply: RxReply::Saved(Err(conflict.clone())),
-        }],
+            Err(SaveError::Stale {
+                current: Box::new(theirs.clone()),
+            }),
+        )],
     );
     assert!(matches!(ed(&s).modal, Some(Modal::Conflict(_))));
     assert_eq!(s.context(), Context::PrescriptionView);
+    assert!(
+        status(&s).contains("Someone saved a newer version of this prescription (version 2)"),
+        "{}",
+        status(&s)
+    );
     let text = screen_text(&s, 120, 40);
     assert!(text.contains("Theirs: version 2"), "{text}");
     assert!(text.contains("- medication Paracetamol"), "{text}");
@@ -494,13 +469,12 @@ fn a_stale_save_shows_the_conflict_and_can_rebase_or_reload() {
     theirs3.version = 3;
     send(
         &mut s,
-        [Msg::Prescription {
+        [saved_reply(
             request,
-            reply: RxReply::Saved(Err(SaveFailure::Conflict {
+            Err(SaveError::Stale {
                 current: Box::new(theirs3.clone()),
-                message: "version 3".into(),
-            })),
-        }],
+            }),
+        )],
     );
     send(&mut s, [ch('r')]);
     assert!(ed(&s).current().same_content(&theirs3));
@@ -515,12 +489,12 @@ fn unreachable_store_keeps_the_draft_writes_the_file_and_retries() {
     let (request, _, _) = save_request(&mut s);
     let effects = send(
         &mut s,
-        [Msg::Prescription {
+        [saved_reply(
             request,
-            reply: RxReply::Saved(Err(SaveFailure::Unavailable(
-                "The prescription store cannot be reached right now (timeout).".into(),
+            Err(SaveError::Service(ServiceError::DocumentStoreUnavailable(
+                "timeout".into(),
             ))),
-        }],
+        )],
     );
     let ops = draft_ops(&effects);
     let [DraftOp::Write(file)] = ops.as_slice() else {
@@ -535,12 +509,9 @@ fn unreachable_store_keeps_the_draft_writes_the_file_and_retries() {
     // The runtime reports where the file went.
     send(
         &mut s,
-        [Msg::Prescription {
-            request: 0,
-            reply: RxReply::DraftWritten {
-                appointment_id: APPT,
-                result: Ok("/state/smart-clinic/drafts/appointment-1025.json".into()),
-            },
+        [Msg::DraftWritten {
+            appointment_id: APPT,
+            result: Ok("/state/smart-clinic/drafts/appointment-1025.json".into()),
         }],
     );
     assert!(status(&s).contains("appointment-1025.json"));
@@ -550,22 +521,16 @@ fn unreachable_store_keeps_the_draft_writes_the_file_and_retries() {
     let (request, op) = request_of(&effects);
     assert!(matches!(
         op,
-        RxOp::Save {
+        Op::RxEditor(EditorOp::Save {
             expected_version: Some(1),
             ..
-        }
+        })
     ));
     // No second request while one is running.
     assert!(send(&mut s, [Msg::Tick(now() + Duration::seconds(20))]).is_empty());
     let mut saved = ed(&s).current();
     saved.version = 2;
-    let effects = send(
-        &mut s,
-        [Msg::Prescription {
-            request,
-            reply: RxReply::Saved(Ok(Box::new(saved))),
-        }],
-    );
+    let effects = send(&mut s, [saved_reply(request, Ok(saved))]);
     assert_eq!(
         draft_ops(&effects),
         vec![DraftOp::Delete {
@@ -590,6 +555,7 @@ fn leaving_or_quitting_with_unsaved_changes_never_drops_them_silently() {
     send(&mut s, [ch('q')]);
     assert_eq!(s.context(), Context::Confirm);
     send(&mut s, [key(KeyCode::Esc)]);
+    assert!(s.has_unsaved_work());
     // Ctrl-C writes the draft file and quits.
     let effects = send(&mut s, [ctrl('c')]);
     assert!(s.should_quit);
@@ -600,14 +566,16 @@ fn leaving_or_quitting_with_unsaved_changes_never_drops_them_silently() {
     );
     // Without changes, Ctrl-C writes nothing and Esc leaves at once.
     let mut clean = editor_with(Some(stored(1)), None);
+    assert!(!clean.has_unsaved_work());
     assert!(draft_ops(&send(&mut clean, [ctrl('c')])).is_empty());
     let mut clean = editor_with(Some(stored(1)), None);
     send(&mut clean, [key(KeyCode::Esc)]);
-    assert!(matches!(clean.screen, Screen::Home(_)));
+    top!(clean, Home);
     // y discards and leaves.
     let mut s = editor_with(Some(stored(1)), None);
     send(&mut s, [ch('d'), key(KeyCode::Esc), ch('y')]);
-    assert!(matches!(s.screen, Screen::Home(_)));
+    top!(s, Home);
+    assert!(!s.has_unsaved_work());
 }
 
 #[test]
@@ -652,9 +620,9 @@ fn history_lists_versions_and_diffs_two() {
     let (request, op) = request_of(&effects);
     assert_eq!(
         op,
-        RxOp::LoadHistory {
+        Op::RxHistory(LoadHistory {
             appointment_id: APPT
-        }
+        })
     );
     let v1 = stored(1);
     let mut v2 = stored(2);
@@ -664,15 +632,9 @@ fn history_lists_versions_and_diffs_two() {
     v3.tags.push("follow-up".into());
     send(
         &mut s,
-        [Msg::Prescription {
-            request,
-            reply: RxReply::History(Ok(vec![v1, v2, v3])),
-        }],
+        [reply(request, Reply::RxHistory(Ok(vec![v1, v2, v3])))],
     );
-    let Some(Modal::History(h)) = &ed(&s).modal else {
-        panic!("history open");
-    };
-    assert_eq!(h.pair(), Some((1, 2)));
+    assert_eq!(top!(s, RxHistory).view.pair(), Some((1, 2)));
     let text = screen_text(&s, 80, 24);
     assert!(text.contains("From v2 to v3"), "{text}");
     assert!(text.contains("+ tag: follow-up"), "{text}");
@@ -681,13 +643,13 @@ fn history_lists_versions_and_diffs_two() {
         &mut s,
         [ch('k'), ch('k'), key(KeyCode::Char(' ')), ch('j'), ch('j')],
     );
-    let Some(Modal::History(h)) = &ed(&s).modal else {
-        panic!("history open");
-    };
+    let h = &top!(s, RxHistory).view;
     assert_eq!(h.pair(), Some((0, 2)));
     assert_eq!(h.diff().len(), 2);
+    // Esc closes the versions: back in the editor as it was.
     send(&mut s, [key(KeyCode::Esc)]);
     assert!(ed(&s).modal.is_none());
+    assert_eq!(ed(&s).expected_version, Some(3));
 }
 
 fn filled_editor() -> AppState {
@@ -716,14 +678,15 @@ fn snapshot_medication_form_80x24() {
 }
 
 /// Issue 11.5: the idle lock writes the draft of an edited prescription, as Ctrl-C does;
-/// quitting from the lock screen then asks once; the message counts minutes right.
+/// quitting from the lock screen then asks first, saying that work would be lost; the
+/// message counts minutes right.
 #[test]
 fn the_idle_lock_writes_the_draft_and_quitting_from_it_asks_first() {
     let mut s = editor_with(Some(stored(1)), None);
     s.idle_lock = Duration::minutes(1);
     send(&mut s, [ch('d')]);
     let effects = send(&mut s, [Msg::Tick(now() + Duration::minutes(2))]);
-    assert!(matches!(s.screen, Screen::Login(_)), "locked");
+    top!(s, Login);
     let ops = draft_ops(&effects);
     assert!(
         matches!(ops.as_slice(), [DraftOp::Write(f)] if f.draft.medications.len() == 1),
@@ -736,21 +699,39 @@ fn the_idle_lock_writes_the_draft_and_quitting_from_it_asks_first() {
     // Esc on the lock screen asks before dropping the locked session …
     send(&mut s, [key(KeyCode::Esc)]);
     assert!(!s.should_quit);
-    assert_eq!(status(&s), clinic::tui::update::QUIT_LOCKED_QUESTION);
-    // … typing takes the question back …
-    send(&mut s, [ch('x'), key(KeyCode::Esc)]);
-    assert!(!s.should_quit, "the question was asked again, not answered");
-    // … and a second Esc in a row quits.
-    send(&mut s, [key(KeyCode::Esc)]);
+    let question = s
+        .question
+        .as_ref()
+        .map(|q| q.text.clone())
+        .unwrap_or_default();
+    assert!(
+        question.contains("Unsaved work would be lost"),
+        "{question}"
+    );
+    // … typing does not answer it …
+    send(&mut s, [ch('x')]);
+    assert!(s.question.is_some(), "the question is still up");
+    assert!(!s.should_quit);
+    // … n keeps the session, and yes quits.
+    send(&mut s, [ch('n')]);
+    assert!(s.question.is_none() && !s.should_quit);
+    send(&mut s, [key(KeyCode::Esc), ch('y')]);
     assert!(s.should_quit);
 
-    // Nothing edited: the lock writes nothing and Esc quits at once.
+    // Nothing edited: the lock writes nothing, and the question says nothing is lost.
     let mut clean = editor_with(Some(stored(1)), None);
     clean.idle_lock = Duration::minutes(10);
     let effects = send(&mut clean, [Msg::Tick(now() + Duration::minutes(11))]);
     assert!(draft_ops(&effects).is_empty());
     assert!(status(&clean).starts_with("Locked after 10 minutes"));
     send(&mut clean, [key(KeyCode::Esc)]);
+    let question = clean
+        .question
+        .as_ref()
+        .map(|q| q.text.clone())
+        .unwrap_or_default();
+    assert!(!question.contains("Unsaved"), "{question}");
+    send(&mut clean, [ch('y')]);
     assert!(clean.should_quit);
 }
 
@@ -762,21 +743,24 @@ fn only_the_doctor_gets_the_editor_everyone_else_reads() {
     for role in [Role::Patient, Role::Admin] {
         // Same id as the doctor: ids are per table, so this must not make them the doctor.
         let mut s = base(role, HOUSE);
-        let effects = clinic::tui::update::open_prescription_for_appointment(&mut s, APPT);
+        let effects = open(&mut s, EditorScreen::for_appointment(APPT).into());
         let (request, op) = request_of(&effects);
         assert_eq!(
             op,
-            RxOp::OpenViewer {
+            Op::RxViewer(ViewerOp::Open {
                 appointment_id: APPT
-            },
+            }),
             "{role:?}"
         );
         send(
             &mut s,
-            [Msg::Prescription {
+            [reply(
                 request,
-                reply: RxReply::Viewer(Ok(Box::new((brief(Some(1)), Some(stored(1)))))),
-            }],
+                Reply::RxViewer(ViewerReply::Opened(Ok(Box::new((
+                    brief(Some(1)),
+                    Some(stored(1)),
+                ))))),
+            )],
         );
         assert_eq!(s.context(), Context::PrescriptionView, "{role:?}");
         // Typing changes nothing and saves nothing.
@@ -784,11 +768,14 @@ fn only_the_doctor_gets_the_editor_everyone_else_reads() {
         assert!(effects.is_empty(), "{role:?}: {effects:?}");
         let text = screen_text(&s, 80, 24);
         assert!(!text.contains("save"), "{role:?} sees no save key:\n{text}");
+        // The viewer took the editor's place: Esc goes back to where it was opened.
+        send(&mut s, [key(KeyCode::Esc)]);
+        top!(s, Home);
     }
     let mut desk = base(Role::FrontDesk, HOUSE);
-    let effects = clinic::tui::update::open_prescription_for_appointment(&mut desk, APPT);
+    let effects = open(&mut desk, EditorScreen::for_appointment(APPT).into());
     assert!(effects.is_empty());
-    assert!(matches!(desk.screen, Screen::Home(_)));
+    top!(desk, Home);
     assert!(status(&desk).contains("Only the doctor and the patient"));
 }
 

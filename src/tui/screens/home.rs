@@ -249,6 +249,7 @@ impl HomeItem {
         use super::calendar::CalendarScreen;
         use super::password::PasswordScreen;
         use super::patients::PatientsScreen;
+        use super::prescription::{list::RxListScreen, timeline::TimelineScreen};
         use super::reports::ReportsScreen;
         match self {
             HomeItem::ChangePassword => Some(PasswordScreen::new().into()),
@@ -261,10 +262,12 @@ impl HomeItem {
             HomeItem::Reports => Some(ReportsScreen::new(cx.today()).into()),
             HomeItem::Agenda | HomeItem::MyAppointments => Some(AgendaScreen::for_user(cx).into()),
             HomeItem::Book => Some(BookingScreen::for_user(cx).into()),
-            HomeItem::Prescriptions
-            | HomeItem::MyPrescriptions
-            | HomeItem::LogOut
-            | HomeItem::Quit => None,
+            HomeItem::Prescriptions => Some(RxListScreen::new(cx).into()),
+            // A patient's own prescriptions.
+            HomeItem::MyPrescriptions => cx
+                .actor_id()
+                .map(|id| TimelineScreen::for_patient(id).into()),
+            HomeItem::LogOut | HomeItem::Quit => None,
         }
     }
 }

@@ -13,4 +13,5 @@ pub mod login;
 pub mod password;
 pub mod patients;
 pub mod payments;
+pub mod prescription;
 pub mod reports;
