@@ -18,6 +18,7 @@ mod patients_admin;
 mod patients_service;
 mod payments;
 mod prescription_crash;
+mod prescription_ops;
 mod prescriptions_service;
 mod resilience;
 mod schema;

@@ -18,8 +18,8 @@ mod nav;
 mod parsers_prop;
 mod patients_ui;
 mod payments_ui;
-// ui-core: re-enabled once its screens are converted
-// mod prescription_ui;
+mod prescription_nav_ui;
+mod prescription_ui;
 mod reports_ui;
 mod slots_prop;
 mod tui;

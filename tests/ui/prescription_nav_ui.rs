@@ -349,3 +349,21 @@ fn every_prescription_footer_at_80_columns_ends_with_help() {
     open(&mut s, TimelineScreen::for_patient(ZOE).into());
     assert!(assert_help_last(&s, "loading timeline").ends_with("? help"));
 }
+
+/// The list's selected row and the editor's focused box and row, with their styles.
+#[test]
+fn styles_of_the_list_selection_and_the_editor_focus() {
+    let mut s = list(three_briefs());
+    send(&mut s, [key(KeyCode::Down)]);
+    insta::assert_snapshot!(
+        "styles_prescription_list_selection",
+        crate::common::ui::styled(&s, 80, 24)
+    );
+    let mut s = editor_with(Some(stored(1)), None);
+    send(&mut s, [key(KeyCode::Down)]);
+    s.status = None;
+    insta::assert_snapshot!(
+        "styles_prescription_editor_focus",
+        crate::common::ui::styled(&s, 80, 24)
+    );
+}
