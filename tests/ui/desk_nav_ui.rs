@@ -15,6 +15,7 @@ use clinic::tui::screen::Commands;
 use clinic::tui::screens::agenda::{AgendaOp, AgendaReply, Period};
 use clinic::tui::screens::booking::{BookedSummary, BookingOp, BookingReply, Step};
 use clinic::tui::screens::payments::PaymentsReply;
+use clinic::tui::screens::prescription::editor::EditorOp;
 use clinic::tui::state::AppState;
 use common::ui::{ch, draw, key, send, type_text};
 use crossterm::event::KeyCode;
@@ -310,15 +311,20 @@ fn changes_a_row_does_not_allow_are_greyed_out_and_left_out_of_the_footer() {
 }
 
 #[test]
-fn the_prescription_key_explains_itself_until_the_editor_is_linked() {
+fn the_prescription_key_opens_the_editor_and_esc_comes_back_to_the_agenda() {
     let mut s = loaded(Role::Doctor, 7);
+    send(&mut s, [key(KeyCode::Down)]);
+    let selected = agenda(&s).selected;
+    let id = agenda(&s).selected_row().expect("a row").appointment.id;
     let effects = send(&mut s, [ch('e')]);
-    assert!(effects.is_empty());
-    assert!(matches!(s.screen(), Route::Agenda(_)), "nothing opened");
-    assert!(
-        s.status.as_ref().is_some_and(|x| !x.text.is_empty()),
-        "a sentence says where prescriptions are"
-    );
+    let (_, op) = last_op!(effects, RxEditor);
+    assert_eq!(op, EditorOp::Open { appointment_id: id });
+    assert!(matches!(s.screen(), Route::RxEditor(_)));
+    // Still opening: Esc goes back to the agenda as it was, with nothing reloaded.
+    let effects = send(&mut s, [key(KeyCode::Esc)]);
+    assert!(effects.is_empty(), "{effects:?}");
+    assert_eq!(agenda(&s).selected, selected);
+    assert_eq!(agenda(&s).rows, day_rows());
 }
 
 /// Every state of the three screens, with the help entry its footer must end with.

@@ -367,3 +367,56 @@ fn styles_of_the_list_selection_and_the_editor_focus() {
         crate::common::ui::styled(&s, 80, 24)
     );
 }
+
+/// Issue 12: an editor opened from the agenda returns to the agenda, as it was left,
+/// after a discarded edit and after a refused open.
+#[test]
+fn an_editor_opened_from_the_agenda_returns_to_the_agenda() {
+    let mut s = crate::agenda_ui::loaded(Role::Doctor, HOUSE);
+    send(&mut s, [key(KeyCode::Down)]);
+    let row = top!(s, Agenda).selected;
+    let id = top!(s, Agenda)
+        .selected_row()
+        .expect("a row")
+        .appointment
+        .id;
+    let effects = send(&mut s, [ch('e')]);
+    let (request, _) = last_op!(effects, RxEditor);
+    let mut b = brief(Some(1));
+    b.appointment_id = id;
+    send(
+        &mut s,
+        [reply(
+            request,
+            Reply::RxEditor(EditorReply::Opened(Ok(Box::new(
+                clinic::tui::screens::prescription::ops::EditorData {
+                    brief: b,
+                    stored: Some(stored(1)),
+                    known_tags: Vec::new(),
+                    draft_file: None,
+                },
+            )))),
+        )],
+    );
+    send(&mut s, [ch('d'), key(KeyCode::Esc), ch('y')]);
+    assert_eq!(top!(s, Agenda).selected, row, "the same row");
+
+    // Refused: back on the agenda with the reason.
+    let effects = send(&mut s, [ch('e')]);
+    let (request, _) = last_op!(effects, RxEditor);
+    send(
+        &mut s,
+        [reply(
+            request,
+            Reply::RxEditor(EditorReply::Opened(Err(ServiceError::Forbidden(
+                ONLY_ITS_DOCTOR.into(),
+            )))),
+        )],
+    );
+    assert_eq!(top!(s, Agenda).selected, row);
+    assert!(
+        status(&s).contains("only the appointment's doctor"),
+        "{}",
+        status(&s)
+    );
+}

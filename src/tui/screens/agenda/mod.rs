@@ -27,10 +27,10 @@ use crate::domain::local_time::label;
 use crate::service::availability::{DoctorSummary, monday_of};
 use crate::store::mysql::booking::ListFilter;
 use crate::tui::keymap::{Command, Context};
-use crate::tui::routes::Route;
 use crate::tui::screen::{Action, Actions, Commands, Ctx, Screen};
 use crate::tui::screens::booking::{BookingScreen, DAYS, SlotChoice};
 use crate::tui::screens::payments::PaymentsScreen;
+use crate::tui::screens::prescription::editor::EditorScreen;
 
 /// Whose agenda this is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,17 +148,6 @@ pub enum AgendaKey {
     Info(String),
     Error(String),
 }
-
-/// The prescription editor of an appointment, opened on top of the agenda.
-fn prescription_editor(appointment_id: i32) -> Option<Route> {
-    // merge: EditorScreen::for_appointment
-    let _ = appointment_id;
-    None
-}
-
-/// What the agenda says when it cannot open the prescription itself.
-const NO_EDITOR: &str =
-    "This appointment's prescription opens from Prescriptions on the home screen.";
 
 /// A patient's refusal to mark an appointment.
 const ONLY_THE_CLINIC_MARKS: &str = "Only the clinic marks appointments completed or no-show.";
@@ -572,13 +561,12 @@ impl Screen for AgendaScreen {
                 self.opened = Some(Opened::Payments);
                 vec![Action::Open(PaymentsScreen::new(*v).into())]
             }
-            AgendaKey::OpenPrescription(id) => match prescription_editor(id) {
-                Some(route) => {
-                    self.opened = Some(Opened::Prescription);
-                    vec![Action::Open(route)]
-                }
-                None => vec![Action::Info(NO_EDITOR.into())],
-            },
+            // The editor for its doctor; a patient or an admin reads it instead (the
+            // editor screen hands over to the viewer), and a refusal comes back here.
+            AgendaKey::OpenPrescription(id) => {
+                self.opened = Some(Opened::Prescription);
+                vec![Action::Open(EditorScreen::for_appointment(id).into())]
+            }
             AgendaKey::Request(op) => vec![Action::Request(op)],
             AgendaKey::Info(text) => vec![Action::Info(text)],
             AgendaKey::Error(text) => vec![Action::Error(text)],
