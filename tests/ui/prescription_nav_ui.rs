@@ -69,6 +69,23 @@ fn list(items: Vec<AppointmentBrief>) -> AppState {
     s
 }
 
+/// The editor of `appointment_id` opened with version 1 stored.
+fn opened(request: u64, appointment_id: i32) -> clinic::tui::msg::Msg {
+    let data = clinic::tui::screens::prescription::ops::EditorData {
+        brief: AppointmentBrief {
+            appointment_id,
+            ..brief(Some(1))
+        },
+        stored: Some(stored(1)),
+        known_tags: Vec::new(),
+        draft_file: None,
+    };
+    reply(
+        request,
+        Reply::RxEditor(EditorReply::Opened(Ok(Box::new(data)))),
+    )
+}
+
 fn three_briefs() -> Vec<AppointmentBrief> {
     (0..3)
         .map(|i| AppointmentBrief {
@@ -207,22 +224,7 @@ fn a_discarded_edit_returns_to_the_list_it_was_opened_from() {
     send(&mut s, [key(KeyCode::Down), key(KeyCode::Down)]);
     let effects = send(&mut s, [key(KeyCode::Enter)]);
     let (request, _) = last_op!(effects, RxEditor);
-    let mut b = brief(Some(1));
-    b.appointment_id = APPT + 2;
-    send(
-        &mut s,
-        [reply(
-            request,
-            Reply::RxEditor(EditorReply::Opened(Ok(Box::new(
-                clinic::tui::screens::prescription::ops::EditorData {
-                    brief: b,
-                    stored: Some(stored(1)),
-                    known_tags: Vec::new(),
-                    draft_file: None,
-                },
-            )))),
-        )],
-    );
+    send(&mut s, [opened(request, APPT + 2)]);
     send(&mut s, [ch('d')]);
     assert!(ed(&s).is_dirty());
     let effects = send(&mut s, [key(KeyCode::Esc), ch('y')]);
@@ -382,22 +384,7 @@ fn an_editor_opened_from_the_agenda_returns_to_the_agenda() {
         .id;
     let effects = send(&mut s, [ch('e')]);
     let (request, _) = last_op!(effects, RxEditor);
-    let mut b = brief(Some(1));
-    b.appointment_id = id;
-    send(
-        &mut s,
-        [reply(
-            request,
-            Reply::RxEditor(EditorReply::Opened(Ok(Box::new(
-                clinic::tui::screens::prescription::ops::EditorData {
-                    brief: b,
-                    stored: Some(stored(1)),
-                    known_tags: Vec::new(),
-                    draft_file: None,
-                },
-            )))),
-        )],
-    );
+    send(&mut s, [opened(request, id)]);
     send(&mut s, [ch('d'), key(KeyCode::Esc), ch('y')]);
     assert_eq!(top!(s, Agenda).selected, row, "the same row");
 

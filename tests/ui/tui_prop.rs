@@ -11,6 +11,7 @@ use clinic::domain::person::Patient;
 use clinic::service::ServiceError;
 use clinic::service::availability::DoctorSummary;
 use clinic::service::patients::RegisterError;
+use clinic::service::prescriptions::{AppointmentBrief, SaveError};
 use clinic::tui::effect::Effect;
 use clinic::tui::keymap::Keymap;
 use clinic::tui::msg::Msg;
@@ -22,6 +23,10 @@ use clinic::tui::screens::booking::{BookingChoices, BookingOp, BookingReply};
 use clinic::tui::screens::calendar::{CalendarOp, CalendarReply};
 use clinic::tui::screens::patients::{PatientsOp, PatientsReply};
 use clinic::tui::screens::payments::{PaymentsOp, PaymentsReply};
+use clinic::tui::screens::prescription::editor::{EditorOp, EditorReply};
+use clinic::tui::screens::prescription::list::{ListOp, ListReply};
+use clinic::tui::screens::prescription::ops::EditorData;
+use clinic::tui::screens::prescription::viewer::{ViewerOp, ViewerReply};
 use clinic::tui::screens::reports::{ReportsOp, ReportsReply};
 use clinic::tui::state::AppState;
 use clinic::tui::{render, update};
@@ -38,6 +43,20 @@ fn start() -> DateTime<Utc> {
 
 fn signed_in(role: Role) -> AppState {
     crate::common::ui::signed_in_as(role, 3, "Zoë O'Neill", start())
+}
+
+/// An appointment as the prescription editor opens it.
+fn brief(appointment_id: i32) -> AppointmentBrief {
+    AppointmentBrief {
+        appointment_id,
+        patient_id: 3,
+        patient_name: "Zoë O'Neill".into(),
+        doctor_id: 3,
+        doctor_name: "Dr. Gregory House".into(),
+        start_utc: start().naive_utc(),
+        status: AppointmentStatus::Completed,
+        prescription_version: None,
+    }
 }
 
 /// One thing that happens to the app.
@@ -305,6 +324,35 @@ fn reply(effect: &Effect, request: u64, ok: bool) -> Option<Msg> {
                 Err(clinic::tui::export::ExportError::Service(e()))
             }),
         }),
+        Op::RxList(op) => Reply::RxList(match op {
+            ListOp::Load { .. } => ListReply::Loaded(or(ok, Vec::new(), e())),
+            ListOp::Insight { .. } => ListReply::Insight(Err(e())),
+        }),
+        Op::RxTimeline(_) => Reply::RxTimeline(or(ok, Vec::new(), e())),
+        Op::RxEditor(op) => Reply::RxEditor(match op {
+            EditorOp::Open { appointment_id } => EditorReply::Opened(or(
+                ok,
+                Box::new(EditorData {
+                    brief: brief(*appointment_id),
+                    stored: None,
+                    known_tags: vec!["follow-up".into()],
+                    draft_file: None,
+                }),
+                e(),
+            )),
+            EditorOp::Save { .. } => EditorReply::Saved(Err(SaveError::Service(if ok {
+                e()
+            } else {
+                ServiceError::DocumentStoreUnavailable("timeout".into())
+            }))),
+            EditorOp::Export { .. } => EditorReply::Exported(export(e())),
+            EditorOp::AttachFile { .. } => EditorReply::Attached(Err(e())),
+        }),
+        Op::RxViewer(op) => Reply::RxViewer(match op {
+            ViewerOp::Open { .. } => ViewerReply::Opened(Err(e())),
+            ViewerOp::Export { .. } => ViewerReply::Exported(export(e())),
+        }),
+        Op::RxHistory(_) => Reply::RxHistory(or(ok, Vec::new(), e())),
     };
     Some(Msg::Reply { request, reply })
 }
