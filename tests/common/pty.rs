@@ -135,6 +135,16 @@ impl PtyApp {
         }
     }
 
+    /// Waits until the screen satisfies `done` (`what` names it for the failure).
+    pub fn wait_until_screen(&self, what: &str, timeout: Duration, done: impl Fn(&str) -> bool) {
+        if !self.wait_until(timeout, |screen, _| done(screen)) {
+            panic!(
+                "screen never showed {what} within {timeout:?}; it shows:\n{}",
+                self.contents()
+            );
+        }
+    }
+
     /// Types `bytes`. The app handles keys one by one whether they arrive together or
     /// not; a test that needs a key's effect waits for it on screen with `wait_for`.
     pub fn send(&mut self, bytes: &str) {

@@ -156,6 +156,10 @@ async fn register_book_prescribe_pay_and_the_patient_sees_it_all() {
     desk.send(DOWN); // past "any doctor"
     desk.send("\r");
     desk.wait_for("Dr. Maya Okafor", WAIT);
+    // The free times have loaded: the first one is selected ("▶ 10:00–10:30").
+    desk.wait_until_screen("a selected free time", WAIT, |s| {
+        s.lines().any(|l| l.contains("▶ ") && l.contains('–'))
+    });
     desk.send("\r"); // the first free time
     desk.send("y");
     desk.wait_for("The appointment is booked.", WAIT);
