@@ -15,7 +15,8 @@ use clinic::tui::keymap::Keymap;
 use clinic::tui::msg::Msg;
 use clinic::tui::runtime::Runtime;
 use clinic::tui::screens::home::HomeItem;
-use clinic::tui::state::{AppState, ClinicInfo, Screen};
+use clinic::tui::routes::Route;
+use clinic::tui::state::{AppState, ClinicInfo};
 use clinic::tui::theme::Theme;
 use clinic::tui::{render, update};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -94,12 +95,16 @@ impl Driver {
     }
 
     async fn open(&mut self, item: HomeItem) -> bool {
-        let Screen::Home(home) = &self.state.screen else {
+        let Route::Home(home) = self.state.screen() else {
             return false;
         };
         let Some(index) = home.items.iter().position(|i| *i == item) else {
             return false;
         };
+        // Home keeps its cursor: from the top.
+        for _ in 0..home.items.len() {
+            self.key(KeyCode::Up).await;
+        }
         for _ in 0..index {
             self.key(KeyCode::Down).await;
         }
@@ -109,7 +114,7 @@ impl Driver {
 
     async fn home(&mut self) {
         for _ in 0..3 {
-            if matches!(self.state.screen, Screen::Home(_)) {
+            if matches!(self.state.screen(), Route::Home(_)) {
                 return;
             }
             self.key(KeyCode::Esc).await;
