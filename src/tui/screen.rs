@@ -183,6 +183,9 @@ pub struct CommandInfo {
     pub enabled: bool,
     /// Shown in the footer (otherwise only in the help overlay).
     pub footer: bool,
+    /// Where its keys are bound, when not in the screen's context now (the sign-in
+    /// screen's role keys, listed in help while the email field has focus).
+    pub context: Option<Context>,
 }
 
 /// The commands of a screen, most important first: the footer drops from the end when it
@@ -201,6 +204,7 @@ impl Commands {
             label,
             enabled,
             footer: true,
+            context: None,
         });
         self
     }
@@ -214,6 +218,7 @@ impl Commands {
                 label,
                 enabled,
                 footer: true,
+                context: None,
             });
         }
         self
@@ -227,6 +232,26 @@ impl Commands {
             label,
             enabled,
             footer: false,
+            context: None,
+        });
+        self
+    }
+
+    /// A command listed only in the help overlay, with its keys as bound in `context`
+    /// (a field with keys of its own that has no focus now).
+    pub fn more_in(
+        &mut self,
+        context: Context,
+        command: Command,
+        label: &'static str,
+    ) -> &mut Self {
+        self.items.push(CommandInfo {
+            command,
+            with: Vec::new(),
+            label,
+            enabled: true,
+            footer: false,
+            context: Some(context),
         });
         self
     }

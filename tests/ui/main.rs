@@ -13,8 +13,7 @@ mod calendar_ui;
 mod desk_nav_ui;
 mod money_prop;
 mod nav;
-// ui-core: re-enabled once its screens are converted
-// mod overlays;
+mod overlays;
 mod parsers_prop;
 mod patients_ui;
 mod payments_ui;

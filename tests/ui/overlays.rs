@@ -14,20 +14,28 @@ use clinic::domain::availability::{Slot, TimeOff, Window};
 use clinic::domain::payment::{Payment, PaymentMethod, PaymentStatus};
 use clinic::domain::person::{Doctor, Location, Patient, StaffMember};
 use clinic::domain::prescription::{ClinicalNotes, Medication, Prescription};
+use clinic::service::ServiceError;
 use clinic::service::availability::{DoctorSummary, LocationRef, WeekAppointment, WeekView};
 use clinic::service::patients::PatientHistory;
-use clinic::service::prescriptions::AppointmentBrief;
+use clinic::service::patients::RegisterError;
+use clinic::service::prescriptions::{AppointmentBrief, SaveError};
 use clinic::store::mysql::availability::{StoredTimeOff, StoredWindow};
-use clinic::tui::effect::{AgendaOp, BookingOp, CalendarOp, Effect};
+use clinic::tui::effect::Effect;
 use clinic::tui::keymap::{Context, Keymap};
-use clinic::tui::msg::{AgendaReply, BookingReply, CalendarReply, Msg};
+use clinic::tui::msg::Msg;
+use clinic::tui::routes::{Op, Reply};
 use clinic::tui::screens::admin::{AdminOp, AdminReply};
+use clinic::tui::screens::agenda::{AgendaOp, AgendaReply};
 use clinic::tui::screens::audit::{AuditOp, AuditReply};
-use clinic::tui::screens::booking::{RegisterFailure, SlotChoice};
-use clinic::tui::screens::home::HomeState;
-use clinic::tui::screens::patients::{PatientsOp, PatientsReply, SaveFailure};
+use clinic::tui::screens::booking::{BookingChoices, BookingOp, BookingReply, SlotChoice};
+use clinic::tui::screens::calendar::{CalendarOp, CalendarReply};
+use clinic::tui::screens::home::HomeScreen;
+use clinic::tui::screens::patients::{PatientsOp, PatientsReply};
 use clinic::tui::screens::payments::{PaymentsOp, PaymentsReply};
-use clinic::tui::screens::prescription::{self as rx, EditorData, RxOp, RxReply};
+use clinic::tui::screens::prescription::editor::{EditorOp, EditorReply};
+use clinic::tui::screens::prescription::list::{ListOp, ListReply};
+use clinic::tui::screens::prescription::ops::EditorData;
+use clinic::tui::screens::prescription::viewer::{ViewerOp, ViewerReply};
 use clinic::tui::screens::reports::{ReportsOp, ReportsReply};
 use clinic::tui::state::AppState;
 use clinic::tui::update;
@@ -333,192 +341,177 @@ fn payment() -> Payment {
 /// crawl reaches the lists, forms and popups behind them. Saves are refused in the way
 /// that opens a further popup (a duplicate to confirm, a newer version to compare).
 fn reply(effect: &Effect) -> Option<Msg> {
+    let Effect::Run { request, op, .. } = effect else {
+        return None;
+    };
     let done = || Ok("Done.".to_string());
     let path = || Ok("/tmp/clinic-export.csv".to_string());
-    let refused = || "Refused for the test.".to_string();
-    Some(match effect {
-        Effect::Login { request, .. } => Msg::LoginFinished {
-            request: *request,
-            result: Err("Wrong email or password.".into()),
-        },
-        Effect::Calendar { request, op, .. } => Msg::Calendar {
-            request: *request,
-            reply: match op {
-                CalendarOp::LoadWeek { .. } => CalendarReply::Week(Ok(week())),
-                CalendarOp::LoadDoctors => CalendarReply::Doctors(Ok(vec![summary(3)])),
-                _ => CalendarReply::Saved(Err(refused())),
-            },
-        },
-        Effect::Booking { request, op, .. } => Msg::Booking {
-            request: *request,
-            reply: match op {
-                BookingOp::SearchPatients { .. } => BookingReply::Patients(Ok(vec![patient()])),
-                BookingOp::Register(_) => BookingReply::Registered(Err(RegisterFailure {
+    let refused = || ServiceError::Invalid("Refused for the test.".into());
+    let reply = match op {
+        Op::Login(_) => Reply::Login(Err(ServiceError::Invalid(
+            "Wrong email or password.".into(),
+        ))),
+        Op::Home(never) => match *never {},
+        Op::Password(_) => Reply::Password(Err(refused())),
+        Op::Calendar(op) => Reply::Calendar(match op {
+            CalendarOp::LoadWeek { .. } => CalendarReply::Week(Ok(week())),
+            CalendarOp::LoadDoctors => CalendarReply::Doctors(Ok(vec![summary(3)])),
+            _ => CalendarReply::Saved(Err(refused())),
+        }),
+        Op::Booking(op) => Reply::Booking(match op {
+            BookingOp::SearchPatients { .. } => BookingReply::Patients(Ok(vec![patient()])),
+            BookingOp::Register(_) => {
+                BookingReply::Registered(Err(RegisterError::PossibleDuplicate {
                     message: "Someone with this name is registered already.".into(),
-                    duplicate: true,
-                })),
-                BookingOp::LoadDoctors => BookingReply::Doctors(Ok(vec![summary(3)])),
-                BookingOp::LoadSlots { .. } | BookingOp::FirstAvailable { .. } => {
-                    BookingReply::Slots(Ok(vec![SlotChoice {
-                        doctor_id: 3,
-                        doctor_name: "Dr. Maya Okafor".into(),
-                        start_utc: at(16),
-                        end_utc: at(17),
-                        location_id: Some(1),
-                    }]))
-                }
-                BookingOp::Book { .. } => BookingReply::Booked(Err(refused())),
-            },
-        },
-        Effect::Agenda { request, op, .. } => Msg::Agenda {
-            request: *request,
-            reply: match op {
-                AgendaOp::Load(_) => AgendaReply::Appointments(Ok(vec![
-                    view(11, AppointmentStatus::Booked, 9),
-                    view(12, AppointmentStatus::Completed, 10),
-                    view(13, AppointmentStatus::Booked, 16),
-                ])),
-                AgendaOp::LoadDoctors => AgendaReply::Doctors(Ok(vec![summary(3)])),
-                AgendaOp::History { .. } => AgendaReply::History(Ok(vec![StatusChange {
-                    appointment_id: 11,
-                    from_status: None,
-                    to_status: AppointmentStatus::Booked,
-                    old_time: None,
-                    new_time: Some(at(9)),
-                    reason: None,
-                    changed_by_kind: "FRONT_DESK".into(),
-                    changed_by_id: Some(2),
-                    changed_at: at(8),
-                }])),
-                AgendaOp::Slots { .. } => AgendaReply::Slots(Ok(vec![Slot {
-                    start_utc: at(16) + Duration::days(1),
-                    end_utc: at(17) + Duration::days(1),
+                    existing: vec![patient()],
+                }))
+            }
+            BookingOp::LoadDoctors => BookingReply::Doctors(Ok(BookingChoices {
+                doctors: vec![summary(3)],
+                locations: vec![(1, "Harbour Street".into())],
+            })),
+            BookingOp::LoadSlots { .. } | BookingOp::FirstAvailable { .. } => {
+                BookingReply::Slots(Ok(vec![SlotChoice {
+                    doctor_id: 3,
+                    doctor_name: "Dr. Maya Okafor".into(),
+                    start_utc: at(16),
+                    end_utc: at(17),
                     location_id: Some(1),
-                }])),
-                _ => AgendaReply::Done(Err(refused())),
-            },
-        },
-        Effect::Prescription { request, op, .. } => Msg::Prescription {
-            request: *request,
-            reply: match op {
-                RxOp::LoadList { .. } => RxReply::List(Ok(vec![brief()])),
-                RxOp::LoadTimeline { .. } => RxReply::Timeline(Ok(Vec::new())),
-                RxOp::OpenEditor { .. } => RxReply::Editor(Ok(Box::new(EditorData {
-                    brief: brief(),
-                    stored: Some(prescription(1)),
-                    known_tags: vec!["infection".into()],
-                    draft_file: None,
-                }))),
-                RxOp::OpenViewer { .. } => {
-                    RxReply::Viewer(Ok(Box::new((brief(), Some(prescription(2))))))
-                }
-                RxOp::Save { .. } => RxReply::Saved(Err(rx::SaveFailure::Conflict {
-                    current: Box::new(prescription(2)),
-                    message: "Someone saved a newer version.".into(),
-                })),
-                RxOp::LoadHistory { .. } => {
-                    RxReply::History(Ok(vec![prescription(1), prescription(2)]))
-                }
-                RxOp::Export { .. } => RxReply::Exported(path()),
-                RxOp::AttachFile { .. } => RxReply::Attached(Err(refused())),
-                RxOp::Insight { .. } => RxReply::Insight(Ok(Default::default())),
-            },
-        },
-        Effect::Payments { request, op, .. } => Msg::Payments {
-            request: *request,
-            reply: match op {
-                PaymentsOp::Load { .. } => PaymentsReply::Loaded(Ok(vec![payment()])),
-                PaymentsOp::Take(_) => PaymentsReply::Taken(Err(refused())),
-                PaymentsOp::SetStatus { .. } => PaymentsReply::StatusSet(Err(refused())),
-                PaymentsOp::Receipt { .. } => PaymentsReply::ReceiptWritten(path()),
-            },
-        },
-        Effect::Reports { request, op, .. } => Msg::Reports {
-            request: *request,
-            reply: match op {
-                ReportsOp::Schedule(_) => ReportsReply::Schedule(Ok(vec![(
-                    "Dr. Maya Okafor".into(),
-                    vec![view(11, AppointmentStatus::Booked, 9)],
-                )])),
-                ReportsOp::Revenue(..) => ReportsReply::Revenue(Err(refused())),
-                ReportsOp::Outstanding(..) => ReportsReply::Outstanding(Ok(Vec::new())),
-                ReportsOp::Export { .. } => ReportsReply::Exported(path()),
-            },
-        },
-        Effect::Patients { request, op, .. } => Msg::Patients {
-            request: *request,
-            reply: match op {
-                PatientsOp::Search { .. } => PatientsReply::Found(Ok(vec![patient()])),
-                PatientsOp::History { .. } => PatientsReply::History(Ok(PatientHistory {
-                    patient: patient(),
-                    appointments: vec![view(12, AppointmentStatus::Completed, 10)],
-                    payments: vec![payment()],
-                })),
-                PatientsOp::Register(_) | PatientsOp::Update { .. } => {
-                    PatientsReply::Saved(Err(SaveFailure {
-                        duplicate: true,
-                        message: "Someone with this name is registered already.".into(),
-                    }))
-                }
-                PatientsOp::SetActive { .. } => PatientsReply::ActiveSet(Err(refused())),
-            },
-        },
-        Effect::Admin { request, op, .. } => Msg::Admin {
-            request: *request,
-            reply: match op {
-                AdminOp::LoadDoctors => AdminReply::Doctors(Ok(vec![Doctor {
-                    id: 3,
-                    full_name: "Dr. Maya Okafor".into(),
-                    email: "maya@clinic.test".into(),
-                    specialization: "Cardiology".into(),
-                    phone_number: None,
-                    bio: None,
-                    is_active: true,
-                    created_at: now(),
-                }])),
-                AdminOp::LoadStaff => AdminReply::Staff(Ok(vec![StaffMember {
-                    id: 2,
-                    full_name: "Fran Desk".into(),
-                    email: "fran@clinic.test".into(),
-                    role: Role::FrontDesk,
-                    is_active: true,
-                    created_at: now(),
-                }])),
-                AdminOp::LoadLocations => AdminReply::Locations(Ok(vec![Location {
-                    id: 1,
-                    name: "Harbour Street".into(),
-                    address: "12 Harbour Street".into(),
-                    phone_number: None,
-                    operating_hours: None,
-                    is_active: true,
-                }])),
-                _ => AdminReply::Done(done()),
-            },
-        },
-        Effect::Audit { request, op, .. } => Msg::Audit {
-            request: *request,
-            reply: match op {
-                AuditOp::Search(_) => AuditReply::Entries(Ok(vec![AuditEntry {
-                    id: 1,
-                    occurred_at: at(9),
-                    actor_kind: "FRONT_DESK".into(),
-                    actor_id: Some(2),
-                    actor_email: Some("fran@clinic.test".into()),
-                    action: "LOGIN".into(),
-                    entity: "session".into(),
-                    entity_id: None,
-                    patient_id: None,
-                    outcome: Outcome::Ok,
-                    detail: None,
-                }])),
-                AuditOp::Export { .. } => AuditReply::Exported(path()),
-            },
-        },
-        Effect::ChangePassword { request, .. } => Msg::PasswordChanged {
-            request: *request,
-            result: Err(refused()),
-        },
-        Effect::DraftFile(_) => return None,
+                }]))
+            }
+            BookingOp::Book { .. } => BookingReply::Booked(Err(refused())),
+        }),
+        Op::Agenda(op) => Reply::Agenda(match op {
+            AgendaOp::Load(_) => AgendaReply::Appointments(Ok(vec![
+                view(11, AppointmentStatus::Booked, 9),
+                view(12, AppointmentStatus::Completed, 10),
+                view(13, AppointmentStatus::Booked, 16),
+            ])),
+            AgendaOp::LoadDoctors => AgendaReply::Doctors(Ok(vec![summary(3)])),
+            AgendaOp::History { .. } => AgendaReply::History(Ok(vec![StatusChange {
+                appointment_id: 11,
+                from_status: None,
+                to_status: AppointmentStatus::Booked,
+                old_time: None,
+                new_time: Some(at(9)),
+                reason: None,
+                changed_by_kind: "FRONT_DESK".into(),
+                changed_by_id: Some(2),
+                changed_at: at(8),
+            }])),
+            AgendaOp::Slots { .. } => AgendaReply::Slots(Ok(vec![Slot {
+                start_utc: at(16) + Duration::days(1),
+                end_utc: at(17) + Duration::days(1),
+                location_id: Some(1),
+            }])),
+            _ => AgendaReply::Done(Err(refused())),
+        }),
+        Op::RxList(op) => Reply::RxList(match op {
+            ListOp::Load { .. } => ListReply::Loaded(Ok(vec![brief()])),
+            ListOp::Insight { .. } => ListReply::Insight(Ok(Default::default())),
+        }),
+        Op::RxTimeline(_) => Reply::RxTimeline(Ok(Vec::new())),
+        Op::RxEditor(op) => Reply::RxEditor(match op {
+            EditorOp::Open { .. } => EditorReply::Opened(Ok(Box::new(EditorData {
+                brief: brief(),
+                stored: Some(prescription(1)),
+                known_tags: vec!["infection".into()],
+                draft_file: None,
+            }))),
+            EditorOp::Save { .. } => EditorReply::Saved(Err(SaveError::Stale {
+                current: Box::new(prescription(2)),
+            })),
+            EditorOp::Export { .. } => EditorReply::Exported(path()),
+            EditorOp::AttachFile { .. } => EditorReply::Attached(Err(refused())),
+        }),
+        Op::RxViewer(op) => Reply::RxViewer(match op {
+            ViewerOp::Open { .. } => {
+                ViewerReply::Opened(Ok(Box::new((brief(), Some(prescription(2))))))
+            }
+            ViewerOp::Export { .. } => ViewerReply::Exported(path()),
+        }),
+        Op::RxHistory(_) => Reply::RxHistory(Ok(vec![prescription(1), prescription(2)])),
+        Op::Payments(op) => Reply::Payments(match op {
+            PaymentsOp::Load { .. } => PaymentsReply::Loaded(Ok(vec![payment()])),
+            PaymentsOp::Take(_) => PaymentsReply::Taken(Err(refused())),
+            PaymentsOp::SetStatus { .. } => PaymentsReply::StatusSet(Err(refused())),
+            PaymentsOp::Receipt { .. } => {
+                PaymentsReply::ReceiptWritten(Ok("/tmp/receipt.txt".to_string()))
+            }
+        }),
+        Op::Reports(op) => Reply::Reports(match op {
+            ReportsOp::Schedule(_) => ReportsReply::Schedule(Ok(vec![(
+                "Dr. Maya Okafor".into(),
+                vec![view(11, AppointmentStatus::Booked, 9)],
+            )])),
+            ReportsOp::Revenue(..) => ReportsReply::Revenue(Err(refused())),
+            ReportsOp::Outstanding(..) => ReportsReply::Outstanding(Ok(Vec::new())),
+            ReportsOp::Export(_) => ReportsReply::Exported(path()),
+        }),
+        Op::Patients(op) => Reply::Patients(match op {
+            PatientsOp::Search { .. } => PatientsReply::Found(Ok(vec![patient()])),
+            PatientsOp::History { .. } => PatientsReply::History(Ok(PatientHistory {
+                patient: patient(),
+                appointments: vec![view(12, AppointmentStatus::Completed, 10)],
+                payments: vec![payment()],
+            })),
+            PatientsOp::Register(_) | PatientsOp::Update { .. } => {
+                PatientsReply::Saved(Err(RegisterError::PossibleDuplicate {
+                    message: "Someone with this name is registered already.".into(),
+                    existing: vec![patient()],
+                }))
+            }
+            PatientsOp::SetActive { .. } => PatientsReply::ActiveSet(Err(refused())),
+        }),
+        Op::Admin(op) => Reply::Admin(match op {
+            AdminOp::LoadDoctors => AdminReply::Doctors(Ok(vec![Doctor {
+                id: 3,
+                full_name: "Dr. Maya Okafor".into(),
+                email: "maya@clinic.test".into(),
+                specialization: "Cardiology".into(),
+                phone_number: None,
+                bio: None,
+                is_active: true,
+                created_at: now(),
+            }])),
+            AdminOp::LoadStaff => AdminReply::Staff(Ok(vec![StaffMember {
+                id: 2,
+                full_name: "Fran Desk".into(),
+                email: "fran@clinic.test".into(),
+                role: Role::FrontDesk,
+                is_active: true,
+                created_at: now(),
+            }])),
+            AdminOp::LoadLocations => AdminReply::Locations(Ok(vec![Location {
+                id: 1,
+                name: "Harbour Street".into(),
+                address: "12 Harbour Street".into(),
+                phone_number: None,
+                operating_hours: None,
+                is_active: true,
+            }])),
+            _ => AdminReply::Done(done()),
+        }),
+        Op::Audit(op) => Reply::Audit(match op {
+            AuditOp::Search(_) => AuditReply::Entries(Ok(vec![AuditEntry {
+                id: 1,
+                occurred_at: at(9),
+                actor_kind: "FRONT_DESK".into(),
+                actor_id: Some(2),
+                actor_email: Some("fran@clinic.test".into()),
+                action: "LOGIN".into(),
+                entity: "session".into(),
+                entity_id: None,
+                patient_id: None,
+                outcome: Outcome::Ok,
+                detail: None,
+            }])),
+            AuditOp::Export { .. } => AuditReply::Exported(Ok(("/tmp/audit.csv".into(), 1))),
+        }),
+    };
+    Some(Msg::Reply {
+        request: *request,
+        reply,
     })
 }
 
@@ -675,7 +668,7 @@ fn no_screen_from_login_or_home_draws_a_corner_beside_another() {
     };
     crawl.from(fresh(), "login", DEPTH);
     for role in [Role::Admin, Role::FrontDesk, Role::Doctor, Role::Patient] {
-        let items = HomeState::for_role(role).items.len();
+        let items = HomeScreen::for_role(role).items.len();
         for index in 0..items {
             let mut s = signed_in(role);
             let keymap = Keymap::defaults();

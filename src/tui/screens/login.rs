@@ -425,7 +425,10 @@ impl Screen for LoginScreen {
 
     fn commands(&self, _cx: &Ctx, out: &mut Commands) {
         if self.focus == Field::Kind {
-            out.group(&[Command::PrevRole, Command::NextRole], "role", true);
+            out.group(&[Command::PrevRole, Command::NextRole], "change role", true);
+        } else {
+            out.more_in(Context::LoginRole, Command::PrevRole, "previous role")
+                .more_in(Context::LoginRole, Command::NextRole, "next role");
         }
         out.add(Command::NextField, "next field", true)
             .add(Command::Submit, "sign in", self.pending.is_none())

@@ -21,10 +21,10 @@ pub fn lines<'a>(
     theme: &Theme,
 ) -> Vec<Line<'a>> {
     let mut lines = vec![Line::from(Span::styled("On this screen", theme.title()))];
-    let bindings = keymap.describe(ctx);
-    let chords = |command: Command| {
-        bindings
-            .iter()
+    let chords = |command: Command, ctx: Context| {
+        keymap
+            .describe(ctx)
+            .into_iter()
             .find(|(c, _)| *c == command)
             .map(|(_, chords)| {
                 chords
@@ -43,7 +43,7 @@ pub fn lines<'a>(
             (theme.dim(), theme.dim())
         };
         for command in std::iter::once(info.command).chain(info.with.iter().copied()) {
-            let Some(keys) = chords(command) else {
+            let Some(keys) = chords(command, info.context.unwrap_or(ctx)) else {
                 continue;
             };
             let mut text = command.help().to_string();

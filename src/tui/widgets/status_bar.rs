@@ -35,6 +35,7 @@ pub fn wrapped_rows(line: &Line<'_>, width: u16) -> u16 {
 
 /// The keys of an entry: its command's and those shown with it ("[]", "↑↓", "PgUp/PgDn").
 pub fn entry_keys(keymap: &Keymap, ctx: Context, info: &CommandInfo) -> Option<String> {
+    let ctx = info.context.unwrap_or(ctx);
     let mut keys = vec![keymap.key_for(ctx, info.command)?];
     keys.extend(info.with.iter().filter_map(|c| keymap.key_for(ctx, *c)));
     let single = keys.iter().all(|k| k.chars().count() == 1);
