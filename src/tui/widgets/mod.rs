@@ -3,6 +3,7 @@
 pub mod help;
 pub mod picker;
 pub mod status_bar;
+pub mod text;
 
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
