@@ -1,5 +1,6 @@
 //! Small reusable drawing pieces.
 
+pub mod form;
 pub mod help;
 pub mod picker;
 pub mod status_bar;
