@@ -4,6 +4,7 @@ pub mod form;
 pub mod help;
 pub mod picker;
 pub mod status_bar;
+pub mod table;
 pub mod text;
 
 use ratatui::Frame;

@@ -148,6 +148,29 @@ pub fn window(s: &str, skip: usize, width: usize) -> String {
     out
 }
 
+/// The rows of a rendered buffer as text, trailing spaces trimmed, each wide character
+/// once (the cell it hides is skipped). For tests.
+#[cfg(test)]
+pub(crate) fn screen_rows(buffer: &ratatui::buffer::Buffer) -> Vec<String> {
+    let area = buffer.area;
+    (area.y..area.y + area.height)
+        .map(|y| {
+            let mut row = String::new();
+            let mut hidden = 0;
+            for x in area.x..area.x + area.width {
+                if hidden > 0 {
+                    hidden -= 1;
+                    continue;
+                }
+                let symbol = buffer[(x, y)].symbol();
+                hidden = width(symbol).saturating_sub(1);
+                row.push_str(symbol);
+            }
+            row.trim_end().to_string()
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
