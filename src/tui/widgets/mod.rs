@@ -1,5 +1,6 @@
 //! Small reusable drawing pieces.
 
+pub mod editor;
 pub mod form;
 pub mod help;
 pub mod picker;

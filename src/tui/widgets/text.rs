@@ -13,7 +13,7 @@ use unicode_segmentation::UnicodeSegmentation;
 pub const ELLIPSIS: char = '…';
 
 /// Columns one grapheme takes, as ratatui draws it: control characters are not drawn.
-fn grapheme_width(g: &str) -> usize {
+pub(crate) fn grapheme_width(g: &str) -> usize {
     if g.contains(char::is_control) {
         0
     } else {
@@ -146,6 +146,120 @@ pub fn window(s: &str, skip: usize, width: usize) -> String {
         used += w;
     }
     out
+}
+
+// Positions in characters, for the editor (widgets/editor.rs).
+
+/// Character index -> byte index in `s`.
+pub(crate) fn byte_at(s: &str, col: usize) -> usize {
+    s.char_indices().nth(col).map_or(s.len(), |(i, _)| i)
+}
+
+/// Character counts of the graphemes of `s`, in order.
+pub(crate) fn grapheme_chars(s: &str) -> impl Iterator<Item = (usize, &str)> {
+    s.graphemes(true).map(|g| (g.chars().count(), g))
+}
+
+/// The start of the grapheme before character `col` of `s`.
+pub(crate) fn prev_boundary(s: &str, col: usize) -> usize {
+    let mut at = 0;
+    for (n, _) in grapheme_chars(s) {
+        if at + n >= col {
+            return at;
+        }
+        at += n;
+    }
+    at
+}
+
+/// The end of the grapheme at character `col` of `s`.
+pub(crate) fn next_boundary(s: &str, col: usize) -> usize {
+    let mut at = 0;
+    for (n, _) in grapheme_chars(s) {
+        at += n;
+        if at > col {
+            return at;
+        }
+    }
+    at
+}
+
+/// Where a word move from `col` lands: back to the start of the previous word, or
+/// forward past the end of the next one.
+pub(crate) fn word_boundary(s: &str, col: usize, forward: bool) -> usize {
+    let chars: Vec<char> = s.chars().collect();
+    let mut i = col.min(chars.len());
+    if forward {
+        while i < chars.len() && chars[i].is_whitespace() {
+            i += 1;
+        }
+        while i < chars.len() && !chars[i].is_whitespace() {
+            i += 1;
+        }
+    } else {
+        while i > 0 && chars[i - 1].is_whitespace() {
+            i -= 1;
+        }
+        while i > 0 && !chars[i - 1].is_whitespace() {
+            i -= 1;
+        }
+    }
+    i
+}
+
+/// A line's rows at `width` columns, as character ranges, for the editor: words stay
+/// whole unless wider than a row; spaces hang at the end of the row they follow; a row
+/// may break before or after any wide character (CJK text has no spaces between words).
+pub(crate) fn wrap_ranges(line: &str, width: usize) -> Vec<(usize, usize)> {
+    let width = width.max(1);
+    let mut rows = Vec::new();
+    let (mut start, mut used, mut at) = (0, 0, 0);
+    // Words, wide characters and runs of spaces: (first char, chars, columns, is space,
+    // is wide).
+    let mut tokens: Vec<(usize, usize, usize, bool, bool)> = Vec::new();
+    for (n, g) in grapheme_chars(line) {
+        let space = g.chars().all(char::is_whitespace);
+        let w = grapheme_width(g);
+        let wide = w > 1;
+        match tokens.last_mut() {
+            Some(t) if t.3 == space && !t.4 && !wide => {
+                t.1 += n;
+                t.2 += w;
+            }
+            _ => tokens.push((at, n, w, space, wide)),
+        }
+        at += n;
+    }
+    for (first, n, w, space, _) in tokens {
+        if space || used + w <= width {
+            used += w;
+            continue;
+        }
+        if first > start {
+            rows.push((start, first));
+            start = first;
+            used = 0;
+        }
+        if w <= width {
+            used = w;
+            continue;
+        }
+        // A word wider than a row: as many graphemes as fit on each row.
+        let word: String = line.chars().skip(first).take(n).collect();
+        let mut col = first;
+        for (gn, g) in grapheme_chars(&word) {
+            let gw = grapheme_width(g);
+            if used + gw > width && used > 0 {
+                rows.push((start, col));
+                start = col;
+                used = 0;
+            }
+            used += gw;
+            col += gn;
+        }
+    }
+    rows.push((start, at));
+    rows
 }
 
 /// The rows of a rendered buffer as text, trailing spaces trimmed, each wide character
