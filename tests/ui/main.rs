@@ -24,3 +24,4 @@ mod reports_ui;
 mod slots_prop;
 mod tui;
 mod tui_prop;
+mod widgets;
