@@ -25,3 +25,4 @@ mod slots_prop;
 mod tui;
 mod tui_prop;
 mod widgets;
+mod widgets_prop;
