@@ -23,3 +23,5 @@ mod reports_ui;
 mod slots_prop;
 mod tui;
 mod tui_prop;
+mod widgets;
+mod widgets_prop;

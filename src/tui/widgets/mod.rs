@@ -1,8 +1,13 @@
 //! Small reusable drawing pieces.
 
+pub mod editor;
+pub mod form;
 pub mod help;
+pub mod help_overlay;
 pub mod picker;
 pub mod status_bar;
+pub mod table;
+pub mod text;
 
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
