@@ -24,6 +24,7 @@ use sqlx::MySqlPool;
 use thiserror::Error;
 
 use crate::config::Config;
+use crate::domain::appointment::Refusal;
 use crate::domain::validation::ValidationError;
 use crate::store;
 
@@ -55,6 +56,27 @@ pub enum ServiceError {
     DocumentStoreUnavailable(String),
     #[error("Something went wrong: {0}")]
     Internal(String),
+}
+
+impl ServiceError {
+    /// Whether this is a server outage (a database or the prescription store cannot be
+    /// reached), which clears itself once a request goes through again; decided by the
+    /// kind, never by the wording.
+    pub fn is_outage(&self) -> bool {
+        matches!(
+            self,
+            ServiceError::DatabaseUnavailable(_) | ServiceError::DocumentStoreUnavailable(_)
+        )
+    }
+}
+
+impl From<Refusal> for ServiceError {
+    fn from(r: Refusal) -> Self {
+        match r {
+            Refusal::Forbidden(phrase) => ServiceError::Forbidden(phrase.into()),
+            Refusal::Invalid(sentence) => ServiceError::Invalid(sentence),
+        }
+    }
 }
 
 impl From<ValidationError> for ServiceError {
@@ -261,6 +283,34 @@ mod tests {
                 .to_string()
                 .contains(OUTAGE_PHRASE)
         );
+    }
+
+    #[test]
+    fn outages_are_known_by_their_kind() {
+        let outages = [
+            ServiceError::DatabaseUnavailable("connection refused".into()),
+            ServiceError::DocumentStoreUnavailable("timed out".into()),
+        ];
+        assert!(outages.iter().all(ServiceError::is_outage));
+        // The wording does not make an outage: a conflict that quotes the phrase is not one.
+        let others = [
+            ServiceError::Forbidden("x".into()),
+            ServiceError::Invalid(format!("The server {OUTAGE_PHRASE}.")),
+            ServiceError::NotFound("x".into()),
+            ServiceError::Conflict("taken".into()),
+            ServiceError::Internal("x".into()),
+        ];
+        assert!(!others.iter().any(ServiceError::is_outage));
+    }
+
+    #[test]
+    fn a_refusal_reads_the_same_as_the_service_error_it_becomes() {
+        for r in [
+            Refusal::Forbidden("mark this appointment completed or no-show"),
+            Refusal::Invalid("This appointment has already started; it cannot be moved.".into()),
+        ] {
+            assert_eq!(ServiceError::from(r.clone()).to_string(), r.to_string());
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@ use rand::Rng;
 use super::audit::actions;
 use super::booking::local_label;
 use super::{ServiceError, Services};
+use crate::domain::appointment::ListFilter;
 use crate::domain::appointment::{AppointmentStatus, AppointmentView};
 use crate::domain::audit::{AuditEvent, Outcome};
 use crate::domain::availability::local_to_utc;
@@ -16,7 +17,7 @@ use crate::domain::payment::{NewPayment, Payment, PaymentMethod, PaymentStatus};
 use crate::domain::permission::{Access, Action, access};
 use crate::domain::report::{Receipt, ReportPayment, RevenueReport};
 use crate::domain::{Actor, Role, validation};
-use crate::store::mysql::booking::{self as booking_store, ListFilter};
+use crate::store::mysql::booking as booking_store;
 use crate::store::mysql::{appointments, audit, is_unique_violation, payments};
 
 /// A payment as the desk enters it.

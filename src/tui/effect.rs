@@ -272,7 +272,7 @@ impl BookingOp {
 /// What the agenda screen asks of the booking service.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AgendaOp {
-    Load(crate::store::mysql::booking::ListFilter),
+    Load(crate::domain::appointment::ListFilter),
     LoadDoctors,
     Cancel {
         appointment_id: i32,

@@ -211,7 +211,7 @@ pub fn audit(
         let reply = match op {
             AuditOp::Search(q) => {
                 let (from, to) = services.local_day_bounds(q.from, q.to);
-                let filter = crate::store::mysql::audit::AuditFilter {
+                let filter = crate::domain::audit::AuditFilter {
                     actor_email: q.actor_email,
                     patient_id: q.patient_id,
                     action: q.action,

@@ -267,7 +267,7 @@ async fn booking_task(
                 Err(e) => return BookingReply::Booked(Err(e.to_string())),
             };
             // Names for the summary; the booking stands even if this lookup fails.
-            let filter = crate::store::mysql::booking::ListFilter {
+            let filter = crate::domain::appointment::ListFilter {
                 patient_id: Some(booked.patient_id),
                 doctor_id: Some(booked.doctor_id),
                 from: Some(booked.start_utc),

@@ -21,10 +21,10 @@ use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
 use crate::domain::Role;
+use crate::domain::appointment::ListFilter;
 use crate::domain::appointment::{AppointmentStatus, AppointmentView, StatusChange};
 use crate::domain::local_time::label;
 use crate::service::availability::{DoctorSummary, monday_of};
-use crate::store::mysql::booking::ListFilter;
 use crate::tui::effect::{AgendaOp, Effect};
 use crate::tui::keymap::{Command, Context};
 use crate::tui::msg::AgendaReply;

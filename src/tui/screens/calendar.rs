@@ -20,10 +20,10 @@ use tui_input::backend::crossterm::EventHandler;
 
 use crate::domain::Role;
 use crate::domain::availability::Window;
+use crate::domain::availability::{StoredTimeOff, StoredWindow};
 use crate::service::availability::{
     DoctorSummary, LocationRef, TimeOffInput, WeekAppointment, WeekView, monday_of,
 };
-use crate::store::mysql::availability::{StoredTimeOff, StoredWindow};
 use crate::tui::effect::CalendarOp;
 use crate::tui::keymap::{Command, Context};
 use crate::tui::msg::CalendarReply;
