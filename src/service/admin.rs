@@ -36,7 +36,7 @@ pub struct LocationInput {
 }
 
 impl DoctorInput {
-    fn validate(&self) -> Result<NewDoctor, ServiceError> {
+    pub(crate) fn validate(&self) -> Result<NewDoctor, ServiceError> {
         let bio = validation::optional_text("Bio", &self.bio, 2000)?;
         Ok(NewDoctor {
             full_name: validation::required_text("Name", &self.full_name, 100)?,
