@@ -13,6 +13,7 @@ pub mod patients;
 pub mod payments;
 pub mod prescription_files;
 pub mod prescriptions;
+pub mod reports;
 pub mod users;
 
 use std::sync::Arc;
