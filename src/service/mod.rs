@@ -11,6 +11,7 @@ pub mod demo;
 pub mod password;
 pub mod patients;
 pub mod payments;
+pub mod prescription_edit;
 pub mod prescription_files;
 pub mod prescriptions;
 pub mod reports;

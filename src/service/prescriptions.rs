@@ -134,7 +134,7 @@ impl Services {
         }
     }
 
-    async fn refuse(&self, event: AuditEvent, err: ServiceError) -> ServiceError {
+    pub(super) async fn refuse(&self, event: AuditEvent, err: ServiceError) -> ServiceError {
         let outcome = if matches!(err, ServiceError::Forbidden(_)) {
             Outcome::Denied
         } else {
@@ -149,7 +149,10 @@ impl Services {
         err
     }
 
-    async fn appointment(&self, appointment_id: i32) -> Result<Appointment, ServiceError> {
+    pub(super) async fn appointment(
+        &self,
+        appointment_id: i32,
+    ) -> Result<Appointment, ServiceError> {
         appointments::get(&self.db, appointment_id)
             .await?
             .ok_or_else(|| ServiceError::NotFound(format!("Appointment {appointment_id}")))

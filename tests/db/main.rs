@@ -21,3 +21,4 @@ mod prescription_crash;
 mod prescriptions_service;
 mod resilience;
 mod schema;
+mod service_rules;
