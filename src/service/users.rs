@@ -94,19 +94,35 @@ impl Services {
         validation::new_password(password, &[&doctor.email, &doctor.full_name])?;
         let hash = password::hash(password).await?;
         let mut tx = self.db.begin().await?;
-        let id = match people::insert_doctor(&mut *tx, &doctor, &hash).await {
-            Ok(id) => id,
-            Err(e) if is_unique_violation(&e) => {
-                return Err(ServiceError::Conflict(format!(
-                    "An account with the email {} already exists.",
-                    doctor.email
-                )));
+        let written = async {
+            let id = people::insert_doctor(&mut *tx, &doctor, &hash).await?;
+            audit::append(&mut *tx, self.clock.now_naive(), &event.entity_id(id)).await?;
+            people::get_doctor(&mut *tx, id).await
+        }
+        .await;
+        match written {
+            Ok(Some(saved)) => {
+                tx.commit().await?;
+                Ok(saved)
             }
-            Err(e) => return Err(e.into()),
-        };
-        audit::append(&mut *tx, self.clock.now_naive(), &event.entity_id(id)).await?;
-        let saved = people::get_doctor(&mut *tx, id).await?;
-        tx.commit().await?;
-        saved.ok_or_else(|| ServiceError::NotFound(format!("Doctor {id}")))
+            Ok(None) => Err(ServiceError::Internal(
+                "the new doctor could not be read back".into(),
+            )),
+            Err(e) => {
+                // Rolled back now rather than when the connection is next used, so the
+                // failed insert holds no lock on `doctors` meanwhile.
+                if let Err(rollback) = tx.rollback().await {
+                    tracing::warn!(error = %rollback, "could not roll back a doctor creation");
+                }
+                Err(if is_unique_violation(&e) {
+                    ServiceError::Conflict(format!(
+                        "An account with the email {} already exists.",
+                        doctor.email
+                    ))
+                } else {
+                    e.into()
+                })
+            }
+        }
     }
 }
