@@ -18,10 +18,10 @@ use chrono::{Datelike, Duration as CDuration, NaiveDate, NaiveDateTime, NaiveTim
 use clinic::config::{Config, FileSettings, Overrides};
 use clinic::domain::Actor;
 use clinic::domain::Role;
+use clinic::domain::appointment::ListFilter;
 use clinic::domain::prescription::{ClinicalNotes, Medication, Prescription};
 use clinic::service::Services;
 use clinic::service::booking::BookingRequest;
-use clinic::store::mysql::booking::ListFilter;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sqlx::{MySql, MySqlPool, QueryBuilder};

@@ -5,6 +5,7 @@ use chrono::{Days, NaiveDate, NaiveDateTime, NaiveTime};
 use serde_json::json;
 
 use crate::cli::AppointmentsCommand;
+use crate::domain::appointment::ListFilter;
 use crate::domain::appointment::{Appointment, AppointmentView};
 use crate::domain::availability::local_to_utc;
 use crate::domain::local_time;
@@ -12,7 +13,6 @@ use crate::domain::text::escape_control;
 use crate::domain::{Actor, validation};
 use crate::service::Services;
 use crate::service::booking::{BookingRequest, local_label};
-use crate::store::mysql::booking::ListFilter;
 
 /// A typed local clinic time; a time that happens twice (the fall-back night) needs its
 /// zone ("2027-10-31 01:30 GMT") and is otherwise refused with both choices named.

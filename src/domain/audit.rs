@@ -57,3 +57,19 @@ pub struct AuditEntry {
     pub outcome: Outcome,
     pub detail: Option<String>,
 }
+
+/// What the audit viewer filters on; every field optional.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AuditFilter {
+    /// ADMIN, FRONT_DESK, DOCTOR, PATIENT, STAFF, SYSTEM.
+    pub actor_kind: Option<String>,
+    pub actor_id: Option<i32>,
+    /// Prefix of the actor's email.
+    pub actor_email: Option<String>,
+    pub patient_id: Option<i32>,
+    /// Prefix of the action, e.g. "APPOINTMENT_" or "LOGIN".
+    pub action: Option<String>,
+    pub from: Option<NaiveDateTime>,
+    pub to: Option<NaiveDateTime>,
+    pub limit: u32,
+}

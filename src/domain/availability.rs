@@ -174,6 +174,20 @@ impl TimeOff {
     }
 }
 
+/// A saved window with its row id (what the calendar lists and edits).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredWindow {
+    pub id: i32,
+    pub window: Window,
+}
+
+/// A saved time-off entry with its row id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredTimeOff {
+    pub id: i32,
+    pub time_off: TimeOff,
+}
+
 /// A booked, non-cancelled appointment: UTC `[start_utc, end_utc)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Busy {

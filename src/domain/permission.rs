@@ -1,7 +1,7 @@
 //! DESIGN.md §3 as data: what each role may do, and whether only on its own records.
 //! The service layer asks this table and then checks ownership.
 
-use super::Role;
+use super::{Actor, Role};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
@@ -94,6 +94,24 @@ pub fn access(role: Role, action: Action) -> Access {
         (ReadPayments, Role::Doctor) => Denied,
         (ReadAudit, Role::Admin) => All,
         (ReadAudit, _) => Denied,
+    }
+}
+
+/// Whether `actor` may do `action` on an appointment of this doctor and patient: the
+/// table above, then ownership for "own" (ids are per table, so a patient is never a
+/// doctor with the same number). The system operator may do everything.
+pub fn may_on_appointment(actor: &Actor, action: Action, doctor_id: i32, patient_id: i32) -> bool {
+    match actor {
+        Actor::System => true,
+        Actor::User { role, id, .. } => match access(*role, action) {
+            Access::All => true,
+            Access::Own => match role {
+                Role::Doctor => *id == doctor_id,
+                Role::Patient => *id == patient_id,
+                Role::Admin | Role::FrontDesk => false,
+            },
+            Access::Denied => false,
+        },
     }
 }
 

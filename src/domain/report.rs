@@ -2,9 +2,11 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
+use chrono_tz::Tz;
 use rust_decimal::Decimal;
 
+use super::appointment::AppointmentView;
 use super::money::{format_amount, plain_amount};
 use super::payment::{PaymentMethod, PaymentStatus};
 
@@ -41,6 +43,80 @@ fn csv_cell(cell: &str) -> String {
     } else {
         guarded
     }
+}
+
+/// A UTC instant as the clinic's wall clock shows it in a CSV cell: "2026-11-23 10:00".
+fn local_cell(tz: Tz, utc: NaiveDateTime) -> String {
+    utc.and_utc()
+        .with_timezone(&tz)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// A day's schedule, grouped by doctor, as CSV: one row per appointment.
+pub fn schedule_csv(tz: Tz, schedule: &[(String, Vec<AppointmentView>)]) -> String {
+    let rows: Vec<Vec<String>> = schedule
+        .iter()
+        .flat_map(|(doctor, list)| {
+            list.iter().map(move |v| {
+                vec![
+                    doctor.clone(),
+                    local_cell(tz, v.appointment.start_utc),
+                    v.appointment.duration_minutes.to_string(),
+                    v.patient_name.clone(),
+                    v.appointment.status.as_str().to_string(),
+                    v.location_name.clone().unwrap_or_default(),
+                ]
+            })
+        })
+        .collect();
+    csv(
+        &[
+            "doctor",
+            "start_local",
+            "minutes",
+            "patient",
+            "status",
+            "location",
+        ],
+        &rows,
+    )
+}
+
+/// A completed appointment nobody has paid for yet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outstanding {
+    pub appointment_id: i32,
+    pub start_utc: NaiveDateTime,
+    pub patient: String,
+    pub doctor: String,
+    pub pending: Decimal,
+}
+
+/// Outstanding appointments as CSV.
+pub fn outstanding_csv(tz: Tz, rows: &[Outstanding]) -> String {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|o| {
+            vec![
+                o.appointment_id.to_string(),
+                local_cell(tz, o.start_utc),
+                o.patient.clone(),
+                o.doctor.clone(),
+                plain_amount(o.pending),
+            ]
+        })
+        .collect();
+    csv(
+        &[
+            "appointment_id",
+            "start_local",
+            "patient",
+            "doctor",
+            "pending",
+        ],
+        &rows,
+    )
 }
 
 /// One payment as a report sees it.

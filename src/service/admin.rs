@@ -6,13 +6,14 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use super::audit::actions;
 use super::{ServiceError, Services, password};
+use crate::domain::audit::AuditFilter;
 use crate::domain::audit::{AuditEntry, AuditEvent, Outcome};
 use crate::domain::permission::{Access, Action, access};
 use crate::domain::person::{Doctor, Location, NewDoctor, NewLocation, StaffMember};
 use crate::domain::report::csv;
 use crate::domain::validation;
 use crate::domain::{AccountKind, Actor, Role};
-use crate::store::mysql::audit::{self as audit_store, AuditFilter};
+use crate::store::mysql::audit as audit_store;
 use crate::store::mysql::{accounts, is_unique_violation, locations, patients, people, throttle};
 
 /// A doctor's editable details.
@@ -35,7 +36,7 @@ pub struct LocationInput {
 }
 
 impl DoctorInput {
-    fn validate(&self) -> Result<NewDoctor, ServiceError> {
+    pub(crate) fn validate(&self) -> Result<NewDoctor, ServiceError> {
         let bio = validation::optional_text("Bio", &self.bio, 2000)?;
         Ok(NewDoctor {
             full_name: validation::required_text("Name", &self.full_name, 100)?,

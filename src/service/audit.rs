@@ -24,6 +24,10 @@ pub mod actions {
     pub const PAYMENT_READ: &str = "PAYMENT_READ";
     pub const PAYMENT_RECEIPT: &str = "PAYMENT_RECEIPT";
     pub const REPORT_READ: &str = "REPORT_READ";
+    /// A report was exported as a file (CSV).
+    pub const REPORT_EXPORT: &str = "REPORT_EXPORT";
+    /// The audit trail was exported as a file (CSV).
+    pub const AUDIT_EXPORT: &str = "AUDIT_EXPORT";
     pub const ADMIN_READ: &str = "ADMIN_READ";
     pub const ACCOUNT_UPDATE: &str = "ACCOUNT_UPDATE";
     pub const ACCOUNT_ACTIVATE: &str = "ACCOUNT_ACTIVATE";

@@ -18,8 +18,9 @@ use crate::domain::audit::{AuditEvent, Outcome};
 use crate::domain::availability::{
     AvailabilityError, Busy, Slot, SlotQuery, TimeOff, Window, free_slots, validate_window,
 };
+use crate::domain::availability::{StoredTimeOff, StoredWindow};
 use crate::domain::{Actor, Role, validation};
-use crate::store::mysql::availability::{self as store, StoredTimeOff, StoredWindow};
+use crate::store::mysql::availability as store;
 use crate::store::mysql::{appointments, is_retryable, locations, people};
 
 /// How often an edit is retried after a deadlock or lock-wait timeout.

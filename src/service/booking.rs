@@ -13,16 +13,18 @@ use chrono_tz::Tz;
 
 use super::audit::actions;
 use super::{ServiceError, Services};
+use crate::domain::appointment as rules;
+use crate::domain::appointment::ListFilter;
 use crate::domain::appointment::{
     Appointment, AppointmentStatus, AppointmentView, NewAppointment, StatusChange,
 };
 use crate::domain::audit::{AuditEvent, Outcome};
 use crate::domain::availability::{self as engine, Busy, Slot, SlotQuery, TimeOff, Window};
 use crate::domain::local_time;
-use crate::domain::permission::{Access, Action, access};
+use crate::domain::permission::{Action, may_on_appointment};
 use crate::domain::validation;
 use crate::domain::{Actor, Role};
-use crate::store::mysql::booking::{self as store, ListFilter};
+use crate::store::mysql::booking as store;
 use crate::store::mysql::free_time::{self, Doctors, SlotInputs, SlotRange};
 use crate::store::mysql::{appointments, audit, availability, is_retryable, is_unique_violation};
 
@@ -127,22 +129,6 @@ impl SlotSpan {
     }
 }
 
-/// Whether `actor` may do `action` on an appointment of this doctor and patient.
-fn allowed(actor: &Actor, action: Action, doctor_id: i32, patient_id: i32) -> bool {
-    match actor {
-        Actor::System => true,
-        Actor::User { role, id, .. } => match access(*role, action) {
-            Access::All => true,
-            Access::Own => match role {
-                Role::Doctor => *id == doctor_id,
-                Role::Patient => *id == patient_id,
-                Role::Admin | Role::FrontDesk => false,
-            },
-            Access::Denied => false,
-        },
-    }
-}
-
 impl Services {
     /// Retries `attempt` on deadlock / lock-wait timeout, with a short growing pause.
     async fn in_transaction<T, F, Fut>(&self, mut attempt: F) -> Result<T, ServiceError>
@@ -210,7 +196,7 @@ impl Services {
         let event = AuditEvent::by(actor, actions::APPOINTMENT_BOOK, "appointment")
             .patient(req.patient_id)
             .detail(format!("doctor {} at {}", req.doctor_id, req.start_utc));
-        if !allowed(actor, Action::Book, req.doctor_id, req.patient_id) {
+        if !may_on_appointment(actor, Action::Book, req.doctor_id, req.patient_id) {
             return Err(self
                 .audit_refusal(event, ServiceError::Forbidden(Action::Book.phrase().into()))
                 .await);
@@ -444,24 +430,8 @@ impl Services {
                 "Appointment {appointment_id}"
             )));
         };
-        let action = if status == AppointmentStatus::Cancelled {
-            Action::Book
-        } else {
-            Action::MarkOutcome
-        };
-        if !allowed(actor, action, appt.doctor_id, appt.patient_id) {
-            return refuse(ServiceError::Forbidden(action.phrase().into()));
-        }
-        if !appt.status.can_become(status) {
-            return refuse(ServiceError::Invalid(format!(
-                "This appointment is already {}; only booked appointments change.",
-                appt.status.label().to_lowercase()
-            )));
-        }
-        if status != AppointmentStatus::Cancelled && appt.start_utc > now {
-            return refuse(ServiceError::Invalid(
-                "This appointment has not started yet; it can be cancelled, not marked.".into(),
-            ));
+        if let Err(r) = rules::allowed(&appt, actor, now).change_to(status) {
+            return refuse(r.into());
         }
         let cancel = reason.map(|r| (r, event.actor_kind.as_str(), event.actor_id, now));
         appointments::set_status(&mut *tx, appointment_id, status, cancel).await?;
@@ -534,8 +504,8 @@ impl Services {
                 "Appointment {appointment_id}"
             )));
         };
-        if !allowed(actor, Action::Book, peek.doctor_id, peek.patient_id) {
-            return refuse(ServiceError::Forbidden(Action::Book.phrase().into()));
+        if let Err(r) = rules::allowed(&peek, actor, now).reschedule {
+            return refuse(r.into());
         }
         let duration =
             duration_minutes.unwrap_or(u32::try_from(peek.duration_minutes).unwrap_or(60));
@@ -550,16 +520,9 @@ impl Services {
                 "Appointment {appointment_id}"
             )));
         };
-        if appt.status != AppointmentStatus::Booked {
-            return refuse(ServiceError::Invalid(format!(
-                "This appointment is {}; only booked appointments can be rescheduled.",
-                appt.status.label().to_lowercase()
-            )));
-        }
-        if appt.start_utc < now {
-            return refuse(ServiceError::Invalid(
-                "This appointment has already started.".into(),
-            ));
+        // Re-checked under the lock: the appointment may have changed since the peek.
+        if let Err(r) = rules::allowed(&appt, actor, now).reschedule {
+            return refuse(r.into());
         }
         let end = new_start + Duration::minutes(i64::from(duration));
         let location = self
@@ -621,7 +584,7 @@ impl Services {
             )));
         };
         let event = event.patient(appt.patient_id);
-        if !allowed(actor, Action::Book, appt.doctor_id, appt.patient_id) {
+        if !may_on_appointment(actor, Action::Book, appt.doctor_id, appt.patient_id) {
             return Err(self
                 .audit_refusal(
                     event,

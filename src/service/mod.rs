@@ -11,8 +11,10 @@ pub mod demo;
 pub mod password;
 pub mod patients;
 pub mod payments;
+pub mod prescription_edit;
 pub mod prescription_files;
 pub mod prescriptions;
+pub mod reports;
 pub mod users;
 
 use std::sync::Arc;
@@ -24,6 +26,7 @@ use sqlx::MySqlPool;
 use thiserror::Error;
 
 use crate::config::Config;
+use crate::domain::appointment::Refusal;
 use crate::domain::validation::ValidationError;
 use crate::store;
 
@@ -65,6 +68,15 @@ impl ServiceError {
             self,
             ServiceError::DatabaseUnavailable(_) | ServiceError::DocumentStoreUnavailable(_)
         )
+    }
+}
+
+impl From<Refusal> for ServiceError {
+    fn from(r: Refusal) -> Self {
+        match r {
+            Refusal::Forbidden(phrase) => ServiceError::Forbidden(phrase.into()),
+            Refusal::Invalid(sentence) => ServiceError::Invalid(sentence),
+        }
     }
 }
 
@@ -272,6 +284,34 @@ mod tests {
                 .to_string()
                 .contains(OUTAGE_PHRASE)
         );
+    }
+
+    #[test]
+    fn outages_are_known_by_their_kind() {
+        let outages = [
+            ServiceError::DatabaseUnavailable("connection refused".into()),
+            ServiceError::DocumentStoreUnavailable("timed out".into()),
+        ];
+        assert!(outages.iter().all(ServiceError::is_outage));
+        // The wording does not make an outage: a conflict that quotes the phrase is not one.
+        let others = [
+            ServiceError::Forbidden("x".into()),
+            ServiceError::Invalid(format!("The server {OUTAGE_PHRASE}.")),
+            ServiceError::NotFound("x".into()),
+            ServiceError::Conflict("taken".into()),
+            ServiceError::Internal("x".into()),
+        ];
+        assert!(!others.iter().any(ServiceError::is_outage));
+    }
+
+    #[test]
+    fn a_refusal_reads_the_same_as_the_service_error_it_becomes() {
+        for r in [
+            Refusal::Forbidden("mark this appointment completed or no-show"),
+            Refusal::Invalid("This appointment has already started; it cannot be moved.".into()),
+        ] {
+            assert_eq!(ServiceError::from(r.clone()).to_string(), r.to_string());
+        }
     }
 
     #[test]

@@ -468,7 +468,7 @@ impl Services {
         let Some(patient) = patients::get(&self.db, id).await? else {
             return Err(ServiceError::NotFound("That patient".into()));
         };
-        let filter = crate::store::mysql::booking::ListFilter {
+        let filter = crate::domain::appointment::ListFilter {
             patient_id: Some(id),
             include_cancelled: true,
             limit: Some(MAX_HISTORY),

@@ -1,22 +1,20 @@
-//! Payments, receipts and the money reports. Amounts are exact decimals; statuses move
+//! Payments and receipts (the money reports are in `reports`). Amounts are exact decimals; statuses move
 //! PENDING -> PAID | FAILED and PAID -> REFUNDED only; nothing is ever deleted; every read
 //! and change is audited.
 
-use chrono::{Duration, NaiveDate, NaiveDateTime};
+use chrono::NaiveDateTime;
 use rand::Rng;
 
 use super::audit::actions;
 use super::booking::local_label;
 use super::{ServiceError, Services};
-use crate::domain::appointment::{AppointmentStatus, AppointmentView};
+use crate::domain::appointment::AppointmentStatus;
 use crate::domain::audit::{AuditEvent, Outcome};
-use crate::domain::availability::local_to_utc;
 use crate::domain::money::parse_amount;
 use crate::domain::payment::{NewPayment, Payment, PaymentMethod, PaymentStatus};
 use crate::domain::permission::{Access, Action, access};
-use crate::domain::report::{Receipt, ReportPayment, RevenueReport};
-use crate::domain::{Actor, Role, validation};
-use crate::store::mysql::booking::{self as booking_store, ListFilter};
+use crate::domain::report::Receipt;
+use crate::domain::{Actor, Role};
 use crate::store::mysql::{appointments, audit, is_unique_violation, payments};
 
 /// A payment as the desk enters it.
@@ -32,15 +30,8 @@ pub struct PaymentInput {
     pub transaction_id: Option<String>,
 }
 
-/// A completed appointment nobody has paid for yet.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Outstanding {
-    pub appointment_id: i32,
-    pub start_utc: NaiveDateTime,
-    pub patient: String,
-    pub doctor: String,
-    pub pending: rust_decimal::Decimal,
-}
+/// Where the screens have always found it; the type lives with the other reports.
+pub use crate::domain::report::Outstanding;
 
 /// A generated transaction id: "TX-20261123-4F9A1C2B".
 fn new_transaction_id(now: NaiveDateTime) -> String {
@@ -70,7 +61,7 @@ impl Services {
         }
     }
 
-    async fn refused(&self, event: AuditEvent, err: ServiceError) -> ServiceError {
+    pub(super) async fn refused(&self, event: AuditEvent, err: ServiceError) -> ServiceError {
         let outcome = if matches!(err, ServiceError::Forbidden(_)) {
             Outcome::Denied
         } else {
@@ -320,148 +311,5 @@ impl Services {
             method: row.payment.method,
             status: row.payment.status,
         })
-    }
-
-    /// UTC bounds of the local dates `from..=to`.
-    fn local_range(
-        &self,
-        from: NaiveDate,
-        to: NaiveDate,
-    ) -> Result<(NaiveDateTime, NaiveDateTime), ServiceError> {
-        validation::date_in_range(from)?;
-        validation::date_in_range(to)?;
-        if to < from {
-            return Err(ServiceError::Invalid(
-                "The end date is before the start date.".into(),
-            ));
-        }
-        if (to - from).num_days() > 366 {
-            return Err(ServiceError::Invalid(
-                "A report covers at most a year.".into(),
-            ));
-        }
-        let tz = self.config.time_zone;
-        let start = local_to_utc(tz, from.and_hms_opt(0, 0, 0).unwrap_or_default());
-        let end = local_to_utc(
-            tz,
-            (to + Duration::days(1))
-                .and_hms_opt(0, 0, 0)
-                .unwrap_or_default(),
-        );
-        match (start, end) {
-            (Some(s), Some(e)) => Ok((s, e)),
-            _ => Err(ServiceError::Invalid(
-                "Those dates cannot be placed in the clinic's time zone.".into(),
-            )),
-        }
-    }
-
-    fn require_reports(&self, actor: &Actor) -> Result<(), ServiceError> {
-        let ok = match actor {
-            Actor::System => true,
-            Actor::User { role, .. } => access(*role, Action::ReadPayments) == Access::All,
-        };
-        if ok {
-            Ok(())
-        } else {
-            Err(ServiceError::Forbidden("read the clinic's reports".into()))
-        }
-    }
-
-    /// Revenue by day, method and doctor for the local dates `from..=to`.
-    pub async fn revenue_report(
-        &self,
-        actor: &Actor,
-        from: NaiveDate,
-        to: NaiveDate,
-    ) -> Result<RevenueReport, ServiceError> {
-        let event = AuditEvent::by(actor, actions::REPORT_READ, "report")
-            .detail(format!("revenue {from}..{to}"));
-        if let Err(e) = self.require_reports(actor) {
-            return Err(self.refused(event, e).await);
-        }
-        let (start, end) = self.local_range(from, to)?;
-        let tz = self.config.time_zone;
-        let rows = payments::rows_created_between(&self.db, start, end).await?;
-        let items: Vec<ReportPayment> = rows
-            .into_iter()
-            .map(|r| ReportPayment {
-                local_date: r.payment.created_at.with_timezone(&tz).date_naive(),
-                amount: r.payment.amount,
-                method: r.payment.method,
-                status: r.payment.status,
-                doctor: r.doctor_name,
-            })
-            .collect();
-        self.audit(event).await?;
-        Ok(RevenueReport::from_payments(from, to, &items))
-    }
-
-    /// Completed appointments in `from..=to` (local dates) with no PAID payment.
-    pub async fn outstanding(
-        &self,
-        actor: &Actor,
-        from: NaiveDate,
-        to: NaiveDate,
-    ) -> Result<Vec<Outstanding>, ServiceError> {
-        let event = AuditEvent::by(actor, actions::REPORT_READ, "report")
-            .detail(format!("outstanding {from}..{to}"));
-        if let Err(e) = self.require_reports(actor) {
-            return Err(self.refused(event, e).await);
-        }
-        let (start, end) = self.local_range(from, to)?;
-        let rows = payments::unpaid_completed(&self.db, start, end).await?;
-        self.audit(event).await?;
-        Ok(rows
-            .into_iter()
-            .map(
-                |(appointment_id, start_utc, patient, doctor, pending)| Outstanding {
-                    appointment_id,
-                    start_utc,
-                    patient,
-                    doctor,
-                    pending,
-                },
-            )
-            .collect())
-    }
-
-    /// A day's schedule (local date), grouped by doctor: (doctor name, appointments).
-    pub async fn day_schedule(
-        &self,
-        actor: &Actor,
-        date: NaiveDate,
-    ) -> Result<Vec<(String, Vec<AppointmentView>)>, ServiceError> {
-        let event = AuditEvent::by(actor, actions::REPORT_READ, "report")
-            .detail(format!("schedule {date}"));
-        if let Err(e) = self.require_reports(actor) {
-            return Err(self.refused(event, e).await);
-        }
-        let (start, end) = self.local_range(date, date)?;
-        let rows = booking_store::list_views(
-            &self.db,
-            &ListFilter {
-                from: Some(start),
-                to: Some(end),
-                include_cancelled: false,
-                ..ListFilter::default()
-            },
-        )
-        .await?;
-        self.audit(event).await?;
-        let mut out: Vec<(String, Vec<AppointmentView>)> = Vec::new();
-        let mut sorted = rows;
-        sorted.sort_by(|a, b| {
-            a.doctor_name
-                .cmp(&b.doctor_name)
-                .then(a.appointment.start_utc.cmp(&b.appointment.start_utc))
-        });
-        for v in sorted {
-            match out.last_mut() {
-                Some((name, list)) if *name == v.doctor_name => list.push(v),
-                _ => out.push((v.doctor_name.clone(), vec![v])),
-            }
-        }
-        Ok(out)
     }
 }

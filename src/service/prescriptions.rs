@@ -25,6 +25,7 @@ use super::audit::actions;
 use super::booking::local_label;
 use super::connect::KnownVersion;
 use super::{ServiceError, Services};
+use crate::domain::appointment::ListFilter;
 use crate::domain::appointment::{Appointment, AppointmentStatus};
 use crate::domain::audit::{AuditEvent, Outcome};
 use crate::domain::permission::{Access, Action, access};
@@ -33,7 +34,7 @@ use crate::domain::prescription::{
 };
 use crate::domain::{Actor, Role};
 use crate::store::mongo::prescriptions as store;
-use crate::store::mysql::booking::{ListFilter, list_views};
+use crate::store::mysql::booking::list_views;
 use crate::store::mysql::{appointments, patients, people};
 
 /// Largest file that may be attached (stored in GridFS).
@@ -133,7 +134,7 @@ impl Services {
         }
     }
 
-    async fn refuse(&self, event: AuditEvent, err: ServiceError) -> ServiceError {
+    pub(super) async fn refuse(&self, event: AuditEvent, err: ServiceError) -> ServiceError {
         let outcome = if matches!(err, ServiceError::Forbidden(_)) {
             Outcome::Denied
         } else {
@@ -148,7 +149,10 @@ impl Services {
         err
     }
 
-    async fn appointment(&self, appointment_id: i32) -> Result<Appointment, ServiceError> {
+    pub(super) async fn appointment(
+        &self,
+        appointment_id: i32,
+    ) -> Result<Appointment, ServiceError> {
         appointments::get(&self.db, appointment_id)
             .await?
             .ok_or_else(|| ServiceError::NotFound(format!("Appointment {appointment_id}")))

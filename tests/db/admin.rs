@@ -5,11 +5,11 @@
 use crate::common;
 
 use chrono::{Duration, TimeZone, Utc};
+use clinic::domain::audit::AuditFilter;
 use clinic::domain::{AccountKind, Actor, Role};
 use clinic::service::admin::{DoctorInput, LocationInput, audit_csv};
 use clinic::service::users::NewAccount;
 use clinic::service::{Clock, LoginError, ServiceError, Services};
-use clinic::store::mysql::audit::AuditFilter;
 use common::TestEnv;
 
 struct People {

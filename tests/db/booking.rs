@@ -8,12 +8,12 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc, Weekday};
 use clinic::domain::appointment::AppointmentStatus;
+use clinic::domain::appointment::ListFilter;
 use clinic::domain::availability::{TimeOff, Window};
 use clinic::domain::person::{NewDoctor, NewPatient};
 use clinic::domain::{Actor, Role};
 use clinic::service::booking::BookingRequest;
 use clinic::service::{Clock, ServiceError, Services};
-use clinic::store::mysql::booking::ListFilter;
 use clinic::store::mysql::{availability, patients, people};
 use common::TestEnv;
 

@@ -288,8 +288,8 @@ async fn names_with_control_characters_are_refused_and_never_printed_raw() {
 async fn services_refuse_dates_at_the_edges_of_the_calendar() {
     use chrono::NaiveDate;
     use clinic::domain::Actor;
+    use clinic::domain::appointment::ListFilter;
     use clinic::service::ServiceError;
-    use clinic::store::mysql::booking::ListFilter;
 
     let env = TestEnv::new().await;
     clinic_with_people(&env).await;

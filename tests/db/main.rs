@@ -22,4 +22,5 @@ mod prescription_ops;
 mod prescriptions_service;
 mod resilience;
 mod schema;
+mod service_rules;
 mod tui_ops;

@@ -162,7 +162,7 @@ async fn a_report_export_reads_the_report_again_and_writes_it() {
     let reads = s
         .search_audit(
             &Actor::System,
-            &clinic::store::mysql::audit::AuditFilter {
+            &clinic::domain::audit::AuditFilter {
                 action: Some("REPORT_READ".into()),
                 limit: 10,
                 ..Default::default()

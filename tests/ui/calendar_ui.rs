@@ -6,13 +6,13 @@ use crate::common;
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use clinic::domain::appointment::AppointmentStatus;
 use clinic::domain::availability::{SlotQuery, TimeOff, Window, free_slots};
+use clinic::domain::availability::{StoredTimeOff, StoredWindow};
 use clinic::domain::{Actor, Role};
 use clinic::service::ServiceError;
 use clinic::service::Session;
 use clinic::service::availability::{
     DoctorSummary, LocationRef, TimeOffInput, WeekAppointment, WeekView,
 };
-use clinic::store::mysql::availability::{StoredTimeOff, StoredWindow};
 use clinic::tui::effect::Effect;
 use clinic::tui::keymap::Context;
 use clinic::tui::msg::Msg;

@@ -11,6 +11,7 @@ use clinic::domain::Role;
 use clinic::domain::appointment::{Appointment, AppointmentStatus, AppointmentView, StatusChange};
 use clinic::domain::audit::{AuditEntry, Outcome};
 use clinic::domain::availability::{Slot, TimeOff, Window};
+use clinic::domain::availability::{StoredTimeOff, StoredWindow};
 use clinic::domain::payment::{Payment, PaymentMethod, PaymentStatus};
 use clinic::domain::person::{Doctor, Location, Patient, StaffMember};
 use clinic::domain::prescription::{ClinicalNotes, Medication, Prescription};
@@ -19,7 +20,6 @@ use clinic::service::availability::{DoctorSummary, LocationRef, WeekAppointment,
 use clinic::service::patients::PatientHistory;
 use clinic::service::patients::RegisterError;
 use clinic::service::prescriptions::{AppointmentBrief, SaveError};
-use clinic::store::mysql::availability::{StoredTimeOff, StoredWindow};
 use clinic::tui::effect::Effect;
 use clinic::tui::keymap::{Context, Keymap};
 use clinic::tui::msg::Msg;

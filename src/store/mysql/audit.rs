@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use sqlx::{Executor, MySql, Row};
 
 use super::parse_col;
-use crate::domain::audit::{AuditEntry, AuditEvent, Outcome};
+use crate::domain::audit::{AuditEntry, AuditEvent, AuditFilter, Outcome};
 
 pub async fn append<'c, E>(exec: E, at: NaiveDateTime, e: &AuditEvent) -> Result<(), sqlx::Error>
 where
@@ -65,22 +65,6 @@ fn map_entry(r: &sqlx::mysql::MySqlRow) -> Result<AuditEntry, sqlx::Error> {
         outcome: parse_col("outcome", &outcome, Outcome::parse)?,
         detail: r.try_get("detail")?,
     })
-}
-
-/// What the audit viewer filters on; every field optional.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct AuditFilter {
-    /// ADMIN, FRONT_DESK, DOCTOR, PATIENT, STAFF, SYSTEM.
-    pub actor_kind: Option<String>,
-    pub actor_id: Option<i32>,
-    /// Prefix of the actor's email.
-    pub actor_email: Option<String>,
-    pub patient_id: Option<i32>,
-    /// Prefix of the action, e.g. "APPOINTMENT_" or "LOGIN".
-    pub action: Option<String>,
-    pub from: Option<NaiveDateTime>,
-    pub to: Option<NaiveDateTime>,
-    pub limit: u32,
 }
 
 /// Entries matching the filter, newest first.

@@ -6,21 +6,7 @@ use sqlx::{Executor, MySql, Row};
 
 use super::parse_col;
 use super::patients::id_of;
-use crate::domain::availability::{TimeOff, Window};
-
-/// A stored window with its row id.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StoredWindow {
-    pub id: i32,
-    pub window: Window,
-}
-
-/// A stored time-off entry with its row id.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StoredTimeOff {
-    pub id: i32,
-    pub time_off: TimeOff,
-}
+use crate::domain::availability::{StoredTimeOff, StoredWindow, TimeOff, Window};
 
 pub fn day_code(d: Weekday) -> &'static str {
     match d {

@@ -6,7 +6,7 @@ use sqlx::mysql::MySqlRow;
 use sqlx::{Executor, MySql, Row};
 
 use super::parse_col;
-use crate::domain::appointment::{Appointment, AppointmentStatus, AppointmentView};
+use crate::domain::appointment::{Appointment, AppointmentStatus, AppointmentView, ListFilter};
 
 /// Locks a doctor's row for the rest of the transaction. Every booking change for that
 /// doctor takes this lock first, so overlap checks and inserts are serialised per doctor.
@@ -114,17 +114,6 @@ fn map_appointment(r: &MySqlRow) -> Result<Appointment, sqlx::Error> {
         cancel_reason: r.try_get("cancel_reason")?,
         cancelled_at: r.try_get("cancelled_at")?,
     })
-}
-
-/// Which appointments to list.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListFilter {
-    pub doctor_id: Option<i32>,
-    pub patient_id: Option<i32>,
-    pub from: Option<NaiveDateTime>,
-    pub to: Option<NaiveDateTime>,
-    pub include_cancelled: bool,
-    pub limit: Option<u32>,
 }
 
 /// Appointments with patient, doctor and location names, by time.

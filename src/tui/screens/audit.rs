@@ -55,9 +55,9 @@ pub enum AuditReply {
 
 /// The store's filter for `q`. MERGE: `AuditFilter` moves to `domain::audit` (branch
 /// `rules`); only the import changes.
-fn filter(services: &Services, q: AuditQuery) -> crate::store::mysql::audit::AuditFilter {
+fn filter(services: &Services, q: AuditQuery) -> crate::domain::audit::AuditFilter {
     let (from, to) = services.local_day_bounds(q.from, q.to);
-    crate::store::mysql::audit::AuditFilter {
+    crate::domain::audit::AuditFilter {
         actor_email: q.actor_email,
         patient_id: q.patient_id,
         action: q.action,

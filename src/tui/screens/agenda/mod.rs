@@ -22,10 +22,10 @@ use tui_input::Input;
 pub use ops::{AgendaOp, AgendaReply};
 
 use crate::domain::Role;
+use crate::domain::appointment::ListFilter;
 use crate::domain::appointment::{AppointmentStatus, AppointmentView, StatusChange};
 use crate::domain::local_time::label;
 use crate::service::availability::{DoctorSummary, monday_of};
-use crate::store::mysql::booking::ListFilter;
 use crate::tui::keymap::{Command, Context};
 use crate::tui::screen::{Action, Actions, Commands, Ctx, Screen};
 use crate::tui::screens::booking::{BookingScreen, DAYS, SlotChoice};

@@ -5,11 +5,11 @@ use std::fmt;
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::domain::Actor;
+use crate::domain::appointment::ListFilter;
 use crate::domain::appointment::{AppointmentStatus, AppointmentView, StatusChange};
 use crate::domain::availability::Slot;
 use crate::service::availability::DoctorSummary;
 use crate::service::{ServiceError, Services};
-use crate::store::mysql::booking::ListFilter;
 use crate::tui::screen::Operation;
 
 /// A request of the agenda.

@@ -7,12 +7,12 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use super::{BookedSummary, SlotChoice};
 use crate::domain::Actor;
+use crate::domain::appointment::ListFilter;
 use crate::domain::person::Patient;
 use crate::service::availability::DoctorSummary;
 use crate::service::booking::BookingRequest;
 use crate::service::patients::{MAX_RESULTS, NewPatientInput, RegisterError};
 use crate::service::{ServiceError, Services};
-use crate::store::mysql::booking::ListFilter;
 use crate::tui::screen::Operation;
 
 /// A request of the booking screen.

@@ -10,9 +10,9 @@ use super::{
     CalendarOp, CalendarScreen, Confirm, DeleteTarget, DoctorSearch, Form, FormField, FormKind,
     Modal, ROWS, Viewer, WEEKDAYS, hm, local, parse_date, parse_location, parse_time, weekday_name,
 };
+use crate::domain::availability::StoredWindow;
 use crate::domain::availability::Window;
 use crate::service::availability::{TimeOffInput, monday_of};
-use crate::store::mysql::availability::StoredWindow;
 use crate::tui::keymap::Command;
 use crate::tui::screen::{Action, Actions};
 

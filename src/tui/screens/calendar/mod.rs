@@ -23,8 +23,8 @@ pub use ops::{CalendarOp, CalendarReply};
 pub use parse::{parse_date, parse_location, parse_time};
 
 use crate::domain::Role;
+use crate::domain::availability::{StoredTimeOff, StoredWindow};
 use crate::service::availability::{DoctorSummary, WeekAppointment, WeekView, monday_of};
-use crate::store::mysql::availability::{StoredTimeOff, StoredWindow};
 use crate::tui::keymap::{Command, Context};
 use crate::tui::screen::{Actions, Commands, Ctx, Screen};
 
