@@ -8,6 +8,7 @@ use super::routes::Route;
 use super::screen::Ctx;
 use super::screens::login::LoginScreen;
 use super::theme::Theme;
+use super::widgets::help_overlay::HelpOverlay;
 use crate::service::Session;
 
 /// Fixed facts about this installation that screens show.
@@ -63,12 +64,6 @@ pub struct Question {
     pub leave: Leave,
 }
 
-/// The help overlay and how far it is scrolled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct HelpView {
-    pub scroll: u16,
-}
-
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub clinic: ClinicInfo,
@@ -77,7 +72,8 @@ pub struct AppState {
     /// The navigation stack: the bottom is the sign-in screen or the home menu; the top
     /// is what is shown. Never empty.
     pub stack: Vec<Page>,
-    pub help: Option<HelpView>,
+    /// The help overlay, when open (it keeps its scroll position).
+    pub help: Option<HelpOverlay>,
     pub question: Option<Question>,
     pub status: Option<StatusLine>,
     /// What is running in the background, for the spinner.

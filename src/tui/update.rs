@@ -176,25 +176,10 @@ fn on_key(state: &mut AppState, key: KeyEvent, keymap: &Keymap) -> Vec<Effect> {
         state.should_quit = true;
         return preserve_all(state, keymap);
     }
-    if let Some(mut help) = state.help {
-        let screen = state.screen();
-        let commands = screen.commands(&state.ctx(keymap));
-        // The overlay sits between the title bar and the message and key lines.
-        let height = state.size.1.saturating_sub(3);
-        let max = super::widgets::help::max_scroll(keymap, screen.context(), &commands, height);
-        let page = height.saturating_sub(3).max(1);
-        help.scroll = match command {
-            Some(Command::Up) => help.scroll.saturating_sub(1),
-            Some(Command::Down) => help.scroll.saturating_add(1),
-            Some(Command::PageUp) => help.scroll.saturating_sub(page),
-            Some(Command::PageDown) => help.scroll.saturating_add(page),
-            _ => help.scroll,
+    if let Some(help) = &mut state.help {
+        if help.on_key(&key, command) {
+            state.help = None;
         }
-        .min(max);
-        state.help = match command {
-            Some(Command::Back | Command::Help) => None,
-            _ => Some(help),
-        };
         return Vec::new();
     }
     if let Some(question) = state.question.take() {

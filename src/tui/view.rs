@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::keymap::Keymap;
 use super::state::{AppState, Tone};
-use super::widgets::{help, popup, status_bar};
+use super::widgets::{help_overlay, popup, status_bar};
 use super::{MIN_HEIGHT, MIN_WIDTH};
 
 const SPINNER: [&str; 4] = ["-", "\\", "|", "/"];
@@ -82,16 +82,9 @@ pub fn render(frame: &mut Frame, state: &AppState, keymap: &Keymap) {
     };
     frame.render_widget(Paragraph::new(footer), rows[3]);
 
-    if let Some(view) = &state.help {
-        help::render(
-            frame,
-            rows[1],
-            keymap,
-            screen.context(),
-            &commands,
-            *view,
-            theme,
-        );
+    if let Some(help) = &state.help {
+        let sections = help_overlay::sections_for(keymap, screen.context(), &commands);
+        help.render(frame, rows[1], &sections, theme);
     }
     if let Some(question) = &state.question {
         let width = 60.min(rows[1].width);

@@ -63,10 +63,10 @@ const NOTE: &str = "Bindings can be changed in a keymap file (see README).";
 /// keys (disabled ones say "not possible now"), then "Everywhere": the global keys and
 /// the help key.
 pub fn sections_for(keymap: &Keymap, ctx: Context, commands: &Commands) -> Vec<HelpSection> {
-    let bindings = keymap.describe(ctx);
-    let chords = |command: Command| {
-        bindings
-            .iter()
+    let chords = |command: Command, ctx: Context| {
+        keymap
+            .describe(ctx)
+            .into_iter()
             .find(|(c, _)| *c == command)
             .map(|(_, chords)| {
                 chords
@@ -80,7 +80,8 @@ pub fn sections_for(keymap: &Keymap, ctx: Context, commands: &Commands) -> Vec<H
     let mut here = Vec::new();
     for info in &commands.items {
         for command in std::iter::once(info.command).chain(info.with.iter().copied()) {
-            let Some(keys) = chords(command) else {
+            // Keys bound where the entry says (a field without focus now), else here.
+            let Some(keys) = chords(command, info.context.unwrap_or(ctx)) else {
                 continue;
             };
             let mut description = command.help().to_string();

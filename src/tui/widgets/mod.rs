@@ -2,7 +2,6 @@
 
 pub mod editor;
 pub mod form;
-pub mod help;
 pub mod help_overlay;
 pub mod picker;
 pub mod status_bar;
