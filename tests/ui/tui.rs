@@ -398,3 +398,59 @@ fn snapshot_styles_of_the_focused_login_field_and_the_home_selection() {
     assert!(home.contains("[RB]▶ Agenda"), "{home}");
     insta::assert_snapshot!("styles_home_selection", home);
 }
+
+#[test]
+fn effects_print_no_patient_data_for_the_log() {
+    use clinic::service::patients::NewPatientInput;
+    use clinic::tui::screens::agenda::AgendaOp;
+    use clinic::tui::screens::booking::BookingOp;
+    use clinic::tui::screens::patients::PatientsOp;
+    let run = |request, op| Effect::Run {
+        request,
+        actor: Actor::System,
+        op,
+    };
+    let effects = [
+        run(
+            1,
+            Op::Booking(BookingOp::Register(NewPatientInput {
+                full_name: "Zoë Secretname".into(),
+                email: "zoe@private.test".into(),
+                phone: "+1 555 0199".into(),
+                ..NewPatientInput::default()
+            })),
+        ),
+        run(
+            2,
+            Op::Booking(BookingOp::SearchPatients {
+                query: "Secretname".into(),
+            }),
+        ),
+        run(
+            3,
+            Op::Agenda(AgendaOp::Cancel {
+                appointment_id: 4,
+                reason: "Secretname is in hospital".into(),
+            }),
+        ),
+        run(
+            4,
+            Op::Patients(PatientsOp::Search {
+                query: "zoe@private.test".into(),
+            }),
+        ),
+        run(
+            5,
+            Op::Login(LoginOp {
+                kind: AccountKind::Patient,
+                email: "zoe@private.test".into(),
+                password: "Secretname-password".into(),
+            }),
+        ),
+    ];
+    let printed = format!("{effects:?}");
+    for secret in ["Secretname", "zoe@private.test", "555 0199"] {
+        assert!(!printed.contains(secret), "{secret} leaked into {printed}");
+    }
+    assert!(printed.contains("Registering the patient") && printed.contains("Cancelling"));
+}
