@@ -2,6 +2,8 @@
 //! VT100 emulator.
 
 use std::io::{Read, Write};
+use std::os::fd::AsRawFd as _;
+use std::os::unix::fs::OpenOptionsExt;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
@@ -145,13 +147,66 @@ impl PtyApp {
         }
     }
 
-    /// Types `bytes`. The app handles keys one by one whether they arrive together or
-    /// not; a test that needs a key's effect waits for it on screen with `wait_for`.
+    /// Types `bytes` and waits until the app has read them, so that the next keys
+    /// arrive as keys of their own, as a person's do: two Escs typed one after the other
+    /// must not reach the app as one "Esc Esc" sequence. A test that needs a key's effect
+    /// waits for it on screen with `wait_for`.
     pub fn send(&mut self, bytes: &str) {
+        let before = (bytes == "\x1b").then(|| self.contents());
         self.writer
             .write_all(bytes.as_bytes())
             .expect("write to pty");
         self.writer.flush().expect("flush pty");
+        self.wait_until_read(Duration::from_secs(10));
+        // A lone Esc is also how escape sequences start: the terminal library may hold
+        // it until it knows no sequence follows. Wait until it has acted (the screen
+        // changes), so that a next Esc is not taken for the second half of "Esc Esc".
+        if let Some(before) = before {
+            self.wait_until(Duration::from_secs(2), |screen, closed| {
+                closed || screen != before
+            });
+        }
+    }
+
+    /// The app's side of the pseudo-terminal (`/dev/pts/N`).
+    fn terminal_path(&self) -> Option<std::path::PathBuf> {
+        let fd = self.master.as_raw_fd()?;
+        let mut name = [0 as libc::c_char; 128];
+        // SAFETY: ptsname_r writes at most `name.len()` bytes into the buffer.
+        let ok = unsafe { libc::ptsname_r(fd, name.as_mut_ptr(), name.len()) };
+        if ok != 0 {
+            return None;
+        }
+        // SAFETY: on success the buffer holds a NUL-terminated path.
+        let path = unsafe { std::ffi::CStr::from_ptr(name.as_ptr()) };
+        Some(std::path::PathBuf::from(path.to_str().ok()?))
+    }
+
+    /// Waits until the terminal's input queue is empty: the app has read every byte.
+    fn wait_until_read(&self, timeout: Duration) {
+        let Some(tty) = self.terminal_path() else {
+            return;
+        };
+        let deadline = Instant::now() + timeout;
+        while Instant::now() < deadline {
+            // A fresh descriptor each time: keeping the terminal open would keep the
+            // app's side from closing when it exits.
+            let Ok(file) = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .custom_flags(libc::O_NOCTTY)
+                .open(&tty)
+            else {
+                return;
+            };
+            let mut pending: libc::c_int = 0;
+            // SAFETY: FIONREAD writes one c_int through the pointer, which is valid.
+            let ok = unsafe { libc::ioctl(file.as_raw_fd(), libc::FIONREAD, &mut pending) };
+            if ok != 0 || pending == 0 {
+                return;
+            }
+            std::thread::yield_now();
+        }
     }
 
     /// Waits for the process to end; returns whether it exited successfully.

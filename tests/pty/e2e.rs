@@ -60,6 +60,8 @@ async fn front_desk_logs_in_and_sees_home_then_quits() {
     app.send("harbour-violet-sleet");
     app.send("\r");
     app.wait_for("Welcome, Fran Desk", WAIT);
+    // A frame reaches the terminal in pieces: wait for the whole panel.
+    app.wait_for("Europe/London", WAIT);
     let screen = app.contents();
     assert!(screen.contains("Front desk"), "{screen}");
     assert!(screen.contains("Europe/London"), "{screen}");
