@@ -181,24 +181,52 @@ pub fn parse_duration_days(text: &str) -> Result<Option<u32>, String> {
     }
 }
 
-/// Checks one medication row; the sentence names the row (1-based).
-pub fn medication_problem(row: usize, m: &Medication) -> Option<String> {
-    if m.name.trim().is_empty() {
-        return Some(format!("Medication {row} needs a name."));
-    }
+/// The parts of a medication row, to say which one a problem is about (a form shows
+/// each problem next to its field).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MedicationField {
+    Name,
+    Dosage,
+    Frequency,
+    Duration,
+    Notes,
+}
+
+/// Every problem of one medication row, each with the field it is about, in the row's
+/// order; the sentences name the row (1-based).
+pub fn medication_problems(row: usize, m: &Medication) -> Vec<(MedicationField, String)> {
+    let mut problems = Vec::new();
+    let name = m.name.trim();
+    let which = if name.is_empty() {
+        problems.push((
+            MedicationField::Name,
+            format!("Medication {row} needs a name."),
+        ));
+        format!("Medication {row}")
+    } else {
+        format!("Medication {row} ({name})")
+    };
     if m.dosage.trim().is_empty() {
-        return Some(format!(
-            "Medication {row} ({}) needs a dosage, for example 500mg.",
-            m.name.trim()
+        problems.push((
+            MedicationField::Dosage,
+            format!("{which} needs a dosage, for example 500mg."),
         ));
     }
     if m.duration_days == Some(0) {
-        return Some(format!(
-            "Medication {row} ({}): the duration must be at least 1 day.",
-            m.name.trim()
+        problems.push((
+            MedicationField::Duration,
+            format!("{which}: the duration must be at least 1 day."),
         ));
     }
-    None
+    problems
+}
+
+/// Checks one medication row: its first problem (see [`medication_problems`]).
+pub fn medication_problem(row: usize, m: &Medication) -> Option<String> {
+    medication_problems(row, m)
+        .into_iter()
+        .next()
+        .map(|(_, sentence)| sentence)
 }
 
 /// Normalises a prescription before it is stored: trims medication fields and tags,
@@ -600,6 +628,31 @@ mod tests {
             dosage: dosage.into(),
             ..Medication::default()
         }
+    }
+
+    #[test]
+    fn every_problem_of_a_row_is_named_with_its_field() {
+        let mut m = med("", "");
+        m.duration_days = Some(0);
+        assert_eq!(
+            medication_problems(3, &m),
+            [
+                (MedicationField::Name, "Medication 3 needs a name.".into()),
+                (
+                    MedicationField::Dosage,
+                    "Medication 3 needs a dosage, for example 500mg.".into()
+                ),
+                (
+                    MedicationField::Duration,
+                    "Medication 3: the duration must be at least 1 day.".into()
+                ),
+            ]
+        );
+        assert_eq!(
+            medication_problem(2, &med("Ibuprofen", "")),
+            Some("Medication 2 (Ibuprofen) needs a dosage, for example 500mg.".into())
+        );
+        assert!(medication_problems(1, &med("Ibuprofen", "200mg")).is_empty());
     }
 
     #[test]

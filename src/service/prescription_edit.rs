@@ -25,8 +25,9 @@ pub struct PrescriptionForEdit {
     pub known_tags: Vec<String>,
 }
 
-/// The refusal for anyone but the appointment's doctor.
-const ONLY_ITS_DOCTOR: &str = "write this prescription; only the appointment's doctor can, and others open it read-only from the timeline";
+/// The refusal for anyone but the appointment's doctor (the phrase of
+/// `ServiceError::Forbidden`).
+pub const ONLY_ITS_DOCTOR: &str = "write this prescription; only the appointment's doctor can, and others open it read-only from the timeline";
 
 /// Ids are per table: a patient or an admin with the doctor's number is not the doctor.
 fn is_its_doctor(actor: &Actor, appt: &Appointment) -> bool {

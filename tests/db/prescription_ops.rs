@@ -92,10 +92,10 @@ async fn the_prescription_requests_run_against_the_services() {
         })
     };
 
-    // Another doctor may not even read it; its patient and an admin with the doctor's
-    // number (ids are per table) may read it, not write it.
+    // Only the appointment's doctor opens the editor (the service's rule): not another
+    // doctor, not its patient, not an admin with the doctor's number (ids are per table).
     for (other, because) in [
-        (user(Role::Doctor, wilson), "read this prescription"),
+        (user(Role::Doctor, wilson), "only the appointment's doctor"),
         (user(Role::Patient, zoe), "only the appointment's doctor"),
         (user(Role::Admin, house), "only the appointment's doctor"),
     ] {
@@ -119,7 +119,7 @@ async fn the_prescription_requests_run_against_the_services() {
         .to_string();
     match attach(appt, missing.clone()).run(services, &doc).await {
         Reply::RxEditor(EditorReply::Attached(Err(ServiceError::Invalid(why)))) => {
-            assert!(why.starts_with(&format!("Cannot read {missing}")), "{why}")
+            assert_eq!(why, format!("There is no file at {missing}."))
         }
         other => panic!("expected a refusal, got {other:?}"),
     }

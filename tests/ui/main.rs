@@ -19,6 +19,7 @@ mod patients_ui;
 mod payments_ui;
 mod prescription_nav_ui;
 mod prescription_ui;
+mod prescription_widgets_ui;
 mod reports_ui;
 mod slots_prop;
 mod tui;

@@ -13,13 +13,13 @@ use chrono::Duration;
 use clinic::domain::Role;
 use clinic::domain::prescription::PrescriptionSummary;
 use clinic::service::ServiceError;
+use clinic::service::prescription_edit::ONLY_ITS_DOCTOR;
 use clinic::service::prescriptions::{AppointmentBrief, TimelineEntry};
 use clinic::tui::keymap::{Command, Context, Keymap};
 use clinic::tui::routes::{Op, Reply};
 use clinic::tui::screens::home::HomeItem;
 use clinic::tui::screens::prescription::editor::{EditorOp, EditorReply, EditorScreen};
 use clinic::tui::screens::prescription::list::{ListOp, ListReply};
-use clinic::tui::screens::prescription::ops::ONLY_ITS_DOCTOR;
 use clinic::tui::screens::prescription::timeline::TimelineScreen;
 use clinic::tui::screens::prescription::viewer::{ViewerOp, ViewerReply};
 use clinic::tui::state::{AppState, Tone};
@@ -159,7 +159,7 @@ fn a_refused_editor_open_goes_back_to_the_screen_below_and_says_why() {
         )],
     );
     // Back on the list, same row, which reloads (a prescription may have changed) …
-    assert_eq!(top!(s, RxList).selected, 1);
+    assert_eq!(top!(s, RxList).selected(), 1);
     assert!(matches!(
         request_of(&effects).1,
         Op::RxList(ListOp::Load { .. })
@@ -232,7 +232,7 @@ fn a_discarded_edit_returns_to_the_list_it_was_opened_from() {
         draft_ops(&effects).is_empty(),
         "a discarded edit leaves no file"
     );
-    assert_eq!(top!(s, RxList).selected, 2);
+    assert_eq!(top!(s, RxList).selected(), 2);
     assert!(!s.has_unsaved_work());
 }
 

@@ -7,7 +7,7 @@ use crate::{last_op, top};
 use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
 use clinic::domain::Role;
 use clinic::domain::appointment::AppointmentStatus;
-use clinic::domain::prescription::{Medication, Prescription};
+use clinic::domain::prescription::{Medication, MedicationField, Prescription};
 use clinic::service::ServiceError;
 use clinic::service::prescription_files::DraftFile;
 use clinic::service::prescriptions::{AppointmentBrief, SaveError};
@@ -261,8 +261,8 @@ fn medications_are_added_edited_reordered_and_removed() {
     type_text(&mut s, "1.5");
     send(&mut s, [key(KeyCode::Enter)]);
     match &ed(&s).modal {
-        Some(Modal::Form(f)) => assert_eq!(
-            f.error.as_deref(),
+        Some(Modal::Medication { form, .. }) => assert_eq!(
+            form.error(MedicationField::Duration),
             Some("The duration \"1.5\" is not a whole number of days (for example 7).")
         ),
         other => panic!("the form stays open: {other:?}"),
@@ -271,18 +271,20 @@ fn medications_are_added_edited_reordered_and_removed() {
     type_text(&mut s, "7");
     send(&mut s, [key(KeyCode::Enter)]);
     assert!(ed(&s).modal.is_none());
-    // A second one without a dosage is refused.
+    // A second one without a dosage is refused, the cursor on the dosage.
     send(&mut s, [ch('a')]);
     type_text(&mut s, "Ibuprofen");
     send(&mut s, [key(KeyCode::Enter)]);
     match &ed(&s).modal {
-        Some(Modal::Form(f)) => assert_eq!(
-            f.error.as_deref(),
-            Some("Medication 2 (Ibuprofen) needs a dosage, for example 500mg.")
-        ),
+        Some(Modal::Medication { form, .. }) => {
+            assert_eq!(
+                form.error(MedicationField::Dosage),
+                Some("Medication 2 (Ibuprofen) needs a dosage, for example 500mg.")
+            );
+            assert_eq!(form.focus(), Some(MedicationField::Dosage));
+        }
         other => panic!("the form stays open: {other:?}"),
     }
-    send(&mut s, [key(KeyCode::Tab)]);
     type_text(&mut s, "200mg");
     send(&mut s, [key(KeyCode::Enter)]);
     let names = |s: &AppState| -> Vec<String> {
@@ -294,11 +296,11 @@ fn medications_are_added_edited_reordered_and_removed() {
             .collect()
     };
     assert_eq!(names(&s), ["Amoxicillin", "Ibuprofen"]);
-    assert_eq!(ed(&s).med_row, 1);
+    assert_eq!(ed(&s).med_row(), 1);
     // Reorder with K / J and Alt-↑.
     send(&mut s, [ch('K')]);
     assert_eq!(names(&s), ["Ibuprofen", "Amoxicillin"]);
-    assert_eq!(ed(&s).med_row, 0);
+    assert_eq!(ed(&s).med_row(), 0);
     send(&mut s, [ch('J')]);
     assert_eq!(names(&s), ["Amoxicillin", "Ibuprofen"]);
     send(
@@ -309,7 +311,10 @@ fn medications_are_added_edited_reordered_and_removed() {
     // Edit with Enter: the form comes filled in.
     send(&mut s, [key(KeyCode::Enter)]);
     match &ed(&s).modal {
-        Some(Modal::Form(f)) => assert_eq!(f.value(0), "Ibuprofen"),
+        Some(Modal::Medication { form, row }) => {
+            assert_eq!(*row, Some(0));
+            assert_eq!(form.value(MedicationField::Name), "Ibuprofen");
+        }
         other => panic!("edit form: {other:?}"),
     }
     send(&mut s, [key(KeyCode::Tab)]);

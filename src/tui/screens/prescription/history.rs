@@ -16,21 +16,28 @@ use crate::service::{ServiceError, Services};
 use crate::tui::keymap::{Command, Context};
 use crate::tui::screen::{Action, Actions, Commands, Ctx, Operation, Screen};
 use crate::tui::theme::Theme;
+use crate::tui::widgets::table::{Column, DataTable, TableView};
 
 /// Versions side by side: pick two, see what changed.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HistoryView {
     pub versions: Vec<Prescription>,
-    pub cursor: usize,
+    /// The version with the cursor (B) and the list's scroll position.
+    pub table: TableView,
     /// The version compared against; the one before the cursor when `None`.
     pub marked: Option<usize>,
     pub loading: bool,
 }
 
 impl HistoryView {
+    /// The version with the cursor.
+    pub fn cursor(&self) -> usize {
+        self.table.selected()
+    }
+
     /// The pair compared: (older, newer) indexes.
     pub fn pair(&self) -> Option<(usize, usize)> {
-        let b = self.cursor;
+        let b = self.cursor();
         let a = match self.marked {
             Some(m) if m != b => m,
             _ => b.checked_sub(1)?,
@@ -48,13 +55,15 @@ impl HistoryView {
     pub fn on_command(&mut self, command: Option<Command>) -> bool {
         let n = self.versions.len();
         match command {
-            Some(Command::Up) => self.cursor = self.cursor.saturating_sub(1),
-            Some(Command::Down) => self.cursor = (self.cursor + 1).min(n.saturating_sub(1)),
+            Some(c @ (Command::Up | Command::Down)) => {
+                self.table.on_command(c, n);
+            }
             Some(Command::Mark) => {
-                self.marked = if self.marked == Some(self.cursor) {
+                let cursor = self.cursor();
+                self.marked = if self.marked == Some(cursor) {
                     None
                 } else {
-                    Some(self.cursor)
+                    Some(cursor)
                 };
             }
             Some(Command::Back) => return false,
@@ -149,7 +158,8 @@ impl Screen for HistoryScreen {
         match reply {
             Ok(versions) => {
                 let h = &mut self.view;
-                h.cursor = versions.len().saturating_sub(1);
+                h.table
+                    .select(versions.len().saturating_sub(1), versions.len());
                 h.versions = versions;
                 h.marked = None;
                 h.loading = false;
@@ -202,29 +212,36 @@ pub fn render_history(frame: &mut Frame, area: Rect, h: &HistoryView, tz: Tz, th
     let rows = Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).split(inner);
     let cols = Layout::horizontal([Constraint::Length(26), Constraint::Min(20)]).split(rows[0]);
     let pair = h.pair();
-    let list: Vec<Line> = h
-        .versions
-        .iter()
-        .enumerate()
-        .map(|(i, v)| {
+    let table = DataTable::new(vec![
+        Column::new("", Constraint::Length(1)),
+        Column::new("Version", Constraint::Length(7)),
+        Column::new("Saved", Constraint::Fill(1)),
+    ]);
+    table.render_with(
+        frame,
+        cols[0],
+        &h.table,
+        h.versions.len(),
+        |i| {
+            let v = &h.versions[i];
             let mark = match pair {
                 Some((a, _)) if a == i => "A",
                 Some((_, b)) if b == i => "B",
-                _ => " ",
+                _ => "",
             };
-            let text = format!(
-                "{mark} v{} {}",
-                v.version,
-                v.last_updated.with_timezone(&tz).format("%-d %b %H:%M")
-            );
-            if i == h.cursor {
-                Line::from(Span::styled(text, theme.focus()))
-            } else {
-                Line::raw(text)
-            }
-        })
-        .collect();
-    frame.render_widget(Paragraph::new(list), cols[0]);
+            vec![
+                Span::styled(mark, theme.title()),
+                Span::raw(format!("v{}", v.version)),
+                Span::raw(
+                    v.last_updated
+                        .with_timezone(&tz)
+                        .format("%-d %b %H:%M")
+                        .to_string(),
+                ),
+            ]
+        },
+        theme,
+    );
     let w = usize::from(cols[1].width);
     let mut lines = Vec::new();
     match pair.and_then(|(a, b)| Some((h.versions.get(a)?, h.versions.get(b)?))) {

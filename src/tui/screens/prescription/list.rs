@@ -9,15 +9,14 @@ use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use ratatui::widgets::Paragraph;
 
 use super::RECENT_DAYS;
 use super::editor::EditorScreen;
-use super::form::{self, Form, FormKey, render_form};
+use super::forms::{self, PatientIdForm};
 use super::timeline::TimelineScreen;
-use super::view::{boxed, fit, local};
+use super::view::{boxed, local};
 use super::viewer::ViewerScreen;
 use crate::domain::{Actor, Role};
 use crate::service::prescriptions::{AppointmentBrief, Insight};
@@ -25,6 +24,9 @@ use crate::service::{ServiceError, Services};
 use crate::tui::keymap::{Command, Context};
 use crate::tui::screen::{Action, Actions, Commands, Ctx, Operation, Screen};
 use crate::tui::screens::abandon::forget;
+use crate::tui::widgets::form::FormOutcome;
+use crate::tui::widgets::table::{Column, DataTable, TableView};
+use crate::tui::widgets::text::{pad_left, truncate};
 
 /// How many days the insight panel counts.
 pub const INSIGHT_DAYS: i64 = 90;
@@ -32,11 +34,12 @@ pub const INSIGHT_DAYS: i64 = 90;
 #[derive(Debug, Clone)]
 pub struct RxListScreen {
     pub items: Vec<AppointmentBrief>,
-    pub selected: usize,
+    /// The selected row and the scroll position.
+    pub view: TableView,
     pub loaded: bool,
     pub insight: Option<Insight>,
     /// An admin's "a patient by id" form.
-    pub form: Option<Form>,
+    pub form: Option<PatientIdForm>,
     loading: Option<u64>,
     counting: Option<u64>,
 }
@@ -46,7 +49,7 @@ impl RxListScreen {
     pub fn new(_cx: &Ctx) -> RxListScreen {
         RxListScreen {
             items: Vec::new(),
-            selected: 0,
+            view: TableView::new(),
             loaded: false,
             insight: None,
             form: None,
@@ -55,8 +58,13 @@ impl RxListScreen {
         }
     }
 
+    /// The selected row.
+    pub fn selected(&self) -> usize {
+        self.view.selected()
+    }
+
     fn open(&self, cx: &Ctx) -> Actions<ListOp> {
-        let Some(item) = self.items.get(self.selected) else {
+        let Some(item) = self.items.get(self.selected()) else {
             return vec![Action::Info("No appointments in this period.".into())];
         };
         match cx.role() {
@@ -83,19 +91,18 @@ impl RxListScreen {
 
     fn on_form_key(
         &mut self,
-        mut form: Form,
+        mut form: PatientIdForm,
         key: KeyEvent,
         command: Option<Command>,
     ) -> Actions<ListOp> {
-        match form.handle(key, command) {
-            FormKey::Cancel => return Vec::new(),
-            FormKey::Apply => match form.value(0).trim().parse::<i32>() {
-                Ok(id) if id > 0 => {
+        match form.on_key(&key, command) {
+            FormOutcome::Cancel => return Vec::new(),
+            FormOutcome::Submit => {
+                if let Some(id) = forms::patient_id_from(&mut form) {
                     return vec![Action::Open(TimelineScreen::for_patient(id).into())];
                 }
-                _ => form.error = Some("A patient id is a positive number, e.g. 42.".into()),
-            },
-            FormKey::Edited => {}
+            }
+            _ => {}
         }
         self.form = Some(form);
         Vec::new()
@@ -179,20 +186,20 @@ impl Screen for RxListScreen {
             return self.on_form_key(form, key, command);
         }
         let role = cx.role();
-        let n = self.items.len();
+        if self.view.on_key(&key, command, self.items.len()) {
+            return Vec::new();
+        }
         match command {
-            Some(Command::Up) => self.selected = self.selected.saturating_sub(1),
-            Some(Command::Down) => self.selected = (self.selected + 1).min(n.saturating_sub(1)),
             Some(Command::Back) => return vec![Action::Back],
             Some(Command::Open) => return self.open(cx),
             Some(Command::Timeline) if role != Role::FrontDesk => {
-                if let Some(item) = self.items.get(self.selected) {
+                if let Some(item) = self.items.get(self.selected()) {
                     let timeline = TimelineScreen::for_patient(item.patient_id);
                     return vec![Action::Open(timeline.into())];
                 }
             }
             Some(Command::FindPatient) if role == Role::Admin => {
-                self.form = Some(Form::patient_id());
+                self.form = Some(forms::patient_id());
             }
             Some(Command::Insight) if matches!(role, Role::Doctor | Role::Admin) => {
                 // Toggles the panel: a second press hides it.
@@ -221,7 +228,7 @@ impl Screen for RxListScreen {
                 self.loading = None;
                 match result {
                     Ok(items) => {
-                        self.selected = self.selected.min(items.len().saturating_sub(1));
+                        self.view.clamp(items.len());
                         self.items = items;
                         self.loaded = true;
                         Vec::new()
@@ -251,13 +258,13 @@ impl Screen for RxListScreen {
     fn render(&self, frame: &mut Frame, area: Rect, cx: &Ctx) {
         render_list(frame, area, self, cx);
         if let Some(form) = &self.form {
-            render_form(frame, area, form, cx.theme);
+            form.render_popup(frame, area, cx.theme);
         }
     }
 
     fn commands(&self, cx: &Ctx, out: &mut Commands) {
         if self.form.is_some() {
-            form::commands(out);
+            forms::commands(out, false);
             return;
         }
         let role = cx.role();
@@ -295,64 +302,61 @@ fn render_list(frame: &mut Frame, area: Rect, list: &RxListScreen, cx: &Ctx) {
     let block = boxed(title, true, theme);
     let inner = block.inner(main);
     frame.render_widget(block, main);
-    if !list.loaded {
-        frame.render_widget(Paragraph::new(Span::styled("Loading…", theme.dim())), inner);
-    } else if list.items.is_empty() {
-        frame.render_widget(
-            Paragraph::new(Span::styled("No appointments in this period.", theme.dim())),
-            inner,
-        );
-    } else {
-        let visible = usize::from(inner.height.saturating_sub(1)).max(1);
-        let start = list.selected.saturating_sub(visible.saturating_sub(1));
-        let rows: Vec<Row> = list
-            .items
-            .iter()
-            .enumerate()
-            .skip(start)
-            .take(visible)
-            .map(|(i, a)| {
-                let rx_mark = match (a.prescription_version, role) {
-                    (Some(_), Role::FrontDesk) => "✓ exists".to_string(),
-                    (Some(v), _) => format!("✓ v{v}"),
-                    (None, _) => "—".to_string(),
-                };
-                let mut cells = vec![
-                    Cell::from(local(tz, a.start_utc)),
-                    Cell::from(a.patient_name.clone()),
-                ];
-                if staff {
-                    cells.push(Cell::from(a.doctor_name.clone()));
-                }
-                cells.push(Cell::from(a.status.label()));
-                cells.push(Cell::from(rx_mark));
-                let row = Row::new(cells);
-                if i == list.selected {
-                    row.style(theme.focus())
-                } else {
-                    row
-                }
-            })
-            .collect();
-        let mut widths = vec![Constraint::Length(16), Constraint::Min(12)];
-        let mut header = vec!["When", "Patient"];
-        if staff {
-            widths.push(Constraint::Min(10));
-            header.push("Doctor");
-        }
-        widths.extend([Constraint::Length(9), Constraint::Length(9)]);
-        header.extend(["Status", "Rx"]);
-        let table = Table::new(rows, widths)
-            .header(Row::new(header).style(theme.dim().add_modifier(Modifier::BOLD)));
-        frame.render_widget(table, inner);
+    let mut columns = vec![
+        Column::new("When", Constraint::Length(16)),
+        Column::new("Patient", Constraint::Fill(1)),
+    ];
+    if staff {
+        columns.push(Column::new("Doctor", Constraint::Fill(1)));
     }
+    columns.extend([
+        Column::new("Status", Constraint::Length(9)),
+        Column::new("Rx", Constraint::Length(9)),
+    ]);
+    let table = DataTable::new(columns).empty(if list.loaded {
+        "No appointments in this period."
+    } else {
+        "Loading…"
+    });
+    table.render_with(
+        frame,
+        inner,
+        &list.view,
+        list.items.len(),
+        |i| {
+            let a = &list.items[i];
+            let rx_mark = match (a.prescription_version, role) {
+                (Some(_), Role::FrontDesk) => "✓ exists".to_string(),
+                (Some(v), _) => format!("✓ v{v}"),
+                (None, _) => "—".to_string(),
+            };
+            let mut cells = vec![
+                Span::raw(local(tz, a.start_utc)),
+                Span::raw(a.patient_name.as_str()),
+            ];
+            if staff {
+                cells.push(Span::raw(a.doctor_name.as_str()));
+            }
+            cells.push(Span::raw(a.status.label()));
+            cells.push(Span::raw(rx_mark));
+            cells
+        },
+        theme,
+    );
     if let (Some(side), Some(insight)) = (side, &list.insight) {
         let mut lines = vec![Line::from(Span::styled("Top medications", theme.title()))];
         if insight.medications.is_empty() {
             lines.push(Line::from(Span::styled(" none", theme.dim())));
         }
+        let count = |name: &str, n: &i64| {
+            Line::raw(format!(
+                " {}  {}",
+                pad_left(&n.to_string(), 3),
+                truncate(name, 22)
+            ))
+        };
         for (name, n) in &insight.medications {
-            lines.push(Line::raw(format!(" {n:>3}  {}", fit(name, 22))));
+            lines.push(count(name, n));
         }
         lines.push(Line::raw(""));
         lines.push(Line::from(Span::styled("Top tags", theme.title())));
@@ -360,7 +364,7 @@ fn render_list(frame: &mut Frame, area: Rect, list: &RxListScreen, cx: &Ctx) {
             lines.push(Line::from(Span::styled(" none", theme.dim())));
         }
         for (tag, n) in &insight.tags {
-            lines.push(Line::raw(format!(" {n:>3}  {}", fit(tag, 22))));
+            lines.push(count(tag, n));
         }
         frame.render_widget(
             Paragraph::new(lines).block(boxed(format!(" Last {INSIGHT_DAYS} days "), false, theme)),

@@ -12,14 +12,15 @@
 //!
 //! Each screen has its own requests (its `Op`, with `run` beside it); the service calls
 //! several of them share are in [`ops`]. Esc on any of them returns to the screen it was
-//! opened from, as it was left.
+//! opened from, as it was left. Their forms are the shared `widgets::form::Form`
+//! ([`forms`]), the notes the shared `widgets::editor::Editor`, and their lists
+//! `widgets::table`.
 
 pub mod editor;
-pub mod form;
+pub mod forms;
 pub mod history;
 pub mod list;
 pub mod ops;
-pub mod text_area;
 pub mod timeline;
 pub mod view;
 pub mod viewer;

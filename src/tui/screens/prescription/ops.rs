@@ -1,12 +1,13 @@
 //! The service calls behind the prescription screens' requests, shared by the screens
 //! whose `Operation::run` makes them (the editor and the viewer both export; both open
-//! an appointment). Errors are [`ServiceError`]s (a local file that cannot be read is an
-//! `Invalid` one, whose sentence is shown as it is); an export's is an [`ExportError`].
+//! an appointment). Errors are [`ServiceError`]s; an export's is an [`ExportError`]. The
+//! rules (only the appointment's doctor writes or attaches; an attachment's size) are
+//! the service's.
 
-use crate::domain::prescription::{Attachment, Prescription};
-use crate::domain::{Actor, Role};
+use crate::domain::Actor;
+use crate::domain::prescription::Prescription;
 use crate::service::prescription_files::{self as files, DraftFile};
-use crate::service::prescriptions::{AppointmentBrief, MAX_ATTACHMENT_BYTES};
+use crate::service::prescriptions::AppointmentBrief;
 use crate::service::{ServiceError, Services};
 use crate::tui::drafts::drafts_dir;
 use crate::tui::export::{ExportError, write_file};
@@ -22,28 +23,16 @@ pub struct EditorData {
     pub draft_file: Option<DraftFile>,
 }
 
-/// The refusal for anyone but the appointment's doctor (as the service words it).
-pub const ONLY_ITS_DOCTOR: &str = "write this prescription; only the appointment's doctor can, and others open it read-only from the timeline";
-
-/// The appointment, its prescription, the doctor's tags and any local draft file; only
-/// for the appointment's doctor.
+/// The appointment, its prescription, the doctor's tags (the service refuses anyone but
+/// the appointment's doctor) and any local draft file.
 pub async fn open_editor(
     services: &Services,
     actor: &Actor,
     appointment_id: i32,
 ) -> Result<EditorData, ServiceError> {
-    let brief = services.appointment_brief(actor, appointment_id).await?;
-    // Ids are per table: a patient or an admin with the doctor's number is not the doctor.
-    // MERGE: with branch `rules` this check is the service's: the brief, stored version
-    // and tags come from `services.open_prescription_for_edit(actor, appointment_id)`.
-    if actor.role() != Some(Role::Doctor) || actor.id() != Some(brief.doctor_id) {
-        return Err(ServiceError::Forbidden(ONLY_ITS_DOCTOR.into()));
-    }
-    let stored = services.load_for_appointment(actor, appointment_id).await?;
-    let known_tags = services
-        .tag_suggestions(actor, "")
-        .await
-        .unwrap_or_default();
+    let opened = services
+        .open_prescription_for_edit(actor, appointment_id)
+        .await?;
     let dir = drafts_dir();
     let draft_file = tokio::task::spawn_blocking(move || files::read_draft(&dir, appointment_id))
         .await
@@ -53,9 +42,9 @@ pub async fn open_editor(
             None
         });
     Ok(EditorData {
-        brief,
-        stored,
-        known_tags,
+        brief: opened.brief,
+        stored: opened.stored,
+        known_tags: opened.known_tags,
         draft_file,
     })
 }
@@ -87,42 +76,4 @@ pub fn exported<Op>(result: Result<String, ExportError>) -> Action<Op> {
         Ok(path) => Action::Info(format!("Prescription exported to {path}")),
         Err(e) => e.action(),
     }
-}
-
-/// Uploads the local file at `path` for the appointment's prescription, named `name` (or
-/// after the file); the attachment to add to the draft.
-pub async fn attach_file(
-    services: &Services,
-    actor: &Actor,
-    appointment_id: i32,
-    path: String,
-    name: String,
-) -> Result<Attachment, ServiceError> {
-    // MERGE: with branch `rules` this is `services.attach_file_from_path(actor,
-    // appointment_id, path, name)`, which checks the doctor and the size itself.
-    let unreadable = |e: std::io::Error| ServiceError::Invalid(format!("Cannot read {path}: {e}"));
-    let meta = tokio::fs::metadata(&path).await.map_err(unreadable)?;
-    if !meta.is_file() {
-        return Err(ServiceError::Invalid(format!("{path} is not a file.")));
-    }
-    if meta.len() > MAX_ATTACHMENT_BYTES as u64 {
-        return Err(ServiceError::Invalid(format!(
-            "{path} is {} KiB; attachments are at most {} MiB.",
-            meta.len() / 1024,
-            MAX_ATTACHMENT_BYTES / (1024 * 1024)
-        )));
-    }
-    let bytes = tokio::fs::read(&path).await.map_err(unreadable)?;
-    let file_name = if name.is_empty() {
-        std::path::Path::new(&path)
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("attachment")
-            .to_string()
-    } else {
-        name
-    };
-    services
-        .attach_file(actor, appointment_id, &file_name, &bytes)
-        .await
 }

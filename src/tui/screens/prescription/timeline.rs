@@ -9,7 +9,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::view::{boxed, fit, local};
+use super::view::{boxed, local};
 use super::viewer::ViewerScreen;
 use crate::domain::{Actor, Role};
 use crate::service::prescriptions::TimelineEntry;
@@ -17,6 +17,7 @@ use crate::service::{ServiceError, Services};
 use crate::tui::keymap::{Command, Context};
 use crate::tui::screen::{Action, Actions, Commands, Ctx, Operation, Screen};
 use crate::tui::screens::abandon::forget;
+use crate::tui::widgets::text::truncate;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct TimelineScreen {
@@ -161,7 +162,10 @@ impl Screen for TimelineScreen {
             } else {
                 Style::new()
             };
-            lines.push(Line::from(Span::styled(fit(&head, width), style)));
+            lines.push(Line::from(Span::styled(
+                truncate(&head, width).into_owned(),
+                style,
+            )));
             let mut detail = format!("   {}", e.summary.medications_line(3));
             if !e.summary.diagnosis.is_empty() {
                 detail.push_str(&format!(" · {}", e.summary.diagnosis.replace('\n', " ")));
@@ -169,7 +173,10 @@ impl Screen for TimelineScreen {
             if !e.summary.tags.is_empty() {
                 detail.push_str(&format!(" · #{}", e.summary.tags.join(" #")));
             }
-            lines.push(Line::from(Span::styled(fit(&detail, width), theme.dim())));
+            lines.push(Line::from(Span::styled(
+                truncate(&detail, width).into_owned(),
+                theme.dim(),
+            )));
         }
         let visible = usize::from(inner.height).max(2);
         let first = (self.selected * 2).saturating_sub(visible.saturating_sub(2));

@@ -13,6 +13,7 @@ use crate::domain::prescription::{DiffLine, Prescription};
 use crate::service::prescriptions::AppointmentBrief;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::popup;
+use crate::tui::widgets::text::{truncate, wrap};
 
 /// A UTC time as the clinic's wall clock ("Mon 12 Jan 09:00").
 pub fn local(tz: Tz, utc: NaiveDateTime) -> String {
@@ -36,20 +37,6 @@ pub fn boxed<'a>(title: String, focused: bool, theme: &Theme) -> Block<'a> {
         .title(Span::styled(title, title_style))
 }
 
-/// `text` cut to `width` characters with an ellipsis.
-pub fn fit(text: &str, width: usize) -> String {
-    let count = text.chars().count();
-    if count <= width {
-        text.to_string()
-    } else if width == 0 {
-        String::new()
-    } else {
-        let mut s: String = text.chars().take(width.saturating_sub(1)).collect();
-        s.push('…');
-        s
-    }
-}
-
 /// "Zoë Ångström · Mon 12 Jan 09:00 · Dr. House · v2 · saved".
 pub fn header_line(
     brief: &AppointmentBrief,
@@ -68,17 +55,23 @@ pub fn header_line(
     ])
 }
 
-/// A whole prescription as lines of at most `width` characters.
+/// `text` cut to `width` columns (ending in `…`), as an owned line.
+fn cut(text: &str, width: usize) -> Line<'static> {
+    Line::raw(truncate(text, width).into_owned())
+}
+
+/// A whole prescription as lines of at most `width` columns: a medication or an
+/// attachment on one line (cut), the notes wrapped at words.
 pub fn describe_lines(p: &Prescription, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = vec![Line::from(Span::styled("Medications", theme.title()))];
     if p.medications.is_empty() {
         lines.push(Line::from(Span::styled("  none", theme.dim())));
     }
     for (i, m) in p.medications.iter().enumerate() {
-        lines.push(Line::raw(fit(
+        lines.push(cut(
             &format!("  {}. {} — {}", i + 1, m.name, m.describe()),
             width,
-        )));
+        ));
     }
     for (title, text) in [
         ("Chief complaint", &p.notes.chief_complaint),
@@ -90,8 +83,10 @@ pub fn describe_lines(p: &Prescription, width: usize, theme: &Theme) -> Vec<Line
         if text.trim().is_empty() {
             lines.push(Line::from(Span::styled("  —", theme.dim())));
         }
-        for l in text.lines() {
-            lines.push(Line::raw(fit(&format!("  {l}"), width)));
+        if !text.trim().is_empty() {
+            for row in wrap(text.trim_end(), width.saturating_sub(2)) {
+                lines.push(Line::raw(format!("  {row}")));
+            }
         }
     }
     lines.push(Line::raw(""));
@@ -106,10 +101,7 @@ pub fn describe_lines(p: &Prescription, width: usize, theme: &Theme) -> Vec<Line
     if !p.attachments.is_empty() {
         lines.push(Line::from(Span::styled("Attachments", theme.title())));
         for a in &p.attachments {
-            lines.push(Line::raw(fit(
-                &format!("  {} ({})", a.file_name, a.kind),
-                width,
-            )));
+            lines.push(cut(&format!("  {} ({})", a.file_name, a.kind), width));
         }
     }
     lines
@@ -122,7 +114,8 @@ pub fn diff_line(d: &DiffLine, width: usize, theme: &Theme) -> Line<'static> {
         DiffLine::Removed { .. } => theme.error(),
         DiffLine::Changed { .. } => Style::new(),
     };
-    Line::from(Span::styled(fit(&format!("  {}", d.text()), width), style))
+    let text = truncate(&format!("  {}", d.text()), width).into_owned();
+    Line::from(Span::styled(text, style))
 }
 
 /// A question in a box over `area`.

@@ -5,21 +5,24 @@ use crossterm::event::{Event, KeyCode, KeyEvent};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
-use super::{EditorOp, EditorState, Form, FormKind, Modal, Section};
-use crate::domain::prescription::{
-    self as rx, Medication, normalise_tag, parse_duration_days, tag_problem,
-};
-use crate::service::prescriptions::link_attachment;
+use super::{EditorOp, EditorState, Modal, Section};
+use crate::domain::prescription::{self as rx, Medication, normalise_tag, tag_problem};
 use crate::tui::keymap::Command;
 use crate::tui::screen::{Action, Actions};
-use crate::tui::screens::prescription::form::FormKey;
+use crate::tui::screens::prescription::forms::{
+    self, AttachmentForm, AttachmentRequest, MedicationForm,
+};
 use crate::tui::screens::prescription::history::HistoryScreen;
+use crate::tui::widgets::form::FormOutcome;
 
 impl EditorState {
     /// A key: to the box open over the editor, else to the focused section.
     pub fn handle(&mut self, key: KeyEvent, command: Option<Command>) -> Actions<EditorOp> {
         match self.modal.take() {
-            Some(Modal::Form(form)) => self.on_form_key(form, key, command),
+            Some(Modal::Medication { row, form }) => {
+                self.on_medication_key(row, form, key, command)
+            }
+            Some(Modal::Attachment(form)) => self.on_attachment_key(form, key, command),
             Some(Modal::ConfirmLeave) => match command {
                 Some(Command::Yes) => vec![Action::Back],
                 Some(Command::No) => Vec::new(),
@@ -146,14 +149,14 @@ impl EditorState {
             _ => {}
         }
         if let Some(i) = self.section.note_index() {
-            if let Some(area) = self.notes.get_mut(i) {
-                area.handle_key(&key);
+            if let Some(note) = self.notes.get_mut(i) {
+                note.on_key(&key);
             }
             return Vec::new();
         }
         match self.section {
             Section::Tags => self.on_tags_key(key),
-            Section::Medications => self.on_meds_key(command),
+            Section::Medications => self.on_meds_key(key, command),
             Section::Attachments => self.on_attachments_key(command),
             _ => Vec::new(),
         }
@@ -202,11 +205,10 @@ impl EditorState {
         Vec::new()
     }
 
-    fn on_meds_key(&mut self, command: Option<Command>) -> Actions<EditorOp> {
+    fn on_meds_key(&mut self, key: KeyEvent, command: Option<Command>) -> Actions<EditorOp> {
         let n = self.draft.medications.len();
+        let row = self.med_row();
         match command {
-            Some(Command::Up) => self.med_row = self.med_row.saturating_sub(1),
-            Some(Command::Down) => self.med_row = (self.med_row + 1).min(n.saturating_sub(1)),
             Some(Command::AddItem) => {
                 if n >= rx::MAX_MEDICATIONS {
                     return vec![Action::Error(format!(
@@ -214,33 +216,41 @@ impl EditorState {
                         rx::MAX_MEDICATIONS
                     ))];
                 }
-                self.modal = Some(Modal::Form(Form::medication(None, &Medication::default())));
+                self.modal = Some(Modal::Medication {
+                    row: None,
+                    form: forms::medication(None, &Medication::default()),
+                });
             }
             Some(Command::EditItem | Command::Open) => {
-                let Some(m) = self.draft.medications.get(self.med_row) else {
+                let Some(m) = self.draft.medications.get(row) else {
                     return vec![Action::Info(
                         "No medication yet. Press a to add one.".into(),
                     )];
                 };
-                self.modal = Some(Modal::Form(Form::medication(Some(self.med_row), m)));
+                self.modal = Some(Modal::Medication {
+                    row: Some(row),
+                    form: forms::medication(Some(row), m),
+                });
             }
-            Some(Command::DeleteItem) if self.med_row < n => {
-                let m = self.draft.medications.remove(self.med_row);
-                self.med_row = self.med_row.min(n.saturating_sub(2));
+            Some(Command::DeleteItem) if row < n => {
+                let m = self.draft.medications.remove(row);
+                self.meds.clamp(n - 1);
                 return vec![Action::Info(format!(
                     "{} removed (Esc without saving brings it back).",
                     m.name
                 ))];
             }
-            Some(Command::MoveUp) if self.med_row > 0 && self.med_row < n => {
-                self.draft.medications.swap(self.med_row, self.med_row - 1);
-                self.med_row -= 1;
+            Some(Command::MoveUp) if row > 0 && row < n => {
+                self.draft.medications.swap(row, row - 1);
+                self.meds.select(row - 1, n);
             }
-            Some(Command::MoveDown) if self.med_row + 1 < n => {
-                self.draft.medications.swap(self.med_row, self.med_row + 1);
-                self.med_row += 1;
+            Some(Command::MoveDown) if row + 1 < n => {
+                self.draft.medications.swap(row, row + 1);
+                self.meds.select(row + 1, n);
             }
-            _ => {}
+            _ => {
+                self.meds.on_key(&key, command, n);
+            }
         }
         Vec::new()
     }
@@ -251,7 +261,7 @@ impl EditorState {
             Some(Command::Up) => self.attach_row = self.attach_row.saturating_sub(1),
             Some(Command::Down) => self.attach_row = (self.attach_row + 1).min(n.saturating_sub(1)),
             Some(Command::AddItem | Command::EditItem | Command::Open) => {
-                self.modal = Some(Modal::Form(Form::attachment()));
+                self.modal = Some(Modal::Attachment(forms::attachment()));
             }
             Some(Command::DeleteItem) if self.attach_row < n => {
                 let a = self.draft.attachments.remove(self.attach_row);
@@ -278,70 +288,71 @@ impl EditorState {
         Vec::new()
     }
 
-    fn on_form_key(
+    /// A key in the medication form: applied to the draft when it has no problem, else
+    /// every problem shows under its field.
+    fn on_medication_key(
         &mut self,
-        mut form: Form,
+        row: Option<usize>,
+        mut form: MedicationForm,
         key: KeyEvent,
         command: Option<Command>,
     ) -> Actions<EditorOp> {
-        match form.handle(key, command) {
-            FormKey::Cancel => return Vec::new(),
-            FormKey::Apply => match self.apply_form(&form) {
-                Ok(out) => return out,
-                Err(message) => form.error = Some(message),
-            },
-            FormKey::Edited => {}
+        match form.on_key(&key, command) {
+            FormOutcome::Cancel => return Vec::new(),
+            FormOutcome::Submit => {
+                let n = self.draft.medications.len();
+                let number = row.map_or(n + 1, |r| r + 1);
+                if let Some(m) = forms::medication_from(&mut form, number) {
+                    match row {
+                        Some(r) if r < n => {
+                            self.draft.medications[r] = m;
+                            self.meds.select(r, n);
+                        }
+                        _ => {
+                            self.draft.medications.push(m);
+                            self.meds.select(n, n + 1);
+                        }
+                    }
+                    return Vec::new();
+                }
+            }
+            _ => {}
         }
-        self.modal = Some(Modal::Form(form));
+        self.modal = Some(Modal::Medication { row, form });
         Vec::new()
     }
 
-    /// Applies a filled form to the draft, or says what to fix.
-    fn apply_form(&mut self, form: &Form) -> Result<Actions<EditorOp>, String> {
-        match form.kind {
-            FormKind::Medication(row) => {
-                let m = Medication {
-                    name: form.value(0).trim().to_string(),
-                    dosage: form.value(1).trim().to_string(),
-                    frequency: form.value(2).trim().to_string(),
-                    duration_days: parse_duration_days(form.value(3))?,
-                    notes: form.value(4).trim().to_string(),
-                };
-                let number = row.map_or(self.draft.medications.len() + 1, |r| r + 1);
-                if let Some(problem) = rx::medication_problem(number, &m) {
-                    return Err(problem);
-                }
-                match row {
-                    Some(r) if r < self.draft.medications.len() => {
-                        self.draft.medications[r] = m;
-                        self.med_row = r;
-                    }
-                    _ => {
-                        self.draft.medications.push(m);
-                        self.med_row = self.draft.medications.len() - 1;
-                    }
-                }
-                Ok(Vec::new())
-            }
-            FormKind::Attachment => {
-                let target = form.value(0).trim();
-                if target.is_empty() {
-                    return Err("Give a web link (https://…) or the path of a local file.".into());
-                }
-                if target.starts_with("http://") || target.starts_with("https://") {
-                    let a = link_attachment(target, form.value(1))?;
+    /// A key in the attachment form: a link goes on the draft at once; a local file is
+    /// uploaded while the form waits (see `EditorState::attached`).
+    fn on_attachment_key(
+        &mut self,
+        mut form: AttachmentForm,
+        key: KeyEvent,
+        command: Option<Command>,
+    ) -> Actions<EditorOp> {
+        let mut out = Vec::new();
+        match form.on_key(&key, command) {
+            // Esc while a file uploads closes the form; the upload still lands.
+            FormOutcome::Cancel => return out,
+            FormOutcome::Submit => match forms::attachment_from(&mut form) {
+                Some(AttachmentRequest::Link(a)) => {
                     self.draft.attachments.push(a);
                     self.attach_row = self.draft.attachments.len() - 1;
-                    Ok(Vec::new())
-                } else {
-                    Ok(vec![Action::Request(EditorOp::AttachFile {
-                        appointment_id: self.brief.appointment_id,
-                        path: target.to_string(),
-                        name: form.value(1).trim().to_string(),
-                    })])
+                    return out;
                 }
-            }
-            FormKind::PatientId => Ok(Vec::new()),
+                Some(AttachmentRequest::File { path, name }) => {
+                    form.set_pending(true);
+                    out.push(Action::Request(EditorOp::AttachFile {
+                        appointment_id: self.brief.appointment_id,
+                        path,
+                        name,
+                    }));
+                }
+                None => {}
+            },
+            _ => {}
         }
+        self.modal = Some(Modal::Attachment(form));
+        out
     }
 }

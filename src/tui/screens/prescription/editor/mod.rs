@@ -13,6 +13,7 @@ mod keys;
 mod view;
 
 use std::fmt;
+use std::path::Path;
 
 use chrono::{DateTime, Duration, Utc};
 use crossterm::event::KeyEvent;
@@ -20,10 +21,10 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use tui_input::Input;
 
+use super::RETRY_SECONDS;
+use super::forms::{self, AttachmentField, AttachmentForm, MedicationForm};
 use super::ops::{self, EditorData};
-use super::text_area::TextArea;
 use super::viewer::ViewerScreen;
-use super::{RETRY_SECONDS, form};
 use crate::domain::prescription::{self as rx, Attachment, Prescription};
 use crate::domain::{Actor, Role};
 use crate::service::prescription_files::DraftFile;
@@ -34,8 +35,8 @@ use crate::tui::export::ExportError;
 use crate::tui::keymap::{Command, Context};
 use crate::tui::screen::{Action, Actions, Commands, Ctx, Operation, Screen};
 use crate::tui::screens::abandon::forget;
-
-pub use super::form::{Form, FormKind};
+use crate::tui::widgets::editor::Editor;
+use crate::tui::widgets::table::TableView;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Section {
@@ -95,7 +96,13 @@ pub struct Conflict {
 
 #[derive(Debug, Clone)]
 pub enum Modal {
-    Form(Form),
+    /// Adding a medication (`row` None) or editing row `row`.
+    Medication {
+        row: Option<usize>,
+        form: MedicationForm,
+    },
+    /// Adding a link or a local file (pending while the file uploads).
+    Attachment(AttachmentForm),
     /// "Discard changes? y/n" when leaving with unsaved changes.
     ConfirmLeave,
     /// "Restore the unsaved draft from the last session? y/n".
@@ -122,9 +129,11 @@ pub struct EditorState {
     pub expected_version: Option<i64>,
     /// Medications, tags and attachments as edited; notes live in `notes`.
     pub draft: Prescription,
-    pub notes: [TextArea; 3],
+    /// Chief complaint, diagnosis, recommendations.
+    pub notes: [Editor; 3],
     pub section: Section,
-    pub med_row: usize,
+    /// The medications table's selected row and scroll position.
+    pub meds: TableView,
     pub attach_row: usize,
     pub tag_input: Input,
     pub known_tags: Vec<String>,
@@ -153,7 +162,7 @@ impl EditorState {
             notes: Default::default(),
             draft: draft.clone(),
             section: Section::Medications,
-            med_row: 0,
+            meds: TableView::new(),
             attach_row: 0,
             tag_input: Input::default(),
             known_tags: data.known_tags,
@@ -176,11 +185,11 @@ impl EditorState {
     fn load(&mut self, p: &Prescription) {
         self.draft = p.clone();
         self.notes = [
-            TextArea::new(&p.notes.chief_complaint),
-            TextArea::new(&p.notes.diagnosis),
-            TextArea::new(&p.notes.recommendations),
+            Editor::new(&p.notes.chief_complaint),
+            Editor::new(&p.notes.diagnosis),
+            Editor::new(&p.notes.recommendations),
         ];
-        self.med_row = self.med_row.min(p.medications.len().saturating_sub(1));
+        self.meds.clamp(p.medications.len());
         self.attach_row = self.attach_row.min(p.attachments.len().saturating_sub(1));
     }
 
@@ -210,9 +219,15 @@ impl EditorState {
         !self.current().same_content(&self.baseline())
     }
 
+    /// The selected medication row.
+    pub fn med_row(&self) -> usize {
+        self.meds.selected()
+    }
+
     pub fn context(&self) -> Context {
         match &self.modal {
-            Some(Modal::Form(_)) => Context::Form,
+            Some(Modal::Medication { form, .. }) => form.context(),
+            Some(Modal::Attachment(form)) => form.context(),
             Some(Modal::ConfirmLeave | Modal::RestoreDraft(_)) => Context::Confirm,
             Some(Modal::Conflict(_)) => Context::PrescriptionView,
             None if self.section.is_text() => Context::PrescriptionText,
@@ -386,14 +401,52 @@ impl EditorState {
         }
     }
 
-    /// An uploaded file: onto the draft's attachments.
-    fn attached(&mut self, a: Attachment) -> Actions<EditorOp> {
-        let name = a.file_name.clone();
-        self.draft.attachments.push(a);
-        self.attach_row = self.draft.attachments.len() - 1;
-        vec![Action::Info(format!(
-            "{name} uploaded; Ctrl-S saves the prescription with it."
-        ))]
+    /// The attachment form waiting for its upload, if it is still open.
+    fn uploading_form(&mut self) -> Option<&mut AttachmentForm> {
+        match &mut self.modal {
+            Some(Modal::Attachment(form)) if form.is_pending() => Some(form),
+            _ => None,
+        }
+    }
+
+    /// An upload's answer: the file onto the draft's attachments (the form closes), or
+    /// why not, under the file's field when it is about the file (the form stays, with
+    /// what was typed).
+    fn attached(&mut self, result: Result<Attachment, ServiceError>) -> Actions<EditorOp> {
+        match result {
+            Ok(a) => {
+                if self.uploading_form().is_some() {
+                    self.modal = None;
+                }
+                let name = a.file_name.clone();
+                self.draft.attachments.push(a);
+                self.attach_row = self.draft.attachments.len() - 1;
+                vec![Action::Info(format!(
+                    "{name} uploaded; Ctrl-S saves the prescription with it."
+                ))]
+            }
+            Err(ServiceError::Invalid(why)) if self.uploading_form().is_some() => {
+                if let Some(form) = self.uploading_form() {
+                    form.set_pending(false);
+                    form.set_errors([(AttachmentField::Target, why)]);
+                }
+                Vec::new()
+            }
+            Err(e) => {
+                if let Some(form) = self.uploading_form() {
+                    form.set_pending(false);
+                    form.set_form_error(e.to_string());
+                }
+                vec![Action::Failed(e)]
+            }
+        }
+    }
+
+    /// The upload's task failed: the form (if still open) can be sent again.
+    fn upload_abandoned(&mut self) {
+        if let Some(form) = self.uploading_form() {
+            form.set_pending(false);
+        }
     }
 }
 
@@ -522,7 +575,9 @@ impl Operation for EditorOp {
                 path,
                 name,
             } => EditorReply::Attached(
-                ops::attach_file(services, actor, appointment_id, path, name).await,
+                services
+                    .attach_file_from_path(actor, appointment_id, Path::new(&path), &name)
+                    .await,
             ),
         }
     }
@@ -609,9 +664,9 @@ impl Screen for EditorScreen {
             EditorReply::Attached(result) if self.attaching == Some(request) => {
                 self.attaching = None;
                 match (result, &mut self.open) {
-                    (Ok(a), Some(e)) => e.attached(a),
+                    (result, Some(e)) => e.attached(result),
                     (Ok(_), None) => Vec::new(),
-                    (Err(e), _) => vec![Action::Failed(e)],
+                    (Err(e), None) => vec![Action::Failed(e)],
                 }
             }
             _ => Vec::new(),
@@ -622,7 +677,11 @@ impl Screen for EditorScreen {
     /// Save works again.
     fn abandon(&mut self, request: u64) {
         forget(&mut self.exporting, request);
-        forget(&mut self.attaching, request);
+        if forget(&mut self.attaching, request)
+            && let Some(e) = &mut self.open
+        {
+            e.upload_abandoned();
+        }
         if forget(&mut self.opening, request) {
             self.unavailable = true;
         }
@@ -689,7 +748,8 @@ impl EditorState {
     /// The keys offered now: by section, or by the box open over the editor.
     fn commands(&self, out: &mut Commands) {
         match &self.modal {
-            Some(Modal::Form(_)) => form::commands(out),
+            Some(Modal::Medication { form, .. }) => forms::commands(out, form.is_pending()),
+            Some(Modal::Attachment(form)) => forms::commands(out, form.is_pending()),
             Some(Modal::ConfirmLeave) => {
                 out.add(Command::Yes, "discard", true)
                     .add(Command::No, "keep editing", true);

@@ -4,18 +4,17 @@
 use chrono_tz::Tz;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::{Conflict, EditorState, Modal, Section};
 use crate::domain::prescription as rx;
-use crate::tui::screens::prescription::form::render_form;
-use crate::tui::screens::prescription::text_area::render_text_area;
 use crate::tui::screens::prescription::view::{
-    boxed, describe_lines, diff_line, fit, header_line, render_confirm,
+    boxed, describe_lines, diff_line, header_line, render_confirm,
 };
 use crate::tui::theme::Theme;
+use crate::tui::widgets::table::{Column, DataTable};
+use crate::tui::widgets::text::truncate;
 use crate::tui::widgets::{popup, text_field};
 
 /// Draws an open editor over `area`.
@@ -53,56 +52,34 @@ pub fn render_editor(frame: &mut Frame, area: Rect, e: &EditorState, tz: Tz, the
     );
     let inner = block.inner(rows[1]);
     frame.render_widget(block, rows[1]);
-    if e.draft.medications.is_empty() {
-        frame.render_widget(
-            Paragraph::new(Span::styled("No medication yet: a adds one.", theme.dim())),
-            inner,
-        );
-    } else {
-        let visible = usize::from(inner.height.saturating_sub(1)).max(1);
-        let start = e.med_row.saturating_sub(visible.saturating_sub(1));
-        let table_rows: Vec<Row> = e
-            .draft
-            .medications
-            .iter()
-            .enumerate()
-            .skip(start)
-            .take(visible)
-            .map(|(i, m)| {
-                let row = Row::new(vec![
-                    Cell::from(format!("{}", i + 1)),
-                    Cell::from(m.name.clone()),
-                    Cell::from(m.dosage.clone()),
-                    Cell::from(m.frequency.clone()),
-                    Cell::from(m.duration_days.map_or(String::new(), |d| d.to_string())),
-                    Cell::from(m.notes.replace('\n', " ")),
-                ]);
-                if i == e.med_row && focused {
-                    row.style(theme.focus())
-                } else if i == e.med_row {
-                    row.style(Style::new().add_modifier(Modifier::BOLD))
-                } else {
-                    row
-                }
-            })
-            .collect();
-        let table = Table::new(
-            table_rows,
-            [
-                Constraint::Length(3),
-                Constraint::Min(12),
-                Constraint::Length(10),
-                Constraint::Length(16),
-                Constraint::Length(4),
-                Constraint::Min(8),
-            ],
-        )
-        .header(
-            Row::new(vec!["#", "Name", "Dosage", "Frequency", "Days", "Notes"])
-                .style(theme.dim().add_modifier(Modifier::BOLD)),
-        );
-        frame.render_widget(table, inner);
-    }
+    DataTable::new(vec![
+        Column::new("#", Constraint::Length(3)).right(),
+        Column::new("Name", Constraint::Fill(2)),
+        Column::new("Dosage", Constraint::Length(10)),
+        Column::new("Frequency", Constraint::Length(16)),
+        Column::new("Days", Constraint::Length(4)).right(),
+        Column::new("Notes", Constraint::Fill(1)),
+    ])
+    .empty("No medication yet: a adds one.")
+    .active(focused)
+    .render_with(
+        frame,
+        inner,
+        &e.meds,
+        e.draft.medications.len(),
+        |i| {
+            let m = &e.draft.medications[i];
+            vec![
+                Span::raw((i + 1).to_string()),
+                Span::raw(m.name.as_str()),
+                Span::raw(m.dosage.as_str()),
+                Span::raw(m.frequency.as_str()),
+                Span::raw(m.duration_days.map_or(String::new(), |d| d.to_string())),
+                Span::raw(m.notes.replace('\n', " ")),
+            ]
+        },
+        theme,
+    );
 
     // Notes.
     let cols = Layout::horizontal([
@@ -120,11 +97,10 @@ pub fn render_editor(frame: &mut Frame, area: Rect, e: &EditorState, tz: Tz, the
     .enumerate()
     {
         let focused = e.section == section && e.modal.is_none();
-        if let Some(pos) =
-            render_text_area(frame, cols[i], section.label(), &e.notes[i], focused, theme)
-        {
-            frame.set_cursor_position(pos);
-        }
+        let block = boxed(format!(" {} ", section.label()), focused, theme);
+        let inner = block.inner(cols[i]);
+        frame.render_widget(block, cols[i]);
+        e.notes[i].render(frame, inner, focused, theme);
     }
 
     // Tags and attachments.
@@ -207,10 +183,11 @@ pub fn render_editor(frame: &mut Frame, area: Rect, e: &EditorState, tz: Tz, the
             .skip(start)
             .take(visible)
             .map(|(i, a)| {
-                let text = fit(
+                let text = truncate(
                     &format!("{} ({})", a.file_name, a.kind),
                     usize::from(inner.width),
-                );
+                )
+                .into_owned();
                 if i == e.attach_row && att_focused {
                     Line::from(Span::styled(text, theme.focus()))
                 } else {
@@ -222,18 +199,35 @@ pub fn render_editor(frame: &mut Frame, area: Rect, e: &EditorState, tz: Tz, the
     frame.render_widget(Paragraph::new(lines), inner);
 
     // Error line.
+    let width = usize::from(rows[4].width);
+    let undo = if e.section.note_index().is_some() {
+        " · Ctrl-Z undo"
+    } else {
+        ""
+    };
     let line = match (&e.error, e.saving) {
         (_, Some(_)) => Line::from(Span::styled(" Saving…", theme.info())),
-        (Some(err), None) => Line::from(Span::styled(format!(" {err}"), theme.error())),
+        (Some(err), None) => Line::from(Span::styled(
+            truncate(&format!(" {err}"), width).into_owned(),
+            theme.error(),
+        )),
         (None, None) => Line::from(Span::styled(
-            format!(" {} · Tab next section · Ctrl-S save", e.section.label()),
+            truncate(
+                &format!(
+                    " {} · Tab next section · Ctrl-S save{undo}",
+                    e.section.label()
+                ),
+                width,
+            )
+            .into_owned(),
             theme.dim(),
         )),
     };
     frame.render_widget(Paragraph::new(line), rows[4]);
 
     match &e.modal {
-        Some(Modal::Form(form)) => render_form(frame, area, form, theme),
+        Some(Modal::Medication { form, .. }) => form.render_popup(frame, area, theme),
+        Some(Modal::Attachment(form)) => form.render_popup(frame, area, theme),
         Some(Modal::ConfirmLeave) => render_confirm(
             frame,
             area,
