@@ -209,6 +209,8 @@ commands! {
     Find = "find", "search";
     Reload = "reload", "reload";
     FocusList = "focus_list", "go to the list";
+    Undo = "undo", "undo";
+    Redo = "redo", "redo";
 }
 
 impl FromStr for Command {

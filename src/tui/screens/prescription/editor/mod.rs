@@ -764,10 +764,15 @@ impl EditorState {
                     .add(Command::Back, "later", true);
             }
             None if self.section.is_text() => {
+                let note = self.section.note_index().is_some();
                 out.add(Command::NextField, "section", true)
                     .add(Command::Save, "save", self.saving.is_none())
                     .add(Command::Back, "back", true)
                     .more(Command::PrevField, "previous section", true);
+                if note {
+                    out.more(Command::Undo, "undo", true)
+                        .more(Command::Redo, "redo", true);
+                }
             }
             None => {
                 let n = match self.section {
