@@ -39,7 +39,8 @@ fn new_transaction_id(now: NaiveDateTime) -> String {
     format!("TX-{}-{n:08X}", now.format("%Y%m%d"))
 }
 
-fn check_transaction_id(text: &str) -> Result<String, ServiceError> {
+/// A transaction id as typed, trimmed; the payment form checks it with this too.
+pub fn check_transaction_id(text: &str) -> Result<String, ServiceError> {
     let t = text.trim();
     if t.is_empty() || t.chars().count() > 100 || t.chars().any(|c| c.is_control()) {
         return Err(ServiceError::Invalid(

@@ -12,7 +12,9 @@ use clinic::service::availability::DoctorSummary;
 use clinic::tui::effect::Effect;
 use clinic::tui::keymap::Context;
 use clinic::tui::routes::{Reply, Route};
-use clinic::tui::screens::agenda::{AgendaOp, AgendaReply, AgendaScreen, Modal, Period};
+use clinic::tui::screens::agenda::{
+    AgendaOp, AgendaReply, AgendaScreen, Modal, Period, ReasonField,
+};
 use clinic::tui::screens::booking::BookingOp;
 use clinic::tui::screens::home::HomeItem;
 use clinic::tui::state::{AppState, Tone};
@@ -216,10 +218,12 @@ fn the_cancel_prompt_refuses_an_empty_reason() {
         panic!("the prompt stays open")
     };
     assert!(
-        p.error
-            .as_deref()
-            .is_some_and(|e| e.contains("reason is required"))
+        p.form
+            .error(ReasonField::Reason)
+            .is_some_and(|e| e.contains("reason is required")),
+        "the error is under the reason field"
     );
+    assert_eq!(p.form.focus(), Some(ReasonField::Reason));
     insta::assert_snapshot!(draw(&s, 80, 24).backend());
     type_text(&mut s, "Feeling better");
     let (request, op) = last(&send(&mut s, [key(KeyCode::Enter)]));
@@ -241,8 +245,13 @@ fn the_cancel_prompt_refuses_an_empty_reason() {
     let Some(Modal::Reason(p)) = &agenda(&s).modal else {
         panic!("the prompt stays open")
     };
-    assert_eq!(p.input.value(), "  Feeling better");
-    assert!(!p.pending);
+    assert_eq!(p.reason(), "  Feeling better");
+    assert!(!p.pending());
+    assert_eq!(
+        p.form.form_error(),
+        Some("You are not allowed to book, cancel or reschedule this appointment."),
+        "a refusal of the cancellation is the form's sentence, not the field's"
+    );
     assert_eq!(s.status.as_ref().map(|x| x.tone), Some(Tone::Error));
     // Success closes it and reloads.
     let (request, _) = last(&send(&mut s, [key(KeyCode::Enter)]));
@@ -483,7 +492,11 @@ fn patients_see_all_their_appointments_and_can_cancel_and_book() {
         (Some(53), None, None)
     );
     reply(&mut s, request, AgendaReply::Appointments(Ok(day_rows())));
-    assert_eq!(agenda(&s).selected, 2, "the first upcoming one is selected");
+    assert_eq!(
+        agenda(&s).selected(),
+        2,
+        "the first upcoming one is selected"
+    );
     assert!(send(&mut s, [ch('m')]).is_empty());
     assert_eq!(s.status.as_ref().map(|x| x.tone), Some(Tone::Error));
     assert!(send(&mut s, [ch(']')]).is_empty());

@@ -14,7 +14,7 @@ use clinic::tui::keymap::Context;
 use clinic::tui::routes::{Op, Reply, Route};
 use clinic::tui::screens::booking::{
     BookedSummary, BookingChoices, BookingOp, BookingReply, BookingScreen, DoctorChoice, Pane,
-    SlotChoice, Step,
+    RegField, SlotChoice, Step,
 };
 use clinic::tui::screens::home::{HomeItem, HomeScreen};
 use clinic::tui::state::{AppState, Tone};
@@ -218,9 +218,9 @@ fn typing_searches_incrementally_and_old_answers_are_dropped() {
         &mut s,
         [key(KeyCode::Down), key(KeyCode::Down), key(KeyCode::Down)],
     );
-    assert_eq!(booking(&s).selected, 2);
+    assert_eq!(booking(&s).selected(), 2);
     send(&mut s, [key(KeyCode::Up)]);
-    assert_eq!(booking(&s).selected, 1);
+    assert_eq!(booking(&s).selected(), 1);
     // Clearing the field clears the results without a request.
     let effects = send(&mut s, [key(KeyCode::Backspace), key(KeyCode::Backspace)]);
     assert_eq!(ops(&effects).len(), 1, "only the first backspace searches");
@@ -379,14 +379,18 @@ fn registration_keeps_what_was_typed_and_asks_about_duplicates() {
     assert_eq!(s.context(), Context::Form);
     let form = |s: &AppState| booking(s).register.clone().expect("form open");
     assert_eq!(
-        form(&s).value(0),
+        form(&s).value(RegField::Name),
         "Ana Lima",
         "the search text becomes the name"
     );
-    // Email missing: refused in the form, nothing sent.
+    // Email missing: refused in the form, under the field, nothing sent.
     assert!(send(&mut s, [ctrl('s')]).is_empty());
-    assert_eq!(form(&s).error.as_deref(), Some("Email is required."));
-    assert_eq!(form(&s).focus, 1, "the cursor goes to the field to fix");
+    assert_eq!(form(&s).error(RegField::Email), Some("Email is required."));
+    assert_eq!(
+        form(&s).focus(),
+        Some(RegField::Email),
+        "the cursor goes to the field to fix"
+    );
     type_text(&mut s, "ana2@example.com");
     send(&mut s, [key(KeyCode::Tab), key(KeyCode::Tab)]);
     type_text(&mut s, "1990-02-28");
@@ -407,8 +411,11 @@ fn registration_keeps_what_was_typed_and_asks_about_duplicates() {
             "Date of birth 2030-01-01 is in the future.".into(),
         )))),
     );
-    assert_eq!(form(&s).value(1), "ana2@example.com");
-    assert!(form(&s).error.is_some());
+    assert_eq!(form(&s).value(RegField::Email), "ana2@example.com");
+    assert_eq!(
+        form(&s).form_error(),
+        Some("Date of birth 2030-01-01 is in the future.")
+    );
     // A duplicate warning: y/n.
     let (request, _) = last(&send(&mut s, [key(KeyCode::Enter)]));
     let warning = "A patient named Ana Lima, born 1990-02-28 exists. Register anyway?";
@@ -425,11 +432,13 @@ fn registration_keeps_what_was_typed_and_asks_about_duplicates() {
     send(&mut s, [ch('n')]);
     assert_eq!(s.context(), Context::Form, "n returns to the form");
     send(&mut s, [key(KeyCode::Enter)]);
-    let request = booking(&s)
-        .register
-        .as_ref()
-        .and_then(|f| f.pending)
-        .expect("pending");
+    assert!(
+        booking(&s)
+            .register
+            .as_ref()
+            .is_some_and(|f| f.is_pending())
+    );
+    let request = booking(&s).register_request.expect("pending");
     reply(
         &mut s,
         request,

@@ -79,7 +79,7 @@ fn esc_from_payments_returns_to_the_agenda_with_its_week_doctor_and_cursor() {
     assert!(matches!(&op, AgendaOp::Load(f) if f.doctor_id == Some(8)));
     agenda_ui::reply(&mut s, request, AgendaReply::Appointments(Ok(day_rows())));
     send(&mut s, [key(KeyCode::Down), key(KeyCode::Down)]);
-    let before = (agenda(&s).period, agenda(&s).date, agenda(&s).selected);
+    let before = (agenda(&s).period, agenda(&s).date, agenda(&s).selected());
     assert_eq!(before.0, Period::Week);
     assert_eq!(before.2, 2);
 
@@ -93,7 +93,7 @@ fn esc_from_payments_returns_to_the_agenda_with_its_week_doctor_and_cursor() {
     );
     let effects = send(&mut s, [key(KeyCode::Esc)]);
     let a = agenda(&s);
-    assert_eq!((a.period, a.date, a.selected), before, "as it was left");
+    assert_eq!((a.period, a.date, a.selected()), before, "as it was left");
     assert_eq!(
         a.doctor.as_ref().map(|d| d.id),
         Some(8),
@@ -116,7 +116,7 @@ fn esc_from_payments_returns_to_the_agenda_with_its_week_doctor_and_cursor() {
         PaymentsReply::Loaded(Err(ServiceError::DatabaseUnavailable("timed out".into()))),
     );
     send(&mut s, [key(KeyCode::Esc)]);
-    assert_eq!(agenda(&s).selected, 2);
+    assert_eq!(agenda(&s).selected(), 2);
     assert_eq!(s.stack.len(), 2);
 }
 
@@ -144,7 +144,7 @@ fn booking_opened_from_the_agenda_returns_to_the_agenda_and_reloads_it() {
         panic!("a reload: {effects:?}")
     };
     assert_eq!(filter.doctor_id, None);
-    assert_eq!(agenda(&s).selected, 2);
+    assert_eq!(agenda(&s).selected(), 2);
     // A booking landed before the selected row: the cursor stays on the same one.
     let mut rows = day_rows();
     rows.insert(
@@ -158,7 +158,7 @@ fn booking_opened_from_the_agenda_returns_to_the_agenda_and_reloads_it() {
         ),
     );
     agenda_ui::reply(&mut s, request, AgendaReply::Appointments(Ok(rows)));
-    assert_eq!(agenda(&s).selected, 3);
+    assert_eq!(agenda(&s).selected(), 3);
     assert_eq!(
         agenda(&s).selected_row().map(|v| v.appointment.id),
         Some(23)
@@ -250,9 +250,10 @@ fn a_patients_agenda_offers_no_marking_and_keys_follow_the_role() {
     let text = format!("{:?}", draw(&s, 80, 24).backend());
     assert!(!text.contains("mark completed") && !text.contains("mark no-show"));
 
-    // A doctor marks, but neither takes payments nor books nor picks another doctor.
+    // A doctor marks their own appointments (row 2, House's 11:00, has started), but
+    // neither takes payments nor books nor picks another doctor.
     let mut s = loaded(Role::Doctor, 7);
-    send(&mut s, [key(KeyCode::Down)]);
+    send(&mut s, [key(KeyCode::Down), key(KeyCode::Down)]);
     assert_eq!(offers(&s, Command::MarkCompleted), Some(true));
     for absent in [Command::Payments, Command::Book, Command::Search] {
         assert_eq!(offers(&s, absent), None, "{absent:?}");
@@ -314,7 +315,7 @@ fn changes_a_row_does_not_allow_are_greyed_out_and_left_out_of_the_footer() {
 fn the_prescription_key_opens_the_editor_and_esc_comes_back_to_the_agenda() {
     let mut s = loaded(Role::Doctor, 7);
     send(&mut s, [key(KeyCode::Down)]);
-    let selected = agenda(&s).selected;
+    let selected = agenda(&s).selected();
     let id = agenda(&s).selected_row().expect("a row").appointment.id;
     let effects = send(&mut s, [ch('e')]);
     let (_, op) = last_op!(effects, RxEditor);
@@ -323,7 +324,7 @@ fn the_prescription_key_opens_the_editor_and_esc_comes_back_to_the_agenda() {
     // Still opening: Esc goes back to the agenda as it was, with nothing reloaded.
     let effects = send(&mut s, [key(KeyCode::Esc)]);
     assert!(effects.is_empty(), "{effects:?}");
-    assert_eq!(agenda(&s).selected, selected);
+    assert_eq!(agenda(&s).selected(), selected);
     assert_eq!(agenda(&s).rows, day_rows());
 }
 

@@ -10,6 +10,7 @@ mod audit_ui;
 mod booking_ui;
 mod calendar_patients_commands;
 mod calendar_ui;
+mod desk_forms_ui;
 mod desk_nav_ui;
 mod money_prop;
 mod nav;

@@ -13,7 +13,7 @@ use clinic::tui::effect::Effect;
 use clinic::tui::routes::{Op, Reply, Route};
 use clinic::tui::screens::agenda::AgendaReply;
 use clinic::tui::screens::home::HomeItem;
-use clinic::tui::screens::payments::{Modal, PaymentsOp, PaymentsReply, PaymentsScreen};
+use clinic::tui::screens::payments::{Modal, PayField, PaymentsOp, PaymentsReply, PaymentsScreen};
 use clinic::tui::state::{AppState, Tone};
 use common::ui::{ctrl, draw, key, send, type_text};
 use crossterm::event::KeyCode;
@@ -159,11 +159,17 @@ fn taking_a_payment_keeps_the_form_on_refusal_and_reloads_on_success() {
     let Some(Modal::Form(form)) = &payments(&s).modal else {
         panic!("the form stays open")
     };
-    assert_eq!(form.amount.value(), "45.5", "what was typed is kept");
     assert_eq!(
-        form.error.as_deref(),
-        Some("Transaction id X is already used by payment 3.")
+        form.value(PayField::Amount),
+        "45.5",
+        "what was typed is kept"
     );
+    assert_eq!(
+        form.error(PayField::TransactionId),
+        Some("Transaction id X is already used by payment 3."),
+        "under the field it is about"
+    );
+    assert!(!form.is_pending());
 
     let (request, _) = last_op!(send(&mut s, [ctrl('s')]), Payments);
     let effects = payments_reply(

@@ -376,7 +376,7 @@ fn styles_of_the_list_selection_and_the_editor_focus() {
 fn an_editor_opened_from_the_agenda_returns_to_the_agenda() {
     let mut s = crate::agenda_ui::loaded(Role::Doctor, HOUSE);
     send(&mut s, [key(KeyCode::Down)]);
-    let row = top!(s, Agenda).selected;
+    let row = top!(s, Agenda).selected();
     let id = top!(s, Agenda)
         .selected_row()
         .expect("a row")
@@ -386,7 +386,7 @@ fn an_editor_opened_from_the_agenda_returns_to_the_agenda() {
     let (request, _) = last_op!(effects, RxEditor);
     send(&mut s, [opened(request, id)]);
     send(&mut s, [ch('d'), key(KeyCode::Esc), ch('y')]);
-    assert_eq!(top!(s, Agenda).selected, row, "the same row");
+    assert_eq!(top!(s, Agenda).selected(), row, "the same row");
 
     // Refused: back on the agenda with the reason.
     let effects = send(&mut s, [ch('e')]);
@@ -400,7 +400,7 @@ fn an_editor_opened_from_the_agenda_returns_to_the_agenda() {
             )))),
         )],
     );
-    assert_eq!(top!(s, Agenda).selected, row);
+    assert_eq!(top!(s, Agenda).selected(), row);
     assert!(
         status(&s).contains("only the appointment's doctor"),
         "{}",

@@ -6,25 +6,25 @@
 //! Pure: keys return [`PaymentsKey`]s; results arrive through [`PaymentsScreen::answer`].
 
 use chrono_tz::Tz;
-use crossterm::event::{Event, KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState, Wrap};
-use tui_input::Input;
-use tui_input::backend::crossterm::EventHandler;
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 use crate::domain::Actor;
 use crate::domain::Role;
 use crate::domain::appointment::AppointmentView;
-use crate::domain::money::format_amount;
+use crate::domain::money::{format_amount, parse_amount};
 use crate::domain::payment::{Payment, PaymentMethod, PaymentStatus};
-use crate::service::payments::PaymentInput;
+use crate::service::payments::{PaymentInput, check_transaction_id};
 use crate::service::{ServiceError, Services};
 use crate::tui::keymap::{Command, Context};
 use crate::tui::screen::{Action, Actions, Commands, Ctx, Operation, Screen};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::{popup, text_field};
+use crate::tui::widgets::form::{Form, FormOutcome};
+use crate::tui::widgets::popup;
+use crate::tui::widgets::table::{Column, DataTable, TableView};
 
 /// What the payments screen asks of the payments service.
 #[derive(Clone, PartialEq)]
@@ -78,28 +78,77 @@ pub enum PaymentsReply {
     ReceiptWritten(Result<String, ServiceError>),
 }
 
-/// The "take a payment" form.
-#[derive(Debug, Clone)]
-pub struct PaymentForm {
-    pub amount: Input,
-    pub transaction_id: Input,
-    pub method: PaymentMethod,
-    pub paid_now: bool,
-    /// 0 amount, 1 method, 2 paid/pending, 3 transaction id.
-    pub focus: usize,
-    pub error: Option<String>,
+/// The fields of the "take a payment" form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PayField {
+    Amount,
+    Method,
+    /// Paid now, or pending.
+    Status,
+    TransactionId,
 }
 
-impl Default for PaymentForm {
-    fn default() -> Self {
-        PaymentForm {
-            amount: Input::default(),
-            transaction_id: Input::default(),
-            method: PaymentMethod::Card,
-            paid_now: true,
-            focus: 0,
-            error: None,
-        }
+/// The statuses a new payment may have, in the order the form offers them.
+const NEW_STATUSES: [PaymentStatus; 2] = [PaymentStatus::Paid, PaymentStatus::Pending];
+
+/// The "take a payment" form: an amount, the method (card first), paid now or pending,
+/// and an optional transaction id.
+pub fn payment_form() -> Form<PayField> {
+    let card = PaymentMethod::ALL
+        .iter()
+        .position(|m| *m == PaymentMethod::Card)
+        .unwrap_or(0);
+    Form::new("Take a payment")
+        .text(PayField::Amount, "Amount", "", "e.g. 120.50")
+        .choice(
+            PayField::Method,
+            "Method",
+            PaymentMethod::ALL.map(method_label),
+            card,
+            "←/→ to change",
+        )
+        .choice(
+            PayField::Status,
+            "Paid now?",
+            ["paid", "pending"],
+            0,
+            "←/→ to change",
+        )
+        .text(
+            PayField::TransactionId,
+            "Transaction id",
+            "",
+            "auto if empty",
+        )
+        .with_footer("Ctrl-S/Enter save · Tab next field · Esc cancel")
+}
+
+/// Every problem with the form at once, each with its field, checked with the rules the
+/// payments service applies (so the sentences are the service's).
+pub fn check_payment(form: &Form<PayField>) -> Vec<(PayField, String)> {
+    let mut errors = Vec::new();
+    if let Err(e) = parse_amount(form.value(PayField::Amount)) {
+        errors.push((PayField::Amount, e.to_string()));
+    }
+    let txn = form.value(PayField::TransactionId).trim();
+    if !txn.is_empty()
+        && let Err(e) = check_transaction_id(txn)
+    {
+        errors.push((PayField::TransactionId, e.to_string()));
+    }
+    errors
+}
+
+/// What the form sends for `appointment_id`.
+pub fn payment_input(form: &Form<PayField>, appointment_id: i32) -> PaymentInput {
+    let pick = |key, n: usize| form.selected(key).unwrap_or(0).min(n - 1);
+    let txn = form.value(PayField::TransactionId).trim();
+    PaymentInput {
+        appointment_id,
+        amount: form.value(PayField::Amount).to_string(),
+        method: PaymentMethod::ALL[pick(PayField::Method, PaymentMethod::ALL.len())],
+        status: NEW_STATUSES[pick(PayField::Status, NEW_STATUSES.len())],
+        transaction_id: (!txn.is_empty()).then(|| txn.to_string()),
     }
 }
 
@@ -124,7 +173,7 @@ pub fn status_label(s: PaymentStatus) -> &'static str {
 
 #[derive(Debug, Clone)]
 pub enum Modal {
-    Form(PaymentForm),
+    Form(Form<PayField>),
     /// Choose the new status of the selected payment.
     Status {
         choices: Vec<PaymentStatus>,
@@ -137,7 +186,8 @@ pub struct PaymentsScreen {
     pub appointment: AppointmentView,
     pub payments: Vec<Payment>,
     pub loaded: bool,
-    pub selected: usize,
+    /// The selected payment and the table's scroll position.
+    pub view: TableView,
     pub modal: Option<Modal>,
     pub pending: Option<u64>,
 }
@@ -164,7 +214,7 @@ impl PaymentsScreen {
             appointment,
             payments: Vec::new(),
             loaded: false,
-            selected: 0,
+            view: TableView::new(),
             modal: None,
             pending: None,
         }
@@ -185,7 +235,7 @@ impl PaymentsScreen {
     }
 
     fn selected_payment(&self) -> Option<&Payment> {
-        self.payments.get(self.selected)
+        self.payments.get(self.view.selected())
     }
 
     /// Total of PAID payments.
@@ -205,12 +255,17 @@ impl PaymentsScreen {
         read_only: bool,
     ) -> PaymentsKey {
         match &mut self.modal {
-            Some(Modal::Form(_)) if command == Some(Command::Cancel) => {
-                self.modal = None;
-                return PaymentsKey::None;
-            }
             Some(Modal::Form(form)) => {
-                return on_form_key(form, key, command, self.appointment.appointment.id);
+                return match form.on_key(&key, command) {
+                    FormOutcome::Cancel => {
+                        self.modal = None;
+                        PaymentsKey::None
+                    }
+                    FormOutcome::Submit if form.validate(check_payment) => PaymentsKey::Request(
+                        PaymentsOp::Take(payment_input(form, self.appointment.appointment.id)),
+                    ),
+                    _ => PaymentsKey::None,
+                };
             }
             Some(Modal::Status { choices, selected }) => {
                 match command {
@@ -233,18 +288,13 @@ impl PaymentsScreen {
             }
             None => {}
         }
+        if self.view.on_key(&key, command, self.payments.len()) {
+            return PaymentsKey::None;
+        }
         match command {
             Some(Command::Back) => PaymentsKey::Back,
-            Some(Command::Up) => {
-                self.selected = self.selected.saturating_sub(1);
-                PaymentsKey::None
-            }
-            Some(Command::Down) => {
-                self.selected = (self.selected + 1).min(self.payments.len().saturating_sub(1));
-                PaymentsKey::None
-            }
             Some(Command::NewPayment) if !read_only => {
-                self.modal = Some(Modal::Form(PaymentForm::default()));
+                self.modal = Some(Modal::Form(payment_form()));
                 PaymentsKey::None
             }
             Some(Command::PaymentStatus) if !read_only => {
@@ -288,7 +338,7 @@ impl PaymentsScreen {
             PaymentsReply::Loaded(Ok(list)) => {
                 self.payments = list;
                 self.loaded = true;
-                self.selected = self.selected.min(self.payments.len().saturating_sub(1));
+                self.view.clamp(self.payments.len());
                 Vec::new()
             }
             PaymentsReply::Taken(Ok(p)) => {
@@ -304,9 +354,17 @@ impl PaymentsScreen {
                 ]
             }
             PaymentsReply::Taken(Err(e)) => {
-                // The form stays open with what was typed.
+                // The form stays open with what was typed. The one refusal about one
+                // field: the transaction id is another payment's. Anything else (the
+                // appointment was cancelled, an outage) is about the whole form.
                 if let Some(Modal::Form(form)) = &mut self.modal {
-                    form.error = Some(e.to_string());
+                    form.set_pending(false);
+                    if matches!(e, ServiceError::Conflict(_)) {
+                        form.set_errors([(PayField::TransactionId, e.to_string())]);
+                    } else {
+                        form.clear_errors();
+                        form.set_form_error(e.to_string());
+                    }
                 }
                 vec![Action::Failed(e)]
             }
@@ -328,72 +386,6 @@ impl PaymentsScreen {
     }
 }
 
-fn on_form_key(
-    form: &mut PaymentForm,
-    key: KeyEvent,
-    command: Option<Command>,
-    appointment_id: i32,
-) -> PaymentsKey {
-    const FIELDS: usize = 4;
-    match command {
-        Some(Command::NextField) => form.focus = (form.focus + 1) % FIELDS,
-        Some(Command::PrevField) => form.focus = (form.focus + FIELDS - 1) % FIELDS,
-        Some(Command::Save) => {
-            if form.amount.value().trim().is_empty() {
-                form.error = Some("Enter an amount.".into());
-                form.focus = 0;
-                return PaymentsKey::None;
-            }
-            let txn = form.transaction_id.value().trim();
-            return PaymentsKey::Request(PaymentsOp::Take(PaymentInput {
-                appointment_id,
-                amount: form.amount.value().to_string(),
-                method: form.method,
-                status: if form.paid_now {
-                    PaymentStatus::Paid
-                } else {
-                    PaymentStatus::Pending
-                },
-                transaction_id: (!txn.is_empty()).then(|| txn.to_string()),
-            }));
-        }
-        _ => match form.focus {
-            0 => {
-                form.amount.handle_event(&Event::Key(key));
-            }
-            1 => {
-                let all = PaymentMethod::ALL;
-                let i = all.iter().position(|m| *m == form.method).unwrap_or(0);
-                match key.code {
-                    KeyCode::Left | KeyCode::Char('h') => {
-                        form.method = all[(i + all.len() - 1) % all.len()]
-                    }
-                    KeyCode::Right | KeyCode::Char('l') | KeyCode::Char(' ') => {
-                        form.method = all[(i + 1) % all.len()]
-                    }
-                    _ => {}
-                }
-            }
-            2 => {
-                if matches!(
-                    key.code,
-                    KeyCode::Left
-                        | KeyCode::Right
-                        | KeyCode::Char(' ')
-                        | KeyCode::Char('h')
-                        | KeyCode::Char('l')
-                ) {
-                    form.paid_now = !form.paid_now;
-                }
-            }
-            _ => {
-                form.transaction_id.handle_event(&Event::Key(key));
-            }
-        },
-    }
-    PaymentsKey::None
-}
-
 pub fn render(frame: &mut Frame, area: Rect, state: &PaymentsScreen, tz: Tz, theme: &Theme) {
     let v = &state.appointment;
     let when = v
@@ -403,12 +395,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &PaymentsScreen, tz: Tz, the
         .with_timezone(&tz)
         .format("%a %-d %b %Y %H:%M")
         .to_string();
-    let rows = Layout::vertical([
-        Constraint::Length(3),
-        Constraint::Min(3),
-        Constraint::Length(1),
-    ])
-    .split(area);
+    let rows = Layout::vertical([Constraint::Length(3), Constraint::Min(3)]).split(area);
     let header = vec![
         Line::from(Span::styled(
             format!("Payments · appointment #{} · {}", v.appointment.id, when),
@@ -429,56 +416,50 @@ pub fn render(frame: &mut Frame, area: Rect, state: &PaymentsScreen, tz: Tz, the
     ];
     frame.render_widget(Paragraph::new(header), rows[0]);
 
-    let body: Vec<Row> = state
-        .payments
-        .iter()
-        .map(|p| {
-            Row::new(vec![
-                p.created_at
-                    .with_timezone(&tz)
-                    .format("%Y-%m-%d %H:%M")
-                    .to_string(),
-                format!("{:>12}", format_amount(p.amount)),
-                method_label(p.method).to_string(),
-                status_label(p.status).to_string(),
-                p.transaction_id.clone(),
-            ])
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border());
+    let inner = block.inner(rows[1]);
+    frame.render_widget(block, rows[1]);
+    let columns = vec![
+        Column::new("Taken", Constraint::Length(16)),
+        Column::new("Amount", Constraint::Length(12)).right(),
+        Column::new("Method", Constraint::Length(13)),
+        Column::new("Status", Constraint::Length(9)),
+        Column::new("Transaction", Constraint::Fill(1)),
+    ];
+    DataTable::new(columns)
+        .empty(if state.loaded {
+            "No payments yet."
+        } else {
+            "Loading…"
         })
-        .collect();
-    let empty = body.is_empty();
-    let table = Table::new(
-        body,
-        [
-            Constraint::Length(16),
-            Constraint::Length(12),
-            Constraint::Length(13),
-            Constraint::Length(9),
-            Constraint::Min(10),
-        ],
-    )
-    .header(
-        Row::new(vec!["Taken", "Amount", "Method", "Status", "Transaction"]).style(theme.title()),
-    )
-    .row_highlight_style(theme.focus())
-    .highlight_symbol("▶ ")
-    .block(
-        Block::default()
-            .borders(Borders::ALL)
-            .border_style(theme.border()),
-    );
-    let mut ts = TableState::default().with_selected((!empty).then_some(state.selected));
-    frame.render_stateful_widget(table, rows[1], &mut ts);
-    let footer = if !state.loaded {
-        "Loading…"
-    } else if empty {
-        "No payments yet."
-    } else {
-        ""
-    };
-    frame.render_widget(Paragraph::new(Span::styled(footer, theme.dim())), rows[2]);
+        .active(state.modal.is_none())
+        .render_with(
+            frame,
+            inner,
+            &state.view,
+            state.payments.len(),
+            |i| {
+                let p = &state.payments[i];
+                vec![
+                    Span::raw(
+                        p.created_at
+                            .with_timezone(&tz)
+                            .format("%Y-%m-%d %H:%M")
+                            .to_string(),
+                    ),
+                    Span::raw(format_amount(p.amount)),
+                    Span::raw(method_label(p.method)),
+                    Span::raw(status_label(p.status)),
+                    Span::raw(p.transaction_id.clone()),
+                ]
+            },
+            theme,
+        );
 
     match &state.modal {
-        Some(Modal::Form(form)) => render_form(frame, area, form, theme),
+        Some(Modal::Form(form)) => form.render_popup(frame, area, theme),
         Some(Modal::Status { choices, selected }) => {
             let boxed = popup(
                 frame,
@@ -510,83 +491,6 @@ pub fn render(frame: &mut Frame, area: Rect, state: &PaymentsScreen, tz: Tz, the
         }
         None => {}
     }
-}
-
-fn render_form(frame: &mut Frame, area: Rect, form: &PaymentForm, theme: &Theme) {
-    let boxed = popup(frame, area, 60, 11);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border())
-        .title(Span::styled(
-            " Take a payment · Ctrl-S saves · Esc cancels ",
-            theme.title(),
-        ));
-    let inner = block.inner(boxed);
-    frame.render_widget(block, boxed);
-    let rows = Layout::vertical([Constraint::Length(1); 9])
-        .split(inner.inner(ratatui::layout::Margin::new(1, 0)));
-    let label = |text: &str, focused: bool| {
-        Span::styled(
-            format!("{text:<15}"),
-            if focused {
-                theme.title()
-            } else {
-                ratatui::style::Style::new()
-            },
-        )
-    };
-    let cols = |r: Rect| Layout::horizontal([Constraint::Length(15), Constraint::Min(5)]).split(r);
-
-    let c = cols(rows[0]);
-    frame.render_widget(Paragraph::new(label("Amount", form.focus == 0)), c[0]);
-    if let Some(pos) = text_field(frame, c[1], &form.amount, None, form.focus == 0, theme) {
-        frame.set_cursor_position(pos);
-    }
-    let c = cols(rows[2]);
-    frame.render_widget(Paragraph::new(label("Method", form.focus == 1)), c[0]);
-    let method = format!("◀ {} ▶", method_label(form.method));
-    let style = if form.focus == 1 {
-        theme.focus()
-    } else {
-        ratatui::style::Style::new()
-    };
-    frame.render_widget(Paragraph::new(Span::styled(method, style)), c[1]);
-    let c = cols(rows[4]);
-    frame.render_widget(Paragraph::new(label("Paid now?", form.focus == 2)), c[0]);
-    let paid = if form.paid_now {
-        "(•) paid  ( ) pending"
-    } else {
-        "( ) paid  (•) pending"
-    };
-    let style = if form.focus == 2 {
-        theme.focus()
-    } else {
-        ratatui::style::Style::new()
-    };
-    frame.render_widget(Paragraph::new(Span::styled(paid, style)), c[1]);
-    let c = cols(rows[6]);
-    frame.render_widget(
-        Paragraph::new(label("Transaction id", form.focus == 3)),
-        c[0],
-    );
-    if let Some(pos) = text_field(
-        frame,
-        c[1],
-        &form.transaction_id,
-        None,
-        form.focus == 3,
-        theme,
-    ) {
-        frame.set_cursor_position(pos);
-    }
-    let note = match &form.error {
-        Some(e) => Span::styled(e.clone(), theme.error()),
-        None => Span::styled(
-            "Empty transaction id: one is generated. ←/→ change a choice.",
-            theme.dim(),
-        ),
-    };
-    frame.render_widget(Paragraph::new(note).wrap(Wrap { trim: true }), rows[8]);
 }
 
 impl Operation for PaymentsOp {
@@ -655,8 +559,11 @@ impl Screen for PaymentsScreen {
         }
     }
 
-    fn started(&mut self, request: u64, _op: &PaymentsOp) {
+    fn started(&mut self, request: u64, op: &PaymentsOp) {
         self.pending = Some(request);
+        if let (PaymentsOp::Take(_), Some(Modal::Form(form))) = (op, &mut self.modal) {
+            form.set_pending(true);
+        }
     }
 
     fn on_reply(&mut self, request: u64, reply: PaymentsReply, _cx: &Ctx) -> Actions<PaymentsOp> {
@@ -664,7 +571,11 @@ impl Screen for PaymentsScreen {
     }
 
     fn abandon(&mut self, request: u64) {
-        super::abandon::forget(&mut self.pending, request);
+        if super::abandon::forget(&mut self.pending, request)
+            && let Some(Modal::Form(form)) = &mut self.modal
+        {
+            form.set_pending(false);
+        }
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, cx: &Ctx) {
@@ -673,9 +584,9 @@ impl Screen for PaymentsScreen {
 
     fn commands(&self, cx: &Ctx, out: &mut Commands) {
         match &self.modal {
-            Some(Modal::Form(_)) => {
+            Some(Modal::Form(form)) => {
                 out.add(Command::NextField, "next", true)
-                    .add(Command::Save, "save", true)
+                    .add(Command::Save, "save", !form.is_pending())
                     .add(Command::Cancel, "cancel", true)
                     .more(Command::PrevField, "previous field", true);
             }

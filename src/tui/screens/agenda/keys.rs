@@ -1,34 +1,32 @@
-//! The agenda's keys: on the list, and in each of its popups. Pure: the clock and the
-//! clinic's zone are passed in.
+//! The agenda's keys: on the list, and in each of its popups. Pure: the clock, the
+//! clinic's zone and who is signed in come from `Ctx`.
 
-use chrono::{DateTime, Days, Utc};
+use chrono::Days;
 use chrono_tz::Tz;
 use crossterm::event::{Event, KeyEvent};
-use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
 use super::{
-    AgendaKey, AgendaOp, AgendaScreen, DoctorPicker, HistoryPopup, Modal, Period, ReasonPrompt,
-    Refusal, ReschedulePicker, Viewer, allowed, short_label,
+    AgendaKey, AgendaOp, AgendaScreen, DoctorPicker, HistoryPopup, Modal, Period, ReasonField,
+    ReasonPrompt, ReschedulePicker, Viewer, short_label,
 };
 use crate::domain::Role;
-use crate::domain::appointment::AppointmentStatus;
+use crate::domain::appointment::{AppointmentStatus, Refusal};
+use crate::domain::permission::Action as Permission;
 use crate::tui::keymap::Command;
+use crate::tui::screen::Ctx;
 use crate::tui::screens::booking::DAYS;
+use crate::tui::widgets::form::FormOutcome;
+
+/// Why a cancellation needs its reason, shown under the field.
+const REASON_REQUIRED: &str = "A reason is required to cancel; it is kept with the appointment.";
 
 impl AgendaScreen {
-    /// Handles a key; `now` is the app's current instant, `tz` the clinic's zone and
-    /// `role` the signed-in role.
-    pub fn handle(
-        &mut self,
-        key: KeyEvent,
-        command: Option<Command>,
-        now: DateTime<Utc>,
-        tz: Tz,
-        role: Role,
-    ) -> AgendaKey {
+    /// Handles a key; `command` is what the keymap made of it in `context()`.
+    pub fn handle(&mut self, key: KeyEvent, command: Option<Command>, cx: &Ctx) -> AgendaKey {
+        let tz = cx.tz();
         match self.modal.take() {
-            None => self.on_list_key(command, now, tz, role),
+            None => self.on_list_key(key, command, cx),
             Some(Modal::History(h)) => {
                 if !matches!(
                     command,
@@ -39,35 +37,31 @@ impl AgendaScreen {
                 AgendaKey::None
             }
             Some(Modal::Reason(mut p)) => {
-                let action = match command {
-                    Some(Command::Cancel) => {
+                let action = match p.form.on_key(&key, command) {
+                    FormOutcome::Cancel => {
                         return AgendaKey::Info("Nothing was cancelled.".into());
                     }
-                    Some(Command::Save) if !p.pending => {
-                        let reason = p.input.value().trim().to_string();
-                        if reason.is_empty() {
-                            p.error = Some(
-                                "A reason is required to cancel; it is kept with the appointment."
-                                    .into(),
-                            );
-                            AgendaKey::None
-                        } else {
-                            p.error = None;
+                    FormOutcome::Submit => {
+                        let valid = p.form.validate(|f| {
+                            if f.value(ReasonField::Reason).trim().is_empty() {
+                                vec![(ReasonField::Reason, REASON_REQUIRED.to_string())]
+                            } else {
+                                Vec::new()
+                            }
+                        });
+                        if valid {
                             AgendaKey::Request(AgendaOp::Cancel {
                                 appointment_id: p.appointment_id,
-                                reason,
+                                reason: p.reason().trim().to_string(),
                             })
+                        } else {
+                            AgendaKey::None
                         }
                     }
-                    Some(Command::Save | Command::NextField | Command::PrevField) => {
-                        AgendaKey::None
-                    }
-                    _ => {
-                        if !p.pending {
-                            p.input.handle_event(&Event::Key(key));
-                        }
-                        AgendaKey::None
-                    }
+                    FormOutcome::Nothing
+                    | FormOutcome::Edited
+                    | FormOutcome::Yes
+                    | FormOutcome::No => AgendaKey::None,
                 };
                 self.modal = Some(Modal::Reason(p));
                 action
@@ -122,24 +116,18 @@ impl AgendaScreen {
         }
     }
 
-    fn on_list_key(
-        &mut self,
-        command: Option<Command>,
-        now: DateTime<Utc>,
-        tz: Tz,
-        role: Role,
-    ) -> AgendaKey {
-        let today = now.with_timezone(&tz).date_naive();
+    fn on_list_key(&mut self, key: KeyEvent, command: Option<Command>, cx: &Ctx) -> AgendaKey {
+        let (tz, today) = (cx.tz(), cx.today());
         let patient = matches!(self.viewer, Viewer::Patient(_));
         let step = match self.period {
             Period::Day => 1,
             Period::Week => 7,
         };
+        // Up/Down, and Home/End to the first and last row.
+        if self.view.on_key(&key, command, self.rows.len()) {
+            return AgendaKey::None;
+        }
         match command {
-            Some(Command::Up) => self.selected = self.selected.saturating_sub(1),
-            Some(Command::Down) => {
-                self.selected = (self.selected + 1).min(self.rows.len().saturating_sub(1));
-            }
             Some(Command::Back) => return AgendaKey::Back,
             Some(
                 Command::PrevWeek | Command::NextWeek | Command::ThisWeek | Command::ToggleWeek,
@@ -180,7 +168,7 @@ impl AgendaScreen {
                 let Some(v) = self.selected_row() else {
                     return AgendaKey::Info("No appointment selected.".into());
                 };
-                if role == Role::FrontDesk {
+                if cx.role() == Role::FrontDesk {
                     return AgendaKey::Info(
                         "Only the doctor and the patient can read a prescription; Prescriptions on the home screen shows whether this appointment has one."
                             .into(),
@@ -219,23 +207,17 @@ impl AgendaScreen {
                 let Some(v) = self.selected_row() else {
                     return AgendaKey::Info("No appointment selected.".into());
                 };
-                if let Err(r) = allowed(v, self.viewer, now.naive_utc()).cancel {
+                if let Err(r) = AgendaScreen::allowed(v, cx).cancel {
                     return refused(r);
                 }
                 let (id, label) = (v.appointment.id, short_label(tz, v));
-                self.modal = Some(Modal::Reason(ReasonPrompt {
-                    appointment_id: id,
-                    label,
-                    input: Input::default(),
-                    error: None,
-                    pending: false,
-                }));
+                self.modal = Some(Modal::Reason(ReasonPrompt::new(id, label)));
             }
             Some(Command::Reschedule) => {
                 let Some(v) = self.selected_row() else {
                     return AgendaKey::Info("No appointment selected.".into());
                 };
-                if let Err(r) = allowed(v, self.viewer, now.naive_utc()).reschedule {
+                if let Err(r) = AgendaScreen::allowed(v, cx).reschedule {
                     return refused(r);
                 }
                 let duration = u32::try_from(v.appointment.duration_minutes).unwrap_or(60);
@@ -260,10 +242,8 @@ impl AgendaScreen {
                 self.modal = Some(Modal::Reschedule(Box::new(picker)));
                 return AgendaKey::Request(op);
             }
-            Some(Command::MarkCompleted) => {
-                return self.mark(AppointmentStatus::Completed, now);
-            }
-            Some(Command::MarkNoShow) => return self.mark(AppointmentStatus::NoShow, now),
+            Some(Command::MarkCompleted) => return self.mark(AppointmentStatus::Completed, cx),
+            Some(Command::MarkNoShow) => return self.mark(AppointmentStatus::NoShow, cx),
             _ => {}
         }
         AgendaKey::None
@@ -271,25 +251,20 @@ impl AgendaScreen {
 
     /// Loads the view afresh from its first row (the day, week or doctor changed).
     fn reload(&mut self, tz: Tz) -> AgendaKey {
-        self.selected = 0;
+        self.view.select(0, 0);
         self.keep = None;
         AgendaKey::Request(self.load_op(tz))
     }
 
-    fn mark(&mut self, status: AppointmentStatus, now: DateTime<Utc>) -> AgendaKey {
+    fn mark(&mut self, status: AppointmentStatus, cx: &Ctx) -> AgendaKey {
         let Some(v) = self.selected_row() else {
             // A patient hears first that marking is not theirs to do.
             if matches!(self.viewer, Viewer::Patient(_)) {
-                return refused(Refusal::Forbidden(super::ONLY_THE_CLINIC_MARKS.into()));
+                return refused(Refusal::Forbidden(Permission::MarkOutcome.phrase()));
             }
             return AgendaKey::Info("No appointment selected.".into());
         };
-        let rules = allowed(v, self.viewer, now.naive_utc());
-        let rule = match status {
-            AppointmentStatus::NoShow => rules.no_show,
-            _ => rules.complete,
-        };
-        if let Err(r) = rule {
+        if let Err(r) = AgendaScreen::allowed(v, cx).change_to(status) {
             return refused(r);
         }
         AgendaKey::Request(AgendaOp::Mark {
@@ -303,7 +278,7 @@ impl AgendaScreen {
 /// appointment does not allow now is information.
 fn refused(r: Refusal) -> AgendaKey {
     match r {
-        Refusal::Forbidden(sentence) => AgendaKey::Error(sentence),
+        Refusal::Forbidden(_) => AgendaKey::Error(r.to_string()),
         Refusal::Invalid(sentence) => AgendaKey::Info(sentence),
     }
 }

@@ -22,8 +22,7 @@ use tui_input::Input;
 pub use ops::{AgendaOp, AgendaReply};
 
 use crate::domain::Role;
-use crate::domain::appointment::ListFilter;
-use crate::domain::appointment::{AppointmentStatus, AppointmentView, StatusChange};
+use crate::domain::appointment::{Allowed, AppointmentView, ListFilter, Refusal, StatusChange};
 use crate::domain::local_time::label;
 use crate::service::availability::{DoctorSummary, monday_of};
 use crate::tui::keymap::{Command, Context};
@@ -31,6 +30,8 @@ use crate::tui::screen::{Action, Actions, Commands, Ctx, Screen};
 use crate::tui::screens::booking::{BookingScreen, DAYS, SlotChoice};
 use crate::tui::screens::payments::PaymentsScreen;
 use crate::tui::screens::prescription::editor::EditorScreen;
+use crate::tui::widgets::form::Form;
+use crate::tui::widgets::table::TableView;
 
 /// Whose agenda this is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,14 +49,40 @@ pub enum Period {
     Week,
 }
 
-/// The cancel-reason prompt.
+/// The one field of the cancel-reason prompt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReasonField {
+    Reason,
+}
+
+/// The cancel-reason prompt: the appointment it is about, and a one-field form (its
+/// error under the field, "Saving…" while the cancellation is in flight).
 #[derive(Debug, Clone)]
 pub struct ReasonPrompt {
     pub appointment_id: i32,
     pub label: String,
-    pub input: Input,
-    pub error: Option<String>,
-    pub pending: bool,
+    pub form: Form<ReasonField>,
+}
+
+impl ReasonPrompt {
+    pub fn new(appointment_id: i32, label: String) -> ReasonPrompt {
+        ReasonPrompt {
+            appointment_id,
+            label,
+            form: Form::new("Cancel the appointment")
+                .text(ReasonField::Reason, "Reason", "", "stays on record")
+                .with_footer("Enter cancel the appointment · Esc keep it"),
+        }
+    }
+
+    /// What was typed, as typed.
+    pub fn reason(&self) -> &str {
+        self.form.value(ReasonField::Reason)
+    }
+
+    pub fn pending(&self) -> bool {
+        self.form.is_pending()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -117,7 +144,8 @@ pub struct AgendaScreen {
     pub doctor: Option<DoctorSummary>,
     pub rows: Vec<AppointmentView>,
     pub loaded: bool,
-    pub selected: usize,
+    /// The selected row and the table's scroll position.
+    pub view: TableView,
     pub doctors: Vec<DoctorSummary>,
     pub modal: Option<Modal>,
     pub load_request: Option<u64>,
@@ -147,73 +175,6 @@ pub enum AgendaKey {
     Request(AgendaOp),
     Info(String),
     Error(String),
-}
-
-/// A patient's refusal to mark an appointment.
-const ONLY_THE_CLINIC_MARKS: &str = "Only the clinic marks appointments completed or no-show.";
-
-// ---------------------------------------------------------------------------------------
-// What an appointment allows
-
-/// Why a change is refused: not this viewer's to do (an error), or not possible for this
-/// appointment now (information). Each is the sentence shown.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Refusal {
-    Forbidden(String),
-    Invalid(String),
-}
-
-/// What the agenda lets its viewer do to one appointment now; each change is `Ok` or
-/// why not. The keys refuse with these sentences and `commands()` greys out what is not
-/// possible, from this one place.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Allowed {
-    pub cancel: Result<(), Refusal>,
-    pub reschedule: Result<(), Refusal>,
-    pub complete: Result<(), Refusal>,
-    pub no_show: Result<(), Refusal>,
-}
-
-/// The agenda's own pre-checks of the booking service's rules: only a booked
-/// appointment changes; one that has started cannot be moved; one that has not started
-/// cannot be marked; a patient never marks.
-///
-/// merge: replace the body by `crate::domain::appointment::allowed(&v.appointment,
-/// actor, now)` (branch `rules`), which the service enforces with the same sentences.
-pub fn allowed(v: &AppointmentView, viewer: Viewer, now: NaiveDateTime) -> Allowed {
-    let a = &v.appointment;
-    let booked = |what: &str| {
-        if a.status == AppointmentStatus::Booked {
-            Ok(())
-        } else {
-            Err(Refusal::Invalid(format!(
-                "This appointment is {}; only booked appointments can be {what}.",
-                a.status.label().to_lowercase()
-            )))
-        }
-    };
-    let started = a.start_utc <= now;
-    let reschedule = booked("rescheduled").and_then(|()| match started {
-        true => Err(Refusal::Invalid(
-            "This appointment has already started; it cannot be moved.".into(),
-        )),
-        false => Ok(()),
-    });
-    let mark = match viewer {
-        Viewer::Patient(_) => Err(Refusal::Forbidden(ONLY_THE_CLINIC_MARKS.into())),
-        _ => booked("marked").and_then(|()| match started {
-            true => Ok(()),
-            false => Err(Refusal::Invalid(
-                "This appointment has not started yet; it can be cancelled, not marked.".into(),
-            )),
-        }),
-    };
-    Allowed {
-        cancel: booked("cancelled"),
-        reschedule,
-        complete: mark.clone(),
-        no_show: mark,
-    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -250,7 +211,7 @@ impl AgendaScreen {
             doctor: None,
             rows: Vec::new(),
             loaded: false,
-            selected: 0,
+            view: TableView::new(),
             doctors: Vec::new(),
             modal: None,
             load_request: None,
@@ -321,8 +282,19 @@ impl AgendaScreen {
         self.load_op(tz)
     }
 
+    /// The index of the selected row (0 in an empty list).
+    pub fn selected(&self) -> usize {
+        self.view.selected()
+    }
+
     pub fn selected_row(&self) -> Option<&AppointmentView> {
-        self.rows.get(self.selected)
+        self.rows.get(self.selected())
+    }
+
+    /// What the signed-in `cx.actor()` may do to `v` now: the domain's rule, the one the
+    /// booking service enforces, so a key refuses with the service's own sentence.
+    pub fn allowed(v: &AppointmentView, cx: &Ctx) -> Allowed {
+        crate::domain::appointment::allowed(&v.appointment, &cx.actor(), cx.now.naive_utc())
     }
 
     /// Doctors matching the picker's text (name or specialization).
@@ -340,7 +312,7 @@ impl AgendaScreen {
             AgendaOp::Cancel { .. } | AgendaOp::Mark { .. } | AgendaOp::Reschedule { .. } => {
                 self.action_request = Some(request);
                 match &mut self.modal {
-                    Some(Modal::Reason(p)) => p.pending = true,
+                    Some(Modal::Reason(p)) => p.form.set_pending(true),
                     Some(Modal::Reschedule(r)) => r.pending = true,
                     _ => {}
                 }
@@ -368,20 +340,22 @@ impl AgendaScreen {
                     Ok(rows) => {
                         self.rows = rows;
                         self.loaded = true;
+                        let len = self.rows.len();
                         if matches!(self.viewer, Viewer::Patient(_)) && !self.jumped {
                             self.jumped = true;
-                            self.selected = self
+                            let upcoming = self
                                 .rows
                                 .iter()
                                 .position(|v| v.appointment.end_utc() > now)
-                                .unwrap_or(self.rows.len().saturating_sub(1));
+                                .unwrap_or(len.saturating_sub(1));
+                            self.view.select(upcoming, len);
                         }
                         if let Some(id) = self.keep.take()
                             && let Some(i) = self.rows.iter().position(|v| v.appointment.id == id)
                         {
-                            self.selected = i;
+                            self.view.select(i, len);
                         }
-                        self.selected = self.selected.min(self.rows.len().saturating_sub(1));
+                        self.view.clamp(len);
                     }
                     Err(e) => {
                         self.keep = None;
@@ -459,9 +433,10 @@ impl AgendaScreen {
                         let sentence = e.to_string();
                         out.push(Action::Failed(e));
                         match &mut self.modal {
+                            // A refusal is about the cancellation, not the reason typed.
                             Some(Modal::Reason(p)) => {
-                                p.pending = false;
-                                p.error = Some(sentence);
+                                p.form.set_pending(false);
+                                p.form.set_form_error(sentence);
                             }
                             Some(Modal::Reschedule(r)) => {
                                 // Someone took that time: show why and offer fresh times.
@@ -488,7 +463,7 @@ impl AgendaScreen {
         let patient = matches!(self.viewer, Viewer::Patient(_));
         let doctor = matches!(self.viewer, Viewer::Doctor(_));
         let row = self.selected_row();
-        let rules = row.map(|v| allowed(v, self.viewer, cx.now.naive_utc()));
+        let rules = row.map(|v| AgendaScreen::allowed(v, cx));
         let may = |rule: fn(&Allowed) -> &Result<(), Refusal>| {
             rules.as_ref().is_some_and(|a| rule(a).is_ok())
         };
@@ -550,7 +525,7 @@ impl Screen for AgendaScreen {
     }
 
     fn on_key(&mut self, key: KeyEvent, command: Option<Command>, cx: &Ctx) -> Actions<AgendaOp> {
-        match self.handle(key, command, cx.now, cx.tz(), cx.role()) {
+        match self.handle(key, command, cx) {
             AgendaKey::None => Vec::new(),
             AgendaKey::Back => vec![Action::Back],
             AgendaKey::OpenBooking => {
@@ -589,7 +564,7 @@ impl Screen for AgendaScreen {
         forget(&mut self.slots_request, request);
         if forget(&mut self.action_request, request) {
             match &mut self.modal {
-                Some(Modal::Reason(r)) => r.pending = false,
+                Some(Modal::Reason(r)) => r.form.set_pending(false),
                 Some(Modal::Reschedule(r)) => r.pending = false,
                 _ => {}
             }
@@ -607,7 +582,7 @@ impl Screen for AgendaScreen {
                 out.add(Command::Back, "close", true);
             }
             Some(Modal::Reason(p)) => {
-                out.add(Command::Save, "cancel it", !p.pending).add(
+                out.add(Command::Save, "cancel it", !p.pending()).add(
                     Command::Cancel,
                     "keep it",
                     true,

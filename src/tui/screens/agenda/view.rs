@@ -7,9 +7,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{
-    Block, Borders, Cell, HighlightSpacing, Paragraph, Row, Table, TableState, Wrap,
-};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::{
     AgendaScreen, DoctorPicker, HistoryPopup, Modal, Period, ReasonPrompt, ReschedulePicker,
@@ -20,7 +18,9 @@ use crate::domain::local_time::label;
 use crate::service::availability::monday_of;
 use crate::tui::screens::booking::{DAYS, slot_lines, when_label};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::{popup, text_field};
+use crate::tui::widgets::popup;
+use crate::tui::widgets::table::{Column, DataTable};
+use crate::tui::widgets::text::{pad, truncate, width as text_width};
 
 fn block<'a>(title: String, theme: &Theme) -> Block<'a> {
     Block::default()
@@ -61,20 +61,26 @@ fn header_line<'a>(state: &AgendaScreen, width: usize, theme: &Theme) -> Line<'a
             (title, who)
         }
     };
-    let mut spans = vec![Span::styled(format!(" {title} "), theme.title())];
-    if !who.is_empty() {
-        spans.push(Span::raw(format!("· {who}")));
-    }
+    let title = format!(" {title} ");
     let hint = match state.viewer {
         Viewer::Staff => "t today · / doctor · b book",
         Viewer::Doctor(_) => "t today",
         Viewer::Patient(_) => "b book",
     };
-    let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
-    if used + hint.chars().count() + 3 <= width {
-        let pad = width - used - hint.chars().count() - 1;
-        spans.push(Span::raw(" ".repeat(pad)));
+    let who = if who.is_empty() {
+        String::new()
+    } else {
+        format!("· {who}")
+    };
+    let used = text_width(&title) + text_width(&who);
+    let room = width.saturating_sub(text_width(&title));
+    let mut spans = vec![Span::styled(title, theme.title())];
+    if used + text_width(hint) + 3 <= width {
+        // The doctor, then the hint flush right.
+        spans.push(Span::raw(pad(&who, room - text_width(hint) - 1)));
         spans.push(Span::styled(hint, theme.dim()));
+    } else if !who.is_empty() {
+        spans.push(Span::raw(truncate(&who, room).into_owned()));
     }
     Line::from(spans)
 }
@@ -108,91 +114,73 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AgendaScreen, tz: Tz, theme
             (false, Period::Week) => label(tz, s, "%a %-d %b %H:%M"),
         }
     };
-    // Only the rows that fit are built: a chain's day can hold thousands.
+    // A time in the repeated hour of a fall-back night carries its zone: make room. Only
+    // the rows that can be on screen around the selection are measured (a chain's day can
+    // hold thousands).
     let visible = usize::from(table_area.height.saturating_sub(1)).max(1);
-    let first = (state.selected + 1).saturating_sub(visible);
-    // A time in the repeated hour of a fall-back night carries its zone: make room.
+    let selected = state.selected();
     let time_w = state
         .rows
         .iter()
-        .skip(first)
-        .take(visible)
-        .map(|v| u16::try_from(time_text(v).chars().count()).unwrap_or(u16::MAX))
+        .skip(selected.saturating_sub(visible))
+        .take(2 * visible)
+        .map(|v| u16::try_from(text_width(&time_text(v))).unwrap_or(u16::MAX))
         .fold(time_w, u16::max);
-    let mut header = vec!["Time", "Doctor"];
-    if !patient_view {
-        header.push("Patient");
-    }
-    header.extend(["Status", "Min"]);
-    if wide {
-        header.push("Location");
-    }
-    let mut widths = vec![
-        Constraint::Length(time_w),
-        Constraint::Length(if wide { 24 } else { 18 }),
+    let mut columns = vec![
+        Column::new("Time", Constraint::Length(time_w)),
+        Column::new(
+            "Doctor",
+            if patient_view {
+                Constraint::Fill(1)
+            } else {
+                Constraint::Length(if wide { 24 } else { 18 })
+            },
+        ),
     ];
     if !patient_view {
-        widths.push(Constraint::Fill(1));
+        columns.push(Column::new("Patient", Constraint::Fill(1)));
     }
-    widths.extend([Constraint::Length(9), Constraint::Length(4)]);
+    columns.push(Column::new("Status", Constraint::Length(9)));
+    columns.push(Column::new("Min", Constraint::Length(3)).right());
     if wide {
-        widths.push(Constraint::Length(20));
+        columns.push(Column::new("Location", Constraint::Length(20)));
     }
-    if patient_view {
-        widths[1] = Constraint::Fill(1);
-    }
-    let rows: Vec<Row> = state
-        .rows
-        .iter()
-        .skip(first)
-        .take(visible)
-        .map(|v| {
-            let a = &v.appointment;
-            let mut cells = vec![Cell::from(time_text(v)), Cell::from(v.doctor_name.clone())];
-            if !patient_view {
-                cells.push(Cell::from(v.patient_name.clone()));
-            }
-            cells.push(Cell::from(Span::styled(
-                a.status.label(),
-                status_style(a.status, theme),
-            )));
-            cells.push(Cell::from(a.duration_minutes.to_string()));
-            if wide {
-                cells.push(Cell::from(v.location_name.clone().unwrap_or_default()));
-            }
-            Row::new(cells)
-        })
-        .collect();
-    let empty = rows.is_empty();
-    let table = Table::new(rows, widths)
-        .header(Row::new(header).style(Style::new().add_modifier(Modifier::BOLD)))
-        .row_highlight_style(theme.focus())
-        .highlight_symbol("▶")
-        .highlight_spacing(HighlightSpacing::Always)
-        .column_spacing(1);
-    let mut ts = TableState::default().with_selected((!empty).then_some(state.selected - first));
-    frame.render_stateful_widget(table, table_area, &mut ts);
-    if empty {
-        let text = if state.load_request.is_some() && !state.loaded {
-            "Loading…".to_string()
-        } else {
-            match (state.viewer, state.period) {
-                (Viewer::Patient(_), _) => {
-                    "You have no appointments yet. Press b to book one.".into()
+    let empty = if state.load_request.is_some() && !state.loaded {
+        "Loading…"
+    } else {
+        match (state.viewer, state.period) {
+            (Viewer::Patient(_), _) => "You have no appointments yet. Press b to book one.",
+            (_, Period::Day) => "No appointments on this day.",
+            (_, Period::Week) => "No appointments in this week.",
+        }
+    };
+    DataTable::new(columns)
+        .empty(empty)
+        .active(state.modal.is_none())
+        .render_with(
+            frame,
+            table_area,
+            &state.view,
+            state.rows.len(),
+            |i| {
+                let v = &state.rows[i];
+                let a = &v.appointment;
+                let mut cells = vec![Span::raw(time_text(v)), Span::raw(v.doctor_name.clone())];
+                if !patient_view {
+                    cells.push(Span::raw(v.patient_name.clone()));
                 }
-                (_, Period::Day) => "No appointments on this day.".to_string(),
-                (_, Period::Week) => "No appointments in this week.".to_string(),
-            }
-        };
-        frame.render_widget(
-            Paragraph::new(Span::styled(format!("  {text}"), theme.dim())),
-            Rect {
-                y: table_area.y + 2,
-                height: 1,
-                ..table_area
+                cells.push(Span::styled(
+                    a.status.label(),
+                    status_style(a.status, theme),
+                ));
+                cells.push(Span::raw(a.duration_minutes.to_string()));
+                if wide {
+                    cells.push(Span::raw(v.location_name.clone().unwrap_or_default()));
+                }
+                cells
             },
+            theme,
         );
-    }
     // The selected appointment in one line.
     let detail = state.selected_row().map(|v| {
         let a = &v.appointment;
@@ -210,9 +198,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AgendaScreen, tz: Tz, theme
         }
         parts.join(" · ")
     });
+    let detail = format!(" {}", detail.unwrap_or_default());
     frame.render_widget(
         Paragraph::new(Span::styled(
-            format!(" {}", detail.unwrap_or_default()),
+            truncate(&detail, width).into_owned(),
             theme.info(),
         )),
         Rect {
@@ -231,53 +220,37 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AgendaScreen, tz: Tz, theme
     }
 }
 
+/// The cancel prompt: which appointment, then the reason form (its error under the
+/// field, "Saving…" while the cancellation is in flight).
 fn render_reason(frame: &mut Frame, area: Rect, p: &ReasonPrompt, theme: &Theme) {
-    let boxed = popup(frame, area, 70, 8);
-    let b = block(" Cancel the appointment ".into(), theme);
+    let w = 70.min(area.width);
+    let inner_w = w.saturating_sub(4);
+    let h = p.form.height(inner_w).saturating_add(4);
+    let boxed = popup(frame, area, w, h);
+    let b = block(format!(" {} ", p.form.title()), theme);
     let inner = b.inner(boxed);
     frame.render_widget(b, boxed);
-    if inner.height < 4 || inner.width < 20 {
+    if inner.height < 3 || inner.width < 20 {
         return;
     }
-    let row = |i: u16| Rect {
+    let inner = Rect {
         x: inner.x + 1,
-        y: inner.y + i,
         width: inner.width - 2,
-        height: 1,
-    };
-    frame.render_widget(Paragraph::new(p.label.clone()), row(0));
-    frame.render_widget(Paragraph::new("Reason:"), Rect { width: 8, ..row(1) });
-    let f = Rect {
-        x: row(1).x + 8,
-        width: row(1).width.saturating_sub(8),
-        ..row(1)
-    };
-    if let Some(pos) = text_field(frame, f, &p.input, None, true, theme) {
-        frame.set_cursor_position(pos);
-    }
-    let (msg, style) = if p.pending {
-        ("Cancelling…".to_string(), theme.info())
-    } else if let Some(e) = &p.error {
-        (e.clone(), theme.error())
-    } else {
-        (String::new(), Style::new())
+        ..inner
     };
     frame.render_widget(
-        Paragraph::new(Span::styled(msg, style)).wrap(Wrap { trim: true }),
-        Rect {
-            height: 2.min(inner.height - 2),
-            ..row(2)
-        },
+        Paragraph::new(truncate(&p.label, usize::from(inner.width)).into_owned()),
+        Rect { height: 1, ..inner },
     );
-    if inner.height > 4 {
-        frame.render_widget(
-            Paragraph::new(Span::styled(
-                "Enter cancel the appointment · Esc keep it",
-                theme.dim(),
-            )),
-            row(inner.height - 1),
-        );
-    }
+    p.form.render(
+        frame,
+        Rect {
+            y: inner.y + 2,
+            height: inner.height - 2,
+            ..inner
+        },
+        theme,
+    );
 }
 
 fn by_whom(c: &StatusChange) -> String {

@@ -4,11 +4,11 @@ use crossterm::event::{Event, KeyCode, KeyEvent};
 use tui_input::backend::crossterm::EventHandler;
 
 use super::{
-    BookingKey, BookingOp, BookingScreen, DAYS, DoctorChoice, Pane, PatientPick, Step,
-    register_form, register_input,
+    BookingKey, BookingOp, BookingScreen, DAYS, DoctorChoice, Pane, PatientPick, RegField, Step,
+    check_registration, register_form, register_input,
 };
 use crate::tui::keymap::Command;
-use crate::tui::screens::form::{Form, FormKey};
+use crate::tui::widgets::form::{Form, FormOutcome};
 
 impl BookingScreen {
     /// Handles a key; `command` is what the keymap made of it in `context()`.
@@ -41,13 +41,17 @@ impl BookingScreen {
 
     fn on_search_key(&mut self, key: KeyEvent, command: Option<Command>) -> BookingKey {
         let rows = self.results.len() + 1;
+        // Up and Down only: Home and End move in the search field.
+        if let Some(c) = command
+            && self.results_view.on_command(c, rows)
+        {
+            return BookingKey::None;
+        }
         match command {
-            Some(Command::Up) => self.selected = self.selected.saturating_sub(1),
-            Some(Command::Down) => self.selected = (self.selected + 1).min(rows - 1),
             Some(Command::Back) => return BookingKey::Back,
             Some(Command::NewPatient) => self.open_register(),
             Some(Command::Open) => {
-                if let Some(p) = self.results.get(self.selected) {
+                if let Some(p) = self.results.get(self.selected()) {
                     self.patient = Some(PatientPick {
                         id: p.id,
                         name: p.full_name.clone(),
@@ -60,7 +64,7 @@ impl BookingScreen {
                 let before = self.query.value().to_string();
                 self.query.handle_event(&Event::Key(key));
                 if self.query.value() != before {
-                    self.selected = 0;
+                    self.results_view.select(0, 0);
                     let q = self.query.value().trim().to_string();
                     if q.is_empty() {
                         self.results.clear();
@@ -87,27 +91,31 @@ impl BookingScreen {
 
     fn on_register_key(
         &mut self,
-        mut form: Form,
+        mut form: Form<RegField>,
         key: KeyEvent,
         command: Option<Command>,
     ) -> BookingKey {
-        let action = match form.on_key(key, command) {
-            FormKey::None => BookingKey::None,
-            FormKey::Yes => BookingKey::Request(BookingOp::Register(register_input(&form, true))),
-            FormKey::No => {
+        let action = match form.on_key(&key, command) {
+            FormOutcome::Nothing | FormOutcome::Edited => BookingKey::None,
+            FormOutcome::Yes => {
+                // Answered: the question goes, "Saving…" shows until the reply.
+                dismiss_question(&mut form);
+                BookingKey::Request(BookingOp::Register(register_input(&form, true)))
+            }
+            FormOutcome::No => {
                 BookingKey::Info("Not registered. Change the details, or Esc to leave.".into())
             }
-            FormKey::Cancel => return BookingKey::Info("Nobody was registered.".into()),
-            FormKey::Save => {
-                if form.value(0).trim().is_empty() {
-                    form.refuse(0, "Name is required.");
-                    BookingKey::None
-                } else if form.value(1).trim().is_empty() {
-                    form.refuse(1, "Email is required.");
-                    BookingKey::None
-                } else {
-                    form.error = None;
+            FormOutcome::Cancel => {
+                // Left while saving: a late answer no longer has a form to land in.
+                self.register_request = None;
+                return BookingKey::Info("Nobody was registered.".into());
+            }
+            FormOutcome::Submit => {
+                let today = self.today;
+                if form.validate(|f| check_registration(f, today)) {
                     BookingKey::Request(BookingOp::Register(register_input(&form, false)))
+                } else {
+                    BookingKey::None
                 }
             }
         };
@@ -286,5 +294,13 @@ impl BookingScreen {
             return BookingKey::Info("Not booked. Pick another time or press Enter.".into());
         }
         BookingKey::None
+    }
+}
+
+/// Takes an answered y/n question off the form. `Form` has no call for it; a "no"
+/// clears the question and changes nothing else.
+fn dismiss_question(form: &mut Form<RegField>) {
+    if form.question().is_some() {
+        form.on_key(&KeyEvent::from(KeyCode::Esc), Some(Command::No));
     }
 }

@@ -21,13 +21,15 @@ use tui_input::Input;
 pub use ops::{BookingChoices, BookingOp, BookingReply};
 pub use view::{slot_lines, when_label};
 
-use crate::domain::Role;
 use crate::domain::person::Patient;
+use crate::domain::{Gender, Role, validation};
+use crate::service::ServiceError;
 use crate::service::availability::DoctorSummary;
 use crate::service::patients::{NewPatientInput, RegisterError};
 use crate::tui::keymap::{Command, Context};
 use crate::tui::screen::{Action, Actions, Commands, Ctx, Screen};
-use crate::tui::screens::form::{Form, field};
+use crate::tui::widgets::form::Form;
+use crate::tui::widgets::table::TableView;
 
 /// How many days of free times are offered.
 pub const DAYS: u32 = 14;
@@ -100,30 +102,72 @@ pub enum Pane {
     Doctor,
 }
 
+/// The fields of the "register a new patient" form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegField {
+    Name,
+    Email,
+    Phone,
+    Born,
+    Gender,
+}
+
 /// The "register a new patient" form, starting with `name`.
-fn register_form(name: String) -> Form {
-    Form::new(
-        "Register a new patient",
-        vec![
-            field("Name", name, "full name"),
-            field("Email", "", "name@example.com"),
-            field("Phone", "", "optional"),
-            field("Born", "", "YYYY-MM-DD, optional"),
-            field("Gender", "", "M, F, O or empty"),
-        ],
-    )
+fn register_form(name: String) -> Form<RegField> {
+    Form::new("Register a new patient")
+        .text(RegField::Name, "Name", name, "full name")
+        .text(RegField::Email, "Email", "", "name@example.com")
+        .text(RegField::Phone, "Phone", "", "optional")
+        .text(RegField::Born, "Born", "", "YYYY-MM-DD, optional")
+        .text(RegField::Gender, "Gender", "", "M, F, O or empty")
 }
 
 /// What the registration form sends.
-pub fn register_input(form: &Form, confirm_duplicate: bool) -> NewPatientInput {
+pub fn register_input(form: &Form<RegField>, confirm_duplicate: bool) -> NewPatientInput {
     NewPatientInput {
-        full_name: form.value(0).to_string(),
-        email: form.value(1).to_string(),
-        phone: form.value(2).to_string(),
-        date_of_birth: form.value(3).to_string(),
-        gender: form.value(4).to_string(),
+        full_name: form.value(RegField::Name).to_string(),
+        email: form.value(RegField::Email).to_string(),
+        phone: form.value(RegField::Phone).to_string(),
+        date_of_birth: form.value(RegField::Born).to_string(),
+        gender: form.value(RegField::Gender).to_string(),
         confirm_duplicate,
     }
+}
+
+/// Every problem with the registration form at once, each with its field, checked with
+/// the domain's validators (the ones the patients service applies, so the sentences are
+/// the service's). `today` is the clinic's date, for a birth date in the future.
+pub fn check_registration(form: &Form<RegField>, today: NaiveDate) -> Vec<(RegField, String)> {
+    let mut errors = Vec::new();
+    let mut check = |field, result: Result<(), validation::ValidationError>| {
+        if let Err(e) = result {
+            errors.push((field, e.to_string()));
+        }
+    };
+    check(
+        RegField::Name,
+        validation::required_text("Name", form.value(RegField::Name), 100).map(drop),
+    );
+    check(
+        RegField::Email,
+        validation::email(form.value(RegField::Email)).map(drop),
+    );
+    check(
+        RegField::Phone,
+        validation::phone(form.value(RegField::Phone)).map(drop),
+    );
+    check(
+        RegField::Born,
+        validation::date_of_birth(form.value(RegField::Born), today).map(drop),
+    );
+    let gender = form.value(RegField::Gender).trim();
+    if !gender.is_empty() && Gender::parse(gender).is_none() {
+        errors.push((
+            RegField::Gender,
+            format!("\"{gender}\" is not a gender; type M, F or O, or leave it empty."),
+        ));
+    }
+    errors
 }
 
 #[derive(Debug, Clone)]
@@ -133,10 +177,12 @@ pub struct BookingScreen {
     pub step: Step,
     pub query: Input,
     pub results: Vec<Patient>,
-    /// In `results`, plus one row for "register a new patient".
-    pub selected: usize,
+    /// The selected row of `results`, plus one row for "register a new patient".
+    pub results_view: TableView,
     pub search_request: Option<u64>,
-    pub register: Option<Form>,
+    pub register: Option<Form<RegField>>,
+    /// The registration in flight.
+    pub register_request: Option<u64>,
     pub patient: Option<PatientPick>,
     pub doctors: Vec<DoctorSummary>,
     pub doctors_request: Option<u64>,
@@ -185,9 +231,10 @@ impl BookingScreen {
             },
             query: Input::default(),
             results: Vec::new(),
-            selected: 0,
+            results_view: TableView::new(),
             search_request: None,
             register: None,
+            register_request: None,
             patient: own,
             doctors: Vec::new(),
             doctors_request: None,
@@ -214,11 +261,15 @@ impl BookingScreen {
         (self.step == Step::Doctor).then_some(BookingOp::LoadDoctors)
     }
 
+    /// The selected row of the patient search (`results.len()` is "register").
+    pub fn selected(&self) -> usize {
+        self.results_view.selected()
+    }
+
     pub fn context(&self) -> Context {
         match self.step {
             Step::Patient => match &self.register {
-                Some(f) if f.question.is_some() => Context::Confirm,
-                Some(_) => Context::Form,
+                Some(f) => f.context(),
                 None => Context::PatientSearch,
             },
             Step::Confirm => Context::Confirm,
@@ -272,7 +323,8 @@ impl BookingScreen {
             BookingOp::SearchPatients { .. } => self.search_request = Some(request),
             BookingOp::Register(_) => {
                 if let Some(f) = &mut self.register {
-                    f.pending = Some(request);
+                    f.set_pending(true);
+                    self.register_request = Some(request);
                 }
             }
             BookingOp::LoadDoctors => self.doctors_request = Some(request),
@@ -295,7 +347,7 @@ impl BookingScreen {
                 match result {
                     Ok(list) => {
                         self.results = list;
-                        self.selected = 0;
+                        self.results_view.select(0, 0);
                     }
                     Err(e) => out.push(Action::Failed(e)),
                 }
@@ -304,10 +356,11 @@ impl BookingScreen {
                 let Some(form) = &mut self.register else {
                     return out;
                 };
-                if form.pending != Some(request) {
+                if self.register_request != Some(request) {
                     return out;
                 }
-                form.pending = None;
+                self.register_request = None;
+                form.set_pending(false);
                 match result {
                     Ok(p) => {
                         out.push(Action::Info(format!(
@@ -324,11 +377,17 @@ impl BookingScreen {
                         }
                     }
                     Err(RegisterError::PossibleDuplicate { message, .. }) => {
-                        form.question = Some(message);
+                        form.ask(message);
                     }
                     Err(RegisterError::Failed(e)) => {
-                        form.question = None;
-                        form.error = Some(e.to_string());
+                        // The one refusal about one field: the email is someone else's.
+                        // Anything else (a rule, an outage) is about the whole form.
+                        if matches!(e, ServiceError::Conflict(_)) {
+                            form.set_errors([(RegField::Email, e.to_string())]);
+                        } else {
+                            form.clear_errors();
+                            form.set_form_error(e.to_string());
+                        }
                         out.push(Action::Failed(e));
                     }
                 }
@@ -441,8 +500,10 @@ impl Screen for BookingScreen {
         forget(&mut self.doctors_request, request);
         forget(&mut self.slots_request, request);
         forget(&mut self.book_request, request);
-        if let Some(f) = &mut self.register {
-            forget(&mut f.pending, request);
+        if forget(&mut self.register_request, request)
+            && let Some(f) = &mut self.register
+        {
+            f.set_pending(false);
         }
     }
 
@@ -454,7 +515,7 @@ impl Screen for BookingScreen {
         let moves = [Command::Up, Command::Down];
         match self.step {
             Step::Patient => match &self.register {
-                Some(f) if f.question.is_some() => {
+                Some(f) if f.question().is_some() => {
                     out.add(Command::Yes, "register anyway", true).add(
                         Command::No,
                         "change details",
@@ -463,7 +524,7 @@ impl Screen for BookingScreen {
                 }
                 Some(f) => {
                     out.add(Command::NextField, "next", true)
-                        .add(Command::Save, "register", f.pending.is_none())
+                        .add(Command::Save, "register", !f.is_pending())
                         .add(Command::Cancel, "cancel", true)
                         .more(Command::PrevField, "previous field", true);
                 }

@@ -11,16 +11,10 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::{BookingScreen, DAYS, DoctorChoice, Pane, SlotChoice, Step};
 use crate::domain::local_time::label;
-use crate::tui::screens::form::render_form;
 use crate::tui::theme::Theme;
+use crate::tui::widgets::table::{Column, DataTable};
+use crate::tui::widgets::text::pad;
 use crate::tui::widgets::{popup, text_field};
-
-fn fit(text: &str, width: usize) -> String {
-    let mut s: String = text.chars().take(width).collect();
-    let n = s.chars().count();
-    s.extend(std::iter::repeat_n(' ', width.saturating_sub(n)));
-    s
-}
 
 fn local(tz: Tz, utc: NaiveDateTime) -> NaiveDateTime {
     tz.from_utc_datetime(&utc).naive_local()
@@ -153,7 +147,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &BookingScreen, tz: Tz, them
         Step::Patient => {
             render_search(frame, body, state, theme);
             if let Some(form) = &state.register {
-                render_form(frame, body, form, theme);
+                form.render_popup(frame, body, theme);
             }
         }
         Step::Doctor => render_doctors(frame, body, state, theme),
@@ -207,81 +201,75 @@ fn render_search(frame: &mut Frame, area: Rect, state: &BookingScreen, theme: &T
             },
         );
     }
+    // What the search found, said under the field.
+    let note = if state.query.value().trim().is_empty() {
+        Some("Type to search: the start of a name, an email, or phone digits.")
+    } else if state.results.is_empty() && state.search_request.is_none() {
+        Some("No patient matches.")
+    } else {
+        None
+    };
+    if let Some(note) = note {
+        frame.render_widget(
+            Paragraph::new(Span::styled(note, theme.dim())),
+            Rect {
+                y: inner.y + 1,
+                ..top
+            },
+        );
+    }
     let list = Rect {
         y: inner.y + 2,
         height: inner.height - 2,
         ..top
     };
-    let w = usize::from(list.width);
-    let wide = w >= 100;
-    let name_w = if wide { 30 } else { 24 };
-    let mut lines = Vec::new();
-    let header = if wide {
-        format!(
-            "  {}{}{}{}",
-            fit("Name", name_w),
-            fit("Born", 12),
-            fit("Email", 34),
-            "Phone"
-        )
+    let wide = list.width >= 100;
+    let by_phone = state.query.value().chars().any(|c| c.is_ascii_digit());
+    let name = Column::new("Name", Constraint::Length(if wide { 30 } else { 24 }));
+    let columns = if wide {
+        vec![
+            name,
+            Column::new("Born", Constraint::Length(11)),
+            Column::new("Email", Constraint::Length(33)),
+            Column::new("Phone", Constraint::Fill(1)),
+        ]
     } else {
-        format!(
-            "  {}{}{}",
-            fit("Name", name_w),
-            fit("Born", 11),
-            "Email / phone"
-        )
+        vec![
+            name,
+            Column::new("Born", Constraint::Length(10)),
+            Column::new("Email / phone", Constraint::Fill(1)),
+        ]
     };
-    lines.push(Line::from(Span::styled(header, theme.dim())));
-    if state.query.value().trim().is_empty() {
-        lines.push(Line::from(Span::styled(
-            "  Type to search: the start of a name, an email, or phone digits.",
-            theme.dim(),
-        )));
-    } else if state.results.is_empty() && state.search_request.is_none() {
-        lines.push(Line::from(Span::styled(
-            "  No patient matches.",
-            theme.dim(),
-        )));
-    }
-    let room = usize::from(list.height)
-        .saturating_sub(lines.len() + 1)
-        .max(1);
-    let first = state.selected.saturating_sub(room.saturating_sub(1));
-    for (i, p) in state.results.iter().enumerate().skip(first).take(room) {
-        let born = p
-            .date_of_birth
-            .map(|d| d.format("%Y-%m-%d").to_string())
-            .unwrap_or_default();
-        let text = if wide {
-            format!(
-                "{}{}{}{}",
-                fit(&p.full_name, name_w),
-                fit(&born, 12),
-                fit(&p.email, 34),
-                p.phone_number.as_deref().unwrap_or("")
-            )
-        } else {
-            let contact = match &p.phone_number {
-                Some(ph) if state.query.value().chars().any(|c| c.is_ascii_digit()) => ph.clone(),
-                _ => p.email.clone(),
-            };
-            format!("{}{}{}", fit(&p.full_name, name_w), fit(&born, 11), contact)
-        };
-        let text: String = text.chars().take(w.saturating_sub(2)).collect();
-        lines.push(if i == state.selected {
-            Line::from(Span::styled(format!("▶ {text}"), theme.focus()))
-        } else {
-            Line::raw(format!("  {text}"))
-        });
-    }
-    let register = "+ Register a new patient";
-    lines.push(if state.selected == state.results.len() {
-        Line::from(Span::styled(format!("▶ {register}"), theme.focus()))
-    } else {
-        Line::from(Span::styled(format!("  {register}"), theme.key()))
-    });
-    frame.render_widget(Paragraph::new(lines), list);
+    // The patients found, then one more row: register a new patient.
+    let found = state.results.len();
+    DataTable::new(columns)
+        .active(state.register.is_none())
+        .render_with(
+            frame,
+            list,
+            &state.results_view,
+            found + 1,
+            |i| {
+                let Some(p) = state.results.get(i) else {
+                    return vec![Span::styled("+ Register a new patient", theme.key())];
+                };
+                let born = p
+                    .date_of_birth
+                    .map(|d| d.format("%Y-%m-%d").to_string())
+                    .unwrap_or_default();
+                let phone = p.phone_number.clone().unwrap_or_default();
+                let mut cells = vec![Span::raw(p.full_name.clone()), Span::raw(born)];
+                if wide {
+                    cells.extend([Span::raw(p.email.clone()), Span::raw(phone)]);
+                } else if by_phone && !phone.is_empty() {
+                    cells.push(Span::raw(phone));
+                } else {
+                    cells.push(Span::raw(p.email.clone()));
+                }
+                cells
+            },
+            theme,
+        );
 }
 
 fn render_doctors(frame: &mut Frame, area: Rect, state: &BookingScreen, theme: &Theme) {
@@ -397,7 +385,7 @@ fn summary_lines<'a>(rows: &[(&str, String)], theme: &Theme) -> Vec<Line<'a>> {
     rows.iter()
         .map(|(k, v)| {
             Line::from(vec![
-                Span::styled(format!("{k:<10}"), theme.dim()),
+                Span::styled(pad(k, 10), theme.dim()),
                 Span::raw(v.clone()),
             ])
         })
