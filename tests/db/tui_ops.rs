@@ -1,6 +1,7 @@
 //! The requests of the administration, audit and reports screens run against MariaDB:
-//! a new doctor is saved with their phone and bio; the audit and report exports read
-//! through the (audited) services and write the file they name; refusals write nothing.
+//! a new doctor is saved with their phone and bio in one go, and a refused one leaves
+//! nothing behind; the audit and report exports are the services' CSV files (each
+//! audited as an export), written where exports go; refusals write nothing.
 
 use crate::common;
 
@@ -8,12 +9,13 @@ use chrono::{Duration, NaiveDate};
 use clinic::domain::{Actor, Role};
 use clinic::service::ServiceError;
 use clinic::service::admin::DoctorInput;
+use clinic::service::reports::ReportCsv;
 use clinic::service::users::NewAccount;
 use clinic::tui::export::ExportError;
 use clinic::tui::screen::Operation;
 use clinic::tui::screens::admin::{AdminOp, AdminReply};
 use clinic::tui::screens::audit::{AuditOp, AuditQuery, AuditReply, LIMIT};
-use clinic::tui::screens::reports::{ReportExport, ReportsOp, ReportsReply};
+use clinic::tui::screens::reports::{ReportsOp, ReportsReply};
 use common::TestEnv;
 
 async fn account(env: &TestEnv, role: Role, email: &str) -> Actor {
@@ -85,6 +87,25 @@ async fn a_new_doctor_is_saved_with_phone_and_bio_and_a_refusal_saves_nothing() 
         matches!(again, AdminReply::Done(Err(ServiceError::Conflict(_)))),
         "{again:?}"
     );
+    // A bad phone number refuses the whole doctor: no account without its details (the
+    // old two-call path saved the account, then failed on the phone: "partly saved").
+    let bad = DoctorInput {
+        email: "grace@x.org".into(),
+        phone_number: "call reception".into(),
+        ..input.clone()
+    };
+    let refused = op(&bad).run(s, &admin).await;
+    assert!(
+        matches!(&refused, AdminReply::Done(Err(ServiceError::Invalid(m))) if m.contains("phone")),
+        "{refused:?}"
+    );
+    let AdminReply::Doctors(Ok(doctors)) = AdminOp::LoadDoctors.run(s, &admin).await else {
+        panic!("doctors")
+    };
+    assert!(
+        doctors.iter().all(|d| d.email != "grace@x.org"),
+        "nothing was saved: {doctors:?}"
+    );
 }
 
 #[tokio::test]
@@ -102,13 +123,7 @@ async fn the_audit_export_writes_what_the_search_finds_and_says_how_many() {
         panic!("search")
     };
     assert_eq!(shown.len(), 2, "the two accounts created");
-    let file_name = format!("{}.csv", common::unique_name("audit"));
-    let refused = AuditOp::Export {
-        query: query.clone(),
-        file_name: file_name.clone(),
-    }
-    .run(s, &desk)
-    .await;
+    let refused = AuditOp::Export(query.clone()).run(s, &desk).await;
     assert!(
         matches!(
             refused,
@@ -116,13 +131,39 @@ async fn the_audit_export_writes_what_the_search_finds_and_says_how_many() {
         ),
         "{refused:?}"
     );
-    let reply = AuditOp::Export { query, file_name }.run(s, &admin).await;
+    let reply = AuditOp::Export(query).run(s, &admin).await;
     let AuditReply::Exported(Ok((path, rows))) = reply else {
         panic!("export: {reply:?}")
     };
     let text = std::fs::read_to_string(&path).expect("the file is there");
     let _ = std::fs::remove_file(&path);
+    let name = std::path::Path::new(&path)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    assert!(
+        name.starts_with("audit-") && name.ends_with(".csv"),
+        "named by the service: {path}"
+    );
     assert_eq!(rows, 2);
+    let exports = s
+        .search_audit(
+            &Actor::System,
+            &clinic::domain::audit::AuditFilter {
+                action: Some("AUDIT_EXPORT".into()),
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("audit");
+    assert!(
+        exports
+            .iter()
+            .any(|e| e.actor_email.as_deref() == Some("admin@x.org")
+                && e.outcome == clinic::domain::audit::Outcome::Ok),
+        "the export is audited: {exports:?}"
+    );
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[0].starts_with("id,occurred_at_utc,"), "{text}");
     assert_eq!(lines.len(), rows + 1, "{text}");
@@ -133,13 +174,13 @@ async fn the_audit_export_writes_what_the_search_finds_and_says_how_many() {
 }
 
 #[tokio::test]
-async fn a_report_export_reads_the_report_again_and_writes_it() {
+async fn a_report_export_is_the_services_csv_audited_as_an_export() {
     let env = TestEnv::new().await;
     let desk = account(&env, Role::FrontDesk, "desk@x.org").await;
     let patient = account(&env, Role::Patient, "pat@x.org").await;
     let s = &env.services;
     let day = unique_day();
-    let report = ReportExport::Schedule { day };
+    let report = ReportCsv::Schedule { day };
     let refused = ReportsOp::Export(report).run(s, &patient).await;
     assert!(
         matches!(
@@ -154,16 +195,16 @@ async fn a_report_export_reads_the_report_again_and_writes_it() {
     };
     let text = std::fs::read_to_string(&path).expect("the file is there");
     let _ = std::fs::remove_file(&path);
-    assert!(path.ends_with(&report.file_name()), "{path}");
+    assert!(path.ends_with(&format!("schedule-{day}.csv")), "{path}");
     assert_eq!(
         text, "doctor,start_local,minutes,patient,status,location\r\n",
         "a day without appointments"
     );
-    let reads = s
+    let exports = s
         .search_audit(
             &Actor::System,
             &clinic::domain::audit::AuditFilter {
-                action: Some("REPORT_READ".into()),
+                action: Some("REPORT_EXPORT".into()),
                 limit: 10,
                 ..Default::default()
             },
@@ -171,10 +212,10 @@ async fn a_report_export_reads_the_report_again_and_writes_it() {
         .await
         .expect("audit");
     assert!(
-        reads
-            .iter()
-            .any(|e| e.detail.as_deref() == Some(&format!("schedule {day}"))
-                && e.actor_email.as_deref() == Some("desk@x.org")),
-        "the read for the export is audited: {reads:?}"
+        exports.iter().any(
+            |e| e.detail.as_deref() == Some(&format!("schedule {day}: 0 rows"))
+                && e.actor_email.as_deref() == Some("desk@x.org")
+        ),
+        "the export is audited with what it covered: {exports:?}"
     );
 }

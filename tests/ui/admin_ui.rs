@@ -11,7 +11,9 @@ use clinic::service::ServiceError;
 use clinic::tui::effect::Effect;
 use clinic::tui::keymap::Context;
 use clinic::tui::routes::{Op, Reply, Route};
-use clinic::tui::screens::admin::{AdminOp, AdminReply, AdminScreen, Tab, parse_staff_role};
+use clinic::tui::screens::admin::{
+    AdminField, AdminOp, AdminReply, AdminScreen, Tab, parse_staff_role,
+};
 use clinic::tui::screens::home::HomeItem;
 use clinic::tui::state::{AppState, Tone};
 use common::ui::{ch, ctrl, draw, key, send, type_text};
@@ -24,16 +26,16 @@ fn now() -> DateTime<Utc> {
         .expect("valid time")
 }
 
-fn app(role: Role) -> AppState {
+pub(crate) fn app(role: Role) -> AppState {
     common::ui::signed_in_as(role, 1, "Fran Desk", now())
 }
 
-fn admin(s: &AppState) -> &AdminScreen {
+pub(crate) fn admin(s: &AppState) -> &AdminScreen {
     crate::top!(s, Admin)
 }
 
 /// The administration requests among `effects`, in order.
-fn ops(effects: &[Effect]) -> Vec<(u64, AdminOp)> {
+pub(crate) fn ops(effects: &[Effect]) -> Vec<(u64, AdminOp)> {
     effects
         .iter()
         .filter_map(|e| match e {
@@ -47,7 +49,7 @@ fn ops(effects: &[Effect]) -> Vec<(u64, AdminOp)> {
         .collect()
 }
 
-fn reply(s: &mut AppState, request: u64, reply: AdminReply) -> Vec<Effect> {
+pub(crate) fn reply(s: &mut AppState, request: u64, reply: AdminReply) -> Vec<Effect> {
     send(s, [common::ui::reply(request, Reply::Admin(reply))])
 }
 
@@ -68,7 +70,7 @@ fn doctor(id: i32, name: &str, spec: &str, active: bool) -> Doctor {
 }
 
 /// An admin on the administration screen with the three lists loaded.
-fn loaded() -> AppState {
+pub(crate) fn loaded() -> AppState {
     let mut s = app(Role::Admin);
     let effects = common::ui::open_item(&mut s, HomeItem::Administration);
     let requests = ops(&effects);
@@ -195,8 +197,9 @@ fn new_doctor_checks_the_passwords_and_never_prints_them() {
     assert!(send(&mut s, [ctrl('s')]).is_empty());
     let form = &admin(&s).form.as_ref().expect("form").form;
     assert_eq!(
-        form.error.as_deref(),
-        Some("The two passwords are not the same.")
+        form.error(AdminField::Repeat),
+        Some("The two passwords are not the same."),
+        "the mistake is shown under the repeated password"
     );
     assert!(!format!("{:?}", s.screen()).contains("first-pass"));
     insta::assert_snapshot!(draw(&s, 80, 24).backend());
@@ -358,8 +361,8 @@ fn every_admin_footer_at_80_columns_ends_with_help() {
     );
 }
 
-/// A refusal longer than a row is shown in full: in the form box (which grows) and on
-/// the message line (which wraps), never cut.
+/// A refusal longer than a row is shown in full: under its field in the form box (which
+/// grows) and on the message line (which wraps), never cut.
 #[test]
 fn a_long_refusal_is_shown_in_full() {
     let mut s = loaded();
@@ -380,11 +383,13 @@ fn a_long_refusal_is_shown_in_full() {
         request,
         AdminReply::Done(Err(ServiceError::Invalid(sentence.clone()))),
     );
+    let form = &admin(&s).form.as_ref().expect("the form stays").form;
     assert_eq!(
-        admin(&s).form.as_ref().and_then(|f| f.form.error.clone()),
-        Some(sentence.clone()),
-        "the form stays, with the reason"
+        form.error(AdminField::Phone),
+        Some(sentence.as_str()),
+        "the reason is under the phone field it is about"
     );
+    assert_eq!(form.focus(), Some(AdminField::Phone));
     let screen = rows(&s, 80, 24);
     // The message line: the rows between the screen and the footer.
     let message = words(screen[20..23].iter().map(String::as_str));

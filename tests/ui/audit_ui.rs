@@ -1,6 +1,6 @@
-//! The audit viewer as pure functions: filters checked before searching, paging, the
-//! CSV export of the shown search as a request named from `state.now`; rendered
-//! snapshots at 80x24; footers that end with the help key.
+//! The audit viewer as pure functions: filters checked before searching (every mistake
+//! under its field), paging by what is on screen, the CSV export of the shown search;
+//! rendered snapshots at 80x24; footers that end with the help key.
 
 use crate::common;
 
@@ -12,7 +12,9 @@ use clinic::tui::effect::Effect;
 use clinic::tui::export::ExportError;
 use clinic::tui::keymap::Context;
 use clinic::tui::routes::{Reply, Route};
-use clinic::tui::screens::audit::{AuditOp, AuditQuery, AuditReply, AuditScreen, LIMIT};
+use clinic::tui::screens::audit::{
+    AuditField, AuditOp, AuditQuery, AuditReply, AuditScreen, LIMIT,
+};
 use clinic::tui::screens::home::HomeItem;
 use clinic::tui::state::{AppState, Tone};
 use common::ui::{ch, ctrl, draw, key, send, type_text};
@@ -36,11 +38,11 @@ fn app(role: Role) -> AppState {
     common::ui::signed_in_as(role, 1, "Fran Desk", now())
 }
 
-fn audit(s: &AppState) -> &AuditScreen {
+pub(crate) fn audit(s: &AppState) -> &AuditScreen {
     crate::top!(s, Audit)
 }
 
-fn last(effects: &[Effect]) -> (u64, AuditOp) {
+pub(crate) fn last(effects: &[Effect]) -> (u64, AuditOp) {
     crate::last_op!(effects, Audit)
 }
 
@@ -89,7 +91,7 @@ fn entries(n: i64) -> Vec<AuditEntry> {
 }
 
 /// An admin on the audit screen with `n` entries shown.
-fn loaded(n: i64) -> AppState {
+pub(crate) fn loaded(n: i64) -> AppState {
     let mut s = app(Role::Admin);
     let (request, op) = last(&common::ui::open_item(&mut s, HomeItem::AuditTrail));
     assert_eq!(
@@ -115,12 +117,12 @@ fn filters_are_checked_and_sent() {
     type_text(&mut s, "4x");
     assert!(send(&mut s, [key(KeyCode::Enter)]).is_empty());
     let f = &audit(&s).filters;
-    assert_eq!(f.focus, 1);
+    assert_eq!(f.focus(), Some(AuditField::Patient));
     assert!(
-        f.error
-            .as_deref()
+        f.error(AuditField::Patient)
             .unwrap_or("")
-            .contains("not a patient id")
+            .contains("not a patient id"),
+        "{f:?}"
     );
     send(&mut s, [key(KeyCode::Backspace), key(KeyCode::Tab)]);
     type_text(&mut s, "patient_");
@@ -129,7 +131,8 @@ fn filters_are_checked_and_sent() {
     send(&mut s, [key(KeyCode::Tab)]);
     type_text(&mut s, "2026-01-02");
     assert!(send(&mut s, [ctrl('s')]).is_empty(), "to before from");
-    assert_eq!(audit(&s).filters.focus, 4);
+    assert_eq!(audit(&s).filters.focus(), Some(AuditField::To));
+    assert!(audit(&s).filters.error(AuditField::To).is_some());
     for _ in 0..2 {
         send(&mut s, [key(KeyCode::Backspace)]);
     }
@@ -170,14 +173,18 @@ fn filters_are_checked_and_sent() {
 #[test]
 fn paging_and_export() {
     let mut s = loaded(30);
+    // A page is what the table showed at the last frame.
+    draw(&s, 80, 24);
+    let page = audit(&s).view.page();
+    assert!((5..30).contains(&page), "{page} rows on screen");
     send(&mut s, [key(KeyCode::PageDown)]);
-    assert_eq!(audit(&s).selected, 10);
+    assert_eq!(audit(&s).selected(), page);
     send(&mut s, [key(KeyCode::PageDown), key(KeyCode::PageDown)]);
-    assert_eq!(audit(&s).selected, 29);
+    assert_eq!(audit(&s).selected(), 29);
     send(&mut s, [key(KeyCode::PageUp)]);
-    assert_eq!(audit(&s).selected, 19);
+    assert_eq!(audit(&s).selected(), 29 - page);
     let (request, op) = last(&send(&mut s, [ch('x')]));
-    let AuditOp::Export { query, file_name } = &op else {
+    let AuditOp::Export(query) = &op else {
         panic!("export: {op:?}")
     };
     assert_eq!(
@@ -186,10 +193,6 @@ fn paging_and_export() {
         "the export covers the search whose 30 entries are shown"
     );
     assert_eq!(audit(&s).entries.len(), 30);
-    assert_eq!(
-        file_name, "audit-20260112-081000.csv",
-        "named from state.now"
-    );
     assert!(send(&mut s, [ch('x')]).is_empty(), "one export at a time");
     reply(
         &mut s,

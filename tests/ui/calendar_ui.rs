@@ -17,7 +17,7 @@ use clinic::tui::effect::Effect;
 use clinic::tui::keymap::Context;
 use clinic::tui::msg::Msg;
 use clinic::tui::routes::{Reply, Route};
-use clinic::tui::screens::calendar::{CalendarOp, CalendarReply, CalendarScreen, Modal};
+use clinic::tui::screens::calendar::{CalField, CalendarOp, CalendarReply, CalendarScreen, Modal};
 use clinic::tui::screens::home::HomeScreen;
 use clinic::tui::state::{AppState, Page, Tone};
 use common::ui::{ch, draw, key, send, type_text};
@@ -201,11 +201,7 @@ pub(crate) fn go_to(s: &mut AppState, day: usize, h: u32, m: u32) {
 
 fn form_values(s: &AppState) -> Vec<String> {
     match &cal(s).modal {
-        Some(Modal::Form(f)) => f
-            .fields
-            .iter()
-            .map(|f| f.input.value().to_string())
-            .collect(),
+        Some(Modal::Form(f)) => f.form.keys().map(|k| f.form.value(k).to_string()).collect(),
         other => panic!("no form open: {other:?}"),
     }
 }
@@ -353,8 +349,13 @@ fn adding_a_window_prefills_the_cursor_cell_and_a_refusal_keeps_what_was_typed()
     assert_eq!(form_values(&s), vec!["11:30", "13:30", "main"]);
     match &cal(&s).modal {
         Some(Modal::Form(f)) => {
-            assert_eq!(f.error.as_deref(), Some(refusal));
+            assert_eq!(
+                f.form.form_error(),
+                Some(refusal),
+                "about no one field: the form's own sentence"
+            );
             assert_eq!(f.pending, None);
+            assert!(!f.form.is_pending());
         }
         other => panic!("form closed: {other:?}"),
     }
@@ -397,10 +398,13 @@ fn a_badly_typed_time_is_explained_without_asking_the_service() {
     type_text(&mut s, "25:99");
     assert!(send(&mut s, [key(KeyCode::Enter)]).is_empty());
     match &cal(&s).modal {
-        Some(Modal::Form(f)) => assert_eq!(
-            f.error.as_deref(),
-            Some("Enter the end as HH:MM, e.g. 17:30.")
-        ),
+        Some(Modal::Form(f)) => {
+            assert_eq!(
+                f.form.error(CalField::End),
+                Some("Enter the end as HH:MM, e.g. 17:30.")
+            );
+            assert_eq!(f.form.focus(), Some(CalField::End));
+        }
         other => panic!("form closed: {other:?}"),
     }
     assert!(send(&mut s, [key(KeyCode::Esc)]).is_empty());

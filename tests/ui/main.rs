@@ -7,6 +7,7 @@ mod common;
 mod admin_ui;
 mod agenda_ui;
 mod audit_ui;
+mod back_forms_ui;
 mod booking_ui;
 mod calendar_patients_commands;
 mod calendar_ui;

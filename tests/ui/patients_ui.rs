@@ -14,8 +14,10 @@ use clinic::tui::effect::Effect;
 use clinic::tui::keymap::Context;
 use clinic::tui::routes::{Op, Reply, Route};
 use clinic::tui::screens::home::{HomeItem, HomeScreen};
-use clinic::tui::screens::password::PasswordScreen;
-use clinic::tui::screens::patients::{Focus, PatientsOp, PatientsReply, PatientsScreen};
+use clinic::tui::screens::password::{PasswordField, PasswordScreen};
+use clinic::tui::screens::patients::{
+    Focus, PatientField, PatientsOp, PatientsReply, PatientsScreen,
+};
 use clinic::tui::state::{AppState, Tone};
 use common::ui::{ch, ctrl, draw, key, send, type_text};
 use crossterm::event::KeyCode;
@@ -51,7 +53,7 @@ pub(crate) fn reply(s: &mut AppState, request: u64, reply: PatientsReply) -> Vec
     send(s, [common::ui::reply(request, Reply::Patients(reply))])
 }
 
-fn password(s: &AppState) -> &PasswordScreen {
+pub(crate) fn password(s: &AppState) -> &PasswordScreen {
     crate::top!(s, Password)
 }
 
@@ -191,7 +193,7 @@ fn list_keys_open_edit_and_toggle() {
     assert_eq!(patients(&s).focus, Focus::List);
     assert_eq!(s.context(), Context::Patients);
     send(&mut s, [ch('j')]);
-    assert_eq!(patients(&s).selected, 1);
+    assert_eq!(patients(&s).selected(), 1);
     // x on an inactive patient asks to reactivate.
     send(&mut s, [ch('x')]);
     assert_eq!(s.context(), Context::Confirm);
@@ -239,8 +241,8 @@ fn list_keys_open_edit_and_toggle() {
     send(&mut s, [ch('e')]);
     assert_eq!(s.context(), Context::Form);
     let form = &patients(&s).form.as_ref().expect("form").form;
-    assert_eq!(form.value(0), "Ana Lima");
-    assert_eq!(form.value(3), "1990-02-28");
+    assert_eq!(form.value(PatientField::Name), "Ana Lima");
+    assert_eq!(form.value(PatientField::Born), "1990-02-28");
     send(&mut s, [key(KeyCode::Esc), key(KeyCode::Esc)]);
     assert_eq!(s.context(), Context::Patients, "Esc leaves the view");
     send(&mut s, [ch('/')]);
@@ -255,7 +257,11 @@ fn registration_validates_keeps_input_and_asks_about_duplicates() {
     send(&mut s, [ctrl('n')]);
     assert_eq!(s.context(), Context::Form);
     let form = &patients(&s).form.as_ref().expect("form").form;
-    assert_eq!(form.value(0), "ana", "what was searched becomes the name");
+    assert_eq!(
+        form.value(PatientField::Name),
+        "ana",
+        "what was searched becomes the name"
+    );
     // Fill in: name, email, phone, born (bad), gender.
     let pf = |s: &AppState| patients(s).form.clone().expect("form");
     // Clear the name field and type a full one.
@@ -270,11 +276,12 @@ fn registration_validates_keeps_input_and_asks_about_duplicates() {
     let effects = send(&mut s, [ctrl('s')]);
     assert!(effects.is_empty(), "a bad date is caught before sending");
     let f = pf(&s).form;
-    assert_eq!(f.focus, 3);
+    assert_eq!(f.focus(), Some(PatientField::Born));
     assert!(
-        f.error.as_deref().unwrap_or("").contains("YYYY-MM-DD"),
-        "{:?}",
-        f.error
+        f.error(PatientField::Born)
+            .unwrap_or("")
+            .contains("YYYY-MM-DD"),
+        "{f:?}"
     );
     for _ in 0..10 {
         send(&mut s, [key(KeyCode::Backspace)]);
@@ -332,10 +339,12 @@ fn a_refused_edit_keeps_the_form_and_says_why() {
     );
     let form = &patients(&s).form.as_ref().expect("still open").form;
     assert_eq!(
-        form.error.as_deref(),
-        Some("Another patient already uses the email ana@example.com.")
+        form.error(PatientField::Email),
+        Some("Another patient already uses the email ana@example.com."),
+        "under the email field it is about"
     );
-    assert_eq!(form.value(1), "ana@example.com");
+    assert_eq!(form.focus(), Some(PatientField::Email));
+    assert_eq!(form.value(PatientField::Email), "ana@example.com");
     assert_eq!(s.status.as_ref().map(|x| x.tone), Some(Tone::Error));
 }
 
@@ -377,9 +386,10 @@ fn change_password_masks_checks_and_clears() {
     type_text(&mut s, "new-secret-23");
     assert!(send(&mut s, [ctrl('s')]).is_empty(), "the repeat differs");
     assert_eq!(
-        password(&s).form.error.as_deref(),
+        password(&s).form.error(PasswordField::Repeat),
         Some("The two new passwords are not the same.")
     );
+    assert_eq!(password(&s).form.focus(), Some(PasswordField::Repeat));
     let debug = format!("{:?}", s.screen());
     assert!(!debug.contains("secret"), "no password in Debug: {debug}");
     insta::assert_snapshot!(draw(&s, 80, 24).backend());
@@ -422,7 +432,12 @@ fn change_password_masks_checks_and_clears() {
             ))),
         )],
     );
-    assert_eq!(password(&s).form.value(1), "new-secret-22");
+    assert_eq!(password(&s).form.value(PasswordField::New), "new-secret-22");
+    assert_eq!(
+        password(&s).form.error(PasswordField::Current),
+        Some("The current password is not right."),
+        "under the current password, the usual mistake"
+    );
     assert_eq!(s.status.as_ref().map(|x| x.tone), Some(Tone::Error));
     let effects = send(&mut s, [ctrl('s')]);
     let (request, _) = crate::last_op!(effects, Password);
@@ -430,13 +445,8 @@ fn change_password_masks_checks_and_clears() {
         &mut s,
         [common::ui::reply(request, Reply::Password(Ok(())))],
     );
-    assert!(
-        password(&s)
-            .form
-            .fields
-            .iter()
-            .all(|f| f.input.value().is_empty())
-    );
+    let form = &password(&s).form;
+    assert!(form.keys().all(|k| form.value(k).is_empty()), "{form:?}");
     assert_eq!(s.status.as_ref().map(|x| x.tone), Some(Tone::Info));
     send(&mut s, [key(KeyCode::Esc)]);
     assert!(matches!(s.screen(), Route::Home(_)));

@@ -8,15 +8,15 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use clinic::domain::Role;
 use clinic::domain::appointment::{Appointment, AppointmentStatus, AppointmentView};
 use clinic::domain::payment::{PaymentMethod, PaymentStatus};
+use clinic::domain::report::schedule_csv;
 use clinic::domain::report::{ReportPayment, RevenueReport};
 use clinic::service::ServiceError;
+use clinic::service::reports::ReportCsv;
 use clinic::tui::effect::Effect;
 use clinic::tui::export::ExportError;
 use clinic::tui::routes::Reply;
 use clinic::tui::screens::home::HomeItem;
-use clinic::tui::screens::reports::{
-    ReportExport, ReportsOp, ReportsReply, ReportsScreen, Tab, schedule_csv,
-};
+use clinic::tui::screens::reports::{RangeField, ReportsOp, ReportsReply, ReportsScreen, Tab};
 use clinic::tui::state::{AppState, Tone};
 use common::ui::{draw, key, send, type_text};
 use crossterm::event::KeyCode;
@@ -80,7 +80,7 @@ fn revenue() -> RevenueReport {
     )
 }
 
-fn reports(s: &AppState) -> &ReportsScreen {
+pub(crate) fn reports(s: &AppState) -> &ReportsScreen {
     crate::top!(s, Reports)
 }
 
@@ -103,7 +103,7 @@ fn footer(s: &AppState) -> String {
 }
 
 /// `role` on the reports screen with today's schedule (one appointment) shown.
-fn on_schedule(role: Role) -> AppState {
+pub(crate) fn on_schedule(role: Role) -> AppState {
     let mut s = signed_in(role);
     let (request, op) = last(&common::ui::open_item(&mut s, HomeItem::Reports));
     assert_eq!(
@@ -126,12 +126,11 @@ fn reports_switch_tabs_shift_dates_and_export_csv() {
         panic!("export: {op:?}")
     };
     let day = NaiveDate::from_ymd_opt(2026, 1, 12).expect("date");
-    assert_eq!(report, ReportExport::Schedule { day });
-    assert_eq!(report.file_name(), "schedule-2026-01-12.csv");
-    // What the export writes for the day shown.
+    assert_eq!(report, ReportCsv::Schedule { day });
+    // What the service's export writes for the day shown.
     let shown = reports(&s).schedule.clone().expect("shown");
     assert_eq!(
-        schedule_csv(&shown, chrono_tz::Europe::London),
+        schedule_csv(chrono_tz::Europe::London, &shown),
         "doctor,start_local,minutes,patient,status,location\r\nGregory House,2026-01-12 10:00,60,Ana Lima,COMPLETED,Main building\r\n"
     );
     reply(
@@ -160,10 +159,15 @@ fn reports_switch_tabs_shift_dates_and_export_csv() {
     assert!(effects.is_empty());
     let form = reports(&s).form.as_ref().expect("form open");
     assert_eq!(
-        (form.from.value(), form.error.as_deref()),
+        (
+            form.value(RangeField::From),
+            form.error(RangeField::From),
+            form.focus()
+        ),
         (
             "2026-01-99",
-            Some("From: \"2026-01-99\" is not a date (expected YYYY-MM-DD).")
+            Some("\"2026-01-99\" is not a date (expected YYYY-MM-DD)."),
+            Some(RangeField::From)
         )
     );
     // A date at the edge of the calendar is refused in the form too (it used to panic
@@ -178,8 +182,9 @@ fn reports_switch_tabs_shift_dates_and_export_csv() {
     let error = reports(&s)
         .form
         .as_ref()
-        .and_then(|f| f.error.clone())
-        .unwrap_or_default();
+        .and_then(|f| f.error(RangeField::From))
+        .unwrap_or_default()
+        .to_string();
     assert!(
         error.contains("outside the dates this clinic can record"),
         "{error}"

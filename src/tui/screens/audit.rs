@@ -1,6 +1,7 @@
 //! The audit viewer (admins only): filters for the person (email prefix), the patient id,
-//! the action (prefix) and local dates, the results newest first, and `x` to export the
-//! shown search as CSV (written to the export folder; the message says where).
+//! the action (prefix) and local dates (edited in a form over the screen, every mistake
+//! under its field), the results newest first in a table, and `x` to export the shown
+//! search as the service's CSV (written to the export folder; the message says where).
 
 use chrono::{NaiveDate, TimeZone};
 use chrono_tz::Tz;
@@ -11,7 +12,6 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use super::form::{Form, FormKey, field, fit};
 use crate::domain::Actor;
 use crate::domain::audit::{AuditEntry, Outcome};
 use crate::service::{ServiceError, Services};
@@ -19,7 +19,9 @@ use crate::tui::export::{ExportError, write_file};
 use crate::tui::keymap::{Command, Context};
 use crate::tui::screen::{Action, Actions, Commands, Ctx, Operation, Screen};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::text_field;
+use crate::tui::widgets::form::{Form, FormOutcome};
+use crate::tui::widgets::table::{Column, DataTable, TableView};
+use crate::tui::widgets::text::{pad, truncate};
 
 /// At most this many entries per search.
 pub const LIMIT: u32 = 1000;
@@ -38,12 +40,9 @@ pub struct AuditQuery {
 #[derive(Debug, Clone, PartialEq)]
 pub enum AuditOp {
     Search(AuditQuery),
-    /// The entries `query` finds, as CSV in a file called `file_name` in the export
-    /// folder; answered with the path and the number of entries.
-    Export {
-        query: AuditQuery,
-        file_name: String,
-    },
+    /// The entries the filters find, as the service's CSV file (audited as an export),
+    /// written to the export folder; answered with the path and the number of entries.
+    Export(AuditQuery),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -53,8 +52,7 @@ pub enum AuditReply {
     Exported(Result<(String, usize), ExportError>),
 }
 
-/// The store's filter for `q`. MERGE: `AuditFilter` moves to `domain::audit` (branch
-/// `rules`); only the import changes.
+/// The service's filter for `q` (local dates to UTC bounds in the clinic's zone).
 fn filter(services: &Services, q: AuditQuery) -> crate::domain::audit::AuditFilter {
     let (from, to) = services.local_day_bounds(q.from, q.to);
     crate::domain::audit::AuditFilter {
@@ -74,7 +72,7 @@ impl Operation for AuditOp {
     fn busy_text(&self) -> &'static str {
         match self {
             AuditOp::Search(_) => "Searching the audit trail",
-            AuditOp::Export { .. } => "Writing the CSV file",
+            AuditOp::Export(_) => "Writing the CSV file",
         }
     }
 
@@ -83,33 +81,56 @@ impl Operation for AuditOp {
             AuditOp::Search(q) => {
                 AuditReply::Entries(services.search_audit(actor, &filter(services, q)).await)
             }
-            AuditOp::Export { query, file_name } => {
-                AuditReply::Exported(export(services, actor, query, file_name).await)
-            }
+            AuditOp::Export(q) => AuditReply::Exported(export(services, actor, q).await),
         }
     }
 }
 
-/// MERGE: with branch `rules`, the CSV (and its audit row) comes from
-/// `services.audit_csv(actor, &filter)`: write its `contents`, answer its `rows`.
+/// The service's CSV of the entries `query` finds, written where exports go.
 async fn export(
     services: &Services,
     actor: &Actor,
     query: AuditQuery,
-    file_name: String,
 ) -> Result<(String, usize), ExportError> {
-    let entries = services
-        .search_audit(actor, &filter(services, query))
-        .await?;
-    let csv = crate::service::admin::audit_csv(&entries);
-    let path = write_file(file_name, csv).await?;
-    Ok((path, entries.len()))
+    let file = services.audit_csv(actor, &filter(services, query)).await?;
+    let path = write_file(file.file_name, file.contents).await?;
+    Ok((path, file.rows))
+}
+
+/// A filter field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditField {
+    Person,
+    Patient,
+    Action,
+    From,
+    To,
+}
+
+impl AuditField {
+    pub const ALL: [AuditField; 5] = [
+        AuditField::Person,
+        AuditField::Patient,
+        AuditField::Action,
+        AuditField::From,
+        AuditField::To,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            AuditField::Person => "Person",
+            AuditField::Patient => "Patient",
+            AuditField::Action => "Action",
+            AuditField::From => "From",
+            AuditField::To => "To",
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
 pub struct AuditScreen {
     /// Person, patient id, action, from, to.
-    pub filters: Form,
+    pub filters: Form<AuditField>,
     /// Whether keys go into the filter fields.
     pub editing: bool,
     pub entries: Vec<AuditEntry>,
@@ -117,16 +138,11 @@ pub struct AuditScreen {
     pub shown: Option<AuditQuery>,
     /// The query of the search in flight; shown once it answers.
     pub searching: Option<AuditQuery>,
-    pub selected: usize,
+    /// The entries table's selection and scroll.
+    pub view: TableView,
     pub request: Option<u64>,
     pub export_request: Option<u64>,
 }
-
-const F_PERSON: usize = 0;
-const F_PATIENT: usize = 1;
-const F_ACTION: usize = 2;
-const F_FROM: usize = 3;
-const F_TO: usize = 4;
 
 impl Default for AuditScreen {
     fn default() -> Self {
@@ -136,114 +152,134 @@ impl Default for AuditScreen {
 
 impl AuditScreen {
     pub fn new() -> AuditScreen {
+        use AuditField as A;
+        let hints = [
+            (A::Person, "email prefix"),
+            (A::Patient, "id"),
+            (A::Action, "prefix, e.g. LOGIN"),
+            (A::From, "YYYY-MM-DD"),
+            (A::To, "YYYY-MM-DD"),
+        ];
+        let filters = hints
+            .into_iter()
+            .fold(Form::new("Audit filters"), |form, (key, hint)| {
+                form.text(key, key.label(), "", hint)
+            })
+            .with_footer("Enter/Ctrl-S search · Tab next field · Esc close");
         AuditScreen {
-            filters: Form::new(
-                "Filters",
-                vec![
-                    field("Person", "", "email prefix"),
-                    field("Patient", "", "id"),
-                    field("Action", "", "prefix, e.g. LOGIN"),
-                    field("From", "", "YYYY-MM-DD"),
-                    field("To", "", "YYYY-MM-DD"),
-                ],
-            ),
+            filters,
             editing: false,
             entries: Vec::new(),
             shown: None,
             searching: None,
-            selected: 0,
+            view: TableView::new(),
             request: None,
             export_request: None,
         }
     }
-    /// The query the filter fields describe, or the field to fix and why.
-    pub fn query(&self) -> Result<AuditQuery, (usize, String)> {
-        let text = |i: usize| {
-            let t = self.filters.value(i).trim();
+
+    /// The selected entry's row.
+    pub fn selected(&self) -> usize {
+        self.view.selected()
+    }
+
+    /// The query the filter fields describe, or every field to fix and why.
+    pub fn query(&self) -> Result<AuditQuery, Vec<(AuditField, String)>> {
+        use AuditField as A;
+        let mut errors = Vec::new();
+        let text = |key: A| {
+            let t = self.filters.value(key).trim();
             (!t.is_empty()).then(|| t.to_string())
         };
-        let date = |i: usize, what: &str| -> Result<Option<NaiveDate>, (usize, String)> {
-            match text(i) {
-                None => Ok(None),
-                Some(t) => match crate::domain::validation::date(&t) {
-                    Ok(d) => Ok(Some(d)),
-                    Err(crate::domain::validation::ValidationError::Date(_)) => Err((
-                        i,
+        let mut date = |key: A, what: &str| -> Option<NaiveDate> {
+            let t = text(key)?;
+            match crate::domain::validation::date(&t) {
+                Ok(d) => Some(d),
+                Err(crate::domain::validation::ValidationError::Date(_)) => {
+                    errors.push((
+                        key,
                         format!("\"{t}\" is not a {what} date; type it as YYYY-MM-DD."),
-                    )),
-                    Err(e) => Err((i, e.to_string())),
-                },
+                    ));
+                    None
+                }
+                Err(e) => {
+                    errors.push((key, e.to_string()));
+                    None
+                }
             }
         };
-        let patient_id = match text(F_PATIENT) {
-            None => None,
-            Some(t) => Some(t.parse::<i32>().ok().filter(|n| *n > 0).ok_or_else(|| {
-                (
-                    F_PATIENT,
+        let from = date(A::From, "from");
+        let to = date(A::To, "to");
+        let patient_id = text(A::Patient).and_then(|t| {
+            let id = t.parse::<i32>().ok().filter(|n| *n > 0);
+            if id.is_none() {
+                errors.push((
+                    A::Patient,
                     format!("\"{t}\" is not a patient id; type a number such as 42."),
-                )
-            })?),
-        };
-        let from = date(F_FROM, "from")?;
-        let to = date(F_TO, "to")?;
+                ));
+            }
+            id
+        });
         if let (Some(f), Some(t)) = (from, to)
             && f > t
         {
-            return Err((F_TO, "The \"to\" date is before the \"from\" date.".into()));
+            errors.push((A::To, "The \"to\" date is before the \"from\" date.".into()));
+        }
+        if !errors.is_empty() {
+            return Err(errors);
         }
         Ok(AuditQuery {
-            actor_email: text(F_PERSON).map(|e| e.to_lowercase()),
+            actor_email: text(A::Person).map(|e| e.to_lowercase()),
             patient_id,
-            action: text(F_ACTION).map(|a| a.to_uppercase()),
+            action: text(A::Action).map(|a| a.to_uppercase()),
             from,
             to,
             limit: LIMIT,
         })
     }
 
-    /// What a key does; `cx.now` names the export file (`audit-YYYYMMDD-HHMMSS.csv`,
-    /// clinic time).
-    pub fn handle(
-        &mut self,
-        key: KeyEvent,
-        command: Option<Command>,
-        cx: &Ctx,
-    ) -> Actions<AuditOp> {
+    /// Shows every mistake in the filters under its field; the first one's sentence.
+    fn refuse(&mut self, errors: Vec<(AuditField, String)>) -> Option<String> {
+        let first = errors.first().map(|(_, m)| m.clone());
+        self.filters.set_errors(errors);
+        first
+    }
+
+    /// What a key does.
+    pub fn handle(&mut self, key: KeyEvent, command: Option<Command>) -> Actions<AuditOp> {
         if self.editing {
-            return match self.filters.on_key(key, command) {
-                FormKey::Cancel => {
+            return match self.filters.on_key(&key, command) {
+                FormOutcome::Cancel => {
                     self.editing = false;
-                    self.filters.error = None;
+                    self.filters.clear_errors();
                     Vec::new()
                 }
-                FormKey::Save => match self.query() {
+                FormOutcome::Submit => match self.query() {
                     Ok(q) => {
                         self.editing = false;
-                        self.filters.error = None;
+                        self.filters.clear_errors();
                         vec![Action::Request(AuditOp::Search(q))]
                     }
-                    Err((i, message)) => {
-                        self.filters.refuse(i, message);
+                    Err(errors) => {
+                        self.refuse(errors);
                         Vec::new()
                     }
                 },
                 _ => Vec::new(),
             };
         }
-        let last = self.entries.len().saturating_sub(1);
+        let len = self.entries.len();
         match command {
-            Some(Command::Up) => self.selected = self.selected.saturating_sub(1),
-            Some(Command::Down) => self.selected = (self.selected + 1).min(last),
-            Some(Command::PageUp) => self.selected = self.selected.saturating_sub(10),
-            Some(Command::PageDown) => self.selected = (self.selected + 10).min(last),
+            Some(c @ (Command::Up | Command::Down | Command::PageUp | Command::PageDown)) => {
+                self.view.on_command(c, len);
+            }
             Some(Command::Filter) => self.editing = true,
             Some(Command::Reload) => {
                 return match self.query() {
                     Ok(q) => vec![Action::Request(AuditOp::Search(q))],
-                    Err((i, message)) => {
+                    Err(errors) => {
                         self.editing = true;
-                        self.filters.refuse(i, message.clone());
-                        vec![Action::Error(message)]
+                        self.refuse(errors).map(Action::Error).into_iter().collect()
                     }
                 };
             }
@@ -256,11 +292,7 @@ impl AuditScreen {
                         "Nothing to export: no entries are shown.".into(),
                     )];
                 };
-                let local = cx.now.with_timezone(&cx.tz());
-                return vec![Action::Request(AuditOp::Export {
-                    query,
-                    file_name: format!("audit-{}.csv", local.format("%Y%m%d-%H%M%S")),
-                })];
+                return vec![Action::Request(AuditOp::Export(query))];
             }
             Some(Command::Back) => return vec![Action::Back],
             _ => {}
@@ -281,7 +313,7 @@ impl AuditScreen {
                         let n = list.len();
                         self.entries = list;
                         self.shown = self.searching.take();
-                        self.selected = 0;
+                        self.view.select(0, n);
                         let info = if n == 0 {
                             "No audit entries match these filters.".to_string()
                         } else if n >= LIMIT as usize {
@@ -329,8 +361,8 @@ impl Screen for AuditScreen {
         }))]
     }
 
-    fn on_key(&mut self, key: KeyEvent, command: Option<Command>, cx: &Ctx) -> Actions<AuditOp> {
-        self.handle(key, command, cx)
+    fn on_key(&mut self, key: KeyEvent, command: Option<Command>, _cx: &Ctx) -> Actions<AuditOp> {
+        self.handle(key, command)
     }
 
     fn started(&mut self, request: u64, op: &AuditOp) {
@@ -339,7 +371,7 @@ impl Screen for AuditScreen {
                 self.request = Some(request);
                 self.searching = Some(q.clone());
             }
-            AuditOp::Export { .. } => self.export_request = Some(request),
+            AuditOp::Export(_) => self.export_request = Some(request),
         }
     }
 
@@ -350,7 +382,6 @@ impl Screen for AuditScreen {
     fn abandon(&mut self, request: u64) {
         super::abandon::forget(&mut self.request, request);
         super::abandon::forget(&mut self.export_request, request);
-        super::abandon::forget(&mut self.filters.pending, request);
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, cx: &Ctx) {
@@ -388,7 +419,7 @@ fn outcome_text(o: Outcome) -> &'static str {
 
 fn draw(frame: &mut Frame, area: Rect, state: &AuditScreen, tz: Tz, theme: &Theme) {
     let wide = area.width >= 100;
-    let filter_rows: u16 = if wide { 3 } else { 4 };
+    let filter_rows: u16 = if wide { 2 } else { 3 };
     let rows = Layout::vertical([
         Constraint::Length(filter_rows + 1),
         Constraint::Min(3),
@@ -396,7 +427,7 @@ fn draw(frame: &mut Frame, area: Rect, state: &AuditScreen, tz: Tz, theme: &Them
     ])
     .split(area);
 
-    // Filters.
+    // The filters in force (edited in a form over the screen).
     let b = Block::default()
         .borders(Borders::TOP)
         .border_style(theme.border())
@@ -410,47 +441,28 @@ fn draw(frame: &mut Frame, area: Rect, state: &AuditScreen, tz: Tz, theme: &Them
         ));
     let inner = b.inner(rows[0]);
     frame.render_widget(b, rows[0]);
-    let per_row = if wide { 3 } else { 2 };
+    let per_row: u16 = if wide { 3 } else { 2 };
     let cell_w = inner.width / per_row;
-    for (i, f) in state.filters.fields.iter().enumerate() {
-        let r = u16::try_from(i).unwrap_or(0) / per_row;
-        let c = u16::try_from(i).unwrap_or(0) % per_row;
-        let y = inner.y + r;
+    for (i, key) in AuditField::ALL.iter().enumerate() {
+        let i = u16::try_from(i).unwrap_or(0);
+        let y = inner.y + i / per_row;
         if y >= inner.y + inner.height {
             break;
         }
-        let x = inner.x + c * cell_w;
-        let focused = state.editing && state.filters.focus == i;
-        let label_style = if focused { theme.title() } else { theme.dim() };
-        let label = format!("{}{:<8}", if focused { "▶" } else { " " }, f.label);
+        let value = state.filters.value(*key).trim();
+        let shown = if value.is_empty() { "any" } else { value };
+        let label = pad(&format!(" {}", key.label()), 9);
+        let value_w = usize::from(cell_w.saturating_sub(10));
+        let line = Line::from(vec![
+            Span::styled(label, theme.dim()),
+            Span::raw(truncate(shown, value_w).into_owned()),
+        ]);
         frame.render_widget(
-            Paragraph::new(Span::styled(label, label_style)),
+            Paragraph::new(line),
             Rect {
-                x,
+                x: inner.x + (i % per_row) * cell_w,
                 y,
-                width: 9,
-                height: 1,
-            },
-        );
-        let fw = cell_w.saturating_sub(11).min(24);
-        let rect = Rect {
-            x: x + 9,
-            y,
-            width: fw,
-            height: 1,
-        };
-        if let Some(pos) = text_field(frame, rect, &f.input, None, focused, theme) {
-            frame.set_cursor_position(pos);
-        }
-    }
-    if let Some(e) = &state.filters.error {
-        let y = inner.y + inner.height.saturating_sub(1);
-        frame.render_widget(
-            Paragraph::new(Span::styled(e.clone(), theme.error())),
-            Rect {
-                x: inner.x + 1,
-                y,
-                width: inner.width.saturating_sub(1),
+                width: cell_w,
                 height: 1,
             },
         );
@@ -467,59 +479,24 @@ fn draw(frame: &mut Frame, area: Rect, state: &AuditScreen, tz: Tz, theme: &Them
         .title(Span::styled(title, theme.title()));
     let list = b.inner(rows[1]);
     frame.render_widget(b, rows[1]);
-    let w = usize::from(list.width);
-    let cols: [usize; 5] = if wide {
-        [20, 34, 22, 18, 8]
+    let widths: [u16; 5] = if wide {
+        [19, 33, 21, 17, 7]
     } else {
-        [13, 21, 18, 12, 7]
+        [12, 20, 17, 11, 6]
     };
-    // Each column keeps one space before the next.
-    let col = |text: &str, i: usize| format!("{} ", fit(text, cols[i] - 1));
-    let row_text =
-        |when: &str, who: &str, action: &str, entity: &str, outcome: &str, detail: &str| {
-            fit(
-                &format!(
-                    "{}{}{}{}{}{}",
-                    col(when, 0),
-                    col(who, 1),
-                    col(action, 2),
-                    col(entity, 3),
-                    col(outcome, 4),
-                    detail
-                ),
-                w.saturating_sub(2),
-            )
-        };
-    let mut lines = vec![Line::from(Span::styled(
-        format!(
-            "  {}",
-            row_text(
-                "When",
-                "Who",
-                "Action",
-                "Entity",
-                "Result",
-                "Patient · detail"
-            )
-        ),
-        theme.dim(),
-    ))];
-    if state.entries.is_empty() {
-        let text = if state.request.is_some() {
-            "  Loading…"
-        } else {
-            "  No entries."
-        };
-        lines.push(Line::from(Span::styled(text, theme.dim())));
-    }
-    let room = usize::from(list.height).saturating_sub(1).max(1);
-    let first = state.selected.saturating_sub(room.saturating_sub(1));
+    let mut columns: Vec<Column> = ["When", "Who", "Action", "Entity", "Result"]
+        .into_iter()
+        .zip(widths)
+        .map(|(h, w)| Column::new(h, Constraint::Length(w)))
+        .collect();
+    columns.push(Column::new("Patient · detail", Constraint::Fill(1)));
     let time_format = if wide {
         "%Y-%m-%d %H:%M:%S"
     } else {
         "%d %b %H:%M"
     };
-    for (i, e) in state.entries.iter().enumerate().skip(first).take(room) {
+    let row = |i: usize| -> Vec<Span<'static>> {
+        let e = &state.entries[i];
         let when = tz
             .from_utc_datetime(&e.occurred_at)
             .format(time_format)
@@ -540,29 +517,40 @@ fn draw(frame: &mut Frame, area: Rect, state: &AuditScreen, tz: Tz, theme: &Them
         if let Some(d) = &e.detail {
             detail.push_str(d);
         }
-        let text = row_text(
-            &when,
-            &who,
-            &e.action,
-            &entity,
-            outcome_text(e.outcome),
-            &detail,
-        );
-        let mut style = if i == state.selected {
-            theme.focus()
-        } else {
+        // A refusal or failure stands out.
+        let style = if e.outcome == Outcome::Ok {
             Style::new()
+        } else {
+            Style::new().add_modifier(Modifier::BOLD)
         };
-        if e.outcome != Outcome::Ok && i != state.selected {
-            style = style.add_modifier(Modifier::BOLD);
-        }
-        let marker = if i == state.selected { "▶ " } else { "  " };
-        lines.push(Line::from(Span::styled(format!("{marker}{text}"), style)));
-    }
-    frame.render_widget(Paragraph::new(lines), list);
+        [
+            when,
+            who,
+            e.action.clone(),
+            entity,
+            outcome_text(e.outcome).to_string(),
+            detail,
+        ]
+        .into_iter()
+        .map(|c| Span::styled(c, style))
+        .collect()
+    };
+    let empty = if state.request.is_some() {
+        "Loading…"
+    } else {
+        "No entries."
+    };
+    DataTable::new(columns).empty(empty).render_with(
+        frame,
+        list,
+        &state.view,
+        state.entries.len(),
+        row,
+        theme,
+    );
 
     // The selected entry in full.
-    let detail = state.entries.get(state.selected).map(|e| {
+    let detail = state.entries.get(state.selected()).map(|e| {
         format!(
             "#{} {} · {} {} · {} · {}{} · {}",
             e.id,
@@ -591,6 +579,10 @@ fn draw(frame: &mut Frame, area: Rect, state: &AuditScreen, tz: Tz, theme: &Them
             .wrap(Wrap { trim: true }),
         rows[2],
     );
+
+    if state.editing {
+        state.filters.render_popup(frame, area, theme);
+    }
 }
 
 /// "FRONT_DESK" → "DESK" and so on, to save columns.

@@ -1,6 +1,7 @@
 //! Change your own password (every signed-in role): the current password, the new one
-//! and the new one again, all masked. Ctrl-S or Enter saves; a refusal is a sentence;
-//! the fields are emptied after a change and whenever the screen is left.
+//! and the new one again, all masked. Ctrl-S or Enter saves; every mistake is named at
+//! once under its field (a refusal of the service too); the fields are emptied after a
+//! change and whenever the screen is left.
 
 use crossterm::event::KeyEvent;
 use ratatui::Frame;
@@ -8,18 +9,29 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::form::{Form, FormKey, render_form, secret};
 use crate::domain::Actor;
 use crate::domain::validation::MIN_PASSWORD_LEN;
 use crate::service::{ServiceError, Services};
 use crate::tui::keymap::{Command, Context};
 use crate::tui::screen::{Action, Actions, Commands, Ctx, Operation, Screen};
 use crate::tui::theme::Theme;
+use crate::tui::widgets::form::{Form, FormOutcome};
+use crate::tui::widgets::refusal;
+
+/// The fields of the form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordField {
+    Current,
+    New,
+    Repeat,
+}
 
 #[derive(Debug, Clone)]
 pub struct PasswordScreen {
-    pub form: Form,
-    /// Set after a successful change, shown under the form.
+    pub form: Form<PasswordField>,
+    /// The change in flight.
+    pub pending: Option<u64>,
+    /// Set after a successful change, shown above the form.
     pub done: bool,
 }
 
@@ -38,57 +50,79 @@ impl Default for PasswordScreen {
     }
 }
 
+/// What is wrong with the form, every field at once.
+fn check(f: &Form<PasswordField>) -> Vec<(PasswordField, String)> {
+    use PasswordField::{Current, New, Repeat};
+    let mut errors = Vec::new();
+    if f.value(Current).is_empty() {
+        errors.push((Current, "Type your current password.".to_string()));
+    }
+    if f.value(New).chars().count() < MIN_PASSWORD_LEN {
+        errors.push((
+            New,
+            format!("The new password needs at least {MIN_PASSWORD_LEN} characters."),
+        ));
+    } else if f.value(New) == f.value(Current) {
+        errors.push((
+            New,
+            "The new password must differ from the current one.".to_string(),
+        ));
+    }
+    if f.value(New) != f.value(Repeat) {
+        errors.push((
+            Repeat,
+            "The two new passwords are not the same.".to_string(),
+        ));
+    }
+    errors
+}
+
+/// The field a refusal of the service is about: the current password is the usual
+/// mistake; a weak or short new one the next.
+fn refused_field(sentence: &str) -> Option<PasswordField> {
+    let s = sentence.to_lowercase();
+    if s.contains("current password") {
+        Some(PasswordField::Current)
+    } else if s.contains("password") {
+        Some(PasswordField::New)
+    } else {
+        None
+    }
+}
+
 impl PasswordScreen {
     pub fn new() -> PasswordScreen {
         PasswordScreen {
-            form: Form::new(
-                "Change your password",
-                vec![
-                    secret("Current", "your password now"),
-                    secret("New", "at least 8 characters"),
-                    secret("Repeat", "the new one again"),
-                ],
-            ),
+            form: Form::new("Change your password")
+                .masked(PasswordField::Current, "Current", "your password now")
+                .masked(PasswordField::New, "New", "at least 8 characters")
+                .masked(PasswordField::Repeat, "Repeat", "the new one again"),
+            pending: None,
             done: false,
         }
     }
 
-    pub fn context(&self) -> Context {
-        Context::Form
-    }
-
     pub fn handle(&mut self, key: KeyEvent, command: Option<Command>) -> PasswordKey {
-        match self.form.on_key(key, command) {
-            FormKey::Cancel => {
+        match self.form.on_key(&key, command) {
+            FormOutcome::Cancel => {
                 self.form.clear();
                 PasswordKey::Back
             }
-            FormKey::Save => {
+            FormOutcome::Submit => {
                 self.done = false;
-                let f = &mut self.form;
-                if f.value(0).is_empty() {
-                    f.refuse(0, "Type your current password.");
-                } else if f.value(1).chars().count() < MIN_PASSWORD_LEN {
-                    f.refuse(
-                        1,
-                        format!("The new password needs at least {MIN_PASSWORD_LEN} characters."),
-                    );
-                } else if f.value(1) != f.value(2) {
-                    f.refuse(2, "The two new passwords are not the same.");
-                } else if f.value(0) == f.value(1) {
-                    f.refuse(1, "The new password must differ from the current one.");
-                } else {
-                    f.error = None;
-                    return PasswordKey::Save(f.value(0).to_string(), f.value(1).to_string());
+                if !self.form.validate(check) {
+                    return PasswordKey::None;
                 }
+                PasswordKey::Save(
+                    self.form.value(PasswordField::Current).to_string(),
+                    self.form.value(PasswordField::New).to_string(),
+                )
+            }
+            FormOutcome::Edited => {
+                self.done = false;
                 PasswordKey::None
             }
-            _ => {
-                if key.code != crossterm::event::KeyCode::Tab {
-                    self.done = false;
-                }
-                PasswordKey::None
-            }
+            FormOutcome::Nothing | FormOutcome::Yes | FormOutcome::No => PasswordKey::None,
         }
     }
 
@@ -98,20 +132,17 @@ impl PasswordScreen {
         request: u64,
         result: Result<(), ServiceError>,
     ) -> Option<Result<(), ServiceError>> {
-        if self.form.pending != Some(request) {
+        if self.pending != Some(request) {
             return None;
         }
-        self.form.pending = None;
+        self.pending = None;
+        self.form.set_pending(false);
         match &result {
             Ok(()) => {
                 self.form.clear();
-                self.form.error = None;
                 self.done = true;
             }
-            Err(e) => {
-                // The current password is typed again: it is the usual mistake.
-                self.form.error = Some(e.to_string());
-            }
+            Err(e) => refusal::show_at(&mut self.form, e, refused_field(&e.to_string())),
         }
         Some(result)
     }
@@ -171,7 +202,8 @@ impl Screen for PasswordScreen {
     }
 
     fn started(&mut self, request: u64, _op: &ChangePassword) {
-        self.form.pending = Some(request);
+        self.pending = Some(request);
+        self.form.set_pending(true);
     }
 
     fn on_reply(
@@ -190,7 +222,9 @@ impl Screen for PasswordScreen {
     }
 
     fn abandon(&mut self, request: u64) {
-        super::abandon::forget(&mut self.form.pending, request);
+        if super::abandon::forget(&mut self.pending, request) {
+            self.form.set_pending(false);
+        }
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, cx: &Ctx) {
@@ -199,7 +233,7 @@ impl Screen for PasswordScreen {
 
     fn commands(&self, _cx: &Ctx, out: &mut Commands) {
         out.add(Command::NextField, "next field", true)
-            .add(Command::Save, "save", self.form.pending.is_none())
+            .add(Command::Save, "save", self.pending.is_none())
             .add(Command::Cancel, "back", true)
             .more(Command::PrevField, "previous field", true);
     }
@@ -221,5 +255,5 @@ fn draw(frame: &mut Frame, area: Rect, state: &PasswordScreen, theme: &Theme) {
         )
     };
     frame.render_widget(Paragraph::new(Line::from(note)), Rect { height: 1, ..area });
-    render_form(frame, area, &state.form, theme);
+    state.form.render_popup(frame, area, theme);
 }

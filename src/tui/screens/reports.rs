@@ -1,29 +1,29 @@
 //! Reports (front desk, admin): a day's schedule per doctor, revenue by day, method and
-//! doctor over a date range, and outstanding (completed but unpaid) appointments. Any
-//! report exports as CSV.
+//! doctor over a date range, and outstanding (completed but unpaid) appointments, each a
+//! table. Any report exports as the service's CSV (audited as an export).
 
 use chrono::{Datelike, Duration, NaiveDate};
 use chrono_tz::Tz;
-use crossterm::event::{Event, KeyCode, KeyEvent};
+use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Tabs, Wrap};
-use tui_input::Input;
-use tui_input::backend::crossterm::EventHandler;
+use ratatui::widgets::{Block, Borders, Paragraph, Tabs};
 
 use crate::domain::Actor;
 use crate::domain::appointment::AppointmentView;
-use crate::domain::money::{format_amount, plain_amount};
+use crate::domain::money::format_amount;
 use crate::domain::payment::PaymentMethod;
-use crate::domain::report::{RevenueReport, csv};
+use crate::domain::report::RevenueReport;
 use crate::service::payments::Outstanding;
+use crate::service::reports::ReportCsv;
 use crate::service::{ServiceError, Services};
 use crate::tui::export::{ExportError, write_file};
 use crate::tui::keymap::{Command, Context};
 use crate::tui::screen::{Action, Actions, Commands, Ctx, Operation, Screen};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::{popup, text_field};
+use crate::tui::widgets::form::{Form, FormOutcome};
+use crate::tui::widgets::table::{Column, DataTable, TableView};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
@@ -42,25 +42,9 @@ impl Tab {
             Tab::Outstanding => "3 Outstanding",
         }
     }
-}
 
-/// A report to export, with what it covers (local dates, both ends included).
-/// MERGE: branch `rules` has the same type as `service::reports::ReportCsv`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReportExport {
-    Schedule { day: NaiveDate },
-    Revenue { from: NaiveDate, to: NaiveDate },
-    Outstanding { from: NaiveDate, to: NaiveDate },
-}
-
-impl ReportExport {
-    /// "schedule-2026-11-23.csv", "revenue-2026-11-01-2026-11-23.csv".
-    pub fn file_name(self) -> String {
-        match self {
-            ReportExport::Schedule { day } => format!("schedule-{day}.csv"),
-            ReportExport::Revenue { from, to } => format!("revenue-{from}-{to}.csv"),
-            ReportExport::Outstanding { from, to } => format!("outstanding-{from}-{to}.csv"),
-        }
+    fn index(self) -> usize {
+        TABS.iter().position(|t| *t == self).unwrap_or(0)
     }
 }
 
@@ -70,8 +54,9 @@ pub enum ReportsOp {
     Schedule(NaiveDate),
     Revenue(NaiveDate, NaiveDate),
     Outstanding(NaiveDate, NaiveDate),
-    /// The report as CSV in the export folder; answered with the path.
-    Export(ReportExport),
+    /// The service's CSV of the report (audited as an export), written to the export
+    /// folder; answered with the path.
+    Export(ReportCsv),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -110,92 +95,14 @@ impl Operation for ReportsOp {
     }
 }
 
-/// The report read again (an audited read) and written as CSV. MERGE: with branch
-/// `rules` the CSV and its export audit row come from `services.report_csv(actor,
-/// report)`: write its `file_name` and `contents`.
+/// The service's CSV of `report`, written where exports go; the path.
 async fn export(
     services: &Services,
     actor: &Actor,
-    report: ReportExport,
+    report: ReportCsv,
 ) -> Result<String, ExportError> {
-    let tz = services.config().time_zone;
-    let content = match report {
-        ReportExport::Schedule { day } => {
-            schedule_csv(&services.day_schedule(actor, day).await?, tz)
-        }
-        ReportExport::Revenue { from, to } => {
-            services.revenue_report(actor, from, to).await?.to_csv()
-        }
-        ReportExport::Outstanding { from, to } => {
-            outstanding_csv(&services.outstanding(actor, from, to).await?, tz)
-        }
-    };
-    write_file(report.file_name(), content).await
-}
-
-/// A day's schedule as CSV, times local to `tz`.
-pub fn schedule_csv(schedule: &[(String, Vec<AppointmentView>)], tz: Tz) -> String {
-    let rows: Vec<Vec<String>> = schedule
-        .iter()
-        .flat_map(|(doctor, list)| {
-            list.iter().map(move |v| {
-                vec![
-                    doctor.clone(),
-                    v.appointment
-                        .start_utc
-                        .and_utc()
-                        .with_timezone(&tz)
-                        .format("%Y-%m-%d %H:%M")
-                        .to_string(),
-                    v.appointment.duration_minutes.to_string(),
-                    v.patient_name.clone(),
-                    v.appointment.status.as_str().to_string(),
-                    v.location_name.clone().unwrap_or_default(),
-                ]
-            })
-        })
-        .collect();
-    csv(
-        &[
-            "doctor",
-            "start_local",
-            "minutes",
-            "patient",
-            "status",
-            "location",
-        ],
-        &rows,
-    )
-}
-
-/// Unpaid completed appointments as CSV, times local to `tz`.
-pub fn outstanding_csv(outstanding: &[Outstanding], tz: Tz) -> String {
-    let rows: Vec<Vec<String>> = outstanding
-        .iter()
-        .map(|o| {
-            vec![
-                o.appointment_id.to_string(),
-                o.start_utc
-                    .and_utc()
-                    .with_timezone(&tz)
-                    .format("%Y-%m-%d %H:%M")
-                    .to_string(),
-                o.patient.clone(),
-                o.doctor.clone(),
-                plain_amount(o.pending),
-            ]
-        })
-        .collect();
-    csv(
-        &[
-            "appointment_id",
-            "start_local",
-            "patient",
-            "doctor",
-            "pending",
-        ],
-        &rows,
-    )
+    let file = services.report_csv(actor, report).await?;
+    write_file(file.file_name, file.contents).await
 }
 
 /// MERGE: the payments screen's `method_label` once it is converted.
@@ -209,13 +116,24 @@ fn method_label(m: PaymentMethod) -> &'static str {
     }
 }
 
-/// The from/to date form.
-#[derive(Debug, Clone, Default)]
-pub struct RangeForm {
-    pub from: Input,
-    pub to: Input,
-    pub focus: usize,
-    pub error: Option<String>,
+/// A field of the date range form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RangeField {
+    From,
+    To,
+}
+
+/// The range the form describes, or every field to fix and why.
+fn check_range(f: &Form<RangeField>) -> Result<(NaiveDate, NaiveDate), Vec<(RangeField, String)>> {
+    let day = |key| crate::domain::validation::date(f.value(key)).map_err(|e| (key, e.to_string()));
+    match (day(RangeField::From), day(RangeField::To)) {
+        (Ok(from), Ok(to)) if from <= to => Ok((from, to)),
+        (Ok(_), Ok(_)) => Err(vec![(
+            RangeField::To,
+            "The end date is before the start date.".into(),
+        )]),
+        (from, to) => Err([from.err(), to.err()].into_iter().flatten().collect()),
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -227,16 +145,14 @@ pub struct ReportsScreen {
     pub schedule: Option<Vec<(String, Vec<AppointmentView>)>>,
     pub revenue: Option<RevenueReport>,
     pub outstanding: Option<Vec<Outstanding>>,
-    pub form: Option<RangeForm>,
-    pub scroll: usize,
+    /// The date range form, open over the report.
+    pub form: Option<Form<RangeField>>,
+    /// Each tab's table: selection and scroll.
+    pub views: [TableView; 3],
     /// The load in flight (a newer one makes older answers stale).
     pub pending: Option<u64>,
     /// The export in flight (one at a time).
     pub exporting: Option<u64>,
-}
-
-fn parse_day(text: &str) -> Result<NaiveDate, String> {
-    crate::domain::validation::date(text).map_err(|e| e.to_string())
 }
 
 impl ReportsScreen {
@@ -251,7 +167,7 @@ impl ReportsScreen {
             revenue: None,
             outstanding: None,
             form: None,
-            scroll: 0,
+            views: Default::default(),
             pending: None,
             exporting: None,
         }
@@ -267,27 +183,39 @@ impl ReportsScreen {
     }
 
     /// The current tab's report to export, once it is shown.
-    pub fn export(&self) -> Option<ReportExport> {
+    pub fn export(&self) -> Option<ReportCsv> {
         let (from, to) = (self.from, self.to);
         match self.tab {
             Tab::Schedule => self
                 .schedule
                 .as_ref()
-                .map(|_| ReportExport::Schedule { day: self.day }),
+                .map(|_| ReportCsv::Schedule { day: self.day }),
             Tab::Revenue => self
                 .revenue
                 .as_ref()
-                .map(|_| ReportExport::Revenue { from, to }),
+                .map(|_| ReportCsv::Revenue { from, to }),
             Tab::Outstanding => self
                 .outstanding
                 .as_ref()
-                .map(|_| ReportExport::Outstanding { from, to }),
+                .map(|_| ReportCsv::Outstanding { from, to }),
+        }
+    }
+
+    /// Rows of the current tab's table.
+    fn row_count(&self) -> usize {
+        match self.tab {
+            Tab::Schedule => self
+                .schedule
+                .as_ref()
+                .map_or(0, |s| s.iter().map(|(_, l)| l.len()).sum()),
+            Tab::Revenue => self.revenue.as_ref().map_or(0, |r| revenue_rows(r).len()),
+            Tab::Outstanding => self.outstanding.as_ref().map_or(0, Vec::len),
         }
     }
 
     fn show(&mut self, tab: Tab) -> Actions<ReportsOp> {
         self.tab = tab;
-        self.scroll = 0;
+        self.views[tab.index()] = TableView::new();
         vec![Action::Request(self.load())]
     }
 
@@ -295,41 +223,26 @@ impl ReportsScreen {
         let Some(form) = &mut self.form else {
             return Vec::new();
         };
-        match command {
-            Some(Command::NextField) | Some(Command::PrevField) => {
-                form.focus = 1 - form.focus.min(1)
-            }
-            Some(Command::Cancel) => self.form = None,
-            Some(Command::Save) => {
-                let (from, to) = (parse_day(form.from.value()), parse_day(form.to.value()));
-                match (from, to) {
-                    (Ok(f), Ok(t)) if f <= t => {
-                        self.from = f;
-                        self.to = t;
-                        self.form = None;
-                        return vec![Action::Request(self.load())];
+        match form.on_key(&key, command) {
+            FormOutcome::Cancel => self.form = None,
+            FormOutcome::Submit => {
+                let mut range = None;
+                let ok = form.validate(|f| match check_range(f) {
+                    Ok(r) => {
+                        range = Some(r);
+                        Vec::new()
                     }
-                    (Ok(_), Ok(_)) => {
-                        form.error = Some("The end date is before the start date.".into())
-                    }
-                    (Err(e), _) => {
-                        form.focus = 0;
-                        form.error = Some(format!("From: {e}"));
-                    }
-                    (_, Err(e)) => {
-                        form.focus = 1;
-                        form.error = Some(format!("To: {e}"));
-                    }
+                    Err(errors) => errors,
+                });
+                if let Some((from, to)) = range.filter(|_| ok) {
+                    self.from = from;
+                    self.to = to;
+                    self.form = None;
+                    self.views[self.tab.index()] = TableView::new();
+                    return vec![Action::Request(self.load())];
                 }
             }
-            _ => {
-                let input = if form.focus == 0 {
-                    &mut form.from
-                } else {
-                    &mut form.to
-                };
-                input.handle_event(&Event::Key(key));
-            }
+            FormOutcome::Nothing | FormOutcome::Edited | FormOutcome::Yes | FormOutcome::No => {}
         }
         Vec::new()
     }
@@ -343,7 +256,7 @@ impl ReportsScreen {
         if self.form.is_some() {
             return self.range_form(key, command);
         }
-        let i = TABS.iter().position(|t| *t == self.tab).unwrap_or(0);
+        let i = self.tab.index();
         match (command, key.code) {
             (Some(Command::Back), _) => vec![Action::Back],
             (_, KeyCode::Char(c @ '1'..='3')) => self.show(TABS[(c as usize) - ('1' as usize)]),
@@ -364,7 +277,7 @@ impl ReportsScreen {
                         self.to += shift;
                     }
                 }
-                self.scroll = 0;
+                self.views[i] = TableView::new();
                 vec![Action::Request(self.load())]
             }
             (Some(Command::Today), _) => {
@@ -374,19 +287,22 @@ impl ReportsScreen {
                 vec![Action::Request(self.load())]
             }
             (Some(Command::DateRange), _) if self.tab != Tab::Schedule => {
-                self.form = Some(RangeForm {
-                    from: Input::new(self.from.to_string()),
-                    to: Input::new(self.to.to_string()),
-                    ..RangeForm::default()
-                });
+                self.form = Some(
+                    Form::new("Date range")
+                        .text(
+                            RangeField::From,
+                            "From",
+                            self.from.to_string(),
+                            "YYYY-MM-DD",
+                        )
+                        .text(RangeField::To, "To", self.to.to_string(), "YYYY-MM-DD")
+                        .with_footer("Enter/Ctrl-S apply · Tab next field · Esc cancel"),
+                );
                 Vec::new()
             }
-            (Some(Command::Down), _) => {
-                self.scroll = self.scroll.saturating_add(1);
-                Vec::new()
-            }
-            (Some(Command::Up), _) => {
-                self.scroll = self.scroll.saturating_sub(1);
+            (Some(c @ (Command::Up | Command::Down | Command::PageUp | Command::PageDown)), _) => {
+                let len = self.row_count();
+                self.views[i].on_command(c, len);
                 Vec::new()
             }
             (Some(Command::ExportCsv), _) if self.exporting.is_some() => Vec::new(),
@@ -420,120 +336,48 @@ impl ReportsScreen {
             ReportsReply::Outstanding(r) => r.map(|s| self.outstanding = Some(s)),
             ReportsReply::Exported(_) => Ok(()),
         };
+        let len = self.row_count();
+        self.views[self.tab.index()].clamp(len);
         match failed {
             Ok(()) => Vec::new(),
             Err(e) => vec![Action::Failed(e)],
         }
     }
+}
 
-    /// The report's lines from `skip`, at most `take` of them; only those are built
-    /// (a chain's day schedule has thousands).
-    fn lines(&self, tz: Tz, theme: &Theme, skip: usize, take: usize) -> Vec<Line<'static>> {
-        let all = self.all_lines(tz, theme, skip, take);
-        all.into_iter().skip(skip).take(take).collect()
+/// The revenue breakdown as table rows: a section title (no amount), then its items.
+fn revenue_rows(r: &RevenueReport) -> Vec<(String, Option<String>)> {
+    let mut rows = Vec::new();
+    rows.push(("By method".to_string(), None));
+    for (m, a) in &r.by_method {
+        let label = PaymentMethod::parse(m).map_or(*m, method_label);
+        rows.push((format!("  {label}"), Some(format_amount(*a))));
     }
+    rows.push(("By doctor".to_string(), None));
+    for (d, a) in &r.by_doctor {
+        rows.push((format!("  {d}"), Some(format_amount(*a))));
+    }
+    rows.push(("By day".to_string(), None));
+    for (d, a) in &r.by_day {
+        rows.push((format!("  {d} {}", d.format("%a")), Some(format_amount(*a))));
+    }
+    rows
+}
 
-    /// Every line, except that schedule rows outside `skip..skip + take` are left empty
-    /// rather than formatted.
-    fn all_lines(&self, tz: Tz, theme: &Theme, skip: usize, take: usize) -> Vec<Line<'static>> {
-        let mut lines = Vec::new();
-        match self.tab {
-            Tab::Schedule => match &self.schedule {
-                None => lines.push(Line::from(Span::styled("Loading…", theme.dim()))),
-                Some(s) if s.is_empty() => lines.push(Line::from("No appointments that day.")),
-                Some(s) => {
-                    for (doctor, list) in s {
-                        lines.push(Line::from(Span::styled(
-                            format!("{doctor} ({})", list.len()),
-                            theme.title(),
-                        )));
-                        for v in list {
-                            if lines.len() < skip || lines.len() >= skip + take {
-                                lines.push(Line::default());
-                                continue;
-                            }
-                            let local = crate::domain::local_time::label(
-                                tz,
-                                v.appointment.start_utc,
-                                "%H:%M",
-                            );
-                            lines.push(Line::from(format!(
-                                "  {}  {:>3} min  {:<28} {}",
-                                local,
-                                v.appointment.duration_minutes,
-                                v.patient_name,
-                                v.appointment.status.label()
-                            )));
-                        }
-                    }
-                }
-            },
-            Tab::Revenue => match &self.revenue {
-                None => lines.push(Line::from(Span::styled("Loading…", theme.dim()))),
-                Some(r) => {
-                    lines.push(Line::from(vec![
-                        Span::styled("Paid ", theme.dim()),
-                        Span::styled(format_amount(r.total), theme.title()),
-                        Span::styled(format!("  in {} payments", r.paid_count), theme.dim()),
-                        Span::styled("   Refunded ", theme.dim()),
-                        Span::raw(format_amount(r.refunded)),
-                        Span::styled("   Pending ", theme.dim()),
-                        Span::raw(format_amount(r.pending)),
-                    ]));
-                    lines.push(Line::raw(""));
-                    lines.push(Line::from(Span::styled("By method", theme.title())));
-                    for (m, a) in &r.by_method {
-                        let label = PaymentMethod::parse(m).map_or(*m, method_label);
-                        lines.push(Line::from(format!(
-                            "  {label:<16} {:>14}",
-                            format_amount(*a)
-                        )));
-                    }
-                    lines.push(Line::from(Span::styled("By doctor", theme.title())));
-                    for (d, a) in &r.by_doctor {
-                        lines.push(Line::from(format!("  {d:<28} {:>14}", format_amount(*a))));
-                    }
-                    lines.push(Line::from(Span::styled("By day", theme.title())));
-                    for (d, a) in &r.by_day {
-                        lines.push(Line::from(format!(
-                            "  {} {:<3} {:>14}",
-                            d,
-                            d.format("%a"),
-                            format_amount(*a)
-                        )));
-                    }
-                }
-            },
-            Tab::Outstanding => match &self.outstanding {
-                None => lines.push(Line::from(Span::styled("Loading…", theme.dim()))),
-                Some(o) if o.is_empty() => lines.push(Line::from(
-                    "Every completed appointment in this range is paid.",
-                )),
-                Some(o) => {
-                    lines.push(Line::from(Span::styled(
-                        format!(
-                            "{:<6} {:<16} {:<26} {:<24} {:>10}",
-                            "#", "When", "Patient", "Doctor", "Pending"
-                        ),
-                        theme.title(),
-                    )));
-                    for x in o {
-                        let local =
-                            crate::domain::local_time::label(tz, x.start_utc, "%Y-%m-%d %H:%M");
-                        lines.push(Line::from(format!(
-                            "{:<6} {:<16} {:<26} {:<24} {:>10}",
-                            x.appointment_id,
-                            local,
-                            x.patient,
-                            x.doctor,
-                            format_amount(x.pending)
-                        )));
-                    }
-                }
-            },
+/// The day's schedule: row `i` as (doctor and count on the first of theirs, the
+/// appointment), found without building the other rows (a chain has thousands).
+fn schedule_row(
+    schedule: &[(String, Vec<AppointmentView>)],
+    mut i: usize,
+) -> Option<(Option<String>, &AppointmentView)> {
+    for (doctor, list) in schedule {
+        if i < list.len() {
+            let first = (i == 0).then(|| format!("{doctor} ({})", list.len()));
+            return list.get(i).map(|v| (first, v));
         }
-        lines
+        i -= list.len();
     }
+    None
 }
 
 fn draw(frame: &mut Frame, area: Rect, state: &ReportsScreen, tz: Tz, theme: &Theme) {
@@ -543,7 +387,7 @@ fn draw(frame: &mut Frame, area: Rect, state: &ReportsScreen, tz: Tz, theme: &Th
         Constraint::Min(1),
     ])
     .split(area);
-    let selected = TABS.iter().position(|t| *t == state.tab).unwrap_or(0);
+    let selected = state.tab.index();
     frame.render_widget(
         Tabs::new(TABS.iter().map(|t| t.title()))
             .select(selected)
@@ -563,41 +407,123 @@ fn draw(frame: &mut Frame, area: Rect, state: &ReportsScreen, tz: Tz, theme: &Th
         ),
     };
     frame.render_widget(Paragraph::new(Span::styled(period, theme.dim())), rows[1]);
-    let room = usize::from(rows[2].height.saturating_sub(2));
-    let lines = state.lines(tz, theme, state.scroll, room);
-    frame.render_widget(
-        Paragraph::new(lines).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(theme.border()),
-        ),
-        rows[2],
-    );
-    if let Some(form) = &state.form {
-        let boxed = popup(frame, area, 44, 7);
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .border_style(theme.border())
-            .title(Span::styled(" Date range · Enter applies ", theme.title()));
-        let inner = block.inner(boxed);
-        frame.render_widget(block, boxed);
-        let r = Layout::vertical([Constraint::Length(1); 5]).split(inner);
-        for (i, (label, input)) in [("From", &form.from), ("To", &form.to)]
-            .into_iter()
-            .enumerate()
-        {
-            let c = Layout::horizontal([Constraint::Length(8), Constraint::Min(4)]).split(r[i * 2]);
-            frame.render_widget(Paragraph::new(format!(" {label}")), c[0]);
-            if let Some(pos) = text_field(frame, c[1], input, None, form.focus == i, theme) {
-                frame.set_cursor_position(pos);
-            }
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border());
+    let inner = block.inner(rows[2]);
+    frame.render_widget(block, rows[2]);
+    let view = &state.views[selected];
+    match state.tab {
+        Tab::Schedule => {
+            let columns = vec![
+                Column::new("Doctor", Constraint::Fill(2)),
+                Column::new("Time", Constraint::Length(5)),
+                Column::new("Min", Constraint::Length(4)).right(),
+                Column::new("Patient", Constraint::Fill(3)),
+                Column::new("Status", Constraint::Length(10)),
+            ];
+            let schedule = state.schedule.as_deref().unwrap_or_default();
+            let empty = if state.schedule.is_none() {
+                "Loading…"
+            } else {
+                "No appointments that day."
+            };
+            let len = state.row_count();
+            let row = |i: usize| -> Vec<Span<'static>> {
+                let Some((doctor, v)) = schedule_row(schedule, i) else {
+                    return Vec::new();
+                };
+                let time = crate::domain::local_time::label(tz, v.appointment.start_utc, "%H:%M");
+                vec![
+                    Span::styled(doctor.unwrap_or_default(), theme.title()),
+                    Span::raw(time),
+                    Span::raw(v.appointment.duration_minutes.to_string()),
+                    Span::raw(v.patient_name.clone()),
+                    Span::raw(v.appointment.status.label().to_string()),
+                ]
+            };
+            DataTable::new(columns)
+                .empty(empty)
+                .render_with(frame, inner, view, len, row, theme);
         }
-        if let Some(e) = &form.error {
-            frame.render_widget(
-                Paragraph::new(Span::styled(e.clone(), theme.error())).wrap(Wrap { trim: true }),
-                r[4],
+        Tab::Revenue => {
+            let parts = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).split(inner);
+            if let Some(r) = &state.revenue {
+                frame.render_widget(
+                    Paragraph::new(Line::from(vec![
+                        Span::styled("Paid ", theme.dim()),
+                        Span::styled(format_amount(r.total), theme.title()),
+                        Span::styled(format!("  in {} payments", r.paid_count), theme.dim()),
+                        Span::styled("   Refunded ", theme.dim()),
+                        Span::raw(format_amount(r.refunded)),
+                        Span::styled("   Pending ", theme.dim()),
+                        Span::raw(format_amount(r.pending)),
+                    ])),
+                    parts[0],
+                );
+            }
+            let rows = state.revenue.as_ref().map(revenue_rows).unwrap_or_default();
+            let columns = vec![
+                Column::new("Breakdown", Constraint::Max(40)),
+                Column::new("Amount", Constraint::Length(14)).right(),
+            ];
+            let row = |i: usize| -> Vec<Span<'static>> {
+                match &rows[i] {
+                    (title, None) => vec![Span::styled(title.clone(), theme.title())],
+                    (label, Some(amount)) => {
+                        vec![Span::raw(label.clone()), Span::raw(amount.clone())]
+                    }
+                }
+            };
+            DataTable::new(columns).empty("Loading…").render_with(
+                frame,
+                parts[1],
+                view,
+                rows.len(),
+                row,
+                theme,
             );
         }
+        Tab::Outstanding => {
+            let columns = vec![
+                Column::new("#", Constraint::Length(6)),
+                Column::new("When", Constraint::Length(16)),
+                Column::new("Patient", Constraint::Fill(1)),
+                Column::new("Doctor", Constraint::Fill(1)),
+                Column::new("Pending", Constraint::Length(10)).right(),
+            ];
+            let list = state.outstanding.as_deref().unwrap_or_default();
+            let empty = if state.outstanding.is_none() {
+                "Loading…"
+            } else {
+                "Every completed appointment in this range is paid."
+            };
+            let row = |i: usize| -> Vec<Span<'static>> {
+                let x = &list[i];
+                vec![
+                    Span::raw(x.appointment_id.to_string()),
+                    Span::raw(crate::domain::local_time::label(
+                        tz,
+                        x.start_utc,
+                        "%Y-%m-%d %H:%M",
+                    )),
+                    Span::raw(x.patient.clone()),
+                    Span::raw(x.doctor.clone()),
+                    Span::raw(format_amount(x.pending)),
+                ]
+            };
+            DataTable::new(columns).empty(empty).render_with(
+                frame,
+                inner,
+                view,
+                list.len(),
+                row,
+                theme,
+            );
+        }
+    }
+    if let Some(form) = &state.form {
+        form.render_popup(frame, area, theme);
     }
 }
 

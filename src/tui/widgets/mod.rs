@@ -1,9 +1,11 @@
 //! Small reusable drawing pieces.
 
+pub mod confirm;
 pub mod editor;
 pub mod form;
 pub mod help_overlay;
 pub mod picker;
+pub mod refusal;
 pub mod status_bar;
 pub mod table;
 pub mod text;

@@ -1,12 +1,50 @@
-//! The administration forms: what each one asks, and the request its save sends (or the
-//! field to fix and why).
+//! The administration forms: their fields (named by [`AdminField`]), what each one asks,
+//! and the request its save sends, or every field to fix and why, all at once.
 
 use super::ops::AdminOp;
 use super::{AdminForm, FormKind};
 use crate::domain::Role;
 use crate::domain::person::{Doctor, Location, StaffMember};
 use crate::service::admin::{DoctorInput, LocationInput};
-use crate::tui::screens::form::{Field, Form, field, secret};
+use crate::tui::widgets::form::Form;
+
+/// A field of an administration form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdminField {
+    Name,
+    Email,
+    Specialization,
+    Role,
+    Password,
+    Repeat,
+    Phone,
+    Bio,
+    Address,
+    Hours,
+}
+
+impl AdminField {
+    /// The label, as the service names the field in its refusals.
+    pub fn label(self) -> &'static str {
+        match self {
+            AdminField::Name => "Name",
+            AdminField::Email => "Email",
+            AdminField::Specialization => "Specialization",
+            AdminField::Role => "Role",
+            AdminField::Password => "Password",
+            AdminField::Repeat => "Repeat",
+            AdminField::Phone => "Phone",
+            AdminField::Bio => "Bio",
+            AdminField::Address => "Address",
+            AdminField::Hours => "Hours",
+        }
+    }
+}
+
+use AdminField as F;
+
+/// The staff roles in the role choice, in order.
+const STAFF_ROLES: [Role; 2] = [Role::FrontDesk, Role::Admin];
 
 /// "admin", "a", "front desk", "f", "FRONT_DESK" → role.
 pub fn parse_staff_role(text: &str) -> Option<Role> {
@@ -18,237 +56,217 @@ pub fn parse_staff_role(text: &str) -> Option<Role> {
     }
 }
 
+/// A text field labelled as the service names it.
+fn text(form: Form<F>, key: F, value: impl Into<String>, hint: &str) -> Form<F> {
+    form.text(key, key.label(), value, hint)
+}
+
+fn role_choice(form: Form<F>, role: Role) -> Form<F> {
+    let selected = STAFF_ROLES.iter().position(|r| *r == role).unwrap_or(0);
+    form.choice(
+        F::Role,
+        F::Role.label(),
+        STAFF_ROLES.iter().map(|r| r.label().to_lowercase()),
+        selected,
+        "←/→ to change",
+    )
+}
+
+fn passwords(form: Form<F>, label: &str) -> Form<F> {
+    form.masked(F::Password, label, "8+ characters").masked(
+        F::Repeat,
+        F::Repeat.label(),
+        "the same again",
+    )
+}
+
 pub fn new_doctor() -> AdminForm {
-    AdminForm {
-        kind: FormKind::NewDoctor,
-        form: Form::new(
-            "New doctor",
-            vec![
-                field("Name", "", "full name"),
-                field("Email", "", "sign-in email"),
-                field("Specialization", "", "e.g. Cardiology"),
-                secret("Password", "8+ characters"),
-                secret("Repeat", "the same again"),
-                field("Phone", "", "optional"),
-                field("Bio", "", "optional"),
-            ],
-        ),
-    }
+    let form = Form::new("New doctor");
+    let form = text(form, F::Name, "", "full name");
+    let form = text(form, F::Email, "", "sign-in email");
+    let form = text(form, F::Specialization, "", "e.g. Cardiology");
+    let form = passwords(form, "Password");
+    let form = text(form, F::Phone, "", "optional");
+    let form = text(form, F::Bio, "", "optional");
+    AdminForm::new(FormKind::NewDoctor, form)
 }
 
 pub fn new_staff() -> AdminForm {
-    AdminForm {
-        kind: FormKind::NewStaff,
-        form: Form::new(
-            "New staff member",
-            vec![
-                field("Name", "", "full name"),
-                field("Email", "", "sign-in email"),
-                field("Role", "front desk", "admin or front desk"),
-                secret("Password", "8+ characters"),
-                secret("Repeat", "the same again"),
-            ],
-        ),
-    }
+    let form = Form::new("New staff member");
+    let form = text(form, F::Name, "", "full name");
+    let form = text(form, F::Email, "", "sign-in email");
+    let form = role_choice(form, Role::FrontDesk);
+    let form = passwords(form, "Password");
+    AdminForm::new(FormKind::NewStaff, form)
 }
 
 pub fn new_location() -> AdminForm {
-    AdminForm {
-        kind: FormKind::NewLocation,
-        form: Form::new("New location", location_fields(None)),
-    }
+    AdminForm::new(
+        FormKind::NewLocation,
+        location_fields(Form::new("New location"), None),
+    )
 }
 
 pub fn edit_doctor(d: &Doctor) -> AdminForm {
-    AdminForm {
-        kind: FormKind::EditDoctor(d.id),
-        form: Form::new(
-            format!("Edit {}", d.full_name),
-            vec![
-                field("Name", d.full_name.clone(), "full name"),
-                field("Email", d.email.clone(), "sign-in email"),
-                field(
-                    "Specialization",
-                    d.specialization.clone(),
-                    "e.g. Cardiology",
-                ),
-                field(
-                    "Phone",
-                    d.phone_number.clone().unwrap_or_default(),
-                    "optional",
-                ),
-                field("Bio", d.bio.clone().unwrap_or_default(), "optional"),
-            ],
-        ),
-    }
+    let form = Form::new(format!("Edit {}", d.full_name));
+    let form = text(form, F::Name, d.full_name.clone(), "full name");
+    let form = text(form, F::Email, d.email.clone(), "sign-in email");
+    let form = text(
+        form,
+        F::Specialization,
+        d.specialization.clone(),
+        "e.g. Cardiology",
+    );
+    let form = text(
+        form,
+        F::Phone,
+        d.phone_number.clone().unwrap_or_default(),
+        "optional",
+    );
+    let form = text(form, F::Bio, d.bio.clone().unwrap_or_default(), "optional");
+    AdminForm::new(FormKind::EditDoctor(d.id), form)
 }
 
 pub fn edit_staff(s: &StaffMember) -> AdminForm {
-    AdminForm {
-        kind: FormKind::EditStaff(s.id),
-        form: Form::new(
-            format!("Edit {}", s.full_name),
-            vec![
-                field("Name", s.full_name.clone(), "full name"),
-                field("Email", s.email.clone(), "sign-in email"),
-                field("Role", s.role.label().to_lowercase(), "admin or front desk"),
-            ],
-        ),
-    }
+    let form = Form::new(format!("Edit {}", s.full_name));
+    let form = text(form, F::Name, s.full_name.clone(), "full name");
+    let form = text(form, F::Email, s.email.clone(), "sign-in email");
+    let form = role_choice(form, s.role);
+    AdminForm::new(FormKind::EditStaff(s.id), form)
 }
 
 pub fn edit_location(l: &Location) -> AdminForm {
-    AdminForm {
-        kind: FormKind::EditLocation(l.id),
-        form: Form::new(format!("Edit {}", l.name), location_fields(Some(l))),
-    }
+    AdminForm::new(
+        FormKind::EditLocation(l.id),
+        location_fields(Form::new(format!("Edit {}", l.name)), Some(l)),
+    )
 }
 
 pub fn reset_password(kind: crate::domain::AccountKind, id: i32, name: &str) -> AdminForm {
-    AdminForm {
-        kind: FormKind::ResetPassword(kind, id),
-        form: Form::new(
-            format!("New password for {name}"),
-            vec![
-                secret("New password", "8+ characters"),
-                secret("Repeat", "the same again"),
-            ],
+    AdminForm::new(
+        FormKind::ResetPassword(kind, id),
+        passwords(
+            Form::new(format!("New password for {name}")),
+            "New password",
         ),
+    )
+}
+
+fn location_fields(form: Form<F>, l: Option<&Location>) -> Form<F> {
+    let form = text(
+        form,
+        F::Name,
+        l.map(|l| l.name.clone()).unwrap_or_default(),
+        "e.g. Main clinic",
+    );
+    let form = text(
+        form,
+        F::Address,
+        l.map(|l| l.address.clone()).unwrap_or_default(),
+        "street, city",
+    );
+    let form = text(
+        form,
+        F::Phone,
+        l.and_then(|l| l.phone_number.clone()).unwrap_or_default(),
+        "optional",
+    );
+    text(
+        form,
+        F::Hours,
+        l.and_then(|l| l.operating_hours.clone())
+            .unwrap_or_default(),
+        "e.g. Mon–Fri 8–18",
+    )
+}
+
+/// Everything wrong with the form, in its order: required fields left empty, a new
+/// password missing or typed differently twice, a role that is not a staff role.
+pub fn check(kind: FormKind, f: &Form<F>) -> Vec<(F, String)> {
+    let mut errors = Vec::new();
+    let mut required = |key: F| {
+        if f.keys().any(|k| k == key) && f.value(key).trim().is_empty() {
+            errors.push((key, format!("{} is required.", key.label())));
+        }
+    };
+    let needed: &[F] = match kind {
+        FormKind::NewDoctor | FormKind::EditDoctor(_) => &[F::Name, F::Email, F::Specialization],
+        FormKind::NewStaff | FormKind::EditStaff(_) => &[F::Name, F::Email],
+        FormKind::NewLocation | FormKind::EditLocation(_) => &[F::Name, F::Address],
+        FormKind::ResetPassword(..) => &[],
+    };
+    for key in needed {
+        required(*key);
     }
+    if f.keys().any(|k| k == F::Password) {
+        let (password, repeat) = (f.value(F::Password), f.value(F::Repeat));
+        if password.is_empty() {
+            errors.push((F::Password, "Type the new password.".to_string()));
+        }
+        if password != repeat && !(password.is_empty() && repeat.is_empty()) {
+            errors.push((F::Repeat, "The two passwords are not the same.".to_string()));
+        }
+    }
+    if f.keys().any(|k| k == F::Role) && parse_staff_role(f.value(F::Role)).is_none() {
+        errors.push((
+            F::Role,
+            format!(
+                "\"{}\" is not a staff role; choose admin or front desk.",
+                f.value(F::Role).trim()
+            ),
+        ));
+    }
+    errors
 }
 
-fn location_fields(l: Option<&Location>) -> Vec<Field> {
-    vec![
-        field(
-            "Name",
-            l.map(|l| l.name.clone()).unwrap_or_default(),
-            "e.g. Main clinic",
-        ),
-        field(
-            "Address",
-            l.map(|l| l.address.clone()).unwrap_or_default(),
-            "street, city",
-        ),
-        field(
-            "Phone",
-            l.and_then(|l| l.phone_number.clone()).unwrap_or_default(),
-            "optional",
-        ),
-        field(
-            "Hours",
-            l.and_then(|l| l.operating_hours.clone())
-                .unwrap_or_default(),
-            "e.g. Mon–Fri 8–18",
-        ),
-    ]
-}
-
-/// The request a form's save sends, or the field to fix and why.
-pub fn form_op(af: &AdminForm) -> Result<AdminOp, (usize, String)> {
+/// The request a checked form's save sends.
+pub fn form_op(af: &AdminForm) -> AdminOp {
     let f = &af.form;
-    let v = |i: usize| f.value(i).to_string();
-    let required = |i: usize, what: &str| {
-        if f.value(i).trim().is_empty() {
-            Err((i, format!("{what} is required.")))
-        } else {
-            Ok(())
-        }
+    let v = |key: F| f.value(key).to_string();
+    let role = parse_staff_role(f.value(F::Role)).unwrap_or(Role::FrontDesk);
+    let doctor = || DoctorInput {
+        full_name: v(F::Name),
+        email: v(F::Email),
+        specialization: v(F::Specialization),
+        phone_number: v(F::Phone),
+        bio: v(F::Bio),
     };
-    let passwords = |a: usize, b: usize| {
-        if f.value(a).is_empty() {
-            Err((a, "Type the new password.".to_string()))
-        } else if f.value(a) != f.value(b) {
-            Err((b, "The two passwords are not the same.".to_string()))
-        } else {
-            Ok(())
-        }
-    };
-    let role = |i: usize| {
-        parse_staff_role(f.value(i)).ok_or_else(|| {
-            (
-                i,
-                format!(
-                    "\"{}\" is not a staff role; type admin or front desk.",
-                    f.value(i).trim()
-                ),
-            )
-        })
+    let location = || LocationInput {
+        name: v(F::Name),
+        address: v(F::Address),
+        phone_number: v(F::Phone),
+        operating_hours: v(F::Hours),
     };
     match af.kind {
-        FormKind::NewDoctor => {
-            required(0, "Name")?;
-            required(1, "Email")?;
-            required(2, "Specialization")?;
-            passwords(3, 4)?;
-            Ok(AdminOp::NewDoctor {
-                input: DoctorInput {
-                    full_name: v(0),
-                    email: v(1),
-                    specialization: v(2),
-                    phone_number: v(5),
-                    bio: v(6),
-                },
-                password: v(3),
-            })
-        }
-        FormKind::EditDoctor(id) => {
-            required(0, "Name")?;
-            required(1, "Email")?;
-            required(2, "Specialization")?;
-            Ok(AdminOp::UpdateDoctor {
-                id,
-                input: DoctorInput {
-                    full_name: v(0),
-                    email: v(1),
-                    specialization: v(2),
-                    phone_number: v(3),
-                    bio: v(4),
-                },
-            })
-        }
-        FormKind::NewStaff => {
-            required(0, "Name")?;
-            required(1, "Email")?;
-            let role = role(2)?;
-            passwords(3, 4)?;
-            Ok(AdminOp::NewStaff {
-                full_name: v(0),
-                email: v(1),
-                role,
-                password: v(3),
-            })
-        }
-        FormKind::EditStaff(id) => {
-            required(0, "Name")?;
-            required(1, "Email")?;
-            Ok(AdminOp::UpdateStaff {
-                id,
-                full_name: v(0),
-                email: v(1),
-                role: role(2)?,
-            })
-        }
-        FormKind::NewLocation | FormKind::EditLocation(_) => {
-            required(0, "Name")?;
-            required(1, "Address")?;
-            let input = LocationInput {
-                name: v(0),
-                address: v(1),
-                phone_number: v(2),
-                operating_hours: v(3),
-            };
-            Ok(match af.kind {
-                FormKind::EditLocation(id) => AdminOp::UpdateLocation { id, input },
-                _ => AdminOp::NewLocation(input),
-            })
-        }
-        FormKind::ResetPassword(kind, id) => {
-            passwords(0, 1)?;
-            Ok(AdminOp::ResetPassword {
-                kind,
-                id,
-                password: v(0),
-            })
-        }
+        FormKind::NewDoctor => AdminOp::NewDoctor {
+            input: doctor(),
+            password: v(F::Password),
+        },
+        FormKind::EditDoctor(id) => AdminOp::UpdateDoctor {
+            id,
+            input: doctor(),
+        },
+        FormKind::NewStaff => AdminOp::NewStaff {
+            full_name: v(F::Name),
+            email: v(F::Email),
+            role,
+            password: v(F::Password),
+        },
+        FormKind::EditStaff(id) => AdminOp::UpdateStaff {
+            id,
+            full_name: v(F::Name),
+            email: v(F::Email),
+            role,
+        },
+        FormKind::NewLocation => AdminOp::NewLocation(location()),
+        FormKind::EditLocation(id) => AdminOp::UpdateLocation {
+            id,
+            input: location(),
+        },
+        FormKind::ResetPassword(kind, id) => AdminOp::ResetPassword {
+            kind,
+            id,
+            password: v(F::Password),
+        },
     }
 }

@@ -11,15 +11,17 @@ use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use super::form::{Confirm, FormKey};
 use crate::domain::AccountKind;
 use crate::domain::person::{Doctor, Location, StaffMember};
 use crate::service::ServiceError;
 use crate::tui::keymap::{Command, Context};
 use crate::tui::screen::{Action, Actions, Commands, Ctx, Screen};
-use crate::tui::screens::form::Form;
+use crate::tui::widgets::confirm::Confirm;
+use crate::tui::widgets::form::{Form, FormOutcome};
+use crate::tui::widgets::refusal;
+use crate::tui::widgets::table::TableView;
 
-pub use forms::parse_staff_role;
+pub use forms::{AdminField, parse_staff_role};
 pub use ops::{AdminOp, AdminReply};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,7 +79,19 @@ impl FormKind {
 #[derive(Debug, Clone)]
 pub struct AdminForm {
     pub kind: FormKind,
-    pub form: Form,
+    pub form: Form<AdminField>,
+    /// The save in flight.
+    pub pending: Option<u64>,
+}
+
+impl AdminForm {
+    fn new(kind: FormKind, form: Form<AdminField>) -> AdminForm {
+        AdminForm {
+            kind,
+            form,
+            pending: None,
+        }
+    }
 }
 
 /// What a y/n question would change.
@@ -109,8 +123,8 @@ pub struct AdminScreen {
     pub doctors: Vec<Doctor>,
     pub staff: Vec<StaffMember>,
     pub locations: Vec<Location>,
-    /// Selected row per tab.
-    pub selected: [usize; 3],
+    /// Selection and scroll per tab.
+    pub views: [TableView; 3],
     /// Load request in flight per tab.
     pub loading: [Option<u64>; 3],
     /// Whether each tab has been loaded once.
@@ -129,7 +143,7 @@ impl AdminScreen {
             doctors: Vec::new(),
             staff: Vec::new(),
             locations: Vec::new(),
-            selected: [0; 3],
+            views: Default::default(),
             loading: [None; 3],
             loaded: [false; 3],
             form: None,
@@ -146,8 +160,9 @@ impl AdminScreen {
         }
     }
 
+    /// The selected row of the current tab.
     pub fn selected(&self) -> usize {
-        self.selected[self.tab.index()]
+        self.views[self.tab.index()].selected()
     }
 
     /// What a key does on the list, in a form or at a question.
@@ -163,32 +178,30 @@ impl AdminScreen {
             };
         }
         if let Some(af) = &mut self.form {
-            return match af.form.on_key(key, command) {
-                FormKey::Cancel => {
+            return match af.form.on_key(&key, command) {
+                FormOutcome::Cancel => {
                     self.form = None;
                     vec![Action::Info("Nothing was changed.".into())]
                 }
-                FormKey::Save => match forms::form_op(af) {
-                    Ok(op) => {
-                        af.form.error = None;
-                        vec![Action::ClearStatus, Action::Request(op)]
-                    }
-                    Err((i, message)) => {
-                        af.form.refuse(i, message);
+                FormOutcome::Submit => {
+                    let kind = af.kind;
+                    if af.form.validate(|f| forms::check(kind, f)) {
+                        vec![Action::ClearStatus, Action::Request(forms::form_op(af))]
+                    } else {
                         Vec::new()
                     }
-                },
-                FormKey::None | FormKey::Yes | FormKey::No => Vec::new(),
+                }
+                FormOutcome::Nothing | FormOutcome::Edited | FormOutcome::Yes | FormOutcome::No => {
+                    Vec::new()
+                }
             };
         }
         let tab_index = self.tab.index();
-        let last = self.rows().saturating_sub(1);
-        let sel = &mut self.selected[tab_index];
+        let len = self.rows();
         match command {
-            Some(Command::Up) => *sel = sel.saturating_sub(1),
-            Some(Command::Down) => *sel = (*sel + 1).min(last),
-            Some(Command::PageUp) => *sel = sel.saturating_sub(10),
-            Some(Command::PageDown) => *sel = (*sel + 10).min(last),
+            Some(c @ (Command::Up | Command::Down | Command::PageUp | Command::PageDown)) => {
+                self.views[tab_index].on_command(c, len);
+            }
             Some(Command::NextTab | Command::Right) => self.tab = Tab::ALL[(tab_index + 1) % 3],
             Some(Command::PrevTab | Command::Left) => self.tab = Tab::ALL[(tab_index + 2) % 3],
             Some(Command::Tab1) => self.tab = Tab::Doctors,
@@ -286,11 +299,7 @@ impl AdminScreen {
     fn ask_toggle(&mut self) -> Actions<AdminOp> {
         match self.toggle_question() {
             Some((question, target)) => {
-                self.confirm = Some(Confirm {
-                    question,
-                    target,
-                    pending: None,
-                });
+                self.confirm = Some(Confirm::new(question, target));
                 Vec::new()
             }
             None => vec![Action::Info("Nothing selected.".into())],
@@ -350,13 +359,14 @@ impl AdminScreen {
                     self.confirm = None;
                     tab
                 } else if let Some(f) = &mut self.form
-                    && f.form.pending == Some(request)
+                    && f.pending == Some(request)
                 {
-                    f.form.pending = None;
+                    f.pending = None;
+                    f.form.set_pending(false);
                     let tab = f.kind.tab();
                     if let Err(e) = &result {
-                        // The form stays as typed, with the reason in it.
-                        f.form.error = Some(e.to_string());
+                        // The form stays as typed, with the reason under its field.
+                        refusal::show(&mut f.form, e, AdminField::label);
                     } else {
                         self.form = None;
                     }
@@ -398,8 +408,8 @@ impl AdminScreen {
 
     fn clamp(&mut self) {
         let lens = [self.doctors.len(), self.staff.len(), self.locations.len()];
-        for (sel, len) in self.selected.iter_mut().zip(lens) {
-            *sel = (*sel).min(len.saturating_sub(1));
+        for (view, len) in self.views.iter_mut().zip(lens) {
+            view.clamp(len);
         }
     }
 
@@ -442,7 +452,8 @@ impl Screen for AdminScreen {
                 c.pending = Some(request);
             }
         } else if let Some(f) = &mut self.form {
-            f.form.pending = Some(request);
+            f.pending = Some(request);
+            f.form.set_pending(true);
         }
     }
 
@@ -454,8 +465,10 @@ impl Screen for AdminScreen {
         for slot in &mut self.loading {
             super::abandon::forget(slot, request);
         }
-        if let Some(f) = &mut self.form {
-            super::abandon::forget(&mut f.form.pending, request);
+        if let Some(f) = &mut self.form
+            && super::abandon::forget(&mut f.pending, request)
+        {
+            f.form.set_pending(false);
         }
         if let Some(c) = &mut self.confirm {
             super::abandon::forget(&mut c.pending, request);
@@ -473,7 +486,7 @@ impl Screen for AdminScreen {
             return;
         }
         if let Some(f) = &self.form {
-            out.add(Command::Save, "save", f.form.pending.is_none())
+            out.add(Command::Save, "save", f.pending.is_none())
                 .add(Command::NextField, "next", true)
                 .add(Command::Cancel, "cancel", true)
                 .more(Command::PrevField, "previous field", true);

@@ -16,8 +16,7 @@ pub enum AdminOp {
     LoadDoctors,
     LoadStaff,
     LoadLocations,
-    /// A doctor with every detail. (Until the one-transaction service call lands:
-    /// `add_user`, then `update_doctor` for the phone and bio.)
+    /// A doctor with every detail and their password, saved in one transaction.
     NewDoctor {
         input: DoctorInput,
         password: String,
@@ -174,9 +173,12 @@ impl Operation for AdminOp {
             AdminOp::LoadDoctors => AdminReply::Doctors(services.admin_list_doctors(actor).await),
             AdminOp::LoadStaff => AdminReply::Staff(services.list_staff(actor).await),
             AdminOp::LoadLocations => AdminReply::Locations(services.list_locations().await),
-            AdminOp::NewDoctor { input, password } => {
-                done(new_doctor(services, actor, input, password).await)
-            }
+            AdminOp::NewDoctor { input, password } => done(
+                services
+                    .create_doctor(actor, &input, &password)
+                    .await
+                    .map(|d| format!("Dr {} added.", d.full_name)),
+            ),
             AdminOp::UpdateDoctor { id, input } => done(
                 services
                     .update_doctor(actor, id, &input)
@@ -263,33 +265,4 @@ impl Operation for AdminOp {
             ),
         }
     }
-}
-
-/// A new doctor with their phone and bio. MERGE: replace the body by the one-transaction
-/// service call of branch `rules`:
-/// `services.create_doctor(actor, &input, &password).await.map(|d| format!("Dr {} added.", d.full_name))`.
-async fn new_doctor(
-    services: &Services,
-    actor: &Actor,
-    input: DoctorInput,
-    password: String,
-) -> Result<String, ServiceError> {
-    let account = NewAccount {
-        role: Role::Doctor,
-        email: input.email.clone(),
-        full_name: input.full_name.clone(),
-        specialization: Some(input.specialization.clone()),
-        password,
-    };
-    let id = services.add_user(actor, account).await?;
-    if input.phone_number.trim().is_empty() && input.bio.trim().is_empty() {
-        return Ok(format!("Dr {} added.", input.full_name.trim()));
-    }
-    Ok(match services.update_doctor(actor, id, &input).await {
-        Ok(d) => format!("Dr {} added.", d.full_name),
-        Err(e) => format!(
-            "Dr {} added, but the phone and bio were not saved: {e} Edit the doctor to add them.",
-            input.full_name.trim()
-        ),
-    })
 }

@@ -3,57 +3,61 @@
 
 use chrono::{Datelike, Days, NaiveDate};
 use crossterm::event::{Event, KeyEvent};
-use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
 use super::{
-    CalendarOp, CalendarScreen, Confirm, DeleteTarget, DoctorSearch, Form, FormField, FormKind,
-    Modal, ROWS, Viewer, WEEKDAYS, hm, local, parse_date, parse_location, parse_time, weekday_name,
+    CalField, CalendarForm, CalendarOp, CalendarScreen, Confirm, DeleteTarget, DoctorSearch,
+    FormKind, Modal, ROWS, Viewer, WEEKDAYS, hm, local, parse_date, parse_location, parse_time,
+    weekday_name,
 };
 use crate::domain::availability::StoredWindow;
 use crate::domain::availability::Window;
 use crate::service::availability::{TimeOffInput, monday_of};
 use crate::tui::keymap::Command;
 use crate::tui::screen::{Action, Actions};
+use crate::tui::widgets::form::{Form, FormOutcome};
+
+/// `r`'s value, or its sentence added to `errors` under `key`.
+fn need<T>(errors: &mut Vec<(CalField, String)>, key: CalField, r: Result<T, String>) -> Option<T> {
+    match r {
+        Ok(v) => Some(v),
+        Err(message) => {
+            errors.push((key, message));
+            None
+        }
+    }
+}
 
 fn info(text: &str) -> Actions<CalendarOp> {
     vec![Action::Info(text.into())]
 }
 
-impl Form {
-    fn new(kind: FormKind, fields: Vec<FormField>) -> Form {
-        Form {
+/// The title of a form of `kind`.
+fn title(kind: FormKind) -> String {
+    match kind {
+        FormKind::Window {
+            window_id: None,
+            weekday,
+        } => format!("Add window · {}", weekday_name(weekday)),
+        FormKind::Window {
+            window_id: Some(_),
+            weekday,
+        } => format!("Edit window · {}", weekday_name(weekday)),
+        FormKind::TimeOff => "Add time off".to_string(),
+    }
+}
+
+impl CalendarForm {
+    fn new(kind: FormKind, fields: &[(CalField, String, &str)]) -> CalendarForm {
+        let form = fields
+            .iter()
+            .fold(Form::new(title(kind)), |form, (key, value, hint)| {
+                form.text(*key, key.label(), value.clone(), *hint)
+            });
+        CalendarForm {
             kind,
-            fields,
-            focus: 0,
-            error: None,
+            form,
             pending: None,
-        }
-    }
-
-    fn field(label: &'static str, value: String, hint: &'static str) -> FormField {
-        FormField {
-            label,
-            input: Input::new(value),
-            hint,
-        }
-    }
-
-    pub fn value(&self, i: usize) -> &str {
-        self.fields.get(i).map_or("", |f| f.input.value())
-    }
-
-    pub fn title(&self) -> String {
-        match self.kind {
-            FormKind::Window {
-                window_id: None,
-                weekday,
-            } => format!(" Add window · {} ", weekday_name(weekday)),
-            FormKind::Window {
-                window_id: Some(_),
-                weekday,
-            } => format!(" Edit window · {} ", weekday_name(weekday)),
-            FormKind::TimeOff => " Add time off ".to_string(),
         }
     }
 }
@@ -94,8 +98,8 @@ impl CalendarScreen {
         match self.modal.take() {
             None => self.on_grid_key(command, today),
             Some(Modal::Form(mut form)) => {
-                let actions = self.on_form_key(&mut form, key, command);
-                if !matches!(command, Some(Command::Cancel)) {
+                let (actions, keep) = self.on_form_key(&mut form, key, command);
+                if keep {
                     self.modal = Some(Modal::Form(form));
                 }
                 actions
@@ -200,12 +204,12 @@ impl CalendarScreen {
                 )
             }
         };
-        self.modal = Some(Modal::Form(Form::new(
+        self.modal = Some(Modal::Form(CalendarForm::new(
             kind,
-            vec![
-                Form::field("Start", start, "HH:MM"),
-                Form::field("End", end, "HH:MM (24:00 = end of day)"),
-                Form::field("Location", location, "name or number; empty = any"),
+            &[
+                (CalField::Start, start, "HH:MM"),
+                (CalField::End, end, "HH:MM (24:00 = end of day)"),
+                (CalField::Location, location, "name or number; empty = any"),
             ],
         )));
         Vec::new()
@@ -216,14 +220,18 @@ impl CalendarScreen {
             return a;
         }
         let date = self.cursor_date().format("%Y-%m-%d").to_string();
-        self.modal = Some(Modal::Form(Form::new(
+        self.modal = Some(Modal::Form(CalendarForm::new(
             FormKind::TimeOff,
-            vec![
-                Form::field("From date", date.clone(), "YYYY-MM-DD"),
-                Form::field("From time", String::new(), "HH:MM; empty = whole day"),
-                Form::field("To date", date, "YYYY-MM-DD"),
-                Form::field("To time", String::new(), "HH:MM; empty = whole day"),
-                Form::field("Reason", String::new(), "optional"),
+            &[
+                (CalField::FromDate, date.clone(), "YYYY-MM-DD"),
+                (
+                    CalField::FromTime,
+                    String::new(),
+                    "HH:MM; empty = whole day",
+                ),
+                (CalField::ToDate, date, "YYYY-MM-DD"),
+                (CalField::ToTime, String::new(), "HH:MM; empty = whole day"),
+                (CalField::Reason, String::new(), "optional"),
             ],
         )));
         Vec::new()
@@ -267,59 +275,78 @@ impl CalendarScreen {
         Vec::new()
     }
 
+    /// A key in the form: what to do, and whether the form stays open.
     fn on_form_key(
         &mut self,
-        form: &mut Form,
+        cf: &mut CalendarForm,
         key: KeyEvent,
         command: Option<Command>,
-    ) -> Actions<CalendarOp> {
-        let n = form.fields.len().max(1);
-        match command {
-            Some(Command::NextField) => form.focus = (form.focus + 1) % n,
-            Some(Command::PrevField) => form.focus = (form.focus + n - 1) % n,
-            Some(Command::Cancel) => {}
-            Some(Command::Save) => {
-                if form.pending.is_some() {
-                    return Vec::new();
-                }
-                return match self.form_request(form) {
+    ) -> (Actions<CalendarOp>, bool) {
+        match cf.form.on_key(&key, command) {
+            FormOutcome::Cancel => (Vec::new(), false),
+            FormOutcome::Submit => {
+                let mut request = None;
+                let ok = cf.form.validate(|f| match self.form_request(cf.kind, f) {
                     Ok(op) => {
-                        form.error = None;
-                        vec![Action::Request(op)]
-                    }
-                    Err(message) => {
-                        form.error = Some(message);
+                        request = Some(op);
                         Vec::new()
                     }
+                    Err(errors) => errors,
+                });
+                let actions = match request.filter(|_| ok) {
+                    Some(op) => vec![Action::Request(op)],
+                    None => Vec::new(),
                 };
+                (actions, true)
             }
-            _ => {
-                if form.pending.is_none()
-                    && let Some(f) = form.fields.get_mut(form.focus)
-                {
-                    f.input.handle_event(&Event::Key(key));
-                }
+            FormOutcome::Nothing | FormOutcome::Edited | FormOutcome::Yes | FormOutcome::No => {
+                (Vec::new(), true)
             }
         }
-        Vec::new()
     }
 
-    /// The request a form's contents stand for, or the sentence saying what to fix.
-    fn form_request(&self, form: &Form) -> Result<CalendarOp, String> {
-        let doctor_id = self
-            .doctor_id
-            .ok_or_else(|| "Choose a doctor with / first.".to_string())?;
-        match form.kind {
+    /// The request a form's contents stand for, or every field to fix and why. A
+    /// problem that is no field's (no doctor chosen) has a key the form lacks, so it
+    /// becomes the form's sentence.
+    fn form_request(
+        &self,
+        kind: FormKind,
+        form: &Form<CalField>,
+    ) -> Result<CalendarOp, Vec<(CalField, String)>> {
+        let Some(doctor_id) = self.doctor_id else {
+            let key = match kind {
+                FormKind::Window { .. } => CalField::Reason,
+                FormKind::TimeOff => CalField::Start,
+            };
+            return Err(vec![(key, "Choose a doctor with / first.".to_string())]);
+        };
+        let mut errors = Vec::new();
+        match kind {
             FormKind::Window { window_id, weekday } => {
-                let start = parse_time(form.value(0))
-                    .ok_or_else(|| "Enter the start as HH:MM, e.g. 09:00.".to_string())?;
-                let end = parse_time(form.value(1))
-                    .ok_or_else(|| "Enter the end as HH:MM, e.g. 17:30.".to_string())?;
+                let start = need(
+                    &mut errors,
+                    CalField::Start,
+                    parse_time(form.value(CalField::Start))
+                        .ok_or_else(|| "Enter the start as HH:MM, e.g. 09:00.".to_string()),
+                );
+                let end = need(
+                    &mut errors,
+                    CalField::End,
+                    parse_time(form.value(CalField::End))
+                        .ok_or_else(|| "Enter the end as HH:MM, e.g. 17:30.".to_string()),
+                );
                 let known = self
                     .current_week()
                     .map(|w| w.locations.as_slice())
                     .unwrap_or_default();
-                let location_id = parse_location(form.value(2), known)?;
+                let location = need(
+                    &mut errors,
+                    CalField::Location,
+                    parse_location(form.value(CalField::Location), known),
+                );
+                let (Some(start), Some(end), Some(location_id)) = (start, end, location) else {
+                    return Err(errors);
+                };
                 let window = Window::new(weekday, start, end, location_id);
                 Ok(match window_id {
                     Some(window_id) => CalendarOp::UpdateWindow {
@@ -331,12 +358,12 @@ impl CalendarScreen {
                 })
             }
             FormKind::TimeOff => {
-                let date = |i: usize, what: &str| {
-                    parse_date(form.value(i))
+                let date = |key: CalField, what: &str| {
+                    parse_date(form.value(key))
                         .ok_or_else(|| format!("Enter the {what} as YYYY-MM-DD, e.g. 2026-01-12."))
                 };
-                let time = |i: usize, what: &str| {
-                    let v = form.value(i).trim();
+                let time = |key: CalField, what: &str| {
+                    let v = form.value(key).trim();
                     if v.is_empty() {
                         Ok(None)
                     } else {
@@ -345,14 +372,35 @@ impl CalendarScreen {
                             .ok_or_else(|| format!("Enter the {what} as HH:MM, or leave it empty."))
                     }
                 };
-                let from_date = date(0, "start date")?;
-                let from_time = time(1, "start time")?;
-                let to_date = if form.value(2).trim().is_empty() {
+                let from_date = need(
+                    &mut errors,
+                    CalField::FromDate,
+                    date(CalField::FromDate, "start date"),
+                );
+                let from_time = need(
+                    &mut errors,
+                    CalField::FromTime,
+                    time(CalField::FromTime, "start time"),
+                );
+                let to_date = if form.value(CalField::ToDate).trim().is_empty() {
                     from_date
                 } else {
-                    date(2, "end date")?
+                    need(
+                        &mut errors,
+                        CalField::ToDate,
+                        date(CalField::ToDate, "end date"),
+                    )
                 };
-                let to_time = time(3, "end time")?;
+                let to_time = need(
+                    &mut errors,
+                    CalField::ToTime,
+                    time(CalField::ToTime, "end time"),
+                );
+                let (Some(from_date), Some(from_time), Some(to_date), Some(to_time)) =
+                    (from_date, from_time, to_date, to_time)
+                else {
+                    return Err(errors);
+                };
                 Ok(CalendarOp::AddTimeOff {
                     doctor_id,
                     input: TimeOffInput {
@@ -360,7 +408,7 @@ impl CalendarScreen {
                         from_time,
                         to_date,
                         to_time,
-                        reason: form.value(4).trim().to_string(),
+                        reason: form.value(CalField::Reason).trim().to_string(),
                     },
                 })
             }

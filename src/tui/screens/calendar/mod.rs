@@ -27,6 +27,7 @@ use crate::domain::availability::{StoredTimeOff, StoredWindow};
 use crate::service::availability::{DoctorSummary, WeekAppointment, WeekView, monday_of};
 use crate::tui::keymap::{Command, Context};
 use crate::tui::screen::{Actions, Commands, Ctx, Screen};
+use crate::tui::widgets::form::Form;
 
 /// The first row starts at this hour; rows are [`ROW_MINUTES`] long.
 pub const FIRST_HOUR: u32 = 7;
@@ -67,12 +68,33 @@ impl Viewer {
     }
 }
 
-/// A form's field: its label, what was typed and a hint.
-#[derive(Debug, Clone)]
-pub struct FormField {
-    pub label: &'static str,
-    pub input: Input,
-    pub hint: &'static str,
+/// A field of the window form or the time-off form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CalField {
+    Start,
+    End,
+    Location,
+    FromDate,
+    FromTime,
+    ToDate,
+    ToTime,
+    Reason,
+}
+
+impl CalField {
+    /// The label, as the form shows it.
+    pub fn label(self) -> &'static str {
+        match self {
+            CalField::Start => "Start",
+            CalField::End => "End",
+            CalField::Location => "Location",
+            CalField::FromDate => "From date",
+            CalField::FromTime => "From time",
+            CalField::ToDate => "To date",
+            CalField::ToTime => "To time",
+            CalField::Reason => "Reason",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,14 +107,12 @@ pub enum FormKind {
     TimeOff,
 }
 
-/// The add/edit window form and the time-off form.
+/// The add/edit window form and the time-off form: what was typed stays, and every
+/// mistake is shown under its field.
 #[derive(Debug, Clone)]
-pub struct Form {
+pub struct CalendarForm {
     pub kind: FormKind,
-    pub fields: Vec<FormField>,
-    pub focus: usize,
-    /// Why the last save was refused; what was typed stays.
-    pub error: Option<String>,
+    pub form: Form<CalField>,
     /// The request id of a save in flight.
     pub pending: Option<u64>,
 }
@@ -119,7 +139,7 @@ pub struct DoctorSearch {
 
 #[derive(Debug, Clone)]
 pub enum Modal {
-    Form(Form),
+    Form(CalendarForm),
     Confirm(Confirm),
     Search(DoctorSearch),
 }
@@ -383,14 +403,13 @@ impl Screen for CalendarScreen {
         forget(&mut self.week_request, request);
         forget(&mut self.doctors_request, request);
         forget(&mut self.save_request, request);
-        match &mut self.modal {
-            Some(Modal::Form(f)) => {
-                forget(&mut f.pending, request);
-            }
-            Some(Modal::Confirm(c)) => {
-                forget(&mut c.pending, request);
-            }
-            _ => {}
+        if let Some(Modal::Form(f)) = &mut self.modal
+            && forget(&mut f.pending, request)
+        {
+            f.form.set_pending(false);
+        }
+        if let Some(Modal::Confirm(c)) = &mut self.modal {
+            forget(&mut c.pending, request);
         }
     }
 

@@ -4,12 +4,13 @@
 
 use chrono::NaiveDate;
 
-use super::{CalendarScreen, Modal};
+use super::{CalField, CalendarScreen, Modal};
 use crate::domain::Actor;
 use crate::domain::availability::Window;
 use crate::service::availability::{DoctorSummary, TimeOffInput, WeekView};
 use crate::service::{ServiceError, Services};
 use crate::tui::screen::{Action, Actions, Operation};
+use crate::tui::widgets::refusal;
 
 /// A request of the calendar screen.
 #[derive(Debug, Clone, PartialEq)]
@@ -126,7 +127,10 @@ impl CalendarScreen {
             _ => {
                 self.save_request = Some(request);
                 match &mut self.modal {
-                    Some(Modal::Form(f)) => f.pending = Some(request),
+                    Some(Modal::Form(f)) => {
+                        f.pending = Some(request);
+                        f.form.set_pending(true);
+                    }
                     Some(Modal::Confirm(c)) => c.pending = Some(request),
                     _ => {}
                 }
@@ -198,7 +202,8 @@ impl CalendarScreen {
                         match &mut self.modal {
                             Some(Modal::Form(f)) => {
                                 f.pending = None;
-                                f.error = Some(e.to_string());
+                                f.form.set_pending(false);
+                                refusal::show(&mut f.form, &e, CalField::label);
                             }
                             Some(Modal::Confirm(_)) => self.modal = None,
                             _ => {}

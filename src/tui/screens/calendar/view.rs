@@ -9,21 +9,15 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::{
-    CHROME_LINES, CalendarScreen, Confirm, DeleteTarget, DoctorSearch, Form, Modal, ROWS, WEEKDAYS,
-    hm, local, scroll_for, weekday_name,
+    CHROME_LINES, CalendarScreen, Confirm, DeleteTarget, DoctorSearch, Modal, ROWS, WEEKDAYS, hm,
+    local, scroll_for, weekday_name,
 };
 use crate::tui::theme::Theme;
-use crate::tui::widgets::{popup, text_field};
+use crate::tui::widgets::popup;
+use crate::tui::widgets::text::{pad, truncate, width as text_width, window};
 
 /// Width of the time label column.
 const LABEL_WIDTH: u16 = 6;
-
-fn fit(text: &str, width: usize) -> String {
-    let mut s: String = text.chars().take(width).collect();
-    let n = s.chars().count();
-    s.extend(std::iter::repeat_n(' ', width - n));
-    s
-}
 
 /// The characters and style of one cell, `width` columns wide.
 fn cell_text(
@@ -44,9 +38,9 @@ fn cell_text(
         } else {
             String::new()
         };
-        let room = width.saturating_sub(1 + more.chars().count());
-        let name: String = first.patient_name.chars().take(room).collect();
-        let text = fit(&format!("{mark}{name}{more}"), width);
+        let room = width.saturating_sub(1 + text_width(&more));
+        let name = truncate(&first.patient_name, room);
+        let text = pad(&format!("{mark}{name}{more}"), width);
         let style = if begins_here {
             Style::new().add_modifier(Modifier::BOLD)
         } else {
@@ -193,7 +187,7 @@ pub fn render(
         if d == state.day {
             style = style.add_modifier(Modifier::UNDERLINED);
         }
-        spans.push(Span::styled(fit(&text, cell_w), style));
+        spans.push(Span::styled(pad(&text, cell_w), style));
         spans.push(Span::raw(" "));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), line_rect(1));
@@ -212,7 +206,7 @@ pub fn render(
             theme.dim()
         };
         let mut spans = vec![Span::styled(
-            fit(&format!("{} ", hm(start.time())), usize::from(LABEL_WIDTH)),
+            pad(&format!("{} ", hm(start.time())), usize::from(LABEL_WIDTH)),
             label_style,
         )];
         for day in 0..7 {
@@ -220,9 +214,9 @@ pub fn render(
             let text = if day == state.day && row == state.row {
                 style = theme.focus();
                 // Visible without colour or reverse video too.
-                let inner: String = text.chars().take(cell_w.saturating_sub(2)).collect();
                 if cell_w >= 3 {
-                    format!("[{}]", fit(&inner, cell_w - 2))
+                    let inner = window(&text, 0, cell_w - 2);
+                    format!("[{}]", pad(&inner, cell_w - 2))
                 } else {
                     text
                 }
@@ -248,8 +242,8 @@ pub fn render(
         theme.info(),
     )];
     let legend = "  │ ░ window × time off ▸ booked";
-    let used = detail_line(state).chars().count() + 1;
-    if used + legend.chars().count() <= width {
+    let used = text_width(&detail_line(state)) + 1;
+    if used + text_width(legend) <= width {
         detail.push(Span::styled(legend, theme.dim()));
     }
     frame.render_widget(
@@ -259,7 +253,7 @@ pub fn render(
 
     match &state.modal {
         None => {}
-        Some(Modal::Form(form)) => render_form(frame, area, form, theme),
+        Some(Modal::Form(cf)) => cf.form.render_popup(frame, area, theme),
         Some(Modal::Confirm(c)) => render_confirm(frame, area, c, theme),
         Some(Modal::Search(s)) => render_search(frame, area, state, s, theme),
     }
@@ -270,83 +264,6 @@ fn modal_block<'a>(title: String, theme: &Theme) -> Block<'a> {
         .borders(Borders::ALL)
         .border_style(theme.border())
         .title(Span::styled(title, theme.title()))
-}
-
-fn render_form(frame: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
-    let height = u16::try_from(form.fields.len()).unwrap_or(8) + 6;
-    let boxed = popup(frame, area, 64, height);
-    let block = modal_block(form.title(), theme);
-    let inner = block.inner(boxed);
-    frame.render_widget(block, boxed);
-    if inner.width < 20 || inner.height < 3 {
-        return;
-    }
-    let label_w: u16 = 11;
-    let field_w: u16 = 16.min(inner.width.saturating_sub(label_w + 2));
-    let row = |i: u16| Rect {
-        x: inner.x + 1,
-        y: inner.y + i,
-        width: inner.width.saturating_sub(2),
-        height: 1,
-    };
-    for (i, field) in form.fields.iter().enumerate() {
-        let r = row(u16::try_from(i).unwrap_or(0));
-        if r.y >= inner.y + inner.height {
-            break;
-        }
-        let focused = i == form.focus;
-        let label_style = if focused { theme.title() } else { Style::new() };
-        let marker = if focused { "▶" } else { " " };
-        frame.render_widget(
-            Paragraph::new(Span::styled(
-                format!("{marker}{}", field.label),
-                label_style,
-            )),
-            Rect {
-                width: label_w,
-                ..r
-            },
-        );
-        let f = Rect {
-            x: r.x + label_w,
-            width: field_w,
-            ..r
-        };
-        if let Some(pos) = text_field(frame, f, &field.input, None, focused, theme) {
-            frame.set_cursor_position(pos);
-        }
-        let hint = Rect {
-            x: f.x + field_w + 1,
-            width: r.width.saturating_sub(label_w + field_w + 1),
-            ..r
-        };
-        frame.render_widget(Paragraph::new(Span::styled(field.hint, theme.dim())), hint);
-    }
-    let n = u16::try_from(form.fields.len()).unwrap_or(0);
-    let message = if form.pending.is_some() {
-        Line::from(Span::styled("Saving…", theme.info()))
-    } else if let Some(e) = &form.error {
-        Line::from(Span::styled(e.clone(), theme.error()))
-    } else {
-        Line::raw("")
-    };
-    let message_rect = Rect {
-        height: 2.min(inner.height.saturating_sub(n + 1)),
-        ..row(n + 1)
-    };
-    frame.render_widget(
-        Paragraph::new(message).wrap(Wrap { trim: true }),
-        message_rect,
-    );
-    if n + 3 < inner.height {
-        frame.render_widget(
-            Paragraph::new(Span::styled(
-                "Enter/Ctrl-S save · Tab next field · Esc cancel",
-                theme.dim(),
-            )),
-            row(n + 3),
-        );
-    }
 }
 
 fn render_confirm(frame: &mut Frame, area: Rect, c: &Confirm, theme: &Theme) {

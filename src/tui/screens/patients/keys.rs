@@ -4,12 +4,16 @@
 use crossterm::event::{Event, KeyEvent};
 use tui_input::backend::crossterm::EventHandler;
 
-use super::{ActiveTarget, Focus, PatientForm, PatientView, PatientsOp, PatientsScreen};
+use super::{
+    ActiveTarget, Focus, PatientField, PatientForm, PatientView, PatientsOp, PatientsScreen,
+};
 use crate::domain::person::Patient;
 use crate::service::patients::NewPatientInput;
 use crate::tui::keymap::Command;
 use crate::tui::screen::{Action, Actions};
-use crate::tui::screens::form::{Confirm, Form, FormKey, field};
+use crate::tui::widgets::confirm::Confirm;
+use crate::tui::widgets::form::{Form, FormOutcome};
+use crate::tui::widgets::table::TableView;
 
 fn info(text: &str) -> Actions<PatientsOp> {
     vec![Action::Info(text.into())]
@@ -19,8 +23,40 @@ fn request(op: PatientsOp) -> Actions<PatientsOp> {
     vec![Action::Request(op)]
 }
 
+/// Everything that can be checked here, so that the obvious mistakes are named at once,
+/// each under its field; the service checks everything again.
+fn check(f: &Form<PatientField>) -> Vec<(PatientField, String)> {
+    use PatientField as P;
+    let mut errors = Vec::new();
+    if f.value(P::Name).trim().is_empty() {
+        errors.push((P::Name, "Name is required.".to_string()));
+    }
+    let email = f.value(P::Email).trim();
+    if email.is_empty() {
+        errors.push((P::Email, "Email is required.".to_string()));
+    } else if !email.contains('@') {
+        errors.push((P::Email, format!("\"{email}\" is not an email address.")));
+    }
+    let born = f.value(P::Born).trim();
+    if !born.is_empty() && chrono::NaiveDate::parse_from_str(born, "%Y-%m-%d").is_err() {
+        errors.push((
+            P::Born,
+            format!("\"{born}\" is not a date; type it as YYYY-MM-DD, e.g. 1990-02-28."),
+        ));
+    }
+    let gender = f.value(P::Gender).trim();
+    if !matches!(gender.to_ascii_uppercase().as_str(), "" | "M" | "F" | "O") {
+        errors.push((
+            P::Gender,
+            format!("\"{gender}\" is not a gender; type M, F or O, or leave it empty."),
+        ));
+    }
+    errors
+}
+
 impl PatientForm {
     fn new(existing: Option<&Patient>, name: String) -> PatientForm {
+        use PatientField as P;
         let (title, p) = match existing {
             Some(p) => (format!("Edit {}", p.full_name), Some(p)),
             None => ("Register a new patient".to_string(), None),
@@ -29,86 +65,54 @@ impl PatientForm {
             .and_then(|p| p.date_of_birth)
             .map(|d| d.format("%Y-%m-%d").to_string())
             .unwrap_or_default();
-        let form = Form::new(
-            title,
-            vec![
-                field("Name", p.map_or(name, |p| p.full_name.clone()), "full name"),
-                field(
-                    "Email",
-                    p.map(|p| p.email.clone()).unwrap_or_default(),
-                    "name@example.com",
-                ),
-                field(
-                    "Phone",
-                    p.and_then(|p| p.phone_number.clone()).unwrap_or_default(),
-                    "optional",
-                ),
-                field("Born", born, "YYYY-MM-DD, optional"),
-                field(
-                    "Gender",
-                    p.and_then(|p| p.gender)
-                        .map(|g| g.as_str().to_string())
-                        .unwrap_or_default(),
-                    "M, F, O or empty",
-                ),
-            ],
+        let field = |form: Form<P>, key: P, value: String, hint: &str| {
+            form.text(key, key.label(), value, hint)
+        };
+        let form = Form::new(title);
+        let form = field(
+            form,
+            P::Name,
+            p.map_or(name, |p| p.full_name.clone()),
+            "full name",
+        );
+        let form = field(
+            form,
+            P::Email,
+            p.map(|p| p.email.clone()).unwrap_or_default(),
+            "name@example.com",
+        );
+        let form = field(
+            form,
+            P::Phone,
+            p.and_then(|p| p.phone_number.clone()).unwrap_or_default(),
+            "optional",
+        );
+        let form = field(form, P::Born, born, "YYYY-MM-DD, optional");
+        let form = field(
+            form,
+            P::Gender,
+            p.and_then(|p| p.gender)
+                .map(|g| g.as_str().to_string())
+                .unwrap_or_default(),
+            "M, F, O or empty",
         );
         PatientForm {
             form,
             editing: existing.map(|p| p.id),
+            pending: None,
         }
     }
 
     pub fn input(&self, confirm_duplicate: bool) -> NewPatientInput {
+        let v = |key: PatientField| self.form.value(key).to_string();
         NewPatientInput {
-            full_name: self.form.value(0).to_string(),
-            email: self.form.value(1).to_string(),
-            phone: self.form.value(2).to_string(),
-            date_of_birth: self.form.value(3).to_string(),
-            gender: self.form.value(4).to_string(),
+            full_name: v(PatientField::Name),
+            email: v(PatientField::Email),
+            phone: v(PatientField::Phone),
+            date_of_birth: v(PatientField::Born),
+            gender: v(PatientField::Gender),
             confirm_duplicate,
         }
-    }
-
-    /// Checks what can be checked here, so that the obvious mistakes are named at once;
-    /// the service checks everything again.
-    fn precheck(&mut self) -> bool {
-        let f = &mut self.form;
-        if f.value(0).trim().is_empty() {
-            f.refuse(0, "Name is required.");
-        } else if f.value(1).trim().is_empty() {
-            f.refuse(1, "Email is required.");
-        } else if !f.value(1).contains('@') {
-            f.refuse(
-                1,
-                format!("\"{}\" is not an email address.", f.value(1).trim()),
-            );
-        } else if !f.value(3).trim().is_empty()
-            && chrono::NaiveDate::parse_from_str(f.value(3).trim(), "%Y-%m-%d").is_err()
-        {
-            f.refuse(
-                3,
-                format!(
-                    "\"{}\" is not a date; type it as YYYY-MM-DD, e.g. 1990-02-28.",
-                    f.value(3).trim()
-                ),
-            );
-        } else if !matches!(
-            f.value(4).trim().to_ascii_uppercase().as_str(),
-            "" | "M" | "F" | "O"
-        ) {
-            f.refuse(
-                4,
-                format!(
-                    "\"{}\" is not a gender; type M, F or O, or leave it empty.",
-                    f.value(4).trim()
-                ),
-            );
-        } else {
-            f.error = None;
-            return true;
-        }
-        false
     }
 }
 
@@ -131,9 +135,9 @@ impl PatientsScreen {
             };
         }
         if let Some(pf) = &mut self.form {
-            return match pf.form.on_key(key, command) {
-                FormKey::None => Vec::new(),
-                FormKey::Cancel => {
+            return match pf.form.on_key(&key, command) {
+                FormOutcome::Nothing | FormOutcome::Edited => Vec::new(),
+                FormOutcome::Cancel => {
                     let editing = pf.editing.is_some();
                     self.form = None;
                     info(if editing {
@@ -142,10 +146,10 @@ impl PatientsScreen {
                         "Nobody was registered."
                     })
                 }
-                FormKey::No => info("Not registered. Change the details, or Esc to leave."),
-                FormKey::Yes => request(PatientsOp::Register(pf.input(true))),
-                FormKey::Save => {
-                    if !pf.precheck() {
+                FormOutcome::No => info("Not registered. Change the details, or Esc to leave."),
+                FormOutcome::Yes => request(PatientsOp::Register(pf.input(true))),
+                FormOutcome::Submit => {
+                    if !pf.form.validate(check) {
                         return Vec::new();
                     }
                     match pf.editing {
@@ -168,13 +172,8 @@ impl PatientsScreen {
     }
 
     fn move_selection(&mut self, command: Option<Command>) {
-        let last = self.results.len().saturating_sub(1);
-        match command {
-            Some(Command::Up) => self.selected = self.selected.saturating_sub(1),
-            Some(Command::Down) => self.selected = (self.selected + 1).min(last),
-            Some(Command::PageUp) => self.selected = self.selected.saturating_sub(10),
-            Some(Command::PageDown) => self.selected = (self.selected + 10).min(last),
-            _ => {}
+        if let Some(c) = command {
+            self.list.on_command(c, self.results.len());
         }
     }
 
@@ -196,7 +195,7 @@ impl PatientsScreen {
                 let before = self.query.value().to_string();
                 self.query.handle_event(&Event::Key(key));
                 if self.query.value() != before {
-                    self.selected = 0;
+                    self.list.select(0, 0);
                     let q = self.query.value().trim().to_string();
                     if q.is_empty() {
                         self.results.clear();
@@ -235,17 +234,15 @@ impl PatientsScreen {
             .history
             .as_ref()
             .map_or((0, 0), |h| (h.appointments.len(), h.payments.len()));
-        let (scroll, len) = if view.on_payments {
-            (&mut view.pay_scroll, pays)
+        let (table, len) = if view.on_payments {
+            (&mut view.payments, pays)
         } else {
-            (&mut view.scroll, appts)
+            (&mut view.appointments, appts)
         };
-        let last = len.saturating_sub(1);
         match command {
-            Some(Command::Up) => *scroll = scroll.saturating_sub(1),
-            Some(Command::Down) => *scroll = (*scroll + 1).min(last),
-            Some(Command::PageUp) => *scroll = scroll.saturating_sub(10),
-            Some(Command::PageDown) => *scroll = (*scroll + 10).min(last),
+            Some(c @ (Command::Up | Command::Down | Command::PageUp | Command::PageDown)) => {
+                table.on_command(c, len);
+            }
             Some(Command::NextField) => view.on_payments = !view.on_payments,
             Some(Command::EditRecord) => return self.open_edit(),
             Some(Command::ToggleActive) => return self.ask_toggle(),
@@ -267,7 +264,7 @@ impl PatientsScreen {
     }
 
     fn open_selected(&mut self) -> Actions<PatientsOp> {
-        let Some(p) = self.results.get(self.selected) else {
+        let Some(p) = self.results.get(self.selected()) else {
             return info("No patient selected: type a name, an email or a phone.");
         };
         let id = p.id;
@@ -279,8 +276,8 @@ impl PatientsScreen {
             patient_id,
             history: None,
             request: None,
-            scroll: 0,
-            pay_scroll: 0,
+            appointments: TableView::new(),
+            payments: TableView::new(),
             on_payments: false,
         });
         request(PatientsOp::History { patient_id })
@@ -320,14 +317,13 @@ impl PatientsScreen {
         } else {
             format!("Reactivate {}? They can be booked again.", p.full_name)
         };
-        self.confirm = Some(Confirm {
+        self.confirm = Some(Confirm::new(
             question,
-            target: ActiveTarget {
+            ActiveTarget {
                 patient_id: p.id,
                 active: !p.is_active,
             },
-            pending: None,
-        });
+        ));
         Vec::new()
     }
 }

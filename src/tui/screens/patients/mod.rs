@@ -19,11 +19,13 @@ use tui_input::Input;
 
 pub use ops::{PatientsOp, PatientsReply};
 
-use super::form::{Confirm, Form};
 use crate::domain::person::Patient;
 use crate::service::patients::PatientHistory;
 use crate::tui::keymap::{Command, Context};
 use crate::tui::screen::{Actions, Commands, Ctx, Screen};
+use crate::tui::widgets::confirm::Confirm;
+use crate::tui::widgets::form::Form;
+use crate::tui::widgets::table::TableView;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
@@ -39,20 +41,45 @@ pub struct PatientView {
     pub patient_id: i32,
     pub history: Option<PatientHistory>,
     pub request: Option<u64>,
-    /// First visible appointment row.
-    pub scroll: usize,
-    /// First visible payment row.
-    pub pay_scroll: usize,
-    /// Whether the payments table (rather than the appointments) scrolls.
+    /// The appointments table's selection and scroll.
+    pub appointments: TableView,
+    /// The payments table's selection and scroll.
+    pub payments: TableView,
+    /// Whether the payments table (rather than the appointments) has the keys.
     pub on_payments: bool,
+}
+
+/// A field of the patient form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PatientField {
+    Name,
+    Email,
+    Phone,
+    Born,
+    Gender,
+}
+
+impl PatientField {
+    /// The label, as the service names the field in its refusals.
+    pub fn label(self) -> &'static str {
+        match self {
+            PatientField::Name => "Name",
+            PatientField::Email => "Email",
+            PatientField::Phone => "Phone",
+            PatientField::Born => "Born",
+            PatientField::Gender => "Gender",
+        }
+    }
 }
 
 /// The new / edit patient form.
 #[derive(Debug, Clone)]
 pub struct PatientForm {
-    pub form: Form,
+    pub form: Form<PatientField>,
     /// `None`: register a new patient.
     pub editing: Option<i32>,
+    /// The save in flight.
+    pub pending: Option<u64>,
 }
 
 /// Deactivate or reactivate this patient.
@@ -67,7 +94,8 @@ pub struct PatientsScreen {
     pub query: Input,
     pub focus: Focus,
     pub results: Vec<Patient>,
-    pub selected: usize,
+    /// The results table's selection and scroll.
+    pub list: TableView,
     pub search_request: Option<u64>,
     /// The query of the results shown (None before the first search).
     pub searched: Option<String>,
@@ -89,7 +117,7 @@ impl PatientsScreen {
             query: Input::default(),
             focus: Focus::Search,
             results: Vec::new(),
-            selected: 0,
+            list: TableView::new(),
             search_request: None,
             searched: None,
             view: None,
@@ -103,11 +131,7 @@ impl PatientsScreen {
             return Context::Confirm;
         }
         if let Some(f) = &self.form {
-            return if f.form.question.is_some() {
-                Context::Confirm
-            } else {
-                Context::Form
-            };
+            return f.form.context();
         }
         if self.view.is_some() {
             return Context::PatientView;
@@ -118,11 +142,16 @@ impl PatientsScreen {
         }
     }
 
+    /// The selected row of the results.
+    pub fn selected(&self) -> usize {
+        self.list.selected()
+    }
+
     /// The patient the next `e` / `x` acts on: the open one, else the selected result.
     pub fn current_patient(&self) -> Option<&Patient> {
         match &self.view {
             Some(v) => v.history.as_ref().map(|h| &h.patient),
-            None => self.results.get(self.selected),
+            None => self.results.get(self.selected()),
         }
     }
 
@@ -177,8 +206,10 @@ impl Screen for PatientsScreen {
         if let Some(v) = &mut self.view {
             forget(&mut v.request, request);
         }
-        if let Some(f) = &mut self.form {
-            forget(&mut f.form.pending, request);
+        if let Some(f) = &mut self.form
+            && forget(&mut f.pending, request)
+        {
+            f.form.set_pending(false);
         }
         if let Some(c) = &mut self.confirm {
             forget(&mut c.pending, request);
@@ -197,8 +228,8 @@ impl Screen for PatientsScreen {
             return;
         }
         if let Some(pf) = &self.form {
-            let free = pf.form.pending.is_none();
-            if pf.form.question.is_some() {
+            let free = pf.pending.is_none();
+            if pf.form.question().is_some() {
                 out.add(Command::Yes, "register anyway", free).add(
                     Command::No,
                     "back to the form",

@@ -3,12 +3,17 @@
 
 use std::fmt;
 
-use super::{Focus, PatientsScreen};
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::{Focus, PatientField, PatientsScreen};
 use crate::domain::Actor;
 use crate::domain::person::Patient;
 use crate::service::patients::{MAX_RESULTS, NewPatientInput, PatientHistory, RegisterError};
 use crate::service::{ServiceError, Services};
+use crate::tui::keymap::Command;
 use crate::tui::screen::{Action, Actions, Operation};
+use crate::tui::widgets::form::Form;
+use crate::tui::widgets::refusal;
 
 /// What the patients screen asks of the patient service.
 #[derive(Clone, PartialEq)]
@@ -111,7 +116,8 @@ impl PatientsScreen {
             }
             PatientsOp::Register(_) | PatientsOp::Update { .. } => {
                 if let Some(f) = &mut self.form {
-                    f.form.pending = Some(request);
+                    f.pending = Some(request);
+                    f.form.set_pending(true);
                 }
             }
             PatientsOp::SetActive { .. } => {
@@ -133,7 +139,7 @@ impl PatientsScreen {
                 match result {
                     Ok(list) => {
                         self.results = list;
-                        self.selected = 0;
+                        self.list.select(0, 0);
                         self.searched = Some(self.query.value().trim().to_string());
                         Vec::new()
                     }
@@ -150,8 +156,8 @@ impl PatientsScreen {
                 view.request = None;
                 match result {
                     Ok(h) => {
-                        view.scroll = view.scroll.min(h.appointments.len().saturating_sub(1));
-                        view.pay_scroll = view.pay_scroll.min(h.payments.len().saturating_sub(1));
+                        view.appointments.clamp(h.appointments.len());
+                        view.payments.clamp(h.payments.len());
                         let p = h.patient.clone();
                         view.history = Some(h);
                         self.replace_patient(&p);
@@ -198,10 +204,11 @@ impl PatientsScreen {
         let Some(pf) = &mut self.form else {
             return Vec::new();
         };
-        if pf.form.pending != Some(request) {
+        if pf.pending != Some(request) {
             return Vec::new();
         }
-        pf.form.pending = None;
+        pf.pending = None;
+        pf.form.set_pending(false);
         match result {
             Ok(p) => {
                 let edited = pf.editing.is_some();
@@ -213,21 +220,29 @@ impl PatientsScreen {
                 let text = format!("Registered {} (patient {}).", p.full_name, p.id);
                 let id = p.id;
                 self.results.insert(0, p);
-                self.selected = 0;
+                self.list.select(0, self.results.len());
                 self.focus = Focus::List;
                 let mut actions = vec![Action::Info(text)];
                 actions.extend(self.open_view(id));
                 actions
             }
             Err(RegisterError::PossibleDuplicate { message, .. }) => {
-                pf.form.question = Some(message);
+                pf.form.ask(message);
                 Vec::new()
             }
             Err(RegisterError::Failed(e)) => {
-                pf.form.question = None;
-                pf.form.error = Some(e.to_string());
+                dismiss_question(&mut pf.form);
+                refusal::show(&mut pf.form, &e, PatientField::label);
                 vec![Action::Failed(e)]
             }
         }
+    }
+}
+
+/// Takes the y/n question off the form: the widget drops it only on a "no" key, so one
+/// is given to it.
+fn dismiss_question(form: &mut Form<PatientField>) {
+    if form.question().is_some() {
+        form.on_key(&KeyEvent::from(KeyCode::Esc), Some(Command::No));
     }
 }

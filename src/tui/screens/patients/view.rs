@@ -5,15 +5,16 @@ use chrono::{NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::Modifier;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::{Focus, PatientView, PatientsScreen};
 use crate::domain::money::format_amount;
 use crate::domain::person::Patient;
-use crate::tui::screens::form::{fit, render_confirm, render_form};
 use crate::tui::theme::Theme;
+use crate::tui::widgets::confirm::render_confirm;
+use crate::tui::widgets::table::{Column, DataTable};
 use crate::tui::widgets::text_field;
 
 fn local(tz: Tz, utc: NaiveDateTime) -> NaiveDateTime {
@@ -39,7 +40,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &PatientsScreen, tz: Tz, the
         None => render_list(frame, area, state, theme),
     }
     if let Some(pf) = &state.form {
-        render_form(frame, area, &pf.form, theme);
+        pf.form.render_popup(frame, area, theme);
     }
     if let Some(c) = &state.confirm {
         render_confirm(frame, area, &c.question, c.pending.is_some(), theme);
@@ -85,73 +86,57 @@ fn render_list(frame: &mut Frame, area: Rect, state: &PatientsScreen, theme: &Th
         height: inner.height - 2,
         ..top
     };
-    let w = usize::from(list.width).saturating_sub(2);
-    let wide = w >= 100;
-    let (name_w, email_w, phone_w, born_w) = if wide {
-        (30, 36, 20, 12)
+    let wide = list.width >= 100;
+    let columns = vec![
+        Column::new("Name", Constraint::Fill(3)),
+        Column::new("Email", Constraint::Fill(4)),
+        Column::new("Phone", Constraint::Length(if wide { 20 } else { 16 })),
+        Column::new("Born", Constraint::Length(10)),
+        Column::new("Status", Constraint::Length(8)),
+    ];
+    let blank = state.query.value().trim().is_empty();
+    let empty = if blank {
+        "Type to search: the start of a name or an email, or phone digits."
+    } else if state.search_request.is_some() {
+        "Searching…"
     } else {
-        (17, 21, 17, 11)
+        "No patient matches."
     };
-    // Each column keeps one space before the next.
-    let col = |text: &str, width: usize| format!("{} ", fit(text, width - 1));
-    let row_text = |name: &str, email: &str, phone: &str, born: &str, active: &str| {
-        let text = format!(
-            "{}{}{}{}{}",
-            col(name, name_w),
-            col(email, email_w),
-            col(phone, phone_w),
-            col(born, born_w),
-            active
-        );
-        fit(&text, w)
-    };
-    let mut lines = vec![Line::from(Span::styled(
-        format!("  {}", row_text("Name", "Email", "Phone", "Born", "Status")),
-        theme.dim(),
-    ))];
-    if state.query.value().trim().is_empty() {
-        lines.push(Line::from(Span::styled(
-            "  Type to search: the start of a name or an email, or phone digits.",
-            theme.dim(),
-        )));
-        lines.push(Line::from(Span::styled(
-            "  n (Ctrl-N while typing) registers a new patient.",
-            theme.dim(),
-        )));
-    } else if state.results.is_empty() && state.search_request.is_none() {
-        lines.push(Line::from(Span::styled(
-            "  No patient matches.",
-            theme.dim(),
-        )));
-    }
-    let room = usize::from(list.height).saturating_sub(lines.len()).max(1);
-    let first = state.selected.saturating_sub(room.saturating_sub(1));
-    for (i, p) in state.results.iter().enumerate().skip(first).take(room) {
-        let status = if p.is_active { "active" } else { "INACTIVE" };
-        let text = row_text(
-            &p.full_name,
-            &p.email,
-            p.phone_number.as_deref().unwrap_or(""),
-            &born(p),
-            status,
-        );
-        let selected = i == state.selected;
-        let mut style = if selected {
-            if state.focus == Focus::List {
-                theme.focus()
-            } else {
-                ratatui::style::Style::new().add_modifier(Modifier::BOLD)
-            }
+    let row = |i: usize| -> Vec<Span<'static>> {
+        let p = &state.results[i];
+        let style = if p.is_active {
+            Style::new()
         } else {
-            ratatui::style::Style::new()
+            theme.dim()
         };
-        if !p.is_active {
-            style = style.add_modifier(Modifier::DIM);
-        }
-        let marker = if selected { "▶ " } else { "  " };
-        lines.push(Line::from(Span::styled(format!("{marker}{text}"), style)));
+        [
+            p.full_name.clone(),
+            p.email.clone(),
+            p.phone_number.clone().unwrap_or_default(),
+            born(p),
+            if p.is_active { "active" } else { "INACTIVE" }.to_string(),
+        ]
+        .into_iter()
+        .map(|c| Span::styled(c, style))
+        .collect()
+    };
+    DataTable::new(columns)
+        .empty(empty)
+        .active(state.focus == Focus::List)
+        .render_with(frame, list, &state.list, state.results.len(), row, theme);
+    if blank && state.results.is_empty() && list.height > 2 {
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                "  n (Ctrl-N while typing) registers a new patient.",
+                theme.dim(),
+            )),
+            Rect {
+                y: list.y + 2,
+                height: 1,
+                ..list
+            },
+        );
     }
-    frame.render_widget(Paragraph::new(lines), list);
 }
 
 fn render_view(frame: &mut Frame, area: Rect, view: &PatientView, tz: Tz, theme: &Theme) {
@@ -220,73 +205,73 @@ fn render_view(frame: &mut Frame, area: Rect, view: &PatientView, tz: Tz, theme:
 
     // Appointments, newest first.
     let wide = w >= 100;
-    let (when_w, doc_w, spec_w) = if wide { (24, 26, 22) } else { (23, 22, 0) };
-    let mut lines = vec![section_title(
-        format!("Appointments ({})", h.appointments.len()),
-        !view.on_payments,
-        theme,
-    )];
-    let head = format!(
-        "  {}{}{}{}",
-        fit("When (clinic time)", when_w),
-        fit("Doctor", doc_w),
-        if wide {
-            fit("Specialization", spec_w)
-        } else {
-            String::new()
+    frame.render_widget(
+        section_title(
+            format!("Appointments ({})", h.appointments.len()),
+            !view.on_payments,
+            theme,
+        ),
+        Rect {
+            height: 1,
+            ..rows[2]
         },
-        "Status"
     );
-    lines.push(Line::from(Span::styled(fit(&head, w), theme.dim())));
-    if h.appointments.is_empty() {
-        lines.push(Line::from(Span::styled("  No appointments.", theme.dim())));
+    let mut columns = vec![
+        Column::new("When (clinic time)", Constraint::Length(22)),
+        Column::new("Doctor", Constraint::Fill(2)),
+    ];
+    if wide {
+        columns.push(Column::new("Specialization", Constraint::Fill(1)));
     }
-    let room = usize::from(rows[2].height).saturating_sub(2).max(1);
-    let first = view.scroll.min(h.appointments.len().saturating_sub(room));
-    for (i, a) in h.appointments.iter().enumerate().skip(first).take(room) {
+    columns.push(Column::new("Status", Constraint::Fill(2)));
+    let appointment = |i: usize| -> Vec<Span<'static>> {
+        let a = &h.appointments[i];
         let when =
             crate::domain::local_time::label(tz, a.appointment.start_utc, "%a %d %b %Y %H:%M");
         let mut status = a.appointment.status.label().to_string();
         if let Some(reason) = &a.appointment.cancel_reason {
             status.push_str(&format!(" ({reason})"));
         }
-        let text = format!(
-            "{}{}{}{}",
-            fit(&when, when_w),
-            fit(&a.doctor_name, doc_w),
-            if wide {
-                fit(&a.specialization, spec_w)
-            } else {
-                String::new()
-            },
-            status
+        let mut cells = vec![Span::raw(when), Span::raw(a.doctor_name.clone())];
+        if wide {
+            cells.push(Span::raw(a.specialization.clone()));
+        }
+        cells.push(Span::raw(status));
+        cells
+    };
+    DataTable::new(columns)
+        .empty("No appointments.")
+        .active(!view.on_payments)
+        .render_with(
+            frame,
+            below_title(rows[2]),
+            &view.appointments,
+            h.appointments.len(),
+            appointment,
+            theme,
         );
-        let focus = !view.on_payments && i == view.scroll;
-        lines.push(row_line(&text, focus, w, theme));
-    }
-    frame.render_widget(Paragraph::new(lines), rows[2]);
 
     // Payments, newest first.
-    let mut lines = vec![section_title(
-        format!("Payments ({})", h.payments.len()),
-        view.on_payments,
-        theme,
-    )];
-    let head = format!(
-        "  {}{}{}{}{}",
-        fit("Date", 12),
-        fit("Amount", 12),
-        fit("Method", 15),
-        fit("Status", 11),
-        "Appointment"
+    frame.render_widget(
+        section_title(
+            format!("Payments ({})", h.payments.len()),
+            view.on_payments,
+            theme,
+        ),
+        Rect {
+            height: 1,
+            ..rows[3]
+        },
     );
-    lines.push(Line::from(Span::styled(fit(&head, w), theme.dim())));
-    if h.payments.is_empty() {
-        lines.push(Line::from(Span::styled("  No payments.", theme.dim())));
-    }
-    let room = usize::from(rows[3].height).saturating_sub(2).max(1);
-    let first = view.pay_scroll.min(h.payments.len().saturating_sub(room));
-    for (i, pay) in h.payments.iter().enumerate().skip(first).take(room) {
+    let columns = vec![
+        Column::new("Date", Constraint::Length(10)),
+        Column::new("Amount", Constraint::Length(10)).right(),
+        Column::new("Method", Constraint::Length(14)),
+        Column::new("Status", Constraint::Length(10)),
+        Column::new("Appointment", Constraint::Fill(1)),
+    ];
+    let payment = |i: usize| -> Vec<Span<'static>> {
+        let pay = &h.payments[i];
         let date = pay
             .created_at
             .with_timezone(&tz)
@@ -302,18 +287,34 @@ fn render_view(frame: &mut Frame, area: Rect, view: &PatientView, tz: Tz, theme:
                     .to_string()
             })
             .unwrap_or_else(|| format!("#{}", pay.appointment_id));
-        let text = format!(
-            "{}{}{}{}{}",
-            fit(&date, 12),
-            fit(&format!("{:>10}", format_amount(pay.amount)), 12),
-            fit(&words(pay.method.as_str()), 15),
-            fit(&words(pay.status.as_str()), 11),
-            appt
+        vec![
+            Span::raw(date),
+            Span::raw(format_amount(pay.amount)),
+            Span::raw(words(pay.method.as_str())),
+            Span::raw(words(pay.status.as_str())),
+            Span::raw(appt),
+        ]
+    };
+    DataTable::new(columns)
+        .empty("No payments.")
+        .active(view.on_payments)
+        .render_with(
+            frame,
+            below_title(rows[3]),
+            &view.payments,
+            h.payments.len(),
+            payment,
+            theme,
         );
-        let focus = view.on_payments && i == view.pay_scroll;
-        lines.push(row_line(&text, focus, w, theme));
+}
+
+/// `area` less its first row (the section's title).
+fn below_title(area: Rect) -> Rect {
+    Rect {
+        y: area.y + 1,
+        height: area.height.saturating_sub(1),
+        ..area
     }
-    frame.render_widget(Paragraph::new(lines), rows[3]);
 }
 
 /// "BANK_TRANSFER" → "bank transfer".
@@ -321,15 +322,10 @@ fn words(code: &str) -> String {
     code.replace('_', " ").to_lowercase()
 }
 
-fn section_title<'a>(text: String, focused: bool, theme: &Theme) -> Line<'a> {
+fn section_title<'a>(text: String, focused: bool, theme: &Theme) -> Paragraph<'a> {
     let marker = if focused { "▶ " } else { "  " };
-    Line::from(Span::styled(format!("{marker}{text}"), theme.title()))
-}
-
-fn row_line<'a>(text: &str, focus: bool, w: usize, theme: &Theme) -> Line<'a> {
-    if focus {
-        Line::from(Span::styled(fit(&format!("▶ {text}"), w), theme.focus()))
-    } else {
-        Line::raw(fit(&format!("  {text}"), w))
-    }
+    Paragraph::new(Line::from(Span::styled(
+        format!("{marker}{text}"),
+        theme.title(),
+    )))
 }
