@@ -7,7 +7,6 @@ pub mod agenda;
 pub mod audit;
 pub mod booking;
 pub mod calendar;
-pub mod form;
 pub mod home;
 pub mod login;
 pub mod password;
