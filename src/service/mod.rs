@@ -6,14 +6,19 @@ pub mod audit;
 pub mod auth;
 pub mod availability;
 pub mod booking;
+pub mod calendar_export;
 pub mod connect;
 pub mod demo;
+pub mod extra_hours;
 pub mod password;
 pub mod patients;
 pub mod payments;
 pub mod prescription_files;
 pub mod prescriptions;
+pub mod series;
+mod slot_check;
 pub mod users;
+pub mod waitlist;
 
 use std::sync::Arc;
 
