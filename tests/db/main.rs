@@ -20,4 +20,5 @@ mod payments;
 mod prescription_crash;
 mod prescriptions_service;
 mod resilience;
+mod scheduling;
 mod schema;

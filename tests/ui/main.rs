@@ -14,6 +14,7 @@ mod common;
 // mod booking_ui;
 // ui-core: re-enabled once its screens are converted
 // mod calendar_ui;
+mod extra_hours_prop;
 mod money_prop;
 mod nav;
 // ui-core: re-enabled once its screens are converted
