@@ -21,4 +21,5 @@ mod prescription_crash;
 mod prescriptions_service;
 mod resilience;
 mod scheduling;
+mod scheduling_cli;
 mod schema;
