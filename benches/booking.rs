@@ -204,6 +204,59 @@ async fn sequential(
     }
 }
 
+/// A doctor available every day 00:00–23:59.
+async fn doctor_all_week(pool: &sqlx::MySqlPool, name: String, email: String) -> i32 {
+    let d = people::insert_doctor(
+        pool,
+        &NewDoctor {
+            full_name: name,
+            email,
+            specialization: "Bench".into(),
+            ..NewDoctor::default()
+        },
+        "!",
+    )
+    .await
+    .expect("doctor");
+    for day in [
+        Weekday::Mon,
+        Weekday::Tue,
+        Weekday::Wed,
+        Weekday::Thu,
+        Weekday::Fri,
+        Weekday::Sat,
+        Weekday::Sun,
+    ] {
+        availability::insert_window(
+            pool,
+            d,
+            &Window {
+                weekday: day,
+                start: NaiveTime::MIN,
+                end: NaiveTime::from_hms_opt(23, 59, 0).unwrap_or(NaiveTime::MIN),
+                location_id: None,
+            },
+        )
+        .await
+        .expect("window");
+    }
+    d
+}
+
+async fn bench_patient(pool: &sqlx::MySqlPool, name: String, email: String) -> i32 {
+    patients::insert(
+        pool,
+        &NewPatient {
+            full_name: name,
+            email,
+            ..NewPatient::default()
+        },
+        "!",
+    )
+    .await
+    .expect("patient")
+}
+
 #[tokio::main]
 async fn main() {
     let full = std::env::args().any(|a| a == "--bench");
@@ -245,53 +298,22 @@ async fn main() {
     let mut doctors = Vec::new();
     let mut patient_ids = Vec::new();
     for i in 0..CLIENTS {
-        let d = people::insert_doctor(
-            &pool,
-            &NewDoctor {
-                full_name: format!("Dr. Bench {i}"),
-                email: format!("bench{i}@doctors.test"),
-                specialization: "Bench".into(),
-                ..NewDoctor::default()
-            },
-            "!",
-        )
-        .await
-        .expect("doctor");
-        for day in [
-            Weekday::Mon,
-            Weekday::Tue,
-            Weekday::Wed,
-            Weekday::Thu,
-            Weekday::Fri,
-            Weekday::Sat,
-            Weekday::Sun,
-        ] {
-            availability::insert_window(
+        doctors.push(
+            doctor_all_week(
                 &pool,
-                d,
-                &Window {
-                    weekday: day,
-                    start: NaiveTime::MIN,
-                    end: NaiveTime::from_hms_opt(23, 59, 0).unwrap_or(NaiveTime::MIN),
-                    location_id: None,
-                },
+                format!("Dr. Bench {i}"),
+                format!("bench{i}@doctors.test"),
             )
-            .await
-            .expect("window");
-        }
-        doctors.push(d);
-        let p = patients::insert(
-            &pool,
-            &NewPatient {
-                full_name: format!("Bench Patient {i}"),
-                email: format!("bench{i}@patients.test"),
-                ..NewPatient::default()
-            },
-            "!",
-        )
-        .await
-        .expect("patient");
-        patient_ids.push(p);
+            .await,
+        );
+        patient_ids.push(
+            bench_patient(
+                &pool,
+                format!("Bench Patient {i}"),
+                format!("bench{i}@patients.test"),
+            )
+            .await,
+        );
     }
 
     let distinct = run(
@@ -307,17 +329,12 @@ async fn main() {
     let mut shared_patients = Vec::new();
     for i in 0..CLIENTS {
         shared_patients.push(
-            patients::insert(
+            bench_patient(
                 &pool,
-                &NewPatient {
-                    full_name: format!("Bench Patient B{i}"),
-                    email: format!("bench-b{i}@patients.test"),
-                    ..NewPatient::default()
-                },
-                "!",
+                format!("Bench Patient B{i}"),
+                format!("bench-b{i}@patients.test"),
             )
-            .await
-            .expect("patient"),
+            .await,
         );
     }
     let contended = run(
@@ -333,51 +350,18 @@ async fn main() {
     // A doctor and a patient of their own for each sequential scenario.
     let mut solo = Vec::new();
     for i in 0..2 {
-        let d = people::insert_doctor(
+        let d = doctor_all_week(
             &pool,
-            &NewDoctor {
-                full_name: format!("Dr. Solo {i}"),
-                email: format!("solo{i}@doctors.test"),
-                specialization: "Bench".into(),
-                ..NewDoctor::default()
-            },
-            "!",
+            format!("Dr. Solo {i}"),
+            format!("solo{i}@doctors.test"),
         )
-        .await
-        .expect("doctor");
-        for day in [
-            Weekday::Mon,
-            Weekday::Tue,
-            Weekday::Wed,
-            Weekday::Thu,
-            Weekday::Fri,
-            Weekday::Sat,
-            Weekday::Sun,
-        ] {
-            availability::insert_window(
-                &pool,
-                d,
-                &Window {
-                    weekday: day,
-                    start: NaiveTime::MIN,
-                    end: NaiveTime::from_hms_opt(23, 59, 0).unwrap_or(NaiveTime::MIN),
-                    location_id: None,
-                },
-            )
-            .await
-            .expect("window");
-        }
-        let p = patients::insert(
+        .await;
+        let p = bench_patient(
             &pool,
-            &NewPatient {
-                full_name: format!("Solo Patient {i}"),
-                email: format!("solo{i}@patients.test"),
-                ..NewPatient::default()
-            },
-            "!",
+            format!("Solo Patient {i}"),
+            format!("solo{i}@patients.test"),
         )
-        .await
-        .expect("patient");
+        .await;
         solo.push((d, p));
     }
     let sequential_count = if full { 200 } else { 5 };

@@ -149,6 +149,14 @@ pub enum AgendaCommand {
     },
 }
 
+/// A doctor's (`doctor`) or a patient's id by email, or the sentence why not.
+async fn id_of(services: &Services, doctor: bool, email: &str) -> Result<i32, String> {
+    services
+        .id_by_email(doctor, email)
+        .await
+        .map_err(|e| e.to_string())
+}
+
 fn parse_hm(text: &str) -> Result<NaiveTime, String> {
     NaiveTime::parse_from_str(text.trim(), "%H:%M").map_err(|_| {
         format!(
@@ -228,17 +236,9 @@ pub(crate) async fn waitlist(services: &Services, cmd: WaitlistCommand) -> Resul
             minutes,
             json,
         } => {
-            let patient_id = services
-                .id_by_email(false, &patient)
-                .await
-                .map_err(|e| e.to_string())?;
+            let patient_id = id_of(services, false, &patient).await?;
             let wait_for = match (doctor, specialization) {
-                (Some(email), _) => WaitFor::Doctor(
-                    services
-                        .id_by_email(true, &email)
-                        .await
-                        .map_err(|e| e.to_string())?,
-                ),
+                (Some(email), _) => WaitFor::Doctor(id_of(services, true, &email).await?),
                 (None, Some(s)) => WaitFor::Specialization(s),
                 (None, None) => return Err("give --doctor or --specialization".into()),
             };
@@ -324,10 +324,7 @@ pub(crate) async fn availability(
             location,
             json,
         } => {
-            let doctor_id = services
-                .id_by_email(true, &doctor)
-                .await
-                .map_err(|e| e.to_string())?;
+            let doctor_id = id_of(services, true, &doctor).await?;
             let hours = ExtraHours::new(
                 parse_date(&date)?,
                 parse_hm(&from)?,
@@ -358,10 +355,7 @@ pub(crate) async fn availability(
             days,
             json,
         } => {
-            let doctor_id = services
-                .id_by_email(true, &doctor)
-                .await
-                .map_err(|e| e.to_string())?;
+            let doctor_id = id_of(services, true, &doctor).await?;
             let from = match from {
                 Some(d) => parse_date(&d)?,
                 None => services
@@ -395,10 +389,7 @@ pub(crate) async fn availability(
             }
         }
         AvailabilityCommand::Close { id, doctor } => {
-            let doctor_id = services
-                .id_by_email(true, &doctor)
-                .await
-                .map_err(|e| e.to_string())?;
+            let doctor_id = id_of(services, true, &doctor).await?;
             services
                 .delete_extra_hours(&actor, doctor_id, id)
                 .await
@@ -418,18 +409,8 @@ pub(crate) async fn agenda(services: &Services, cmd: AgendaCommand) -> Result<()
         out,
     } = cmd;
     let owner = match (doctor, patient) {
-        (Some(email), _) => CalendarOwner::Doctor(
-            services
-                .id_by_email(true, &email)
-                .await
-                .map_err(|e| e.to_string())?,
-        ),
-        (None, Some(email)) => CalendarOwner::Patient(
-            services
-                .id_by_email(false, &email)
-                .await
-                .map_err(|e| e.to_string())?,
-        ),
+        (Some(email), _) => CalendarOwner::Doctor(id_of(services, true, &email).await?),
+        (None, Some(email)) => CalendarOwner::Patient(id_of(services, false, &email).await?),
         (None, None) => return Err("give --doctor or --patient".into()),
     };
     let file = services

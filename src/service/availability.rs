@@ -126,7 +126,7 @@ pub(super) fn may_read(actor: &Actor, doctor_id: i32) -> bool {
 }
 
 /// A failure inside an edit transaction: a database error (maybe retryable) or a refusal.
-enum TxError {
+pub(super) enum TxError {
     Sql(sqlx::Error),
     Refused(ServiceError),
 }
@@ -150,7 +150,7 @@ impl From<AvailabilityError> for TxError {
 }
 
 /// Runs a transaction body again after a deadlock or lock-wait timeout.
-async fn retrying<T, F, Fut>(mut body: F) -> Result<T, ServiceError>
+pub(super) async fn retrying<T, F, Fut>(mut body: F) -> Result<T, ServiceError>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, TxError>>,

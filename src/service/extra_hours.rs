@@ -6,30 +6,12 @@
 use chrono::{Days, NaiveDate, TimeZone};
 
 use super::audit::actions;
-use super::availability::may_read;
+use super::availability::{TxError, may_read, retrying};
 use super::{ServiceError, Services};
 use crate::domain::audit::AuditEvent;
 use crate::domain::extra_hours::{ExtraHours, StoredExtraHours, validate_extra_hours};
 use crate::domain::{Actor, Role, validation};
 use crate::store::mysql::{availability, extra_hours as store, locations};
-
-/// A failure inside the transaction: a refusal, or a database error.
-enum TxError {
-    Sql(sqlx::Error),
-    Refused(ServiceError),
-}
-
-impl From<sqlx::Error> for TxError {
-    fn from(e: sqlx::Error) -> Self {
-        TxError::Sql(e)
-    }
-}
-
-impl From<ServiceError> for TxError {
-    fn from(e: ServiceError) -> Self {
-        TxError::Refused(e)
-    }
-}
 
 fn detail(doctor_id: i32, x: &ExtraHours) -> String {
     let location = x
@@ -58,7 +40,7 @@ impl Services {
             .detail(detail(doctor_id, &hours));
         self.check_edit(actor, doctor_id, &event).await?;
         let result = match validation::date_in_range(hours.date) {
-            Ok(_) => self.add_extra_hours_retrying(doctor_id, &hours).await,
+            Ok(_) => retrying(|| self.add_extra_hours_tx(doctor_id, &hours)).await,
             Err(e) => Err(e.into()),
         };
         let result = self.audit_result(event, result).await;
@@ -66,23 +48,6 @@ impl Services {
             self.offer_freed_time(actor, doctor_id).await;
         }
         result
-    }
-
-    async fn add_extra_hours_retrying(
-        &self,
-        doctor_id: i32,
-        hours: &ExtraHours,
-    ) -> Result<i32, ServiceError> {
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            match self.add_extra_hours_tx(doctor_id, hours).await {
-                Ok(id) => return Ok(id),
-                Err(TxError::Sql(e)) if crate::store::mysql::is_retryable(&e) && attempt < 3 => {}
-                Err(TxError::Sql(e)) => return Err(e.into()),
-                Err(TxError::Refused(e)) => return Err(e),
-            }
-        }
     }
 
     /// Locks the doctor row (as window edits do), so that two openings cannot both pass
@@ -135,17 +100,17 @@ impl Services {
         let event = AuditEvent::by(actor, actions::EXTRA_HOURS_DELETE, "doctor_extra_hours")
             .detail(format!("doctor {doctor_id}"));
         self.check_edit(actor, doctor_id, &event).await?;
-        let result = async {
+        let result = retrying(|| async {
             let mut tx = self.db.begin().await?;
             if !availability::lock_doctor(&mut *tx, doctor_id).await? {
-                return Err(ServiceError::NotFound("That doctor".into()));
+                return Err(ServiceError::NotFound("That doctor".into()).into());
             }
             if !store::delete(&mut *tx, doctor_id, id).await? {
-                return Err(ServiceError::NotFound("Those extra hours".into()));
+                return Err(ServiceError::NotFound("Those extra hours".into()).into());
             }
             tx.commit().await?;
             Ok(id)
-        }
+        })
         .await;
         self.audit_result(event, result).await.map(|_| ())
     }

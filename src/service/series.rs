@@ -170,24 +170,29 @@ impl Services {
     }
 
     /// Every date of a series and whether it can be booked now, without booking (for a
-    /// confirmation step). Same permission as booking.
+    /// confirmation step). Same permission as booking; audited (it tells when the
+    /// patient is busy).
     pub async fn plan_series(
         &self,
         actor: &Actor,
         req: &SeriesRequest,
     ) -> Result<Vec<PlannedOccurrence>, ServiceError> {
-        if !allowed(
-            actor,
-            Action::Book,
-            req.first.doctor_id,
-            req.first.patient_id,
-        ) {
-            return Err(ServiceError::Forbidden(Action::Book.phrase().into()));
+        let event = AuditEvent::by(actor, actions::SERIES_READ, "appointment_series")
+            .patient(req.first.patient_id)
+            .detail(format!(
+                "plan: doctor {} from {} every {} weeks, {} times",
+                req.first.doctor_id, req.first.start_utc, req.every_weeks, req.count
+            ));
+        let (doctor_id, patient_id) = (req.first.doctor_id, req.first.patient_id);
+        if !allowed(actor, Action::Book, doctor_id, patient_id) {
+            let e = ServiceError::Forbidden(Action::Book.phrase().into());
+            return Err(self.audit_refusal(event, e).await);
         }
         let duration = self.series_duration(req);
         validation::duration_minutes(duration)?;
         let times = self.series_times(req)?;
         let plan = self.plan_in(&self.db, req, &times, duration).await?;
+        self.audit(event).await?;
         Ok(plan.into_iter().map(|(p, _)| p).collect())
     }
 
@@ -357,12 +362,12 @@ impl Services {
                 )
                 .await);
         }
+        self.audit(event).await?;
         let Some(series_id) = store::series_of(&self.db, appointment_id).await? else {
             return Ok(None);
         };
         let (every, asked) = store::rule(&self.db, series_id).await?.unwrap_or((1, 1));
         let all = store::of_series(&self.db, series_id, None, false).await?;
-        self.audit(event).await?;
         Ok(Some(SeriesView {
             series_id,
             every_weeks: u32::try_from(every).unwrap_or(1),
@@ -443,11 +448,9 @@ impl Services {
                 local_label(self.config.time_zone, anchor.start_utc)
             )));
         }
-        let who = (reason, event.actor_kind.as_str(), event.actor_id, now);
-        for a in &cancelled {
-            appointments::set_status(&mut *tx, a.id, AppointmentStatus::Cancelled, Some(who))
-                .await?;
-        }
+        let ids: Vec<i32> = cancelled.iter().map(|a| a.id).collect();
+        let by = (event.actor_kind.as_str(), event.actor_id);
+        store::cancel_many(&mut *tx, &ids, reason, by, now).await?;
         let history: Vec<StatusChange> = cancelled
             .iter()
             .map(|a| StatusChange {

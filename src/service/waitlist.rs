@@ -421,6 +421,28 @@ impl Services {
         Ok(appointment)
     }
 
+    /// The entry, when `actor` may change it; else the refusal, audited.
+    async fn entry_to_change(
+        &self,
+        actor: &Actor,
+        entry_id: i32,
+        event: &AuditEvent,
+    ) -> Result<WaitlistEntry, ServiceError> {
+        match store::get(&self.db, entry_id, false).await? {
+            Some(e) if may_change(actor, e.patient_id) => Ok(e),
+            Some(e) => {
+                let err = ServiceError::Forbidden("change this waitlist entry".into());
+                Err(self
+                    .audit_refusal(event.clone().patient(e.patient_id), err)
+                    .await)
+            }
+            None => {
+                let err = ServiceError::NotFound("That waitlist entry".into());
+                Err(self.audit_refusal(event.clone(), err).await)
+            }
+        }
+    }
+
     /// Declines an entry's offer: the entry waits again, and the slot is offered to the
     /// next entry that wants it (not to this one).
     pub async fn decline_waitlist_offer(
@@ -430,17 +452,7 @@ impl Services {
     ) -> Result<(), ServiceError> {
         let event =
             AuditEvent::by(actor, actions::WAITLIST_RELEASE, "waitlist_entry").entity_id(entry_id);
-        let entry = match store::get(&self.db, entry_id, false).await? {
-            Some(e) if may_change(actor, e.patient_id) => e,
-            Some(e) => {
-                let err = ServiceError::Forbidden("change this waitlist entry".into());
-                return Err(self.audit_refusal(event.patient(e.patient_id), err).await);
-            }
-            None => {
-                let err = ServiceError::NotFound("That waitlist entry".into());
-                return Err(self.audit_refusal(event, err).await);
-            }
-        };
+        let entry = self.entry_to_change(actor, entry_id, &event).await?;
         let Some(offer) = entry
             .offer
             .clone()
@@ -481,17 +493,7 @@ impl Services {
     ) -> Result<(), ServiceError> {
         let event =
             AuditEvent::by(actor, actions::WAITLIST_REMOVE, "waitlist_entry").entity_id(entry_id);
-        let entry = match store::get(&self.db, entry_id, false).await? {
-            Some(e) if may_change(actor, e.patient_id) => e,
-            Some(e) => {
-                let err = ServiceError::Forbidden("change this waitlist entry".into());
-                return Err(self.audit_refusal(event.patient(e.patient_id), err).await);
-            }
-            None => {
-                let err = ServiceError::NotFound("That waitlist entry".into());
-                return Err(self.audit_refusal(event, err).await);
-            }
-        };
+        let entry = self.entry_to_change(actor, entry_id, &event).await?;
         let now = self.clock.now_naive();
         let mut tx = self.db.begin().await?;
         let closed =

@@ -257,6 +257,39 @@ where
     Ok(())
 }
 
+/// Cancels these booked appointments in one statement, recording the reason and who.
+pub async fn cancel_many<'c, E>(
+    exec: E,
+    ids: &[i32],
+    reason: &str,
+    by: (&str, Option<i32>),
+    at: NaiveDateTime,
+) -> Result<u64, sqlx::Error>
+where
+    E: Executor<'c, Database = MySql>,
+{
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let mut qb = QueryBuilder::<MySql>::new(
+        "UPDATE appointments SET status = 'CANCELLED', cancel_reason = ",
+    );
+    qb.push_bind(reason);
+    qb.push(", cancelled_by_kind = ");
+    qb.push_bind(by.0);
+    qb.push(", cancelled_by_id = ");
+    qb.push_bind(by.1);
+    qb.push(", cancelled_at = ");
+    qb.push_bind(at);
+    qb.push(" WHERE status = 'BOOKED' AND id IN (");
+    let mut sep = qb.separated(", ");
+    for id in ids {
+        sep.push_bind(*id);
+    }
+    qb.push(")");
+    Ok(qb.build().execute(exec).await?.rows_affected())
+}
+
 /// Every appointment of a series, by time; with `from`, only those starting then or
 /// later; with `lock`, their rows are locked for the rest of the transaction.
 pub async fn of_series<'c, E>(

@@ -230,12 +230,8 @@ where
     );
     qb.push_bind(doctor_id);
     if !patient_ids.is_empty() {
-        qb.push(" OR patient_id IN (");
-        let mut ids = qb.separated(", ");
-        for p in patient_ids {
-            ids.push_bind(*p);
-        }
-        qb.push(")");
+        qb.push(" OR patient_id IN ");
+        push_ids(&mut qb, patient_ids);
     }
     qb.push(")");
     qb.build_query_as().fetch_all(exec).await
@@ -262,12 +258,8 @@ where
     qb.push_bind(from);
     qb.push(" AND appointment_time < ");
     qb.push_bind(to);
-    qb.push(" AND patient_id IN (");
-    let mut ids = qb.separated(", ");
-    for p in patient_ids {
-        ids.push_bind(*p);
-    }
-    qb.push(")");
+    qb.push(" AND patient_id IN ");
+    push_ids(&mut qb, patient_ids);
     qb.build_query_as().fetch_all(exec).await
 }
 
@@ -297,6 +289,16 @@ where
     Ok(done.rows_affected() == 1)
 }
 
+/// Appends `(?, ?, …)` for `ids`.
+fn push_ids(qb: &mut QueryBuilder<MySql>, ids: &[i32]) {
+    qb.push("(");
+    let mut sep = qb.separated(", ");
+    for id in ids {
+        sep.push_bind(*id);
+    }
+    qb.push(")");
+}
+
 /// Puts offered entries back to waiting (the offer lapsed, was declined or was taken).
 pub async fn clear_offers<'c, E>(exec: E, ids: &[i32]) -> Result<(), sqlx::Error>
 where
@@ -308,13 +310,9 @@ where
     let mut qb = QueryBuilder::<MySql>::new(
         "UPDATE waitlist_entries SET status = 'WAITING', offered_doctor_id = NULL, \
          offered_start = NULL, offered_location_id = NULL, offered_at = NULL \
-         WHERE status = 'OFFERED' AND id IN (",
+         WHERE status = 'OFFERED' AND id IN ",
     );
-    let mut sep = qb.separated(", ");
-    for id in ids {
-        sep.push_bind(*id);
-    }
-    qb.push(")");
+    push_ids(&mut qb, ids);
     qb.build().execute(exec).await?;
     Ok(())
 }
@@ -339,12 +337,8 @@ where
     qb.push_bind(appointment_id);
     qb.push(", closed_at = ");
     qb.push_bind(at);
-    qb.push(" WHERE status IN ('WAITING', 'OFFERED') AND id IN (");
-    let mut sep = qb.separated(", ");
-    for id in ids {
-        sep.push_bind(*id);
-    }
-    qb.push(")");
+    qb.push(" WHERE status IN ('WAITING', 'OFFERED') AND id IN ");
+    push_ids(&mut qb, ids);
     Ok(qb.build().execute(exec).await?.rows_affected())
 }
 
