@@ -67,7 +67,10 @@ pub(crate) fn ref_boundary(tz: Tz, local: NaiveDateTime) -> Option<NaiveDateTime
     None
 }
 
-pub(crate) fn overlaps(a: (NaiveDateTime, NaiveDateTime), b: (NaiveDateTime, NaiveDateTime)) -> bool {
+pub(crate) fn overlaps(
+    a: (NaiveDateTime, NaiveDateTime),
+    b: (NaiveDateTime, NaiveDateTime),
+) -> bool {
     b.0 < b.1 && a.0 < b.1 && a.1 > b.0
 }
 
