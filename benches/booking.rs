@@ -5,7 +5,9 @@
 //!   cargo test --bench booking             # a 8 x 5 smoke run (what CI does)
 //!
 //! Scenarios: 8 concurrent clients on 8 distinct doctors, and 8 clients contending for
-//! one doctor (every booking takes that doctor's row lock).
+//! one doctor (every booking takes that doctor's row lock); then one client booking
+//! single appointments and one booking 12-occurrence weekly series
+//! (`Services::book_series`), in the same run, and the ratio of their medians.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -17,6 +19,7 @@ use clinic::domain::availability::Window;
 use clinic::domain::person::{NewDoctor, NewPatient};
 use clinic::service::Services;
 use clinic::service::booking::BookingRequest;
+use clinic::service::series::SeriesRequest;
 use clinic::store::mysql::{availability, patients, people};
 
 const CLIENTS: usize = 8;
@@ -125,6 +128,135 @@ async fn run(
     }
 }
 
+/// The `n`-th distinct 15-minute slot from `base`: 95 quarter-hours a day.
+fn quarter(base: chrono::NaiveDateTime, n: usize) -> chrono::NaiveDateTime {
+    base + ChronoDuration::days((n / 95) as i64) + ChronoDuration::minutes(15 * (n % 95) as i64)
+}
+
+/// One client, one call after another: single bookings (`series` false) or weekly
+/// series of 12 (`series` true), each at its own time of day, so none conflicts.
+async fn sequential(
+    services: &Services,
+    scenario: &'static str,
+    doctor: i32,
+    patient: i32,
+    count: usize,
+    days_ahead: i64,
+    series: bool,
+) -> Outcome {
+    let base = (Utc::now() + ChronoDuration::days(days_ahead))
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .unwrap_or_default();
+    let started = Instant::now();
+    let mut latencies = Vec::with_capacity(count);
+    let mut failures = 0;
+    for k in 0..count {
+        // A week holds 665 quarter-hours (k < 665 here): series k takes the k-th of the
+        // first week, and the same one of each later week.
+        let start = quarter(base, k);
+        let first = BookingRequest {
+            patient_id: patient,
+            doctor_id: doctor,
+            start_utc: start,
+            duration_minutes: Some(15),
+        };
+        let t = Instant::now();
+        let result = if series {
+            services
+                .book_series(
+                    &Actor::System,
+                    &SeriesRequest {
+                        first,
+                        every_weeks: 1,
+                        count: 12,
+                        skip_conflicts: false,
+                    },
+                )
+                .await
+                .map(|b| b.booked.len())
+        } else {
+            services.book(&Actor::System, first).await.map(|_| 1)
+        };
+        latencies.push(t.elapsed());
+        match result {
+            Ok(n) if n == if series { 12 } else { 1 } => {}
+            Ok(n) => {
+                eprintln!("booking bench: {scenario}: {n} booked");
+                failures += 1;
+            }
+            Err(e) => {
+                if failures == 0 {
+                    eprintln!("booking bench: {scenario}: {e}");
+                }
+                failures += 1;
+            }
+        }
+    }
+    let elapsed = started.elapsed();
+    latencies.sort();
+    Outcome {
+        scenario,
+        bookings: latencies.len(),
+        failures,
+        elapsed,
+        latencies,
+    }
+}
+
+/// A doctor available every day 00:00–23:59.
+async fn doctor_all_week(pool: &sqlx::MySqlPool, name: String, email: String) -> i32 {
+    let d = people::insert_doctor(
+        pool,
+        &NewDoctor {
+            full_name: name,
+            email,
+            specialization: "Bench".into(),
+            ..NewDoctor::default()
+        },
+        "!",
+    )
+    .await
+    .expect("doctor");
+    for day in [
+        Weekday::Mon,
+        Weekday::Tue,
+        Weekday::Wed,
+        Weekday::Thu,
+        Weekday::Fri,
+        Weekday::Sat,
+        Weekday::Sun,
+    ] {
+        availability::insert_window(
+            pool,
+            d,
+            &Window {
+                weekday: day,
+                start: NaiveTime::MIN,
+                end: NaiveTime::from_hms_opt(23, 59, 0).unwrap_or(NaiveTime::MIN),
+                location_id: None,
+            },
+        )
+        .await
+        .expect("window");
+    }
+    d
+}
+
+async fn bench_patient(pool: &sqlx::MySqlPool, name: String, email: String) -> i32 {
+    patients::insert(
+        pool,
+        &NewPatient {
+            full_name: name,
+            email,
+            ..NewPatient::default()
+        },
+        "!",
+    )
+    .await
+    .expect("patient")
+}
+
 #[tokio::main]
 async fn main() {
     let full = std::env::args().any(|a| a == "--bench");
@@ -166,53 +298,22 @@ async fn main() {
     let mut doctors = Vec::new();
     let mut patient_ids = Vec::new();
     for i in 0..CLIENTS {
-        let d = people::insert_doctor(
-            &pool,
-            &NewDoctor {
-                full_name: format!("Dr. Bench {i}"),
-                email: format!("bench{i}@doctors.test"),
-                specialization: "Bench".into(),
-                ..NewDoctor::default()
-            },
-            "!",
-        )
-        .await
-        .expect("doctor");
-        for day in [
-            Weekday::Mon,
-            Weekday::Tue,
-            Weekday::Wed,
-            Weekday::Thu,
-            Weekday::Fri,
-            Weekday::Sat,
-            Weekday::Sun,
-        ] {
-            availability::insert_window(
+        doctors.push(
+            doctor_all_week(
                 &pool,
-                d,
-                &Window {
-                    weekday: day,
-                    start: NaiveTime::MIN,
-                    end: NaiveTime::from_hms_opt(23, 59, 0).unwrap_or(NaiveTime::MIN),
-                    location_id: None,
-                },
+                format!("Dr. Bench {i}"),
+                format!("bench{i}@doctors.test"),
             )
-            .await
-            .expect("window");
-        }
-        doctors.push(d);
-        let p = patients::insert(
-            &pool,
-            &NewPatient {
-                full_name: format!("Bench Patient {i}"),
-                email: format!("bench{i}@patients.test"),
-                ..NewPatient::default()
-            },
-            "!",
-        )
-        .await
-        .expect("patient");
-        patient_ids.push(p);
+            .await,
+        );
+        patient_ids.push(
+            bench_patient(
+                &pool,
+                format!("Bench Patient {i}"),
+                format!("bench{i}@patients.test"),
+            )
+            .await,
+        );
     }
 
     let distinct = run(
@@ -228,17 +329,12 @@ async fn main() {
     let mut shared_patients = Vec::new();
     for i in 0..CLIENTS {
         shared_patients.push(
-            patients::insert(
+            bench_patient(
                 &pool,
-                &NewPatient {
-                    full_name: format!("Bench Patient B{i}"),
-                    email: format!("bench-b{i}@patients.test"),
-                    ..NewPatient::default()
-                },
-                "!",
+                format!("Bench Patient B{i}"),
+                format!("bench-b{i}@patients.test"),
             )
-            .await
-            .expect("patient"),
+            .await,
         );
     }
     let contended = run(
@@ -251,10 +347,49 @@ async fn main() {
     )
     .await;
 
+    // A doctor and a patient of their own for each sequential scenario.
+    let mut solo = Vec::new();
+    for i in 0..2 {
+        let d = doctor_all_week(
+            &pool,
+            format!("Dr. Solo {i}"),
+            format!("solo{i}@doctors.test"),
+        )
+        .await;
+        let p = bench_patient(
+            &pool,
+            format!("Solo Patient {i}"),
+            format!("solo{i}@patients.test"),
+        )
+        .await;
+        solo.push((d, p));
+    }
+    let sequential_count = if full { 200 } else { 5 };
+    let single = sequential(
+        &services,
+        "1 client, single bookings",
+        solo[0].0,
+        solo[0].1,
+        sequential_count,
+        80,
+        false,
+    )
+    .await;
+    let series = sequential(
+        &services,
+        "1 client, 12-week series (calls)",
+        solo[1].0,
+        solo[1].1,
+        sequential_count,
+        80,
+        true,
+    )
+    .await;
+
     println!();
     println!("| scenario | bookings | failed | bookings/s | p50 ms | p99 ms | max ms |");
     println!("|---|---:|---:|---:|---:|---:|---:|");
-    for o in [&distinct, &contended] {
+    for o in [&distinct, &contended, &single, &series] {
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
         println!(
             "| {} | {} | {} | {:.0} | {:.2} | {:.2} | {:.2} |",
@@ -267,7 +402,16 @@ async fn main() {
             ms(percentile(&o.latencies, 1.0)),
         );
     }
-    let failed = distinct.failures + contended.failures;
+    let p50 = |o: &Outcome| percentile(&o.latencies, 0.50).as_secs_f64() * 1000.0;
+    println!();
+    println!(
+        "12-occurrence series p50 {:.2} ms = {:.2} x a single booking's p50 ({:.2} ms), {:.2} ms per occurrence",
+        p50(&series),
+        p50(&series) / p50(&single).max(f64::EPSILON),
+        p50(&single),
+        p50(&series) / 12.0
+    );
+    let failed = distinct.failures + contended.failures + single.failures + series.failures;
     let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE `{db}`")))
         .execute(&admin)
         .await;

@@ -74,6 +74,15 @@ pub enum Command {
     /// Book, cancel and list appointments (for scripts; times are local clinic time).
     #[command(subcommand)]
     Appointments(AppointmentsCommand),
+    /// Patients waiting for freed time, and the offers made to them.
+    #[command(subcommand)]
+    Waitlist(crate::cli_scheduling::WaitlistCommand),
+    /// Extra hours on a date, outside the weekly windows.
+    #[command(subcommand)]
+    Availability(crate::cli_scheduling::AvailabilityCommand),
+    /// Export appointments as a calendar file.
+    #[command(subcommand)]
+    Agenda(crate::cli_scheduling::AgendaCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -92,6 +101,16 @@ pub enum AppointmentsCommand {
         /// Length in minutes (default: the clinic default).
         #[arg(long)]
         minutes: Option<u32>,
+        /// Book a series: the same local time every K weeks (with --count).
+        #[arg(long, value_name = "K", requires = "count")]
+        repeat_weeks: Option<u32>,
+        /// How many appointments the series has, the first included.
+        #[arg(long, value_name = "N", requires = "repeat_weeks")]
+        count: Option<u32>,
+        /// Book the free dates of the series and leave out the others (listed on stderr)
+        /// instead of refusing the whole series.
+        #[arg(long, requires = "repeat_weeks")]
+        skip_conflicts: bool,
         #[arg(long)]
         json: bool,
     },
@@ -100,6 +119,9 @@ pub enum AppointmentsCommand {
         id: i32,
         #[arg(long)]
         reason: String,
+        /// Also cancel every later appointment of its series.
+        #[arg(long)]
+        series: bool,
         #[arg(long)]
         json: bool,
     },
@@ -181,7 +203,11 @@ impl Command {
             Command::Migrate | Command::Seed { .. } | Command::Check => {
                 Usage::OneShot { documents: true }
             }
-            Command::User(_) | Command::Appointments(_) => Usage::OneShot { documents: false },
+            Command::User(_)
+            | Command::Appointments(_)
+            | Command::Waitlist(_)
+            | Command::Availability(_)
+            | Command::Agenda(_) => Usage::OneShot { documents: false },
         }
     }
 }
@@ -268,6 +294,11 @@ fn run(cli: Cli) -> Result<(), String> {
                 mongo_only,
             }) => seed(&services, &config, if_empty, mongo_only).await,
             Some(Command::Appointments(cmd)) => crate::cli_appointments::run(&services, cmd).await,
+            Some(Command::Waitlist(cmd)) => crate::cli_scheduling::waitlist(&services, cmd).await,
+            Some(Command::Availability(cmd)) => {
+                crate::cli_scheduling::availability(&services, cmd).await
+            }
+            Some(Command::Agenda(cmd)) => crate::cli_scheduling::agenda(&services, cmd).await,
             Some(Command::User(UserCommand::Add {
                 role,
                 email,

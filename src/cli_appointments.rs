@@ -9,39 +9,41 @@ use crate::domain::appointment::ListFilter;
 use crate::domain::appointment::{Appointment, AppointmentView};
 use crate::domain::availability::local_to_utc;
 use crate::domain::local_time;
+use crate::domain::series::SeriesScope;
 use crate::domain::text::escape_control;
 use crate::domain::{Actor, validation};
 use crate::service::Services;
 use crate::service::booking::{BookingRequest, local_label};
+use crate::service::series::SeriesRequest;
 
 /// A typed local clinic time; a time that happens twice (the fall-back night) needs its
 /// zone ("2027-10-31 01:30 GMT") and is otherwise refused with both choices named.
-fn parse_local(services: &Services, text: &str) -> Result<NaiveDateTime, String> {
+pub(crate) fn parse_local(services: &Services, text: &str) -> Result<NaiveDateTime, String> {
     local_time::parse_instant(services.config().time_zone, text).map_err(|e| e.to_string())
 }
 
-fn parse_date(text: &str) -> Result<NaiveDate, String> {
+pub(crate) fn parse_date(text: &str) -> Result<NaiveDate, String> {
     validation::date(text).map_err(|e| e.to_string())
 }
 
 /// `--minutes`, when given: an appointment length the clinic accepts.
-fn parse_minutes(minutes: Option<u32>) -> Result<Option<u32>, String> {
+pub(crate) fn parse_minutes(minutes: Option<u32>) -> Result<Option<u32>, String> {
     minutes
         .map(validation::duration_minutes)
         .transpose()
         .map_err(|e| e.to_string())
 }
 
-fn parse_days(days: u32) -> Result<u32, String> {
+pub(crate) fn parse_days(days: u32) -> Result<u32, String> {
     validation::days(days).map_err(|e| e.to_string())
 }
 
 /// "2026-12-01 09:30", or "2027-10-31 01:30 GMT" in a repeated hour: what `--at` reads.
-fn local_iso(services: &Services, utc: NaiveDateTime) -> String {
+pub(crate) fn local_iso(services: &Services, utc: NaiveDateTime) -> String {
     local_time::label(services.config().time_zone, utc, local_time::INPUT_FORMAT)
 }
 
-fn appointment_json(services: &Services, a: &Appointment) -> serde_json::Value {
+pub(crate) fn appointment_json(services: &Services, a: &Appointment) -> serde_json::Value {
     json!({
         "id": a.id,
         "patient_id": a.patient_id,
@@ -70,7 +72,7 @@ fn view_json(services: &Services, v: &AppointmentView) -> serde_json::Value {
 
 /// Writes lines to standard output in one go (not a write per line), and reports a
 /// closed output as a sentence instead of a panic.
-fn print_lines(lines: impl Iterator<Item = String>) -> Result<(), String> {
+pub(crate) fn print_lines(lines: impl Iterator<Item = String>) -> Result<(), String> {
     use std::io::Write;
     let mut text = String::new();
     for line in lines {
@@ -83,6 +85,45 @@ fn print_lines(lines: impl Iterator<Item = String>) -> Result<(), String> {
         .map_err(|e| format!("cannot write the output: {e}"))
 }
 
+/// `book --repeat-weeks K --count N`: one line per booked appointment on stdout (a JSON
+/// object per line with `--json`, with its `series_id`); each date left out by
+/// `--skip-conflicts` as a line on stderr.
+async fn book_series(services: &Services, req: &SeriesRequest, json: bool) -> Result<(), String> {
+    let tz = services.config().time_zone;
+    let booking = services
+        .book_series(&Actor::System, req)
+        .await
+        .map_err(|e| e.to_string())?;
+    print_lines(booking.booked.iter().map(|a| {
+        if json {
+            let mut value = appointment_json(services, a);
+            if let Some(map) = value.as_object_mut() {
+                map.insert("series_id".into(), json!(booking.series_id));
+            }
+            value.to_string()
+        } else {
+            format!(
+                "Booked appointment {} on {} for {} minutes (series {}).",
+                a.id,
+                local_label(tz, a.start_utc),
+                a.duration_minutes,
+                booking.series_id
+            )
+        }
+    }))?;
+    for skipped in &booking.skipped {
+        let when = skipped.start_utc.map_or_else(
+            || skipped.local_start.format("%a %-d %b %H:%M").to_string(),
+            |t| local_label(tz, t),
+        );
+        eprintln!(
+            "clinic: skipped {when}: {}",
+            escape_control(skipped.problem.as_deref().unwrap_or("not free"))
+        );
+    }
+    Ok(())
+}
+
 pub(crate) async fn run(services: &Services, cmd: AppointmentsCommand) -> Result<(), String> {
     let actor = Actor::System;
     let tz = services.config().time_zone;
@@ -92,6 +133,9 @@ pub(crate) async fn run(services: &Services, cmd: AppointmentsCommand) -> Result
             doctor,
             at,
             minutes,
+            repeat_weeks,
+            count,
+            skip_conflicts,
             json,
         } => {
             let start_utc = parse_local(services, &at)?;
@@ -103,16 +147,23 @@ pub(crate) async fn run(services: &Services, cmd: AppointmentsCommand) -> Result
                 .id_by_email(true, &doctor)
                 .await
                 .map_err(|e| e.to_string())?;
+            let request = BookingRequest {
+                patient_id,
+                doctor_id,
+                start_utc,
+                duration_minutes: parse_minutes(minutes)?,
+            };
+            if let (Some(every_weeks), Some(count)) = (repeat_weeks, count) {
+                let series = SeriesRequest {
+                    first: request,
+                    every_weeks,
+                    count,
+                    skip_conflicts,
+                };
+                return book_series(services, &series, json).await;
+            }
             let a = services
-                .book(
-                    &actor,
-                    BookingRequest {
-                        patient_id,
-                        doctor_id,
-                        start_utc,
-                        duration_minutes: parse_minutes(minutes)?,
-                    },
-                )
+                .book(&actor, request)
                 .await
                 .map_err(|e| e.to_string())?;
             if json {
@@ -126,20 +177,32 @@ pub(crate) async fn run(services: &Services, cmd: AppointmentsCommand) -> Result
                 );
             }
         }
-        AppointmentsCommand::Cancel { id, reason, json } => {
-            let a = services
-                .cancel(&actor, id, &reason)
+        AppointmentsCommand::Cancel {
+            id,
+            reason,
+            series,
+            json,
+        } => {
+            let scope = if series {
+                SeriesScope::ThisAndLater
+            } else {
+                SeriesScope::This
+            };
+            let cancelled = services
+                .cancel_in_series(&actor, id, &reason, scope)
                 .await
                 .map_err(|e| e.to_string())?;
-            if json {
-                println!("{}", appointment_json(services, &a));
-            } else {
-                println!(
-                    "Cancelled appointment {} ({}).",
-                    a.id,
-                    local_label(tz, a.start_utc)
-                );
-            }
+            print_lines(cancelled.iter().map(|a| {
+                if json {
+                    appointment_json(services, a).to_string()
+                } else {
+                    format!(
+                        "Cancelled appointment {} ({}).",
+                        a.id,
+                        local_label(tz, a.start_utc)
+                    )
+                }
+            }))?;
         }
         AppointmentsCommand::List {
             doctor,

@@ -3,6 +3,8 @@
 pub mod appointment;
 pub mod audit;
 pub mod availability;
+pub mod extra_hours;
+pub mod ical;
 pub mod local_time;
 pub mod lockout;
 pub mod money;
@@ -12,8 +14,11 @@ pub mod person;
 pub mod prescription;
 pub mod report;
 pub mod role;
+pub mod series;
+pub mod slot_engine;
 pub mod text;
 pub mod validation;
+pub mod waitlist;
 
 pub use appointment::AppointmentStatus;
 pub use payment::{PaymentMethod, PaymentStatus};

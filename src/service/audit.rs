@@ -40,6 +40,28 @@ pub mod actions {
     pub const AVAILABILITY_DELETE: &str = "AVAILABILITY_DELETE";
     pub const TIME_OFF_ADD: &str = "TIME_OFF_ADD";
     pub const TIME_OFF_DELETE: &str = "TIME_OFF_DELETE";
+    pub const EXTRA_HOURS_ADD: &str = "EXTRA_HOURS_ADD";
+    pub const EXTRA_HOURS_DELETE: &str = "EXTRA_HOURS_DELETE";
+    /// A recurring series was booked (each occurrence also has its APPOINTMENT_BOOK row).
+    pub const SERIES_BOOK: &str = "SERIES_BOOK";
+    /// An appointment and the later ones of its series were cancelled.
+    pub const SERIES_CANCEL: &str = "SERIES_CANCEL";
+    /// An appointment and the later ones of its series were moved.
+    pub const SERIES_RESCHEDULE: &str = "SERIES_RESCHEDULE";
+    pub const SERIES_READ: &str = "SERIES_READ";
+    pub const WAITLIST_ADD: &str = "WAITLIST_ADD";
+    pub const WAITLIST_READ: &str = "WAITLIST_READ";
+    pub const WAITLIST_COUNT: &str = "WAITLIST_COUNT";
+    /// Freed time was offered to a waiting entry.
+    pub const WAITLIST_OFFER: &str = "WAITLIST_OFFER";
+    /// An offer was booked (the appointment also has its APPOINTMENT_BOOK row).
+    pub const WAITLIST_BOOK: &str = "WAITLIST_BOOK";
+    /// An offer was declined, lapsed or was taken by someone else: the entry waits again.
+    pub const WAITLIST_RELEASE: &str = "WAITLIST_RELEASE";
+    pub const WAITLIST_REMOVE: &str = "WAITLIST_REMOVE";
+    pub const WAITLIST_EXPIRE: &str = "WAITLIST_EXPIRE";
+    /// Appointments were exported as an iCalendar file.
+    pub const CALENDAR_EXPORT: &str = "CALENDAR_EXPORT";
     /// A doctor's week with the patients booked in it was read.
     pub const SCHEDULE_READ: &str = "SCHEDULE_READ";
     pub const DOCTOR_LIST: &str = "DOCTOR_LIST";

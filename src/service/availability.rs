@@ -16,12 +16,14 @@ use super::{ServiceError, Services};
 use crate::domain::appointment::AppointmentStatus;
 use crate::domain::audit::{AuditEvent, Outcome};
 use crate::domain::availability::{
-    AvailabilityError, Busy, Slot, SlotQuery, TimeOff, Window, free_slots, validate_window,
+    AvailabilityError, Busy, Slot, SlotQuery, TimeOff, Window, free_slots_with_extra,
+    validate_window,
 };
 use crate::domain::availability::{StoredTimeOff, StoredWindow};
+use crate::domain::extra_hours::ExtraHours;
 use crate::domain::{Actor, Role, validation};
 use crate::store::mysql::availability as store;
-use crate::store::mysql::{appointments, is_retryable, locations, people};
+use crate::store::mysql::{appointments, extra_hours, is_retryable, locations, people};
 
 /// How often an edit is retried after a deadlock or lock-wait timeout.
 const ATTEMPTS: usize = 3;
@@ -64,7 +66,8 @@ pub struct WeekView {
     /// Time off intersecting the week.
     pub time_off: Vec<StoredTimeOff>,
     pub appointments: Vec<WeekAppointment>,
-    /// Free slots of the week from now on, with the clinic's step and default duration.
+    /// Free slots of the week from now on (weekly windows and extra hours), with the
+    /// clinic's step and default duration. The extra hours themselves: [`Services::extra_hours`].
     pub free_slots: Vec<Slot>,
     pub locations: Vec<LocationRef>,
     /// Whether the reader may change this doctor's availability.
@@ -110,7 +113,7 @@ pub fn monday_of(date: NaiveDate) -> NaiveDate {
     date - Days::new(u64::from(date.weekday().num_days_from_monday()))
 }
 
-fn may_edit(actor: &Actor, doctor_id: i32) -> bool {
+pub(super) fn may_edit(actor: &Actor, doctor_id: i32) -> bool {
     match actor {
         Actor::System => true,
         Actor::User { role, id, .. } => {
@@ -119,12 +122,12 @@ fn may_edit(actor: &Actor, doctor_id: i32) -> bool {
     }
 }
 
-fn may_read(actor: &Actor, doctor_id: i32) -> bool {
+pub(super) fn may_read(actor: &Actor, doctor_id: i32) -> bool {
     may_edit(actor, doctor_id) || actor.role() == Some(Role::FrontDesk)
 }
 
 /// A failure inside an edit transaction: a database error (maybe retryable) or a refusal.
-enum TxError {
+pub(super) enum TxError {
     Sql(sqlx::Error),
     Refused(ServiceError),
 }
@@ -148,7 +151,7 @@ impl From<AvailabilityError> for TxError {
 }
 
 /// Runs a transaction body again after a deadlock or lock-wait timeout.
-async fn retrying<T, F, Fut>(mut body: F) -> Result<T, ServiceError>
+pub(super) async fn retrying<T, F, Fut>(mut body: F) -> Result<T, ServiceError>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, TxError>>,
@@ -179,7 +182,7 @@ fn window_detail(w: &Window) -> String {
 
 impl Services {
     /// Audits a refusal and returns it.
-    async fn deny(
+    pub(super) async fn deny(
         &self,
         event: AuditEvent,
         what: &str,
@@ -189,7 +192,7 @@ impl Services {
     }
 
     /// Refuses unless `actor` may edit `doctor_id`'s availability (audited as DENIED).
-    async fn check_edit(
+    pub(super) async fn check_edit(
         &self,
         actor: &Actor,
         doctor_id: i32,
@@ -207,7 +210,7 @@ impl Services {
     }
 
     /// Audits the outcome of an edit: OK with its entity id, or FAILED with the sentence.
-    async fn audit_result<T: ToString + Clone>(
+    pub(super) async fn audit_result<T: ToString + Clone>(
         &self,
         event: AuditEvent,
         result: Result<T, ServiceError>,
@@ -281,6 +284,11 @@ impl Services {
             .ok_or_else(|| ServiceError::NotFound("That doctor".into()))?;
         let windows = store::windows(&self.db, doctor_id).await?;
         let time_off = store::time_off(&self.db, doctor_id, from, to).await?;
+        let extra: Vec<ExtraHours> = extra_hours::list(&self.db, doctor_id, monday, sunday)
+            .await?
+            .into_iter()
+            .map(|x| x.hours)
+            .collect();
         let booked = appointments::active_with_patients(&self.db, doctor_id, from, to).await?;
         let locations = locations::list(&self.db)
             .await?
@@ -325,7 +333,8 @@ impl Services {
             .with_step(self.config.slot_step_minutes)
             .with_duration(self.config.default_duration_minutes)
             .not_before(self.clock.now_naive());
-        let free = free_slots(&query, tz, &plain_windows, &plain_time_off, &busy);
+        let free =
+            free_slots_with_extra(&query, tz, &plain_windows, &extra, &plain_time_off, &busy);
 
         Ok(WeekView {
             doctor: DoctorSummary {
@@ -356,7 +365,11 @@ impl Services {
             .detail(format!("doctor {doctor_id}: {}", window_detail(&window)));
         self.check_edit(actor, doctor_id, &event).await?;
         let result = retrying(|| self.save_window_tx(doctor_id, None, window)).await;
-        self.audit_result(event, result).await
+        let result = self.audit_result(event, result).await;
+        if result.is_ok() {
+            self.offer_freed_time(actor, doctor_id).await;
+        }
+        result
     }
 
     /// Changes a weekly window of `doctor_id` (its day, times or location).
@@ -371,7 +384,11 @@ impl Services {
             .detail(format!("doctor {doctor_id}: {}", window_detail(&window)));
         self.check_edit(actor, doctor_id, &event).await?;
         let result = retrying(|| self.save_window_tx(doctor_id, Some(window_id), window)).await;
-        self.audit_result(event, result).await.map(|_| ())
+        let result = self.audit_result(event, result).await.map(|_| ());
+        if result.is_ok() {
+            self.offer_freed_time(actor, doctor_id).await;
+        }
+        result
     }
 
     /// Removes a weekly window of `doctor_id`. Booked appointments are not touched.
@@ -437,7 +454,11 @@ impl Services {
             .detail(format!("doctor {doctor_id}"));
         self.check_edit(actor, doctor_id, &event).await?;
         let result = retrying(|| self.delete_time_off_tx(doctor_id, time_off_id)).await;
-        self.audit_result(event, result).await.map(|_| ())
+        let result = self.audit_result(event, result).await.map(|_| ());
+        if result.is_ok() {
+            self.offer_freed_time(actor, doctor_id).await;
+        }
+        result
     }
 
     /// Inserts (`window_id` None) or replaces a window, inside a transaction that locks

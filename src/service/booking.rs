@@ -12,6 +12,7 @@ use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, 
 use chrono_tz::Tz;
 
 use super::audit::actions;
+use super::slot_check::Clash;
 use super::{ServiceError, Services};
 use crate::domain::appointment as rules;
 use crate::domain::appointment::ListFilter;
@@ -20,13 +21,14 @@ use crate::domain::appointment::{
 };
 use crate::domain::audit::{AuditEvent, Outcome};
 use crate::domain::availability::{self as engine, Busy, Slot, SlotQuery, TimeOff, Window};
+use crate::domain::extra_hours::ExtraHours;
 use crate::domain::local_time;
 use crate::domain::permission::{Action, may_on_appointment};
 use crate::domain::validation;
 use crate::domain::{Actor, Role};
 use crate::store::mysql::booking as store;
 use crate::store::mysql::free_time::{self, Doctors, SlotInputs, SlotRange};
-use crate::store::mysql::{appointments, audit, availability, is_retryable, is_unique_violation};
+use crate::store::mysql::{appointments, audit, is_retryable, is_unique_violation};
 
 const MAX_ATTEMPTS: u32 = 6;
 
@@ -49,7 +51,7 @@ pub struct DoctorSlot {
 }
 
 /// A transaction's failure: a refusal to report, or a database error that may be retried.
-enum TxError {
+pub(super) enum TxError {
     Refused(ServiceError),
     Sql(sqlx::Error),
 }
@@ -60,7 +62,7 @@ impl From<sqlx::Error> for TxError {
     }
 }
 
-fn refuse<T>(e: ServiceError) -> Result<T, TxError> {
+pub(super) fn refuse<T>(e: ServiceError) -> Result<T, TxError> {
     Err(TxError::Refused(e))
 }
 
@@ -84,16 +86,16 @@ fn date_span(from: NaiveDate, days: u32) -> Result<(NaiveDate, NaiveDate), Servi
 }
 
 /// The local dates a slot search covers, and what is read for them.
-struct SlotSpan {
-    from: NaiveDate,
-    to: NaiveDate,
-    range: SlotRange,
+pub(super) struct SlotSpan {
+    pub(super) from: NaiveDate,
+    pub(super) to: NaiveDate,
+    pub(super) range: SlotRange,
 }
 
 impl SlotSpan {
     /// Refuses dates outside the recordable range and spans outside 1–366 days, so that
     /// none of the margins below can overflow.
-    fn new(tz: Tz, from: NaiveDate, days: u32) -> Result<SlotSpan, ServiceError> {
+    pub(super) fn new(tz: Tz, from: NaiveDate, days: u32) -> Result<SlotSpan, ServiceError> {
         let (from, to) = date_span(from, days)?;
         let first = from.and_time(NaiveTime::MIN);
         let after = (to + Duration::days(1)).and_time(NaiveTime::MIN);
@@ -124,6 +126,7 @@ impl SlotSpan {
                 // earlier may still hold time on the first date.
                 busy_from: start - Duration::minutes(480),
                 weekdays,
+                dates: (from, to),
             },
         })
     }
@@ -131,7 +134,7 @@ impl SlotSpan {
 
 impl Services {
     /// Retries `attempt` on deadlock / lock-wait timeout, with a short growing pause.
-    async fn in_transaction<T, F, Fut>(&self, mut attempt: F) -> Result<T, ServiceError>
+    pub(super) async fn in_transaction<T, F, Fut>(&self, mut attempt: F) -> Result<T, ServiceError>
     where
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = Result<T, TxError>>,
@@ -152,7 +155,7 @@ impl Services {
     }
 
     /// Records a refused or failed change, then hands the error back.
-    async fn audit_refusal(&self, event: AuditEvent, err: ServiceError) -> ServiceError {
+    pub(super) async fn audit_refusal(&self, event: AuditEvent, err: ServiceError) -> ServiceError {
         let outcome = if matches!(err, ServiceError::Forbidden(_)) {
             Outcome::Denied
         } else {
@@ -167,7 +170,11 @@ impl Services {
         err
     }
 
-    fn check_start(&self, start: NaiveDateTime, duration: u32) -> Result<(), ServiceError> {
+    pub(super) fn check_start(
+        &self,
+        start: NaiveDateTime,
+        duration: u32,
+    ) -> Result<(), ServiceError> {
         validation::duration_minutes(duration)?;
         validation::datetime_in_range(start)?;
         if start.second() != 0 || start.nanosecond() != 0 {
@@ -219,15 +226,29 @@ impl Services {
         duration: u32,
         event: AuditEvent,
     ) -> Result<Appointment, TxError> {
+        let mut tx = self.db.begin().await?;
+        self.lock_parties(&mut tx, req.doctor_id, req.patient_id)
+            .await?;
+        let appointment = self.book_in_tx(&mut tx, req, duration, event).await?;
+        tx.commit().await?;
+        Ok(appointment)
+    }
+
+    /// Checks and writes one booking (appointment, status history, audit row) inside a
+    /// transaction that already holds both parties' locks ([`Services::lock_parties`]).
+    pub(super) async fn book_in_tx(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::MySql>,
+        req: &BookingRequest,
+        duration: u32,
+        event: AuditEvent,
+    ) -> Result<Appointment, TxError> {
         let tz = self.config.time_zone;
         let start = req.start_utc;
         let end = start + Duration::minutes(i64::from(duration));
         let now = self.clock.now_naive();
-        let mut tx = self.db.begin().await?;
-        self.lock_parties(&mut tx, req.doctor_id, req.patient_id)
-            .await?;
         let location_id = self
-            .check_free(&mut tx, req.doctor_id, req.patient_id, start, end, None)
+            .check_free(tx, req.doctor_id, req.patient_id, start, end, None)
             .await?;
         let new = NewAppointment {
             patient_id: req.patient_id,
@@ -237,7 +258,7 @@ impl Services {
             duration_minutes: i32::try_from(duration).unwrap_or(60),
         };
         let id = match appointments::insert(
-            &mut *tx,
+            &mut **tx,
             &new,
             AppointmentStatus::Booked,
             &event.actor_kind,
@@ -255,7 +276,7 @@ impl Services {
             Err(e) => return Err(e.into()),
         };
         appointments::insert_history(
-            &mut *tx,
+            &mut **tx,
             &StatusChange {
                 appointment_id: id,
                 from_status: None,
@@ -269,8 +290,7 @@ impl Services {
             },
         )
         .await?;
-        audit::append(&mut *tx, now, &event.entity_id(id)).await?;
-        tx.commit().await?;
+        audit::append(&mut **tx, now, &event.entity_id(id)).await?;
         Ok(Appointment {
             id,
             patient_id: new.patient_id,
@@ -285,7 +305,7 @@ impl Services {
     }
 
     /// Locks the doctor's row, then the patient's; refuses unknown or inactive ones.
-    async fn lock_parties(
+    pub(super) async fn lock_parties(
         &self,
         tx: &mut sqlx::Transaction<'_, sqlx::MySql>,
         doctor_id: i32,
@@ -309,8 +329,9 @@ impl Services {
         }
     }
 
-    /// Checks `[start, end)` against availability, time off and both parties' other
-    /// appointments (except `except`). Returns the location of the covering window.
+    /// Checks `[start, end)` against availability (weekly windows and extra hours), time
+    /// off and both parties' other appointments (except `except`). Returns the location
+    /// of the covering window.
     async fn check_free(
         &self,
         tx: &mut sqlx::Transaction<'_, sqlx::MySql>,
@@ -320,37 +341,20 @@ impl Services {
         end: NaiveDateTime,
         except: Option<i32>,
     ) -> Result<Option<i32>, TxError> {
-        let tz = self.config.time_zone;
-        let windows: Vec<Window> = availability::windows(&mut **tx, doctor_id)
-            .await?
-            .into_iter()
-            .map(|w| w.window)
-            .collect();
-        let time_off: Vec<TimeOff> = availability::time_off(&mut **tx, doctor_id, start, end)
-            .await?
-            .into_iter()
-            .map(|t| t.time_off)
-            .collect();
-        let location = match engine::covering_location(start, end, tz, &windows, &time_off) {
-            Ok(l) => l,
-            Err(e) => return refuse(ServiceError::Invalid(e.to_string())),
-        };
-        let clash = store::overlapping(&mut **tx, true, doctor_id, start, end, except).await?;
-        if let Some((_, at, minutes)) = clash.first() {
-            return refuse(ServiceError::Conflict(format!(
-                "The doctor is already booked {}–{}; pick another time.",
-                local_label(tz, *at),
-                local_time::label(tz, *at + Duration::minutes(i64::from(*minutes)), "%H:%M")
-            )));
+        let except: Vec<i32> = except.into_iter().collect();
+        let checked = self
+            .check_times(&mut **tx, doctor_id, patient_id, &[(start, end)], &except)
+            .await?;
+        match checked.into_iter().next() {
+            Some(Ok(location)) => Ok(location),
+            Some(Err(clash @ Clash::Availability(_))) => {
+                refuse(ServiceError::Invalid(clash.sentence(self.config.time_zone)))
+            }
+            Some(Err(clash)) => refuse(ServiceError::Conflict(
+                clash.sentence(self.config.time_zone),
+            )),
+            None => refuse(ServiceError::Internal("no time was checked".into())),
         }
-        let clash = store::overlapping(&mut **tx, false, patient_id, start, end, except).await?;
-        if let Some((_, at, _)) = clash.first() {
-            return refuse(ServiceError::Conflict(format!(
-                "The patient already has an appointment at {}.",
-                local_label(tz, *at)
-            )));
-        }
-        Ok(location)
     }
 
     /// Cancels a booked appointment; a reason is required. The row is kept.
@@ -378,7 +382,11 @@ impl Services {
             })
             .await;
         match result {
-            Ok(a) => Ok(a),
+            Ok(a) => {
+                // The freed time goes to the waitlist.
+                self.offer_freed_time(actor, a.doctor_id).await;
+                Ok(a)
+            }
             Err(e) => Err(self.audit_refusal(event, e).await),
         }
     }
@@ -484,7 +492,11 @@ impl Services {
             })
             .await;
         match result {
-            Ok(a) => Ok(a),
+            Ok(a) => {
+                // The time it left goes to the waitlist.
+                self.offer_freed_time(actor, a.doctor_id).await;
+                Ok(a)
+            }
             Err(e) => Err(self.audit_refusal(event, e).await),
         }
     }
@@ -707,6 +719,7 @@ impl Services {
         let duration = duration_minutes.unwrap_or(self.config.default_duration_minutes);
         let SlotInputs {
             windows,
+            extra,
             time_off,
             busy,
             ..
@@ -728,12 +741,17 @@ impl Services {
                     .filter(|(d, _)| d == id)
                     .map(|(_, t)| t.clone())
                     .collect();
+                let x: Vec<ExtraHours> = extra
+                    .iter()
+                    .filter(|(d, _)| d == id)
+                    .map(|(_, x)| *x)
+                    .collect();
                 let b: Vec<Busy> = busy
                     .iter()
                     .filter(|(d, _, _)| d == id)
                     .map(|(_, s, m)| Busy::new(*s, *s + Duration::minutes(i64::from(*m))))
                     .collect();
-                let slots = engine::free_slots(&query, tz, &w, &t, &b)
+                let slots = engine::free_slots_with_extra(&query, tz, &w, &x, &t, &b)
                     .into_iter()
                     .filter(|s| location.is_none() || s.location_id == location)
                     .collect();

@@ -6,8 +6,10 @@ pub mod audit;
 pub mod auth;
 pub mod availability;
 pub mod booking;
+pub mod calendar_export;
 pub mod connect;
 pub mod demo;
+pub mod extra_hours;
 pub mod password;
 pub mod patients;
 pub mod payments;
@@ -15,7 +17,10 @@ pub mod prescription_edit;
 pub mod prescription_files;
 pub mod prescriptions;
 pub mod reports;
+pub mod series;
+mod slot_check;
 pub mod users;
+pub mod waitlist;
 
 use std::sync::Arc;
 

@@ -21,6 +21,8 @@ mod prescription_crash;
 mod prescription_ops;
 mod prescriptions_service;
 mod resilience;
+mod scheduling;
+mod scheduling_cli;
 mod schema;
 mod service_rules;
 mod tui_ops;

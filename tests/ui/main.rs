@@ -13,6 +13,7 @@ mod calendar_patients_commands;
 mod calendar_ui;
 mod desk_forms_ui;
 mod desk_nav_ui;
+mod extra_hours_prop;
 mod money_prop;
 mod nav;
 mod overlays;

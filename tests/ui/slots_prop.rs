@@ -1,4 +1,5 @@
-//! Property and DST tests for `clinic::domain::availability`.
+//! Property and DST tests for `clinic::domain::availability` (the generators and the
+//! reference are shared with `extra_hours_prop`).
 
 use chrono::{
     Datelike, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone, Timelike,
@@ -11,11 +12,11 @@ use clinic::domain::availability::{
 use clinic::domain::local_time;
 use proptest::prelude::*;
 
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+pub(crate) fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
 }
 
-fn t(h: u32, m: u32) -> NaiveTime {
+pub(crate) fn t(h: u32, m: u32) -> NaiveTime {
     NaiveTime::from_hms_opt(h, m, 0).unwrap()
 }
 
@@ -23,7 +24,7 @@ fn dt(y: i32, m: u32, day: u32, h: u32, min: u32) -> NaiveDateTime {
     d(y, m, day).and_time(t(h, min))
 }
 
-const WEEKDAYS: [Weekday; 7] = [
+pub(crate) const WEEKDAYS: [Weekday; 7] = [
     Weekday::Mon,
     Weekday::Tue,
     Weekday::Wed,
@@ -45,7 +46,7 @@ fn earliest(r: LocalResult<chrono::DateTime<Tz>>) -> Option<NaiveDateTime> {
     }
 }
 
-fn every_instant(r: LocalResult<chrono::DateTime<Tz>>) -> Vec<NaiveDateTime> {
+pub(crate) fn every_instant(r: LocalResult<chrono::DateTime<Tz>>) -> Vec<NaiveDateTime> {
     match r {
         LocalResult::Single(x) => vec![x.naive_utc()],
         LocalResult::Ambiguous(a, b) => vec![a.naive_utc(), b.naive_utc()],
@@ -55,7 +56,7 @@ fn every_instant(r: LocalResult<chrono::DateTime<Tz>>) -> Vec<NaiveDateTime> {
 
 /// Earliest instant at which the wall clock shows `local` or later: walk forward minute by
 /// minute out of a gap (all zones used here change offset on whole minutes).
-fn ref_boundary(tz: Tz, local: NaiveDateTime) -> Option<NaiveDateTime> {
+pub(crate) fn ref_boundary(tz: Tz, local: NaiveDateTime) -> Option<NaiveDateTime> {
     let mut probe = local;
     for _ in 0..=240 {
         if let Some(u) = earliest(tz.from_local_datetime(&probe)) {
@@ -66,7 +67,10 @@ fn ref_boundary(tz: Tz, local: NaiveDateTime) -> Option<NaiveDateTime> {
     None
 }
 
-fn overlaps(a: (NaiveDateTime, NaiveDateTime), b: (NaiveDateTime, NaiveDateTime)) -> bool {
+pub(crate) fn overlaps(
+    a: (NaiveDateTime, NaiveDateTime),
+    b: (NaiveDateTime, NaiveDateTime),
+) -> bool {
     b.0 < b.1 && a.0 < b.1 && a.1 > b.0
 }
 
@@ -134,7 +138,7 @@ fn reference(
 // Generators
 // ---------------------------------------------------------------------------------------
 
-const ZONES: [Tz; 10] = [
+pub(crate) const ZONES: [Tz; 10] = [
     chrono_tz::UTC,
     chrono_tz::Europe::London,
     chrono_tz::Europe::Berlin,
@@ -148,7 +152,7 @@ const ZONES: [Tz; 10] = [
 ];
 
 /// Dates near 2026 DST transitions of the zones above, and an ordinary one.
-fn base_dates() -> Vec<NaiveDate> {
+pub(crate) fn base_dates() -> Vec<NaiveDate> {
     vec![
         d(2026, 3, 8),
         d(2026, 3, 29),
@@ -163,7 +167,7 @@ fn base_dates() -> Vec<NaiveDate> {
 }
 
 /// Non-overlapping windows per weekday (touching allowed), built from (gap, length) pairs.
-fn windows_strategy() -> impl Strategy<Value = Vec<Window>> {
+pub(crate) fn windows_strategy() -> impl Strategy<Value = Vec<Window>> {
     prop::collection::vec(
         prop::collection::vec((0u32..=300, 1u32..=360, prop::option::of(1i32..5)), 0..=4),
         7,
@@ -250,7 +254,7 @@ fn case_strategy() -> impl Strategy<Value = Case> {
 
 /// Days of `year` on which `tz` changes offset (offset at 00:00 and 23:59:59 differ, or
 /// either is a gap or ambiguous).
-fn transition_days(tz: Tz, year: i32) -> Vec<NaiveDate> {
+pub(crate) fn transition_days(tz: Tz, year: i32) -> Vec<NaiveDate> {
     let mut out = Vec::new();
     let mut date = d(year, 1, 1);
     while date.year() == year {

@@ -8,10 +8,10 @@ use super::parse_col;
 use super::patients::id_of;
 use crate::domain::appointment::{Appointment, AppointmentStatus, NewAppointment, StatusChange};
 
-const COLUMNS: &str = "id, patient_id, doctor_id, location_id, appointment_time, duration_minutes, \
+pub(super) const COLUMNS: &str = "id, patient_id, doctor_id, location_id, appointment_time, duration_minutes, \
                        status, cancel_reason, cancelled_at";
 
-fn map(r: &MySqlRow) -> Result<Appointment, sqlx::Error> {
+pub(super) fn map(r: &MySqlRow) -> Result<Appointment, sqlx::Error> {
     let status: String = r.try_get("status")?;
     Ok(Appointment {
         id: r.try_get("id")?,

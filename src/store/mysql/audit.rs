@@ -29,6 +29,38 @@ where
     Ok(())
 }
 
+/// Appends several rows in one statement (a series booked at once); a no-op for none.
+pub async fn append_many<'c, E>(
+    exec: E,
+    at: NaiveDateTime,
+    events: &[AuditEvent],
+) -> Result<(), sqlx::Error>
+where
+    E: Executor<'c, Database = MySql>,
+{
+    if events.is_empty() {
+        return Ok(());
+    }
+    let mut qb = sqlx::QueryBuilder::<MySql>::new(
+        "INSERT INTO audit_log (occurred_at, actor_kind, actor_id, actor_email, action, entity, entity_id, \
+         patient_id, outcome, detail) ",
+    );
+    qb.push_values(events, |mut row, e| {
+        row.push_bind(at)
+            .push_bind(&e.actor_kind)
+            .push_bind(e.actor_id)
+            .push_bind(&e.actor_email)
+            .push_bind(e.action)
+            .push_bind(e.entity)
+            .push_bind(&e.entity_id)
+            .push_bind(e.patient_id)
+            .push_bind(e.outcome.as_str())
+            .push_bind(&e.detail);
+    });
+    qb.build().execute(exec).await?;
+    Ok(())
+}
+
 /// The newest entries first, optionally only one action.
 pub async fn recent<'c, E>(
     exec: E,

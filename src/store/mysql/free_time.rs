@@ -1,13 +1,14 @@
-//! What free slots are computed from (weekly windows, time off and the appointments that
-//! hold time) for several doctors, read in one statement: a single round trip to the
-//! server, whatever the number of doctors.
+//! What free slots are computed from (weekly windows, extra hours on dates, time off and
+//! the appointments that hold time) for several doctors, read in one statement: a single
+//! round trip to the server, whatever the number of doctors.
 
-use chrono::{NaiveDateTime, NaiveTime, Weekday};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 use sqlx::{Executor, MySql, QueryBuilder, Row};
 
 use super::availability::{day_code, parse_day_code};
 use super::parse_col;
 use crate::domain::availability::{TimeOff, Window};
+use crate::domain::extra_hours::ExtraHours;
 
 /// Whose slot inputs to read.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -23,6 +24,8 @@ pub struct SlotInputs {
     /// For [`Doctors::Email`]: the id of the doctor with that email, if there is one.
     pub found: Option<i32>,
     pub windows: Vec<(i32, Window)>,
+    /// Extra hours on the local dates of [`SlotRange::dates`].
+    pub extra: Vec<(i32, ExtraHours)>,
     pub time_off: Vec<(i32, TimeOff)>,
     /// Non-cancelled appointments: (doctor id, start, minutes).
     pub busy: Vec<(i32, NaiveDateTime, i32)>,
@@ -38,12 +41,15 @@ pub struct SlotRange {
     pub busy_from: NaiveDateTime,
     /// Only the windows of these weekdays; every window for `None`.
     pub weekdays: Option<Vec<Weekday>>,
+    /// The extra hours of local dates `dates.0..=dates.1` are read.
+    pub dates: (NaiveDate, NaiveDate),
 }
 
 const WINDOW: i64 = 0;
 const TIME_OFF: i64 = 1;
 const BUSY: i64 = 2;
 const DOCTOR: i64 = 3;
+const EXTRA: i64 = 4;
 
 fn push_doctors(qb: &mut QueryBuilder<MySql>, doctors: Doctors<'_>) {
     match doctors {
@@ -63,10 +69,10 @@ fn push_doctors(qb: &mut QueryBuilder<MySql>, doctors: Doctors<'_>) {
     }
 }
 
-/// The windows of `doctors` (on `range.weekdays`), their time off intersecting
-/// `[range.from, range.to)`, and their non-cancelled appointments starting in
-/// `[range.busy_from, range.to)`, as one `UNION ALL` (with the doctor's id when asked
-/// by email).
+/// The windows of `doctors` (on `range.weekdays`), their extra hours on `range.dates`,
+/// their time off intersecting `[range.from, range.to)`, and their non-cancelled
+/// appointments starting in `[range.busy_from, range.to)`, as one `UNION ALL` (with the
+/// doctor's id when asked by email).
 pub async fn slot_inputs<'c, E>(
     exec: E,
     doctors: Doctors<'_>,
@@ -78,7 +84,7 @@ where
     if doctors == Doctors::Ids(&[]) {
         return Ok(SlotInputs::default());
     }
-    // One column set for the three kinds of row; each kind fills its own columns and
+    // One column set for every kind of row; each kind fills its own columns and
     // leaves the others NULL (typed, so that the union keeps TIME and DATETIME apart).
     // `label` is the weekday of a window and the reason of a time off: two columns of
     // the same collation, which a union may mix.
@@ -121,6 +127,17 @@ where
     qb.push_bind(range.to);
     qb.push(" AND");
     push_doctors(&mut qb, doctors);
+    // Extra hours: the date travels in `starts_at` (a DATE widened to midnight).
+    qb.push(
+        " UNION ALL SELECT 4, doctor_id, NULL, start_time, end_time, location_id, \
+         CAST(on_date AS DATETIME), NULL, NULL \
+         FROM doctor_extra_hours FORCE INDEX (ix_extra_doctor_date) WHERE on_date >= ",
+    );
+    qb.push_bind(range.dates.0);
+    qb.push(" AND on_date <= ");
+    qb.push_bind(range.dates.1);
+    qb.push(" AND");
+    push_doctors(&mut qb, doctors);
     if let Doctors::Email(email) = doctors {
         qb.push(
             " UNION ALL SELECT 3, id, NULL, NULL, NULL, NULL, NULL, NULL, NULL \
@@ -157,6 +174,15 @@ where
                 },
             )),
             BUSY => out.busy.push((doctor, r.try_get(6)?, r.try_get(8)?)),
+            EXTRA => out.extra.push((
+                doctor,
+                ExtraHours {
+                    date: r.try_get::<NaiveDateTime, _>(6)?.date(),
+                    start: r.try_get::<NaiveTime, _>(3)?,
+                    end: r.try_get::<NaiveTime, _>(4)?,
+                    location_id: r.try_get(5)?,
+                },
+            )),
             DOCTOR => out.found = Some(doctor),
             other => {
                 return Err(sqlx::Error::ColumnDecode {

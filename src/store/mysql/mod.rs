@@ -5,6 +5,8 @@ pub mod appointments;
 pub mod audit;
 pub mod availability;
 pub mod booking;
+pub mod calendar;
+pub mod extra_hours;
 pub mod free_time;
 pub mod locations;
 pub mod patient_records;
@@ -12,7 +14,9 @@ pub mod patient_search;
 pub mod patients;
 pub mod payments;
 pub mod people;
+pub mod series;
 pub mod throttle;
+pub mod waitlist;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -52,6 +56,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         20261201000003,
         "free slot indexes",
         include_str!("../../../migrations/20261201000003_free_slot_indexes.sql"),
+    ),
+    (
+        20261210000004,
+        "scheduling",
+        include_str!("../../../migrations/20261210000004_scheduling.sql"),
     ),
 ];
 
