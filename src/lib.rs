@@ -5,6 +5,7 @@
 
 pub mod cli;
 mod cli_appointments;
+mod cli_reaching;
 pub mod config;
 pub mod domain;
 pub mod service;

@@ -8,12 +8,16 @@ pub mod availability;
 pub mod booking;
 pub mod connect;
 pub mod demo;
+pub mod mailer;
 pub mod password;
 pub mod patients;
 pub mod payments;
+pub mod pdf;
+pub mod pdf_exports;
 pub mod prescription_edit;
 pub mod prescription_files;
 pub mod prescriptions;
+pub mod reminders;
 pub mod reports;
 pub mod users;
 

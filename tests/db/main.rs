@@ -20,6 +20,7 @@ mod payments;
 mod prescription_crash;
 mod prescription_ops;
 mod prescriptions_service;
+mod reaching;
 mod resilience;
 mod schema;
 mod service_rules;
