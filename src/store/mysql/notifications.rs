@@ -208,7 +208,7 @@ where
         .collect()
 }
 
-/// Reminders a run would queue now (for a dry run): appointment id, start.
+/// Reminders a run would queue now (for a dry run): their appointment ids.
 pub async fn due_unqueued<'c, E>(
     exec: E,
     now: NaiveDateTime,
@@ -225,7 +225,6 @@ where
                             AND n.kind = 'REMINDER' AND n.starts_at = a.appointment_time)
           ORDER BY a.appointment_time, a.id",
     )
-    .bind(now)
     .bind(now)
     .bind(until)
     .fetch_all(exec)
