@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::config::{Config, Overrides};
+use crate::config::{Config, MailOverrides, Overrides};
 use crate::domain::{Actor, Role};
 use crate::service::demo::{DEMO_ACCOUNTS, DEMO_ADMIN, DEMO_PASSWORD, SeedOutcome};
 use crate::service::users::NewAccount;
@@ -45,6 +45,16 @@ pub struct GlobalArgs {
     /// Config file (default: $XDG_CONFIG_HOME/smart-clinic/config.toml)
     #[arg(long, env = "CLINIC_CONFIG", global = true)]
     pub config: Option<PathBuf>,
+    /// Mail server for reminders: smtp://user:pass@host:587 (STARTTLS), smtps://host:465
+    /// (TLS), smtp://127.0.0.1:2525 (loopback, no TLS)
+    #[arg(long, env = "CLINIC_SMTP_URL", global = true, hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// Sender of reminders, e.g. "Clinic <reminders@clinic.example>"
+    #[arg(long, env = "CLINIC_MAIL_FROM", global = true)]
+    pub mail_from: Option<String>,
+    /// Reminders go out this many hours ahead (default 24)
+    #[arg(long, env = "CLINIC_REMINDER_HOURS", global = true)]
+    pub reminder_hours: Option<u32>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -83,6 +93,15 @@ pub enum Command {
     /// Export appointments as a calendar file.
     #[command(subcommand)]
     Agenda(crate::cli_scheduling::AgendaCommand),
+    /// Email appointment reminders and cancellation/reschedule notices (run from cron).
+    #[command(subcommand)]
+    Reminders(crate::cli_reaching::RemindersCommand),
+    /// Export prescriptions.
+    #[command(subcommand)]
+    Prescriptions(crate::cli_reaching::PrescriptionsCommand),
+    /// Payment receipts.
+    #[command(subcommand)]
+    Payments(crate::cli_reaching::PaymentsCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -203,11 +222,14 @@ impl Command {
             Command::Migrate | Command::Seed { .. } | Command::Check => {
                 Usage::OneShot { documents: true }
             }
+            Command::Prescriptions(_) => Usage::OneShot { documents: true },
             Command::User(_)
             | Command::Appointments(_)
             | Command::Waitlist(_)
             | Command::Availability(_)
-            | Command::Agenda(_) => Usage::OneShot { documents: false },
+            | Command::Agenda(_)
+            | Command::Reminders(_)
+            | Command::Payments(_) => Usage::OneShot { documents: false },
         }
     }
 }
@@ -258,7 +280,16 @@ fn run(cli: Cli) -> Result<(), String> {
         mongodb_database: cli.global.mongodb_database.clone(),
         time_zone: cli.global.time_zone.clone(),
     };
-    let config = Arc::new(Config::load(&overrides).map_err(|e| e.to_string())?);
+    let mail = MailOverrides {
+        smtp_url: cli.global.smtp_url.clone(),
+        mail_from: cli.global.mail_from.clone(),
+        reminder_hours: cli.global.reminder_hours,
+    };
+    let config = Arc::new(
+        Config::load(&overrides)
+            .and_then(|c| c.with_mail(&mail))
+            .map_err(|e| e.to_string())?,
+    );
     let usage = cli
         .command
         .as_ref()
@@ -299,6 +330,11 @@ fn run(cli: Cli) -> Result<(), String> {
                 crate::cli_scheduling::availability(&services, cmd).await
             }
             Some(Command::Agenda(cmd)) => crate::cli_scheduling::agenda(&services, cmd).await,
+            Some(Command::Reminders(cmd)) => crate::cli_reaching::reminders(&services, cmd).await,
+            Some(Command::Prescriptions(cmd)) => {
+                crate::cli_reaching::prescriptions(&services, cmd).await
+            }
+            Some(Command::Payments(cmd)) => crate::cli_reaching::payments(&services, cmd).await,
             Some(Command::User(UserCommand::Add {
                 role,
                 email,

@@ -45,6 +45,13 @@ pub struct FileSettings {
     pub idle_lock_minutes: Option<u64>,
     pub log_file: Option<PathBuf>,
     pub keymap_file: Option<PathBuf>,
+    /// Outgoing mail server for reminders, e.g. `smtp://user:pass@mail.internal:587`
+    /// (see [`crate::service::mailer`] for what each scheme does).
+    pub smtp_url: Option<String>,
+    /// The sender of reminders, e.g. `Smart Clinic <reminders@clinic.example>`.
+    pub mail_from: Option<String>,
+    /// How far ahead reminders go out (default 24).
+    pub reminder_hours: Option<u32>,
 }
 
 /// Values from the environment or the command line (the CLI fills these from clap,
@@ -72,9 +79,40 @@ pub struct Config {
     pub idle_lock: Duration,
     pub log_file: PathBuf,
     pub keymap_file: Option<PathBuf>,
+    pub smtp_url: Option<String>,
+    pub mail_from: Option<String>,
+    /// Reminders go out for appointments starting within this many hours.
+    pub reminder_hours: u32,
 }
 
+/// The mail settings from the environment or the command line (kept apart from
+/// [`Overrides`] so that code building a `Config` need not know about mail).
+#[derive(Debug, Default, Clone)]
+pub struct MailOverrides {
+    pub smtp_url: Option<String>,
+    pub mail_from: Option<String>,
+    pub reminder_hours: Option<u32>,
+}
+
+/// Reminders go out this many hours ahead unless configured otherwise.
+pub const DEFAULT_REMINDER_HOURS: u32 = 24;
+
 impl Config {
+    /// Applies the mail settings from the environment or flags (they beat the file).
+    pub fn with_mail(mut self, over: &MailOverrides) -> Result<Config, ConfigError> {
+        let non_empty = |s: &Option<String>| s.clone().filter(|v| !v.trim().is_empty());
+        if let Some(url) = non_empty(&over.smtp_url) {
+            self.smtp_url = Some(url);
+        }
+        if let Some(from) = non_empty(&over.mail_from) {
+            self.mail_from = Some(from);
+        }
+        if let Some(hours) = over.reminder_hours {
+            self.reminder_hours = check_reminder_hours(hours)?;
+        }
+        Ok(self)
+    }
+
     /// Loads the file (if any) and applies the overrides.
     pub fn load(over: &Overrides) -> Result<Config, ConfigError> {
         let file = match over.config_file.clone().or_else(default_config_path) {
@@ -135,6 +173,11 @@ impl Config {
             idle_lock: Duration::from_secs(idle_minutes * 60),
             log_file: file.log_file.unwrap_or_else(default_log_path),
             keymap_file: file.keymap_file,
+            smtp_url: non_empty(file.smtp_url),
+            mail_from: non_empty(file.mail_from),
+            reminder_hours: check_reminder_hours(
+                file.reminder_hours.unwrap_or(DEFAULT_REMINDER_HOURS),
+            )?,
         })
     }
 
@@ -148,6 +191,16 @@ impl Config {
         self.mongodb_uri
             .as_deref()
             .ok_or(ConfigError::MissingMongoUri)
+    }
+}
+
+fn check_reminder_hours(hours: u32) -> Result<u32, ConfigError> {
+    if (1..=24 * 14).contains(&hours) {
+        Ok(hours)
+    } else {
+        Err(ConfigError::Invalid(format!(
+            "reminder_hours must be between 1 and 336 (got {hours})"
+        )))
     }
 }
 

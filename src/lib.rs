@@ -5,6 +5,7 @@
 
 pub mod cli;
 mod cli_appointments;
+mod cli_reaching;
 mod cli_scheduling;
 pub mod config;
 pub mod domain;

@@ -75,6 +75,12 @@ pub mod actions {
     pub const PRESCRIPTION_EXPORT: &str = "PRESCRIPTION_EXPORT";
     pub const PRESCRIPTION_INSIGHT: &str = "PRESCRIPTION_INSIGHT";
     pub const PRESCRIPTION_ATTACH: &str = "PRESCRIPTION_ATTACH";
+    /// A reminder or notice was emailed to a patient (or the attempt failed).
+    pub const NOTIFICATION_SEND: &str = "NOTIFICATION_SEND";
+    /// A prescription was exported as a PDF.
+    pub const PRESCRIPTION_PDF: &str = "PRESCRIPTION_PDF";
+    /// A payment receipt was exported as a PDF.
+    pub const RECEIPT_PDF: &str = "RECEIPT_PDF";
     pub const PATIENT_SEARCH: &str = "PATIENT_SEARCH";
     pub const PATIENT_CREATE: &str = "PATIENT_CREATE";
     pub const PATIENT_READ: &str = "PATIENT_READ";

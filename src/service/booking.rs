@@ -28,7 +28,7 @@ use crate::domain::validation;
 use crate::domain::{Actor, Role};
 use crate::store::mysql::booking as store;
 use crate::store::mysql::free_time::{self, Doctors, SlotInputs, SlotRange};
-use crate::store::mysql::{appointments, audit, is_retryable, is_unique_violation};
+use crate::store::mysql::{appointments, audit, is_retryable, is_unique_violation, notifications};
 
 const MAX_ATTEMPTS: u32 = 6;
 
@@ -459,6 +459,19 @@ impl Services {
         )
         .await?;
         audit::append(&mut *tx, now, &event.clone().patient(appt.patient_id)).await?;
+        if status == AppointmentStatus::Cancelled && appt.start_utc > now {
+            // The patient is told by the next `clinic reminders send`; queued in this
+            // transaction, so a committed cancellation always has its notice.
+            notifications::queue(
+                &mut *tx,
+                appointment_id,
+                notifications::Kind::Cancelled,
+                appt.start_utc,
+                None,
+                now,
+            )
+            .await?;
+        }
         tx.commit().await?;
         appt.status = status;
         if let Some(r) = reason {
@@ -575,6 +588,15 @@ impl Services {
         )
         .await?;
         audit::append(&mut *tx, now, &event.clone().patient(appt.patient_id)).await?;
+        notifications::queue(
+            &mut *tx,
+            appointment_id,
+            notifications::Kind::Rescheduled,
+            new_start,
+            Some(appt.start_utc),
+            now,
+        )
+        .await?;
         tx.commit().await?;
         appt.start_utc = new_start;
         appt.duration_minutes = minutes;

@@ -183,7 +183,7 @@ impl Services {
     }
 
     /// Refuses (audited) unless `actor` may read this patient's prescriptions.
-    async fn check_read(
+    pub(super) async fn check_read(
         &self,
         actor: &Actor,
         patient_id: i32,

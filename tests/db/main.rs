@@ -20,6 +20,7 @@ mod payments;
 mod prescription_crash;
 mod prescription_ops;
 mod prescriptions_service;
+mod reaching;
 mod resilience;
 mod scheduling;
 mod scheduling_cli;

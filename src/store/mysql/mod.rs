@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod extra_hours;
 pub mod free_time;
 pub mod locations;
+pub mod notifications;
 pub mod patient_records;
 pub mod patient_search;
 pub mod patients;
@@ -56,6 +57,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         20261201000003,
         "free slot indexes",
         include_str!("../../../migrations/20261201000003_free_slot_indexes.sql"),
+    ),
+    (
+        20261202000051,
+        "notifications",
+        include_str!("../../../migrations/20261202000051_notifications.sql"),
     ),
     (
         20261210000004,
