@@ -64,6 +64,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../../migrations/20261202000051_notifications.sql"),
     ),
     (
+        20261203000002,
+        "patient search terms",
+        include_str!("../../../migrations/20261203000002_patient_search_terms.sql"),
+    ),
+    (
         20261210000004,
         "scheduling",
         include_str!("../../../migrations/20261210000004_scheduling.sql"),
