@@ -123,7 +123,12 @@ async fn search_finds_any_part_id_and_date_of_birth() {
     let d = desk();
     s.register_patient(
         &d,
-        input("Jan Kowalski", "jan.kowalski@poczta.pl", "+48 601-234-567", "1980-03-14"),
+        input(
+            "Jan Kowalski",
+            "jan.kowalski@poczta.pl",
+            "+48 601-234-567",
+            "1980-03-14",
+        ),
     )
     .await
     .expect("register");
@@ -145,7 +150,10 @@ async fn search_finds_any_part_id_and_date_of_birth() {
         .fetch_one(&env.pool)
         .await
         .expect("id");
-    assert_eq!(names(&s, &d, &format!("#{carla}")).await, vec!["Carla Souza"]);
+    assert_eq!(
+        names(&s, &d, &format!("#{carla}")).await,
+        vec!["Carla Souza"]
+    );
     assert_eq!(names(&s, &d, &format!("{carla}")).await[0], "Carla Souza");
     assert!(names(&s, &d, "#99999").await.is_empty());
     // Ranked: names that start with the text, then a word, then inside.
@@ -167,7 +175,10 @@ async fn a_patient_registered_or_changed_a_moment_ago_is_found_at_once() {
     let d = desk();
     assert!(names(&s, &d, "zdzis").await.is_empty());
     let p = s
-        .register_patient(&d, input("Zdzisław Wójcik", "zw@example.com", "600 700 800", ""))
+        .register_patient(
+            &d,
+            input("Zdzisław Wójcik", "zw@example.com", "600 700 800", ""),
+        )
         .await
         .expect("register");
     assert_eq!(names(&s, &d, "zdzis").await, vec!["Zdzisław Wójcik"]);
@@ -185,7 +196,9 @@ async fn a_patient_registered_or_changed_a_moment_ago_is_found_at_once() {
     assert_eq!(names(&s, &d, "owick").await, vec!["Zdzisław Nowicki"]);
     assert_eq!(names(&s, &d, "1222").await, vec!["Zdzisław Nowicki"]);
     // Deactivated: not offered for booking, still found on the patients screen.
-    s.set_patient_active(&d, p.id, false).await.expect("deactivate");
+    s.set_patient_active(&d, p.id, false)
+        .await
+        .expect("deactivate");
     assert!(names(&s, &d, "owick").await.is_empty());
     let all = s.find_patients(&d, "owick", 10).await.expect("find");
     assert_eq!(all.len(), 1);
@@ -197,8 +210,18 @@ async fn search_text_is_never_sql() {
     let (env, s) = setup().await;
     let d = desk();
     for q in [
-        "%%%", "___", "a%a", "_na", "' OR 1=1 -- ", "\" OR \"1\"=\"1", "Ana'; DROP TABLE patients; --",
-        "\\%", "Real_Nam", "%' UNION SELECT 1 --", "#1 OR 1=1", "\\\\",
+        "%%%",
+        "___",
+        "a%a",
+        "_na",
+        "' OR 1=1 -- ",
+        "\" OR \"1\"=\"1",
+        "Ana'; DROP TABLE patients; --",
+        "\\%",
+        "Real_Nam",
+        "%' UNION SELECT 1 --",
+        "#1 OR 1=1",
+        "\\\\",
     ] {
         let found = names(&s, &d, q).await;
         assert!(

@@ -471,9 +471,13 @@ fn after_registering_and_coming_back_the_search_runs_again_and_lists_them() {
     reply(&mut s, first, PatientsReply::Found(Ok(Vec::new())));
     assert_eq!(patients(&s).results.first().map(|p| p.id), Some(31));
     assert!(
-        effects
-            .iter()
-            .any(|e| matches!(e, Effect::Run { op: Op::Patients(PatientsOp::History { patient_id: 31 }), .. })),
+        effects.iter().any(|e| matches!(
+            e,
+            Effect::Run {
+                op: Op::Patients(PatientsOp::History { patient_id: 31 }),
+                ..
+            }
+        )),
         "the new patient is opened"
     );
     // Back from the patient: the search runs again.

@@ -204,7 +204,9 @@ where
     };
     if let Some(id) = query.id {
         part(&mut qb);
-        qb.push(format!("(SELECT id, {RANK_ID} AS r FROM patients WHERE id = "));
+        qb.push(format!(
+            "(SELECT id, {RANK_ID} AS r FROM patients WHERE id = "
+        ));
         qb.push_bind(id);
         qb.push(")");
     }

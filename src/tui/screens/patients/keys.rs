@@ -268,7 +268,9 @@ impl PatientsScreen {
 
     fn open_selected(&mut self) -> Actions<PatientsOp> {
         let Some(p) = self.results.get(self.selected()) else {
-            return info("No patient selected: type part of a name, email or phone, #id or a birth date.");
+            return info(
+                "No patient selected: type part of a name, email or phone, #id or a birth date.",
+            );
         };
         let id = p.id;
         self.open_view(id)

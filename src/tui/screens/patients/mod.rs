@@ -137,7 +137,9 @@ impl PatientsScreen {
         if q.is_empty() {
             return Vec::new();
         }
-        vec![crate::tui::screen::Action::Request(PatientsOp::Search { query: q })]
+        vec![crate::tui::screen::Action::Request(PatientsOp::Search {
+            query: q,
+        })]
     }
 
     pub fn context(&self) -> Context {
