@@ -64,6 +64,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../../migrations/20261202000051_notifications.sql"),
     ),
     (
+        20261203000003,
+        "fees and refunds",
+        include_str!("../../../migrations/20261203000003_fees_and_refunds.sql"),
+    ),
+    (
         20261210000004,
         "scheduling",
         include_str!("../../../migrations/20261210000004_scheduling.sql"),
