@@ -369,8 +369,9 @@ fn reply(effect: &Effect) -> Option<Msg> {
             BookingOp::LoadDoctors => BookingReply::Doctors(Ok(BookingChoices {
                 doctors: vec![summary(3)],
                 locations: vec![(1, "Harbour Street".into())],
+                addresses: vec![(1, "1 Harbour Street".into())],
             })),
-            BookingOp::LoadSlots { .. } | BookingOp::FirstAvailable { .. } => {
+            BookingOp::LoadSlots { .. } | BookingOp::AnyDoctor { .. } => {
                 BookingReply::Slots(Ok(vec![SlotChoice {
                     doctor_id: 3,
                     doctor_name: "Dr. Maya Okafor".into(),
@@ -379,7 +380,10 @@ fn reply(effect: &Effect) -> Option<Msg> {
                     location_id: Some(1),
                 }]))
             }
-            BookingOp::Book { .. } => BookingReply::Booked(Err(refused())),
+            BookingOp::Book { .. } | BookingOp::BookSeries(_) => {
+                BookingReply::Booked(Err(refused()))
+            }
+            BookingOp::PlanSeries(_) => BookingReply::Planned(Err(refused())),
         }),
         Op::Agenda(op) => Reply::Agenda(match op {
             AgendaOp::Load(_) => AgendaReply::Appointments(Ok(vec![
