@@ -23,6 +23,7 @@ pub mod reminders;
 pub mod reports;
 pub mod series;
 mod slot_check;
+pub mod time_off;
 pub mod users;
 pub mod waitlist;
 
