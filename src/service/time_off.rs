@@ -230,7 +230,9 @@ impl Services {
             self.audit(
                 AuditEvent::by(actor, actions::SCHEDULE_READ, "appointment")
                     .patient(patient_id)
-                    .detail(format!("doctor {doctor_id}, appointments inside new time off")),
+                    .detail(format!(
+                        "doctor {doctor_id}, appointments inside new time off"
+                    )),
             )
             .await?;
         }
@@ -268,11 +270,8 @@ impl Services {
             patient_name: b.patient_name,
         })
         .collect();
-        let unseen = seen.is_some_and(|ids| {
-            conflicts
-                .iter()
-                .any(|c| !ids.contains(&c.appointment_id))
-        });
+        let unseen =
+            seen.is_some_and(|ids| conflicts.iter().any(|c| !ids.contains(&c.appointment_id)));
         if !conflicts.is_empty() && (*on_conflict == OnConflict::Ask || unseen) {
             tx.rollback().await?;
             return Ok(TimeOffOutcome::Conflicts(conflicts));
@@ -318,8 +317,7 @@ impl Services {
         let Some(appt) = booking_store::lock_appointment(&mut **tx, appointment_id).await? else {
             return Err(ServiceError::NotFound(format!("Appointment {appointment_id}")).into());
         };
-        if let Err(r) = rules::allowed(&appt, actor, now).change_to(AppointmentStatus::Cancelled)
-        {
+        if let Err(r) = rules::allowed(&appt, actor, now).change_to(AppointmentStatus::Cancelled) {
             return Err(ServiceError::from(r).into());
         }
         let by = Some((reason, event.actor_kind.as_str(), event.actor_id, now));

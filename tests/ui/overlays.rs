@@ -312,6 +312,7 @@ fn week() -> WeekView {
             status: AppointmentStatus::Booked,
             location_id: Some(1),
         }],
+        extra_hours: Vec::new(),
         free_slots: vec![Slot {
             start_utc: at(11),
             end_utc: at(12),
