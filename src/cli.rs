@@ -102,6 +102,8 @@ pub enum Command {
     /// Payment receipts.
     #[command(subcommand)]
     Payments(crate::cli_reaching::PaymentsCommand),
+    /// Serve the TUI over SSH to clinic accounts (the built-in SSH server).
+    Serve(crate::cli_serve::ServeArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -193,6 +195,9 @@ pub enum UserCommand {
         #[arg(long, required = true)]
         password_stdin: bool,
     },
+    /// Public keys that sign in to `clinic serve`.
+    #[command(subcommand)]
+    SshKey(crate::cli_serve::SshKeyCommand),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -219,6 +224,7 @@ impl Command {
     /// those that touch documents open MongoDB.
     fn usage(&self) -> Usage {
         match self {
+            Command::Serve(_) => Usage::Interactive,
             Command::Migrate | Command::Seed { .. } | Command::Check => {
                 Usage::OneShot { documents: true }
             }
@@ -273,6 +279,11 @@ fn version_line() -> String {
 }
 
 fn run(cli: Cli) -> Result<(), String> {
+    if let Some(Command::Serve(args)) = &cli.command
+        && args.fingerprint
+    {
+        return crate::cli_serve::print_fingerprint(args);
+    }
     let overrides = Overrides {
         config_file: cli.global.config.clone(),
         database_url: cli.global.database_url.clone(),
@@ -335,6 +346,12 @@ fn run(cli: Cli) -> Result<(), String> {
                 crate::cli_reaching::prescriptions(&services, cmd).await
             }
             Some(Command::Payments(cmd)) => crate::cli_reaching::payments(&services, cmd).await,
+            Some(Command::Serve(args)) => {
+                crate::cli_serve::serve(services.clone(), &config, args).await
+            }
+            Some(Command::User(UserCommand::SshKey(cmd))) => {
+                crate::cli_serve::ssh_key(&services, cmd).await
+            }
             Some(Command::User(UserCommand::Add {
                 role,
                 email,

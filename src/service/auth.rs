@@ -82,9 +82,28 @@ impl Services {
         email: &str,
         password: &str,
     ) -> Result<Session, LoginError> {
+        self.login_from(kind, email, password, None).await
+    }
+
+    /// [`login`](Self::login) with where the attempt came from (e.g. "ssh 10.0.0.7:52114"),
+    /// written into every audit row of the attempt. The same verification, throttle and
+    /// lock as the sign-in screen.
+    pub async fn login_from(
+        &self,
+        kind: AccountKind,
+        email: &str,
+        password: &str,
+        remote: Option<&str>,
+    ) -> Result<Session, LoginError> {
         let email: String = email.trim().to_lowercase().chars().take(150).collect();
         let now = self.clock.now_naive();
         let attempt = |outcome: Outcome, actor: Option<&Actor>, detail: &str| {
+            let detail = match (remote, detail) {
+                (None, d) => d.to_string(),
+                (Some(r), "") => format!("password, {r}"),
+                (Some(r), d) => format!("{d}; password, {r}"),
+            };
+            let detail = detail.as_str();
             let event = match actor {
                 Some(a) => AuditEvent::by(a, actions::LOGIN, "session"),
                 None => AuditEvent {

@@ -20,7 +20,7 @@ use crate::domain::availability::{
     validate_window,
 };
 use crate::domain::availability::{StoredTimeOff, StoredWindow};
-use crate::domain::extra_hours::ExtraHours;
+use crate::domain::extra_hours::{ExtraHours, StoredExtraHours};
 use crate::domain::{Actor, Role, validation};
 use crate::store::mysql::availability as store;
 use crate::store::mysql::{appointments, extra_hours, is_retryable, locations, people};
@@ -66,9 +66,12 @@ pub struct WeekView {
     /// Time off intersecting the week.
     pub time_off: Vec<StoredTimeOff>,
     pub appointments: Vec<WeekAppointment>,
+    /// Extra hours on the week's dates (outside the weekly plan), by date and start.
+    pub extra_hours: Vec<StoredExtraHours>,
     /// Free slots of the week from now on (weekly windows and extra hours), with the
-    /// clinic's step and default duration. The extra hours themselves: [`Services::extra_hours`].
+    /// clinic's step and default duration.
     pub free_slots: Vec<Slot>,
+    /// The clinic's open locations, and any closed one this doctor's hours still name.
     pub locations: Vec<LocationRef>,
     /// Whether the reader may change this doctor's availability.
     pub can_edit: bool,
@@ -284,15 +287,18 @@ impl Services {
             .ok_or_else(|| ServiceError::NotFound("That doctor".into()))?;
         let windows = store::windows(&self.db, doctor_id).await?;
         let time_off = store::time_off(&self.db, doctor_id, from, to).await?;
-        let extra: Vec<ExtraHours> = extra_hours::list(&self.db, doctor_id, monday, sunday)
-            .await?
-            .into_iter()
-            .map(|x| x.hours)
-            .collect();
+        let stored_extra = extra_hours::list(&self.db, doctor_id, monday, sunday).await?;
+        let extra: Vec<ExtraHours> = stored_extra.iter().map(|x| x.hours).collect();
         let booked = appointments::active_with_patients(&self.db, doctor_id, from, to).await?;
+        let named: Vec<i32> = windows
+            .iter()
+            .filter_map(|w| w.window.location_id)
+            .chain(extra.iter().filter_map(|x| x.location_id))
+            .collect();
         let locations = locations::list(&self.db)
             .await?
             .into_iter()
+            .filter(|l| l.is_active || named.contains(&l.id))
             .map(|l| LocationRef {
                 id: l.id,
                 name: l.name,
@@ -347,6 +353,7 @@ impl Services {
             windows,
             time_off,
             appointments,
+            extra_hours: stored_extra,
             free_slots: free,
             locations,
             can_edit: may_edit(actor, doctor_id),
@@ -391,6 +398,55 @@ impl Services {
         result
     }
 
+    /// Splits a weekly window for a break in one step: 09:00–17:00 with a break
+    /// 12:00–13:00 becomes 09:00–12:00 and 13:00–17:00 (same weekday and location). The
+    /// break must lie strictly inside the window. Returns the new (second) window's id.
+    pub async fn split_window(
+        &self,
+        actor: &Actor,
+        doctor_id: i32,
+        window_id: i32,
+        break_start: NaiveTime,
+        break_end: NaiveTime,
+    ) -> Result<i32, ServiceError> {
+        let event = AuditEvent::by(actor, actions::AVAILABILITY_UPDATE, "doctor_availability")
+            .detail(format!(
+                "doctor {doctor_id}: split window {window_id} for a break {}-{}",
+                break_start.format("%H:%M"),
+                break_end.format("%H:%M")
+            ));
+        self.check_edit(actor, doctor_id, &event).await?;
+        let result = retrying(|| async {
+            let mut tx = self.db.begin().await?;
+            if !store::lock_doctor(&mut *tx, doctor_id).await? {
+                return Err(ServiceError::NotFound("That doctor".into()).into());
+            }
+            let existing = store::windows(&mut *tx, doctor_id).await?;
+            let Some(w) = existing.iter().find(|w| w.id == window_id).map(|w| w.window) else {
+                return Err(ServiceError::NotFound("That availability window".into()).into());
+            };
+            let hm = |t: NaiveTime| t.format("%H:%M").to_string();
+            if !(w.start < break_start && break_start < break_end && break_end < w.end) {
+                return Err(ServiceError::Invalid(format!(
+                    "The break {}–{} must lie inside the window {}–{} and leave time on both sides.",
+                    hm(break_start),
+                    hm(break_end),
+                    hm(w.start),
+                    hm(w.end)
+                ))
+                .into());
+            }
+            let first = Window::new(w.weekday, w.start, break_start, w.location_id);
+            let second = Window::new(w.weekday, break_end, w.end, w.location_id);
+            store::update_window(&mut *tx, doctor_id, window_id, &first).await?;
+            let id = store::insert_window(&mut *tx, doctor_id, &second).await?;
+            tx.commit().await?;
+            Ok(id)
+        })
+        .await;
+        self.audit_result(event, result).await
+    }
+
     /// Removes a weekly window of `doctor_id`. Booked appointments are not touched.
     pub async fn delete_window(
         &self,
@@ -405,42 +461,26 @@ impl Services {
         self.audit_result(event, result).await.map(|_| ())
     }
 
-    /// Adds time off (clinic wall-clock times); returns its id.
+    /// Adds time off (clinic wall-clock times); returns its id. Refused (Conflict, with
+    /// the list) when it overlaps booked appointments: say what to do with them through
+    /// [`Services::add_time_off_with`].
     pub async fn add_time_off(
         &self,
         actor: &Actor,
         doctor_id: i32,
         input: TimeOffInput,
     ) -> Result<i32, ServiceError> {
-        let event =
-            AuditEvent::by(actor, actions::TIME_OFF_ADD, "doctor_time_off").detail(format!(
-                "doctor {doctor_id}: {} {} to {} {}",
-                input.from_date,
-                input
-                    .from_time
-                    .map(|t| t.format("%H:%M").to_string())
-                    .unwrap_or_default(),
-                input.to_date,
-                input
-                    .to_time
-                    .map(|t| t.format("%H:%M").to_string())
-                    .unwrap_or_default(),
-            ));
-        self.check_edit(actor, doctor_id, &event).await?;
-        let checked = validation::optional_text("The reason for time off", &input.reason, 500)
-            .and_then(|_| validation::date_in_range(input.from_date))
-            .and_then(|_| validation::date_in_range(input.to_date))
-            .map_err(ServiceError::from)
-            .and_then(|_| {
-                input
-                    .to_time_off(self.config.time_zone)
-                    .map_err(|e| ServiceError::Invalid(e.to_string()))
-            });
-        let result = match checked {
-            Ok(time_off) => retrying(|| self.add_time_off_tx(doctor_id, &time_off)).await,
-            Err(e) => Err(e),
-        };
-        self.audit_result(event, result).await
+        use super::time_off::{OnConflict, TimeOffOutcome, conflict_sentence};
+        match self
+            .add_time_off_with(actor, doctor_id, input, OnConflict::Ask, None)
+            .await?
+        {
+            TimeOffOutcome::Added { id, .. } => Ok(id),
+            TimeOffOutcome::Conflicts(list) => Err(ServiceError::Conflict(conflict_sentence(
+                self.config.time_zone,
+                &list,
+            ))),
+        }
     }
 
     /// Removes a time-off entry of `doctor_id`.
@@ -518,16 +558,6 @@ impl Services {
         }
         tx.commit().await?;
         Ok(window_id)
-    }
-
-    async fn add_time_off_tx(&self, doctor_id: i32, time_off: &TimeOff) -> Result<i32, TxError> {
-        let mut tx = self.db.begin().await?;
-        if !store::lock_doctor(&mut *tx, doctor_id).await? {
-            return Err(ServiceError::NotFound("That doctor".into()).into());
-        }
-        let id = store::insert_time_off(&mut *tx, doctor_id, time_off).await?;
-        tx.commit().await?;
-        Ok(id)
     }
 
     async fn delete_time_off_tx(&self, doctor_id: i32, id: i32) -> Result<i32, TxError> {

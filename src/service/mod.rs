@@ -23,6 +23,8 @@ pub mod reminders;
 pub mod reports;
 pub mod series;
 mod slot_check;
+pub mod ssh_keys;
+pub mod time_off;
 pub mod users;
 pub mod waitlist;
 
@@ -57,6 +59,10 @@ pub enum ServiceError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    /// A question rather than a refusal: the same request, sent again with its
+    /// confirmation set, goes through (an amount that is not the visit's fee).
+    #[error("{0}")]
+    Unconfirmed(String),
     #[error(
         "The clinic database cannot be reached right now ({0}). Nothing was lost; try again shortly."
     )]

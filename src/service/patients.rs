@@ -11,11 +11,15 @@ use crate::domain::audit::{AuditEvent, Outcome};
 use crate::domain::permission::{Access, Action, access};
 use crate::domain::person::{NewPatient, Patient};
 use crate::domain::{Actor, Gender, Role, validation};
-use crate::store::mysql::patient_search::{self as search_store, digits};
+use crate::store::mysql::patient_search::{self as search_store, PatientQuery, digits};
 use crate::store::mysql::{is_unique_violation, patients, people};
 
 /// At most this many search results.
 pub const MAX_RESULTS: u32 = 50;
+
+/// What a patient search understands, for hints beside search fields.
+pub const SEARCH_HINT: &str =
+    "any part of a name, email or phone; #id; birth date 1980-03-14 or 14.03.1980";
 
 /// What the registration form sends; the service validates every field.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -79,9 +83,12 @@ fn describe(p: &Patient) -> String {
 }
 
 impl Services {
-    /// Active patients matching `query` by a name word's beginning, an email's beginning
-    /// or phone digits; at most `limit` (capped at [`MAX_RESULTS`]). Front desk and
-    /// admins. One audit row per search, with the number of records returned.
+    /// Active patients matching `query` (see [`SEARCH_HINT`]): any part of the name or
+    /// the email, phone digits (spaces, dashes, `+` and brackets ignored), the id (`#42`,
+    /// or digits typed alone) or the date of birth (`1980-03-14` or `14.03.1980`); the
+    /// exact id first, then names that start with the text, then the rest, by name; at
+    /// most `limit` (capped at [`MAX_RESULTS`]). Front desk and admins. One audit row per
+    /// search, with the number of records returned.
     pub async fn search_patients(
         &self,
         actor: &Actor,
@@ -95,13 +102,11 @@ impl Services {
                 "search the patient register".into(),
             ));
         }
-        let text: String = query.trim().chars().take(100).collect();
-        if text.is_empty() {
+        let query = PatientQuery::parse(query);
+        if query.is_empty() {
             return Ok(Vec::new());
         }
-        let phone = digits(&text);
-        let rows =
-            search_store::search(&self.db, &text, &phone, limit.clamp(1, MAX_RESULTS)).await?;
+        let rows = search_store::search(&self.db, &query, limit.clamp(1, MAX_RESULTS)).await?;
         self.audit(event.detail(format!("{} records", rows.len())))
             .await?;
         Ok(rows)
@@ -322,15 +327,13 @@ impl Services {
                 "search the patient register".into(),
             ));
         }
-        let text: String = query.trim().chars().take(100).collect();
-        if text.is_empty() {
+        let query = PatientQuery::parse(query);
+        if query.is_empty() {
             return Ok(Vec::new());
         }
-        let phone = digits(&text);
         let rows = crate::store::mysql::patient_records::search_all(
             &self.db,
-            &text,
-            &phone,
+            &query,
             limit.clamp(1, MAX_RESULTS),
         )
         .await?;

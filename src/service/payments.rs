@@ -10,7 +10,7 @@ use super::booking::local_label;
 use super::{ServiceError, Services};
 use crate::domain::appointment::AppointmentStatus;
 use crate::domain::audit::{AuditEvent, Outcome};
-use crate::domain::money::parse_amount;
+use crate::domain::money::{format_amount, parse_amount};
 use crate::domain::payment::{NewPayment, Payment, PaymentMethod, PaymentStatus};
 use crate::domain::permission::{Access, Action, access};
 use crate::domain::report::Receipt;
@@ -28,6 +28,8 @@ pub struct PaymentInput {
     pub status: PaymentStatus,
     /// Generated when empty.
     pub transaction_id: Option<String>,
+    /// The person confirmed an amount that is not the visit's fee.
+    pub confirm_amount: bool,
 }
 
 /// Where the screens have always found it; the type lives with the other reports.
@@ -140,6 +142,11 @@ impl Services {
                 )
                 .await);
         }
+        if !input.confirm_amount
+            && let Some(question) = self.fee_question(appt.id, amount).await?
+        {
+            return Err(ServiceError::Unconfirmed(question));
+        }
         let new = NewPayment {
             appointment_id: appt.id,
             amount,
@@ -168,10 +175,15 @@ impl Services {
                 Err(e) => return Err(e.into()),
             };
         let event = event.entity_id(id).detail(format!(
-            "{} {} {}",
+            "{} {} {}{}",
             amount,
             input.method.as_str(),
-            input.status.as_str()
+            input.status.as_str(),
+            if input.confirm_amount {
+                " (amount confirmed)"
+            } else {
+                ""
+            }
         ));
         audit::append(&mut *tx, now, &event).await?;
         tx.commit().await?;
@@ -184,6 +196,137 @@ impl Services {
             transaction_id,
             created_at: now.and_utc(),
         })
+    }
+
+    /// The question to ask when `amount` is neither the fee of the appointment's doctor
+    /// nor what is still due of it; None when it is, or no fee is set.
+    async fn fee_question(
+        &self,
+        appointment_id: i32,
+        amount: rust_decimal::Decimal,
+    ) -> Result<Option<String>, ServiceError> {
+        let Some(fee) = payments::fee_of_appointment(&self.db, appointment_id).await? else {
+            return Ok(None);
+        };
+        let paid: rust_decimal::Decimal = payments::list_for_appointment(&self.db, appointment_id)
+            .await?
+            .iter()
+            .filter(|p| p.status == PaymentStatus::Paid)
+            .map(|p| p.amount)
+            .sum();
+        let due = fee - paid;
+        if amount == fee || (due > rust_decimal::Decimal::ZERO && amount == due) {
+            return Ok(None);
+        }
+        let still_due = if paid > rust_decimal::Decimal::ZERO && due != fee {
+            format!(
+                " ({} still due)",
+                format_amount(due.max(rust_decimal::Decimal::ZERO))
+            )
+        } else {
+            String::new()
+        };
+        Ok(Some(format!(
+            "{} is not the {} fee of this visit{still_due}; confirm to record it anyway.",
+            format_amount(amount),
+            format_amount(fee)
+        )))
+    }
+
+    /// Refunds a PAID payment. The reason is required (one line, up to 500 characters)
+    /// and kept with the payment and in the audit row.
+    pub async fn refund_payment(
+        &self,
+        actor: &Actor,
+        payment_id: i32,
+        reason: &str,
+    ) -> Result<Payment, ServiceError> {
+        let event = AuditEvent::by(actor, actions::PAYMENT_STATUS, "payment").entity_id(payment_id);
+        if !self.may(actor, Action::TakePayments, None) {
+            return Err(self
+                .refused(
+                    event,
+                    ServiceError::Forbidden(Action::TakePayments.phrase().into()),
+                )
+                .await);
+        }
+        let reason = match crate::domain::validation::required_text("Reason", reason, 500) {
+            Ok(r) => r,
+            Err(_) if reason.trim().is_empty() => {
+                return Err(self
+                    .refused(
+                        event,
+                        ServiceError::Invalid("Give the reason for the refund.".into()),
+                    )
+                    .await);
+            }
+            Err(e) => return Err(self.refused(event, e.into()).await),
+        };
+        let now = self.clock.now_naive();
+        let mut tx = self.db.begin().await?;
+        let Some(mut payment) = payments::lock(&mut *tx, payment_id).await? else {
+            drop(tx);
+            return Err(self
+                .refused(
+                    event,
+                    ServiceError::NotFound(format!("Payment {payment_id}")),
+                )
+                .await);
+        };
+        if !payment.status.can_become(PaymentStatus::Refunded) {
+            drop(tx);
+            return Err(self
+                .refused(
+                    event,
+                    ServiceError::Invalid(format!(
+                        "Only a paid payment can be refunded; this one is {}.",
+                        payment.status.as_str().to_lowercase()
+                    )),
+                )
+                .await);
+        }
+        payments::refund(
+            &mut *tx,
+            payment_id,
+            &reason,
+            &event.actor_kind,
+            event.actor_id,
+            now,
+        )
+        .await?;
+        let patient = appointments::get(&mut *tx, payment.appointment_id)
+            .await?
+            .map(|a| a.patient_id);
+        let event = match patient {
+            Some(p) => event.patient(p),
+            None => event,
+        };
+        audit::append(
+            &mut *tx,
+            now,
+            &event.detail(format!(
+                "PAID -> REFUNDED {}; reason: {reason}",
+                format_amount(payment.amount)
+            )),
+        )
+        .await?;
+        tx.commit().await?;
+        payment.status = PaymentStatus::Refunded;
+        Ok(payment)
+    }
+
+    /// Why payment `payment_id` was refunded (front desk, admin), if it was.
+    pub async fn refund_reason(
+        &self,
+        actor: &Actor,
+        payment_id: i32,
+    ) -> Result<Option<String>, ServiceError> {
+        if !self.may(actor, Action::TakePayments, None) {
+            return Err(ServiceError::Forbidden(
+                Action::TakePayments.phrase().into(),
+            ));
+        }
+        Ok(payments::refund_reason(&self.db, payment_id).await?)
     }
 
     /// Moves a payment to a new status, if the transition is allowed.
@@ -215,6 +358,17 @@ impl Services {
                 )
                 .await);
         };
+        if to == PaymentStatus::Refunded && payment.status.can_become(to) {
+            drop(tx);
+            return Err(self
+                .refused(
+                    event,
+                    ServiceError::Invalid(
+                        "A refund needs a reason: refund the payment with one.".into(),
+                    ),
+                )
+                .await);
+        }
         if !payment.status.can_become(to) {
             drop(tx);
             return Err(self

@@ -9,6 +9,7 @@ use crossterm::event::{Event, KeyEventKind};
 use futures::{Stream, StreamExt};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
+use ratatui::buffer::Buffer;
 use tokio::sync::mpsc;
 
 use super::keymap::Keymap;
@@ -41,10 +42,25 @@ where
     if let Ok(size) = terminal.size() {
         state.size = (size.width, size.height);
     }
+    // What the terminal shows, and whether the last message can have changed it: a tick
+    // that changed nothing on screen draws (and sends) nothing, so an idle session, over
+    // SSH or not, costs no bytes and next to no CPU.
+    let mut shown: Option<Buffer> = None;
+    let mut redraw = true;
     loop {
-        terminal
-            .draw(|frame| render(frame, &state, &keymap))
-            .map_err(Into::into)?;
+        if !redraw && shown.is_some() {
+            terminal.autoresize().map_err(Into::into)?;
+            render(&mut terminal.get_frame(), &state, &keymap);
+            redraw = shown.as_ref() != Some(&*terminal.current_buffer_mut());
+            // The next draw starts from an empty buffer, as ratatui's own does.
+            terminal.current_buffer_mut().reset();
+        }
+        if redraw {
+            let done = terminal
+                .draw(|frame| render(frame, &state, &keymap))
+                .map_err(Into::into)?;
+            shown = Some(done.buffer.clone());
+        }
         let msg = tokio::select! {
             event = events.next() => match event {
                 Some(Ok(Event::Key(key))) if key.kind != KeyEventKind::Release => Msg::Key(key),
@@ -64,6 +80,8 @@ where
             Some(msg) = rx.recv() => msg,
             _ = tick.tick() => Msg::Tick(Utc::now()),
         };
+        // Only a tick can leave the screen as it was without being looked at again.
+        redraw = !matches!(msg, Msg::Tick(_));
         for effect in update(&mut state, msg, &keymap) {
             tracing::debug!(?effect, "effect");
             runtime.run(effect);

@@ -194,6 +194,15 @@ commands! {
     Today = "today", "today";
     OpenPrescription = "open_prescription", "prescription";
     Location = "location", "location filter";
+    PrevDay = "prev_day", "previous day";
+    NextDay = "next_day", "next day";
+    GoToDate = "go_to_date", "go to a date";
+    FirstFree = "first_free", "first free time";
+    PartOfDay = "part_of_day", "morning, afternoon or all day";
+    First = "first", "first";
+    Last = "last", "last";
+    Repeat = "repeat", "repeat every K weeks";
+    SkipConflicts = "skip_conflicts", "book, skipping conflicting dates";
     NewRecord = "new_record", "add new";
     EditRecord = "edit_record", "edit";
     ToggleActive = "toggle_active", "deactivate or reactivate";

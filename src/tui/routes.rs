@@ -172,4 +172,6 @@ routes! {
     RxViewer => screens::prescription::viewer::ViewerScreen,
     /// The versions of one prescription, two compared.
     RxHistory => screens::prescription::history::HistoryScreen,
+    /// After an SSH sign-in to accounts of several kinds: which one to continue as.
+    AccountChoice => screens::account_choice::AccountChoiceScreen,
 }

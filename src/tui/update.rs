@@ -354,6 +354,20 @@ fn drafts_only(actions: Vec<Action<Op>>) -> Vec<Effect> {
         .collect()
 }
 
+/// A session that opens already signed in (SSH: the server checked the key or
+/// password): straight to Home, or, where one email signed in to accounts of several
+/// kinds, first the question which one to continue as.
+pub fn start_signed_in(state: &mut AppState, mut sessions: Vec<crate::service::Session>) {
+    if sessions.len() > 1 {
+        state.stack = vec![Page::new(
+            super::screens::account_choice::AccountChoiceScreen::new(sessions),
+        )];
+        state.last_input = state.now;
+    } else if let Some(session) = sessions.pop() {
+        signed_in(state, session);
+    }
+}
+
 fn signed_in(state: &mut AppState, session: crate::service::Session) {
     state.status = None;
     state.last_input = state.now;

@@ -573,3 +573,193 @@ async fn the_week_view_shows_booked_appointments_and_audits_the_read() {
     assert_eq!(names, vec!["Gregory House", "James Wilson"]);
     assert!(s.list_doctors(&w.house).await.is_ok());
 }
+
+/// Issue 13: time off over a booked appointment is refused with the list, unless the
+/// caller cancels them (with a reason, notice queued) or keeps them, said explicitly.
+#[tokio::test]
+async fn time_off_over_booked_appointments_is_refused_cancelled_or_kept_never_silent() {
+    use clinic::service::time_off::{OnConflict, TimeOffOutcome};
+    let w = world().await;
+    let s = &w.services;
+    let me = id(&w.house);
+    s.add_window(
+        &w.house,
+        me,
+        Window::new(Weekday::Wed, t(9, 0), t(12, 0), None),
+    )
+    .await
+    .expect("window");
+    let booked = appointments::insert(
+        &w.env.pool,
+        &NewAppointment {
+            patient_id: w.patient_id,
+            doctor_id: me,
+            location_id: None,
+            start_utc: date(2026, 1, 14).and_time(t(10, 0)),
+            duration_minutes: 60,
+        },
+        AppointmentStatus::Booked,
+        "SYSTEM",
+        None,
+    )
+    .await
+    .expect("appointment");
+    let wednesday = || TimeOffInput {
+        from_date: date(2026, 1, 14),
+        from_time: None,
+        to_date: date(2026, 1, 14),
+        to_time: None,
+        reason: "Conference".into(),
+    };
+    let time_off_rows = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM doctor_time_off")
+            .fetch_one(&w.env.pool)
+            .await
+            .expect("count")
+    };
+    let status = || async {
+        appointments::get(&w.env.pool, booked)
+            .await
+            .expect("read")
+            .expect("row")
+            .status
+    };
+
+    // Refused, with the list: time, patient, status; nothing added.
+    let err = s
+        .add_time_off(&w.house, me, wednesday())
+        .await
+        .expect_err("refused");
+    assert!(matches!(err, ServiceError::Conflict(_)), "{err:?}");
+    let text = err.to_string();
+    assert!(
+        text.contains("Wed 14 Jan 10:00–11:00") && text.contains("Rebecca Adler"),
+        "{text}"
+    );
+    assert!(text.contains("Booked"), "{text}");
+    let asked = s
+        .add_time_off_with(&w.house, me, wednesday(), OnConflict::Ask, None)
+        .await
+        .expect("asked");
+    let TimeOffOutcome::Conflicts(list) = asked else {
+        panic!("not refused: {asked:?}")
+    };
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].appointment_id, booked);
+    assert_eq!(time_off_rows().await, 0);
+    assert_eq!(status().await, AppointmentStatus::Booked);
+
+    // Kept: the time off is added, the appointment stays booked, and that is said.
+    let kept = s
+        .add_time_off_with(&w.house, me, wednesday(), OnConflict::Keep, Some(&[booked]))
+        .await
+        .expect("kept");
+    let TimeOffOutcome::Added {
+        id: off,
+        kept: k,
+        cancelled,
+    } = &kept
+    else {
+        panic!("not added: {kept:?}")
+    };
+    assert_eq!((k.len(), cancelled.len()), (1, 0));
+    assert!(
+        kept.sentence(chrono_tz::Europe::London)
+            .contains("1 booked appointment kept")
+    );
+    assert_eq!(time_off_rows().await, 1);
+    assert_eq!(status().await, AppointmentStatus::Booked);
+    s.delete_time_off(&w.house, me, *off).await.expect("delete");
+
+    // A reason is required to cancel.
+    let err = s
+        .add_time_off_with(
+            &w.house,
+            me,
+            wednesday(),
+            OnConflict::Cancel { reason: " ".into() },
+            None,
+        )
+        .await
+        .expect_err("no reason");
+    assert!(matches!(err, ServiceError::Invalid(_)), "{err:?}");
+
+    // Cancelled in the same transaction: status, history, audit row, notice queued.
+    let done = s
+        .add_time_off_with(
+            &w.house,
+            me,
+            wednesday(),
+            OnConflict::Cancel {
+                reason: "Doctor at a conference".into(),
+            },
+            None,
+        )
+        .await
+        .expect("cancelled");
+    let TimeOffOutcome::Added { cancelled, .. } = &done else {
+        panic!("not added: {done:?}")
+    };
+    assert_eq!(cancelled.len(), 1);
+    assert_eq!(status().await, AppointmentStatus::Cancelled);
+    assert_eq!(time_off_rows().await, 1);
+    let notices: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM notifications WHERE appointment_id = ? AND kind = 'CANCELLED'",
+    )
+    .bind(booked)
+    .fetch_one(&w.env.pool)
+    .await
+    .expect("notices");
+    assert_eq!(notices, 1);
+    let history: Option<String> = sqlx::query_scalar(
+        "SELECT reason FROM appointment_status_history WHERE appointment_id = ? AND to_status = 'CANCELLED'",
+    )
+    .bind(booked)
+    .fetch_optional(&w.env.pool)
+    .await
+    .expect("history");
+    assert_eq!(history.as_deref(), Some("Doctor at a conference"));
+    let cancels = audit_rows(&w, "APPOINTMENT_CANCEL").await;
+    assert!(
+        cancels
+            .iter()
+            .any(|r| r.patient_id == Some(w.patient_id) && r.outcome == Outcome::Ok),
+        "{cancels:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_window_splits_for_a_break_in_one_validated_step() {
+    let w = world().await;
+    let s = &w.services;
+    let me = id(&w.house);
+    let wid = s
+        .add_window(
+            &w.house,
+            me,
+            Window::new(Weekday::Mon, t(9, 0), t(17, 0), None),
+        )
+        .await
+        .expect("window");
+    let err = s
+        .split_window(&w.house, me, wid, t(8, 0), t(10, 0))
+        .await
+        .expect_err("outside");
+    assert!(matches!(err, ServiceError::Invalid(_)), "{err:?}");
+    s.split_window(&w.house, me, wid, t(12, 0), t(13, 0))
+        .await
+        .expect("split");
+    let week = s.doctor_week(&w.house, me, monday()).await.expect("week");
+    let mut got: Vec<_> = week
+        .windows
+        .iter()
+        .map(|w| (w.window.start, w.window.end))
+        .collect();
+    got.sort();
+    assert_eq!(got, vec![(t(9, 0), t(12, 0)), (t(13, 0), t(17, 0))]);
+    assert!(
+        s.split_window(&w.wilson, me, wid, t(10, 0), t(11, 0))
+            .await
+            .is_err()
+    );
+}

@@ -91,16 +91,19 @@ async fn search_matches_name_words_email_and_phone_digits() {
     );
     assert_eq!(names(&s, &d, "lim").await, vec!["Ana Lima"]);
     assert_eq!(names(&s, &d, "SOU").await, vec!["Carla Souza"]);
-    // Inside a word is not a match.
-    assert!(names(&s, &d, "ima").await.is_empty());
+    // Inside a word too, after the names that start with it.
+    assert_eq!(names(&s, &d, "ima").await, vec!["Ana Lima"]);
     // Email prefix.
     assert_eq!(names(&s, &d, "carla.s@").await, vec!["Carla Souza"]);
     // Phone digits, whatever the punctuation typed or stored.
     assert_eq!(names(&s, &d, "7946-0958").await, vec!["Ana Lima"]);
-    // The start or the end of the number; the middle would need a table scan.
+    // The start, the end or the middle of the number.
     assert_eq!(names(&s, &d, "020 7946").await, vec!["Bruno Analtes"]);
     assert_eq!(names(&s, &d, "+44 20").await, vec!["Ana Lima"]);
-    assert!(names(&s, &d, "(20) 7946").await.is_empty());
+    assert_eq!(
+        names(&s, &d, "(20) 7946").await,
+        vec!["Ana Lima", "Bruno Analtes"]
+    );
     // Wildcards typed are literal.
     assert_eq!(names(&s, &d, "100%").await, vec!["Dora 100% Real_Name"]);
     assert!(names(&s, &d, "%").await.is_empty());
@@ -112,6 +115,129 @@ async fn search_matches_name_words_email_and_phone_digits() {
         1
     );
     assert!(audit_count(&env, "PATIENT_SEARCH", "OK").await >= 10);
+}
+
+#[tokio::test]
+async fn search_finds_any_part_id_and_date_of_birth() {
+    let (env, s) = setup().await;
+    let d = desk();
+    s.register_patient(
+        &d,
+        input(
+            "Jan Kowalski",
+            "jan.kowalski@poczta.pl",
+            "+48 601-234-567",
+            "1980-03-14",
+        ),
+    )
+    .await
+    .expect("register");
+    // The middle of a surname, any case.
+    assert_eq!(names(&s, &d, "owals").await, vec!["Jan Kowalski"]);
+    assert_eq!(names(&s, &d, "OWALS").await, vec!["Jan Kowalski"]);
+    // A part of an email.
+    assert_eq!(names(&s, &d, "poczta").await, vec!["Jan Kowalski"]);
+    assert_eq!(names(&s, &d, "kowalski@po").await, vec!["Jan Kowalski"]);
+    // Phone digits in the middle, ignoring spaces, dashes and +.
+    assert_eq!(names(&s, &d, "1234 56").await, vec!["Jan Kowalski"]);
+    assert_eq!(names(&s, &d, "+48601-234").await, vec!["Jan Kowalski"]);
+    // Date of birth, both formats.
+    assert_eq!(names(&s, &d, "1980-03-14").await, vec!["Jan Kowalski"]);
+    assert_eq!(names(&s, &d, "14.03.1980").await, vec!["Jan Kowalski"]);
+    assert_eq!(names(&s, &d, "1990-02-28").await, vec!["Ana Lima"]);
+    // By id: `#42` or the number alone; the exact id comes first.
+    let carla: i32 = sqlx::query_scalar("SELECT id FROM patients WHERE full_name = 'Carla Souza'")
+        .fetch_one(&env.pool)
+        .await
+        .expect("id");
+    assert_eq!(
+        names(&s, &d, &format!("#{carla}")).await,
+        vec!["Carla Souza"]
+    );
+    assert_eq!(names(&s, &d, &format!("{carla}")).await[0], "Carla Souza");
+    assert!(names(&s, &d, "#99999").await.is_empty());
+    // Ranked: names that start with the text, then a word, then inside.
+    s.register_patient(&d, input("Mima Kos", "mima@example.com", "", ""))
+        .await
+        .expect("register");
+    s.register_patient(&d, input("Imara Nowak", "imara@example.com", "", ""))
+        .await
+        .expect("register");
+    assert_eq!(
+        names(&s, &d, "ima").await,
+        vec!["Imara Nowak", "Ana Lima", "Mima Kos"]
+    );
+}
+
+#[tokio::test]
+async fn a_patient_registered_or_changed_a_moment_ago_is_found_at_once() {
+    let (_env, s) = setup().await;
+    let d = desk();
+    assert!(names(&s, &d, "zdzis").await.is_empty());
+    let p = s
+        .register_patient(
+            &d,
+            input("Zdzisław Wójcik", "zw@example.com", "600 700 800", ""),
+        )
+        .await
+        .expect("register");
+    assert_eq!(names(&s, &d, "zdzis").await, vec!["Zdzisław Wójcik"]);
+    assert_eq!(names(&s, &d, "ójci").await, vec!["Zdzisław Wójcik"]);
+    // A change of name or phone is searchable at once; the old one no longer finds them.
+    s.update_patient(
+        &d,
+        p.id,
+        &input("Zdzisław Nowicki", "zw@example.com", "611 222 333", ""),
+    )
+    .await
+    .expect("update");
+    assert!(names(&s, &d, "wójc").await.is_empty());
+    assert!(names(&s, &d, "700 8").await.is_empty());
+    assert_eq!(names(&s, &d, "owick").await, vec!["Zdzisław Nowicki"]);
+    assert_eq!(names(&s, &d, "1222").await, vec!["Zdzisław Nowicki"]);
+    // Deactivated: not offered for booking, still found on the patients screen.
+    s.set_patient_active(&d, p.id, false)
+        .await
+        .expect("deactivate");
+    assert!(names(&s, &d, "owick").await.is_empty());
+    let all = s.find_patients(&d, "owick", 10).await.expect("find");
+    assert_eq!(all.len(), 1);
+    assert!(!all[0].is_active);
+}
+
+#[tokio::test]
+async fn search_text_is_never_sql() {
+    let (env, s) = setup().await;
+    let d = desk();
+    for q in [
+        "%%%",
+        "___",
+        "a%a",
+        "_na",
+        "' OR 1=1 -- ",
+        "\" OR \"1\"=\"1",
+        "Ana'; DROP TABLE patients; --",
+        "\\%",
+        "Real_Nam",
+        "%' UNION SELECT 1 --",
+        "#1 OR 1=1",
+        "\\\\",
+    ] {
+        let found = names(&s, &d, q).await;
+        assert!(
+            found.is_empty() || found == vec!["Dora 100% Real_Name"],
+            "{q:?} found {found:?}"
+        );
+    }
+    // `_` and `%` match themselves only.
+    assert_eq!(names(&s, &d, "l_nam").await, vec!["Dora 100% Real_Name"]);
+    assert!(names(&s, &d, "l%nam").await.is_empty());
+    assert_eq!(names(&s, &d, "0% r").await, vec!["Dora 100% Real_Name"]);
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM patients")
+        .fetch_one(&env.pool)
+        .await
+        .expect("still there");
+    assert_eq!(count, 4);
 }
 
 #[tokio::test]

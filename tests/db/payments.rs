@@ -138,6 +138,7 @@ fn input(appointment_id: i32, amount: &str, status: PaymentStatus) -> PaymentInp
         method: PaymentMethod::Card,
         status,
         transaction_id: None,
+        confirm_amount: true,
     }
 }
 
@@ -226,9 +227,15 @@ async fn only_the_allowed_transitions_happen() {
         .await
         .expect("paid");
     assert_eq!(paid.status, PaymentStatus::Paid);
-    let refunded = s
+    let refused = s
         .services
         .change_payment_status(&desk(), pending.id, PaymentStatus::Refunded)
+        .await
+        .expect_err("a refund needs a reason");
+    assert!(refused.to_string().contains("reason"), "{refused}");
+    let refunded = s
+        .services
+        .refund_payment(&desk(), pending.id, "Visit cancelled by the clinic")
         .await
         .expect("refund");
     assert_eq!(refunded.status, PaymentStatus::Refunded);
@@ -389,7 +396,7 @@ async fn report_sums_match_the_rows_they_summarise() {
         .take_payment(&desk(), input(s.appts[2], "30", PaymentStatus::Paid))
         .await
         .expect("p");
-    day2.change_payment_status(&desk(), refunded.id, PaymentStatus::Refunded)
+    day2.refund_payment(&desk(), refunded.id, "Overcharged")
         .await
         .expect("refund");
     day2.take_payment(&desk(), input(s.appts[2], "45.5", PaymentStatus::Paid))

@@ -227,6 +227,7 @@ async fn report_csv_keeps_the_formats_and_every_export_is_audited() {
                 method: PaymentMethod::Card,
                 status,
                 transaction_id: None,
+                confirm_amount: true,
             },
         )
         .await

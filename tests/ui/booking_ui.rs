@@ -9,12 +9,13 @@ use clinic::domain::person::Patient;
 use clinic::service::ServiceError;
 use clinic::service::availability::DoctorSummary;
 use clinic::service::patients::RegisterError;
+use clinic::service::series::{PlannedOccurrence, SeriesBooking};
 use clinic::tui::effect::Effect;
 use clinic::tui::keymap::Context;
 use clinic::tui::routes::{Op, Reply, Route};
 use clinic::tui::screens::booking::{
     BookedSummary, BookingChoices, BookingOp, BookingReply, BookingScreen, DoctorChoice, Pane,
-    RegField, SlotChoice, Step,
+    PartOfDay, RegField, SlotChoice, Step,
 };
 use clinic::tui::screens::home::{HomeItem, HomeScreen};
 use clinic::tui::state::{AppState, Tone};
@@ -120,6 +121,7 @@ pub fn choices(doctors: Vec<DoctorSummary>) -> BookingReply {
     BookingReply::Doctors(Ok(BookingChoices {
         doctors,
         locations: Vec::new(),
+        addresses: Vec::new(),
     }))
 }
 
@@ -248,7 +250,7 @@ fn picking_a_patient_leads_to_the_doctor_step_and_esc_goes_back() {
 }
 
 #[test]
-fn any_doctor_asks_for_the_first_free_time_of_the_specialization() {
+fn any_doctor_asks_for_every_free_time_of_the_specialization() {
     let mut s = at_doctor_step();
     let effects = send(
         &mut s,
@@ -258,7 +260,7 @@ fn any_doctor_asks_for_the_first_free_time_of_the_specialization() {
     let (request, op) = last(&effects);
     assert_eq!(
         op,
-        BookingOp::FirstAvailable {
+        BookingOp::AnyDoctor {
             specialization: "Endocrinology".into(),
             from: NaiveDate::from_ymd_opt(2026, 1, 12).expect("date"),
             days: 14,
@@ -284,7 +286,7 @@ fn a_full_booking_confirms_and_shows_a_summary() {
     let mut s = at_slot_step();
     send(&mut s, [key(KeyCode::Down), key(KeyCode::Enter)]);
     assert_eq!(booking(&s).step, Step::Confirm);
-    assert_eq!(s.context(), Context::Confirm);
+    assert_eq!(s.context(), Context::Booking);
     // n goes back to the times; Enter then y books.
     send(&mut s, [ch('n')]);
     assert_eq!(booking(&s).step, Step::Slot);
@@ -541,6 +543,7 @@ fn an_optional_location_narrows_the_free_times() {
         BookingReply::Doctors(Ok(BookingChoices {
             doctors: doctors(),
             locations: vec![(4, "North".into()), (5, "Harbour".into())],
+            addresses: Vec::new(),
         })),
     );
     assert_eq!(booking(&s).location_label(), "every location");
@@ -590,4 +593,343 @@ fn an_optional_location_narrows_the_free_times() {
         ),
         "{op:?}"
     );
+}
+
+fn day(d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 1, d).expect("date")
+}
+
+fn screen_text(s: &AppState) -> String {
+    draw(s, 80, 24).backend().to_string()
+}
+
+#[test]
+fn the_grid_moves_by_day_week_page_and_date_and_jumps_to_the_first_free_time() {
+    let mut s = at_slot_step();
+    let b = booking(&s);
+    assert_eq!((b.day, b.row), (day(12), 0), "opens on the first free time");
+    assert_eq!(b.selected_slot().map(|x| x.start_utc), Some(at(12, 9, 0)));
+    send(&mut s, [ch(']')]);
+    assert_eq!((booking(&s).day, booking(&s).row), (day(13), 0));
+    send(&mut s, [ch('[')]);
+    assert_eq!(booking(&s).day, day(12));
+    send(&mut s, [key(KeyCode::End)]);
+    assert_eq!(
+        booking(&s).selected_slot().map(|x| x.start_utc),
+        Some(at(12, 14, 0))
+    );
+    send(&mut s, [key(KeyCode::Home)]);
+    assert_eq!(booking(&s).row, 0);
+    // Right keeps the time of day as near as it can: 10:00 on Monday, 9:00 on Tuesday.
+    send(&mut s, [key(KeyCode::Down), key(KeyCode::Right)]);
+    assert_eq!(
+        booking(&s).selected_slot().map(|x| x.start_utc),
+        Some(at(13, 9, 0))
+    );
+    send(&mut s, [ch('}')]);
+    assert_eq!(booking(&s).day, day(20));
+    assert!(booking(&s).selected_slot().is_none());
+    assert!(send(&mut s, [key(KeyCode::Enter)]).is_empty());
+    assert_eq!(
+        booking(&s).step,
+        Step::Slot,
+        "nothing to pick on an empty day"
+    );
+    send(&mut s, [ch('{'), key(KeyCode::PageDown)]);
+    assert_eq!(booking(&s).day, day(18));
+    send(&mut s, [key(KeyCode::PageUp), key(KeyCode::PageUp)]);
+    assert_eq!(booking(&s).day, day(12), "never before today");
+    send(&mut s, [ch(']'), ch(']'), ch('f')]);
+    assert_eq!((booking(&s).day, booking(&s).row), (day(12), 0));
+    insta::assert_snapshot!(draw(&s, 80, 24).backend());
+    // g: a date typed; a weekday means the next one; a bad one is said and kept.
+    send(&mut s, [ch('g')]);
+    assert_eq!(s.context(), Context::Search);
+    type_text(&mut s, "soon");
+    assert!(send(&mut s, [key(KeyCode::Enter)]).is_empty());
+    assert_eq!(s.status.as_ref().map(|x| x.tone), Some(Tone::Error));
+    assert!(
+        booking(&s).go_to.is_some(),
+        "the field stays open with the text"
+    );
+    send(&mut s, [key(KeyCode::Esc), ch('g')]);
+    type_text(&mut s, "thu");
+    assert!(send(&mut s, [key(KeyCode::Enter)]).is_empty());
+    assert_eq!(booking(&s).day, day(15));
+    // A date past the times read loads its own.
+    send(&mut s, [ch('g')]);
+    type_text(&mut s, "2026-02-02");
+    let (_, op) = last(&send(&mut s, [key(KeyCode::Enter)]));
+    assert!(
+        matches!(op, BookingOp::LoadSlots { from, .. } if from == NaiveDate::from_ymd_opt(2026, 2, 2).expect("date")),
+        "{op:?}"
+    );
+    assert_eq!(
+        booking(&s).day,
+        NaiveDate::from_ymd_opt(2026, 2, 2).expect("date")
+    );
+}
+
+fn two_doctors_slots() -> Vec<SlotChoice> {
+    let mut all = slots(7, "Gregory House");
+    all.extend(slots(10, "Eric Foreman"));
+    all.sort_by(|a, b| {
+        a.start_utc
+            .cmp(&b.start_utc)
+            .then(a.doctor_name.cmp(&b.doctor_name))
+    });
+    all
+}
+
+#[test]
+fn any_doctor_shows_every_doctors_free_times_for_the_day_and_part_of_day() {
+    let mut s = at_doctor_step();
+    // Diagnostics: Tab to its doctors, "any" is the first row.
+    let (request, op) = last(&send(&mut s, [key(KeyCode::Tab), key(KeyCode::Enter)]));
+    assert!(
+        matches!(op, BookingOp::AnyDoctor { ref specialization, .. } if specialization == "Diagnostics"),
+        "{op:?}"
+    );
+    reply(
+        &mut s,
+        request,
+        BookingReply::Slots(Ok(two_doctors_slots())),
+    );
+    let b = booking(&s);
+    let monday: Vec<(String, NaiveDateTime)> = b
+        .day_slots(day(12))
+        .iter()
+        .map(|x| (x.doctor_name.clone(), x.start_utc))
+        .collect();
+    assert_eq!(monday.len(), 6, "both doctors, every time: {monday:?}");
+    assert!(monday.contains(&("Eric Foreman".into(), at(12, 14, 0))));
+    let text = screen_text(&s);
+    assert!(
+        text.contains("09:00 Foreman") && text.contains("09:00 House"),
+        "{text}"
+    );
+    // The afternoon only.
+    send(&mut s, [ch('p'), ch('p')]);
+    assert_eq!(booking(&s).part, PartOfDay::Afternoon);
+    let afternoon: Vec<&str> = booking(&s)
+        .day_slots(day(12))
+        .iter()
+        .map(|x| x.doctor_name.as_str())
+        .collect();
+    assert_eq!(afternoon, vec!["Eric Foreman", "Gregory House"]);
+    insta::assert_snapshot!(draw(&s, 80, 24).backend());
+    send(&mut s, [key(KeyCode::Down), key(KeyCode::Enter)]);
+    assert_eq!(booking(&s).chosen.as_ref().map(|c| c.doctor_id), Some(7));
+}
+
+/// House's times at the North location, whose address is known.
+fn at_confirm_with_location() -> AppState {
+    let (mut s, _) = open(Role::FrontDesk, 1, "Fran Desk");
+    let (request, _) = last(&type_text(&mut s, "ana"));
+    reply(
+        &mut s,
+        request,
+        BookingReply::Patients(Ok(vec![patient(31, "Ana Lima", "ana@example.com")])),
+    );
+    let (request, _) = last(&send(&mut s, [key(KeyCode::Enter)]));
+    reply(
+        &mut s,
+        request,
+        BookingReply::Doctors(Ok(BookingChoices {
+            doctors: doctors(),
+            locations: vec![(4, "North".into())],
+            addresses: vec![(4, "1 High Street, Leeds".into())],
+        })),
+    );
+    let (request, _) = last(&send(
+        &mut s,
+        [key(KeyCode::Tab), key(KeyCode::Down), key(KeyCode::Enter)],
+    ));
+    let mut list = slots(7, "Gregory House");
+    for x in &mut list {
+        x.location_id = Some(4);
+    }
+    reply(&mut s, request, BookingReply::Slots(Ok(list)));
+    send(&mut s, [key(KeyCode::Enter)]);
+    s
+}
+
+#[test]
+fn the_confirmation_shows_doctor_location_local_time_and_length() {
+    let s = at_confirm_with_location();
+    assert_eq!(booking(&s).step, Step::Confirm);
+    let text = screen_text(&s);
+    for part in [
+        "Ana Lima",
+        "Gregory House (Diagnostics)",
+        "North, 1 High Street, Leeds",
+        "Mon 12 Jan 2026, 09:00–10:00",
+        "Europe/London",
+        "60 minutes",
+        "repeat",
+    ] {
+        assert!(
+            text.contains(part),
+            "the confirmation lacks {part}:\n{text}"
+        );
+    }
+    insta::assert_snapshot!(draw(&s, 80, 24).backend());
+}
+
+#[test]
+fn repeat_plans_the_series_shows_conflicts_and_books_skipping_them() {
+    let mut s = at_confirm_with_location();
+    send(&mut s, [ch('r')]);
+    assert_eq!(s.context(), Context::Form);
+    // Every 2 weeks, 3 times.
+    send(&mut s, [key(KeyCode::Backspace)]);
+    type_text(&mut s, "2");
+    send(&mut s, [key(KeyCode::Tab), key(KeyCode::Backspace)]);
+    type_text(&mut s, "3");
+    let (request, op) = last(&send(&mut s, [key(KeyCode::Enter)]));
+    let BookingOp::PlanSeries(req) = op else {
+        panic!("a plan, got {op:?}")
+    };
+    assert_eq!(
+        (req.every_weeks, req.count, req.skip_conflicts),
+        (2, 3, false)
+    );
+    assert_eq!((req.first.patient_id, req.first.doctor_id), (31, 7));
+    assert_eq!(req.first.start_utc, at(12, 9, 0));
+    let occ = |i: u32, d: u32, problem: Option<&str>| PlannedOccurrence {
+        index: i,
+        local_start: at(d, 9, 0),
+        start_utc: Some(at(d, 9, 0)),
+        problem: problem.map(str::to_string),
+    };
+    reply(
+        &mut s,
+        request,
+        BookingReply::Planned(Ok(vec![
+            occ(0, 12, None),
+            occ(1, 26, Some("the doctor has time off")),
+            occ(2, 9, None),
+        ])),
+    );
+    assert_eq!(s.context(), Context::Booking);
+    let text = screen_text(&s);
+    assert!(
+        text.contains("Mon 26 Jan 09:00: the doctor has time off"),
+        "{text}"
+    );
+    insta::assert_snapshot!(draw(&s, 80, 24).backend());
+    // All or nothing is refused up front; s books the free dates.
+    assert!(send(&mut s, [ch('y')]).is_empty());
+    assert!(
+        s.status
+            .as_ref()
+            .is_some_and(|x| x.text.contains("s books the 2 others"))
+    );
+    let (request, op) = last(&send(&mut s, [ch('s')]));
+    assert!(
+        matches!(&op, BookingOp::BookSeries(r) if r.skip_conflicts),
+        "{op:?}"
+    );
+    let appt = |id: i32, d: u32| clinic::domain::appointment::Appointment {
+        id,
+        patient_id: 31,
+        doctor_id: 7,
+        location_id: Some(4),
+        start_utc: at(d, 9, 0),
+        duration_minutes: 60,
+        status: clinic::domain::appointment::AppointmentStatus::Booked,
+        cancel_reason: None,
+        cancelled_at: None,
+    };
+    reply(
+        &mut s,
+        request,
+        BookingReply::SeriesBooked(Ok(SeriesBooking {
+            series_id: 3,
+            booked: vec![appt(601, 12), appt(602, 9)],
+            skipped: vec![occ(1, 26, Some("the doctor has time off"))],
+        })),
+    );
+    assert_eq!(booking(&s).step, Step::Done);
+    let text = screen_text(&s);
+    assert!(
+        text.contains("The series is booked: 2 appointments"),
+        "{text}"
+    );
+    assert!(text.contains("skipped Mon 26 Jan 09:00"), "{text}");
+}
+
+#[test]
+fn the_agenda_b_books_with_the_rows_patient_and_doctor() {
+    let mut s = crate::agenda_ui::loaded(Role::FrontDesk, 1);
+    let effects = send(&mut s, [ch('b')]);
+    let b = booking(&s);
+    assert_eq!(b.step, Step::Slot);
+    assert_eq!(
+        b.patient.as_ref().map(|p| p.name.as_str()),
+        Some("Rebecca Adler")
+    );
+    assert!(matches!(&b.choice, Some(DoctorChoice::Doctor(d)) if d.full_name == "Gregory House"));
+    let requests = ops(&effects);
+    assert!(requests.iter().any(|(_, o)| *o == BookingOp::LoadDoctors));
+    let (request, op) = requests
+        .iter()
+        .find(|(_, o)| matches!(o, BookingOp::LoadSlots { .. }))
+        .cloned()
+        .expect("the doctor's times");
+    assert!(
+        matches!(&op, BookingOp::LoadSlots { doctor, .. } if doctor.full_name == "Gregory House")
+    );
+    reply(
+        &mut s,
+        request,
+        BookingReply::Slots(Ok(slots(7, "Gregory House"))),
+    );
+    insta::assert_snapshot!(draw(&s, 80, 24).backend());
+    // Enter, Enter: booked at the first free time with the pre-filled patient.
+    send(&mut s, [key(KeyCode::Enter)]);
+    let (_, op) = last(&send(&mut s, [key(KeyCode::Enter)]));
+    assert!(
+        matches!(op, BookingOp::Book { doctor_id: 7, start_utc, .. } if start_utc == at(12, 9, 0)),
+        "{op:?}"
+    );
+}
+
+#[test]
+fn a_freshly_registered_patient_is_listed_when_the_search_comes_back() {
+    let (mut s, _) = open(Role::FrontDesk, 1, "Fran Desk");
+    let (request, _) = last(&type_text(&mut s, "Zoe"));
+    reply(&mut s, request, BookingReply::Patients(Ok(Vec::new())));
+    assert!(screen_text(&s).contains("No patient matches"));
+    send(&mut s, [ctrl('n'), key(KeyCode::Tab)]);
+    type_text(&mut s, "zoe@example.com");
+    let (request, _) = last(&send(&mut s, [ctrl('s')]));
+    let effects = reply(
+        &mut s,
+        request,
+        BookingReply::Registered(Ok(patient(90, "Zoe Quinn", "zoe@example.com"))),
+    );
+    let (request, _) = last(&effects);
+    reply(&mut s, request, choices(doctors()));
+    // Esc back to the search: the new patient is there, selected, and it searches again.
+    let (request, op) = last(&send(&mut s, [key(KeyCode::Esc)]));
+    assert_eq!(
+        op,
+        BookingOp::SearchPatients {
+            query: "Zoe".into()
+        }
+    );
+    let b = booking(&s);
+    assert_eq!(b.step, Step::Patient);
+    assert_eq!(b.results.first().map(|p| p.id), Some(90));
+    assert!(!screen_text(&s).contains("No patient matches"));
+    reply(
+        &mut s,
+        request,
+        BookingReply::Patients(Ok(vec![
+            patient(12, "Zoe Adams", "za@example.com"),
+            patient(90, "Zoe Quinn", "zoe@example.com"),
+        ])),
+    );
+    assert_eq!(booking(&s).selected(), 1, "the new patient stays selected");
 }

@@ -137,6 +137,7 @@ pub(crate) fn week(doctor: DoctorSummary, monday: NaiveDate, can_edit: bool) -> 
         windows,
         time_off,
         appointments,
+        extra_hours: Vec::new(),
         free_slots: slots,
         locations: vec![LocationRef {
             id: 1,

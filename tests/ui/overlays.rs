@@ -312,6 +312,7 @@ fn week() -> WeekView {
             status: AppointmentStatus::Booked,
             location_id: Some(1),
         }],
+        extra_hours: Vec::new(),
         free_slots: vec![Slot {
             start_utc: at(11),
             end_utc: at(12),
@@ -352,6 +353,7 @@ fn reply(effect: &Effect) -> Option<Msg> {
             "Wrong email or password.".into(),
         ))),
         Op::Home(never) => match *never {},
+        Op::AccountChoice(never) => match *never {},
         Op::Password(_) => Reply::Password(Err(refused())),
         Op::Calendar(op) => Reply::Calendar(match op {
             CalendarOp::LoadWeek { .. } => CalendarReply::Week(Ok(week())),
@@ -369,8 +371,9 @@ fn reply(effect: &Effect) -> Option<Msg> {
             BookingOp::LoadDoctors => BookingReply::Doctors(Ok(BookingChoices {
                 doctors: vec![summary(3)],
                 locations: vec![(1, "Harbour Street".into())],
+                addresses: vec![(1, "1 Harbour Street".into())],
             })),
-            BookingOp::LoadSlots { .. } | BookingOp::FirstAvailable { .. } => {
+            BookingOp::LoadSlots { .. } | BookingOp::AnyDoctor { .. } => {
                 BookingReply::Slots(Ok(vec![SlotChoice {
                     doctor_id: 3,
                     doctor_name: "Dr. Maya Okafor".into(),
@@ -379,7 +382,10 @@ fn reply(effect: &Effect) -> Option<Msg> {
                     location_id: Some(1),
                 }]))
             }
-            BookingOp::Book { .. } => BookingReply::Booked(Err(refused())),
+            BookingOp::Book { .. } | BookingOp::BookSeries(_) => {
+                BookingReply::Booked(Err(refused()))
+            }
+            BookingOp::PlanSeries(_) => BookingReply::Planned(Err(refused())),
         }),
         Op::Agenda(op) => Reply::Agenda(match op {
             AgendaOp::Load(_) => AgendaReply::Appointments(Ok(vec![

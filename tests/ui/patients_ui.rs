@@ -451,3 +451,76 @@ fn change_password_masks_checks_and_clears() {
     send(&mut s, [key(KeyCode::Esc)]);
     assert!(matches!(s.screen(), Route::Home(_)));
 }
+
+/// Issue 13: searched, nobody matched, registered with Ctrl-N, came back: the search runs
+/// again and the list shows the new patient, never a stale "No patient matches".
+#[test]
+fn after_registering_and_coming_back_the_search_runs_again_and_lists_them() {
+    let mut s = app(Role::FrontDesk);
+    common::ui::open_item(&mut s, HomeItem::Patients);
+    let (first, _) = last(&type_text(&mut s, "Zed Newman"));
+    // Ctrl-N while the search is still in flight.
+    send(&mut s, [ctrl('n')]);
+    send(&mut s, [key(KeyCode::Tab)]);
+    type_text(&mut s, "zed@example.com");
+    let (save, op) = last(&send(&mut s, [ctrl('s')]));
+    assert!(matches!(op, PatientsOp::Register(_)), "{op:?}");
+    let zed = patient(31, "Zed Newman", "zed@example.com", true);
+    let effects = reply(&mut s, save, PatientsReply::Saved(Ok(zed.clone())));
+    // The old search's empty answer arrives late: dropped.
+    reply(&mut s, first, PatientsReply::Found(Ok(Vec::new())));
+    assert_eq!(patients(&s).results.first().map(|p| p.id), Some(31));
+    assert!(
+        effects.iter().any(|e| matches!(
+            e,
+            Effect::Run {
+                op: Op::Patients(PatientsOp::History { patient_id: 31 }),
+                ..
+            }
+        )),
+        "the new patient is opened"
+    );
+    // Back from the patient: the search runs again.
+    let (again, op) = last(&send(&mut s, [key(KeyCode::Esc)]));
+    assert_eq!(
+        op,
+        PatientsOp::Search {
+            query: "Zed Newman".into()
+        }
+    );
+    // Even an answer without them (say, an index not yet seen) keeps them listed.
+    reply(&mut s, again, PatientsReply::Found(Ok(Vec::new())));
+    assert_eq!(patients(&s).results.first().map(|p| p.id), Some(31));
+    let screen = format!("{:?}", draw(&s, 80, 24).backend().buffer());
+    assert!(screen.contains("Zed Newman"), "{screen}");
+    assert!(!screen.contains("No patient matches"), "{screen}");
+    // A changed query forgets them.
+    send(&mut s, [ch('/')]);
+    let (next, _) = last(&type_text(&mut s, "x"));
+    reply(&mut s, next, PatientsReply::Found(Ok(Vec::new())));
+    assert!(patients(&s).results.is_empty());
+}
+
+#[test]
+fn coming_back_from_another_screen_searches_again() {
+    let mut s = with_results();
+    // Open a screen on top of the patients screen, then come back.
+    let route: Route = PasswordScreen::new().into();
+    s.stack.push(clinic::tui::state::Page::new(route));
+    let (_, op) = last(&send(&mut s, [key(KeyCode::Esc)]));
+    assert_eq!(
+        op,
+        PatientsOp::Search {
+            query: "ana".into()
+        }
+    );
+}
+
+#[test]
+fn the_hint_says_what_can_be_searched() {
+    let mut s = app(Role::FrontDesk);
+    common::ui::open_item(&mut s, HomeItem::Patients);
+    let screen = format!("{:?}", draw(&s, 80, 24).backend().buffer());
+    assert!(screen.contains("name, email, phone, #id, born"), "{screen}");
+    assert!(screen.contains("#42 for an id"), "{screen}");
+}

@@ -246,6 +246,7 @@ fn reply(effect: &Effect, request: u64, ok: bool) -> Option<Msg> {
             "Wrong email or password.".into(),
         ))),
         Op::Home(never) => match *never {},
+        Op::AccountChoice(never) => match *never {},
         Op::Password(_) => Reply::Password(or(ok, (), e())),
         Op::Calendar(op) => Reply::Calendar(match op {
             CalendarOp::LoadWeek { .. } => CalendarReply::Week(Err(e())),
@@ -267,13 +268,16 @@ fn reply(effect: &Effect, request: u64, ok: bool) -> Option<Msg> {
                 BookingChoices {
                     doctors: doctors(),
                     locations: vec![(1, "Harbour Street".into())],
+                    addresses: Vec::new(),
                 },
                 e(),
             )),
-            BookingOp::LoadSlots { .. } | BookingOp::FirstAvailable { .. } => {
+            BookingOp::LoadSlots { .. } | BookingOp::AnyDoctor { .. } => {
                 BookingReply::Slots(or(ok, Vec::new(), e()))
             }
             BookingOp::Book { .. } => BookingReply::Booked(Err(e())),
+            BookingOp::BookSeries(_) => BookingReply::SeriesBooked(Err(e())),
+            BookingOp::PlanSeries(_) => BookingReply::Planned(or(ok, Vec::new(), e())),
         }),
         Op::Agenda(op) => Reply::Agenda(match op {
             AgendaOp::Load(_) => AgendaReply::Appointments(or(

@@ -16,6 +16,7 @@ pub mod patients;
 pub mod payments;
 pub mod people;
 pub mod series;
+pub mod ssh_keys;
 pub mod throttle;
 pub mod waitlist;
 
@@ -62,6 +63,21 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         20261202000051,
         "notifications",
         include_str!("../../../migrations/20261202000051_notifications.sql"),
+    ),
+    (
+        20261203000001,
+        "ssh keys",
+        include_str!("../../../migrations/20261203000001_ssh_keys.sql"),
+    ),
+    (
+        20261203000002,
+        "patient search terms",
+        include_str!("../../../migrations/20261203000002_patient_search_terms.sql"),
+    ),
+    (
+        20261203000003,
+        "fees and refunds",
+        include_str!("../../../migrations/20261203000003_fees_and_refunds.sql"),
     ),
     (
         20261210000004,

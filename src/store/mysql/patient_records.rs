@@ -7,18 +7,17 @@ use sqlx::{Executor, MySql};
 use crate::domain::person::{NewPatient, Patient};
 use crate::domain::{Gender, payment::Payment};
 
-/// Patients, active or not, found as the booking search finds them (name words, email
-/// prefix, the start or end of the phone digits, all by index). Active patients first.
+/// Patients, active or not, found as the booking search finds them (id, date of birth,
+/// any part of the name, email or phone digits, all by index). Active patients first.
 pub async fn search_all<'c, E>(
     exec: E,
-    text: &str,
-    phone_digits: &str,
+    query: &super::patient_search::PatientQuery,
     limit: u32,
 ) -> Result<Vec<Patient>, sqlx::Error>
 where
     E: Executor<'c, Database = MySql>,
 {
-    super::patient_search::search_matching(exec, text, phone_digits, limit, true).await
+    super::patient_search::search_matching(exec, query, limit, true).await
 }
 
 /// Replaces a patient's name, email, phone, date of birth and gender.

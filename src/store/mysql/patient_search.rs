@@ -59,69 +59,267 @@ pub fn fulltext_terms(text: &str) -> Option<String> {
     (!terms.is_empty()).then(|| terms.join(" "))
 }
 
-/// Active patients whose name starts with `text` or has words starting with each of its
-/// words, whose email starts with it, or (when `phone_digits` has at least three digits)
-/// whose phone number starts or ends with those digits. Name-prefix matches sort first,
-/// then by name.
-///
-/// Each part is an index range (name prefix, FULLTEXT, email prefix, phone digits
-/// forwards and reversed), so the search costs milliseconds at 100,000 patients instead
-/// of a table scan (docs/PERFORMANCE.md).
+/// At most this many characters of a search text are used.
+pub const MAX_QUERY_CHARS: usize = 100;
+
+/// The date-of-birth formats a search understands (chrono patterns, tried in order):
+/// `1980-03-14` and `14.03.1980`.
+pub const DATE_OF_BIRTH_FORMATS: [&str; 2] = ["%Y-%m-%d", "%d.%m.%Y"];
+
+/// What a search text asks for, worked out before any SQL is built.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PatientQuery {
+    /// The text, trimmed, at most [`MAX_QUERY_CHARS`] characters.
+    pub text: String,
+    /// A patient id: `#42`, or digits typed alone (`42`).
+    pub id: Option<i32>,
+    /// Only the id was asked for (`#42`): nothing else is searched.
+    pub id_only: bool,
+    /// A date of birth in one of [`DATE_OF_BIRTH_FORMATS`].
+    pub date_of_birth: Option<NaiveDate>,
+    /// The digits, when the text looks like (part of) a phone number: only digits,
+    /// spaces, `+`, `-`, `(`, `)` and `.`, with at least three digits.
+    pub phone_digits: Option<String>,
+}
+
+impl PatientQuery {
+    pub fn parse(query: &str) -> PatientQuery {
+        let text: String = query.trim().chars().take(MAX_QUERY_CHARS).collect();
+        let text = text.trim().to_string();
+        let mut q = PatientQuery {
+            text: text.clone(),
+            ..PatientQuery::default()
+        };
+        let all_digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+        if let Some(rest) = text.strip_prefix('#') {
+            let rest = rest.trim();
+            if all_digits(rest) {
+                q.id = rest.parse().ok();
+                q.id_only = true;
+                return q;
+            }
+        }
+        if all_digits(&text) {
+            q.id = text.parse().ok();
+        }
+        q.date_of_birth = DATE_OF_BIRTH_FORMATS
+            .iter()
+            .find_map(|f| NaiveDate::parse_from_str(&text, f).ok())
+            .filter(|d| crate::domain::validation::date_in_range(*d).is_ok());
+        let phone_like = text
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '(' | ')' | '.'));
+        let d = digits(&text);
+        if phone_like && d.len() >= 3 {
+            q.phone_digits = Some(d);
+        }
+        q
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+}
+
+/// The distinct lower-cased trigrams of `text` (as the migration's triggers store
+/// them), at most `most`: all of them when there are few, otherwise the first, the
+/// last and ones spread between (the candidates are checked with LIKE anyway).
+pub fn trigrams(text: &str, most: usize) -> Vec<String> {
+    let chars: Vec<char> = text.to_lowercase().chars().collect();
+    let mut all: Vec<String> = Vec::new();
+    for w in chars.windows(3) {
+        let g: String = w.iter().collect();
+        if !all.contains(&g) {
+            all.push(g);
+        }
+    }
+    if all.len() <= most || most < 2 {
+        all.truncate(most);
+        return all;
+    }
+    let last = all.len() - 1;
+    let mut picked: Vec<String> = Vec::with_capacity(most);
+    for k in 0..most {
+        let g = &all[k * last / (most - 1)];
+        if !picked.contains(g) {
+            picked.push(g.clone());
+        }
+    }
+    picked
+}
+
+/// At most this many trigrams of a text are looked up.
+const MOST_TRIGRAMS: usize = 4;
+
+/// Ranks, best first.
+const RANK_ID: u8 = 0;
+const RANK_STARTS: u8 = 1;
+const RANK_WORD: u8 = 2;
+const RANK_CONTAINS: u8 = 3;
+
+/// Active patients matching `query` (see [`search_matching`]).
 pub async fn search<'c, E>(
     exec: E,
-    text: &str,
-    phone_digits: &str,
+    query: &PatientQuery,
     limit: u32,
 ) -> Result<Vec<Patient>, sqlx::Error>
 where
     E: Executor<'c, Database = MySql>,
 {
-    search_matching(exec, text, phone_digits, limit, false).await
+    search_matching(exec, query, limit, false).await
 }
 
-/// [`search`], optionally with deactivated patients too (listed after the active ones).
+/// Patients matching `query`, best first: the exact id; then a name that starts with
+/// the text or the date of birth; then a name word that starts with each word typed,
+/// an email or phone number that starts with it; then any part of the name, the email
+/// or the phone digits. Within a rank by name. Optionally with deactivated patients too
+/// (listed after the active ones).
+///
+/// Every part is an index lookup with its own limit: the primary key, the date of
+/// birth, the name and email prefixes, FULLTEXT, the phone digits forwards and
+/// reversed, and for "any part" the trigram table `patient_search_terms` (the typed
+/// text's trigrams joined on the patient, then checked with LIKE), so a search costs
+/// milliseconds at 100,000 patients (docs/PERFORMANCE.md). What was typed is bound,
+/// never spliced; LIKE wildcards in it are escaped.
 pub async fn search_matching<'c, E>(
     exec: E,
-    text: &str,
-    phone_digits: &str,
+    query: &PatientQuery,
     limit: u32,
     include_inactive: bool,
 ) -> Result<Vec<Patient>, sqlx::Error>
 where
     E: Executor<'c, Database = MySql>,
 {
-    let pattern = escape_like(text.trim());
-    let terms = fulltext_terms(text);
-    let use_phone = phone_digits.len() >= 3;
     let mut qb: sqlx::QueryBuilder<MySql> = sqlx::QueryBuilder::new(
-        "SELECT p.id, p.full_name, p.email, p.phone_number, p.date_of_birth, p.gender, p.is_active, p.password_hash <> '!' AS has_portal_access, p.created_at FROM ((SELECT id FROM patients WHERE full_name LIKE CONCAT(",
+        "SELECT p.id, p.full_name, p.email, p.phone_number, p.date_of_birth, p.gender, \
+         p.is_active, p.password_hash <> '!' AS has_portal_access, p.created_at \
+         FROM (SELECT id, MIN(r) AS r FROM (",
     );
-    qb.push_bind(&pattern);
-    qb.push(", '%') LIMIT 100) UNION (SELECT id FROM patients WHERE email LIKE CONCAT(");
-    qb.push_bind(&pattern);
-    qb.push(", '%') LIMIT 100)");
-    if let Some(t) = &terms {
-        qb.push(" UNION (SELECT id FROM patients WHERE MATCH(full_name) AGAINST (");
-        qb.push_bind(t);
-        qb.push(" IN BOOLEAN MODE) LIMIT 200)");
+    let mut parts = 0;
+    let mut part = |qb: &mut sqlx::QueryBuilder<MySql>| {
+        if parts > 0 {
+            qb.push(" UNION ALL ");
+        }
+        parts += 1;
+    };
+    if let Some(id) = query.id {
+        part(&mut qb);
+        qb.push(format!(
+            "(SELECT id, {RANK_ID} AS r FROM patients WHERE id = "
+        ));
+        qb.push_bind(id);
+        qb.push(")");
     }
-    if use_phone {
-        let reversed: String = phone_digits.chars().rev().collect();
-        qb.push(" UNION (SELECT id FROM patients WHERE phone_digits LIKE CONCAT(");
-        qb.push_bind(phone_digits.to_string());
-        qb.push(
-            ", '%') LIMIT 100) UNION (SELECT id FROM patients WHERE phone_digits_rev LIKE CONCAT(",
-        );
-        qb.push_bind(reversed);
+    if !query.id_only && !query.text.is_empty() {
+        let text = query.text.as_str();
+        let pattern = escape_like(text);
+        if let Some(dob) = query.date_of_birth {
+            part(&mut qb);
+            qb.push(format!(
+                "(SELECT id, {RANK_STARTS} AS r FROM patients WHERE date_of_birth = "
+            ));
+            qb.push_bind(dob);
+            qb.push(" LIMIT 200)");
+        }
+        part(&mut qb);
+        qb.push(format!(
+            "(SELECT id, {RANK_STARTS} AS r FROM patients WHERE full_name LIKE CONCAT("
+        ));
+        qb.push_bind(pattern.clone());
         qb.push(", '%') LIMIT 100)");
+        if let Some(t) = fulltext_terms(text) {
+            part(&mut qb);
+            qb.push(format!(
+                "(SELECT id, {RANK_WORD} AS r FROM patients WHERE MATCH(full_name) AGAINST ("
+            ));
+            qb.push_bind(t);
+            qb.push(" IN BOOLEAN MODE) LIMIT 200)");
+        }
+        part(&mut qb);
+        qb.push(format!(
+            "(SELECT id, {RANK_WORD} AS r FROM patients WHERE email LIKE CONCAT("
+        ));
+        qb.push_bind(pattern.clone());
+        qb.push(", '%') LIMIT 100)");
+        if let Some(d) = &query.phone_digits {
+            let reversed: String = d.chars().rev().collect();
+            part(&mut qb);
+            qb.push(format!(
+                "(SELECT id, {RANK_WORD} AS r FROM patients WHERE phone_digits LIKE CONCAT("
+            ));
+            qb.push_bind(d.clone());
+            qb.push(format!(
+                ", '%') LIMIT 100) UNION ALL (SELECT id, {RANK_WORD} AS r FROM patients \
+                 WHERE phone_digits_rev LIKE CONCAT("
+            ));
+            qb.push_bind(reversed);
+            qb.push(", '%') LIMIT 100)");
+        }
+        let mut contains = |qb: &mut sqlx::QueryBuilder<MySql>,
+                            field: &str,
+                            column: &str,
+                            grams: Vec<String>,
+                            needle: String| {
+            if grams.is_empty() {
+                return;
+            }
+            part(qb);
+            qb.push(format!(
+                "(SELECT t0.patient_id AS id, {RANK_CONTAINS} AS r FROM patient_search_terms t0"
+            ));
+            for (k, g) in grams.iter().enumerate().skip(1) {
+                qb.push(format!(
+                    " JOIN patient_search_terms t{k} ON t{k}.patient_id = t0.patient_id \
+                     AND t{k}.field = '{field}' AND t{k}.gram = "
+                ));
+                qb.push_bind(g.clone());
+            }
+            qb.push(format!(
+                " JOIN patients c ON c.id = t0.patient_id WHERE t0.field = '{field}' AND t0.gram = "
+            ));
+            qb.push_bind(grams[0].clone());
+            qb.push(format!(" AND c.{column} LIKE CONCAT('%', "));
+            qb.push_bind(escape_like(&needle));
+            qb.push(", '%')");
+            if !include_inactive {
+                qb.push(" AND c.is_active");
+            }
+            qb.push(" LIMIT 100)");
+        };
+        contains(
+            &mut qb,
+            "n",
+            "full_name",
+            trigrams(text, MOST_TRIGRAMS),
+            text.to_string(),
+        );
+        contains(
+            &mut qb,
+            "e",
+            "email",
+            trigrams(text, MOST_TRIGRAMS),
+            text.to_string(),
+        );
+        if let Some(d) = &query.phone_digits {
+            contains(
+                &mut qb,
+                "p",
+                "phone_digits",
+                trigrams(d, MOST_TRIGRAMS),
+                d.clone(),
+            );
+        }
+    }
+    if parts == 0 {
+        return Ok(Vec::new());
     }
     qb.push(if include_inactive {
-        ") u JOIN patients p ON p.id = u.id ORDER BY p.is_active DESC, (p.full_name LIKE CONCAT("
+        ") x GROUP BY id) u JOIN patients p ON p.id = u.id \
+         ORDER BY p.is_active DESC, u.r, p.full_name, p.id LIMIT "
     } else {
-        ") u JOIN patients p ON p.id = u.id WHERE p.is_active ORDER BY (p.full_name LIKE CONCAT("
+        ") x GROUP BY id) u JOIN patients p ON p.id = u.id WHERE p.is_active \
+         ORDER BY u.r, p.full_name, p.id LIMIT "
     });
-    qb.push_bind(&pattern);
-    qb.push(", '%')) DESC, p.full_name, p.id LIMIT ");
     qb.push_bind(limit);
     qb.build().fetch_all(exec).await?.iter().map(map).collect()
 }
@@ -170,6 +368,39 @@ mod tests {
         assert_eq!(fulltext_terms("+ana* -(x) \"q\""), Some("+ana*".into()));
         assert_eq!(fulltext_terms("Zoë Ørsted"), Some("+zoë* +ørsted*".into()));
         assert_eq!(fulltext_terms("al"), None);
+    }
+
+    #[test]
+    fn queries_are_understood() {
+        let q = PatientQuery::parse("  #42 ");
+        assert_eq!((q.id, q.id_only), (Some(42), true));
+        let q = PatientQuery::parse("42");
+        assert_eq!((q.id, q.id_only, q.phone_digits), (Some(42), false, None));
+        let q = PatientQuery::parse("1980-03-14");
+        assert_eq!(q.date_of_birth, NaiveDate::from_ymd_opt(1980, 3, 14));
+        assert_eq!(
+            PatientQuery::parse("14.03.1980").date_of_birth,
+            NaiveDate::from_ymd_opt(1980, 3, 14)
+        );
+        assert_eq!(PatientQuery::parse("1980-02-30").date_of_birth, None);
+        assert_eq!(
+            PatientQuery::parse("+44 (20) 7946-0958").phone_digits,
+            Some("442079460958".into())
+        );
+        assert_eq!(PatientQuery::parse("p123@x").phone_digits, None);
+        assert_eq!(PatientQuery::parse("#x").id, None);
+        assert_eq!(PatientQuery::parse("99999999999").id, None);
+        assert_eq!(PatientQuery::parse(&"a".repeat(500)).text.len(), 100);
+    }
+
+    #[test]
+    fn trigrams_are_spread_and_distinct() {
+        assert_eq!(trigrams("OWals", 4), vec!["owa", "wal", "als"]);
+        assert_eq!(trigrams("ab", 4), Vec::<String>::new());
+        assert_eq!(trigrams("aaaa", 4), vec!["aaa"]);
+        let g = trigrams("kowalski", 4);
+        assert_eq!(g, vec!["kow", "owa", "als", "ski"]);
+        assert_eq!(trigrams("Zoë", 4), vec!["zoë"]);
     }
 
     #[test]

@@ -125,6 +125,63 @@ where
     Ok(())
 }
 
+/// Marks a payment refunded, with the reason and who did it when.
+pub async fn refund<'c, E>(
+    exec: E,
+    id: i32,
+    reason: &str,
+    by_kind: &str,
+    by_id: Option<i32>,
+    at: NaiveDateTime,
+) -> Result<(), sqlx::Error>
+where
+    E: Executor<'c, Database = MySql>,
+{
+    sqlx::query(
+        "UPDATE payments SET payment_status = 'REFUNDED', refund_reason = ?, refunded_at = ?, \
+         refunded_by_kind = ?, refunded_by_id = ? WHERE id = ?",
+    )
+    .bind(reason)
+    .bind(at)
+    .bind(by_kind)
+    .bind(by_id)
+    .bind(id)
+    .execute(exec)
+    .await?;
+    Ok(())
+}
+
+/// Why a payment was refunded, if it was.
+pub async fn refund_reason<'c, E>(exec: E, id: i32) -> Result<Option<String>, sqlx::Error>
+where
+    E: Executor<'c, Database = MySql>,
+{
+    Ok(
+        sqlx::query_scalar::<_, Option<String>>("SELECT refund_reason FROM payments WHERE id = ?")
+            .bind(id)
+            .fetch_optional(exec)
+            .await?
+            .flatten(),
+    )
+}
+
+/// The consultation fee of the doctor of an appointment (None: no fee set).
+pub async fn fee_of_appointment<'c, E>(
+    exec: E,
+    appointment_id: i32,
+) -> Result<Option<rust_decimal::Decimal>, sqlx::Error>
+where
+    E: Executor<'c, Database = MySql>,
+{
+    Ok(sqlx::query_scalar::<_, Option<rust_decimal::Decimal>>(
+        "SELECT d.consultation_fee FROM appointments a JOIN doctors d ON d.id = a.doctor_id WHERE a.id = ?",
+    )
+    .bind(appointment_id)
+    .fetch_optional(exec)
+    .await?
+    .flatten())
+}
+
 /// A payment with what a report or a receipt needs to name it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PaymentRow {

@@ -2,6 +2,7 @@
 //! commands it offers) and its requests with the code that runs them.
 
 pub mod abandon;
+pub mod account_choice;
 pub mod admin;
 pub mod agenda;
 pub mod audit;

@@ -149,6 +149,7 @@ pub fn payment_input(form: &Form<PayField>, appointment_id: i32) -> PaymentInput
         method: PaymentMethod::ALL[pick(PayField::Method, PaymentMethod::ALL.len())],
         status: NEW_STATUSES[pick(PayField::Status, NEW_STATUSES.len())],
         transaction_id: (!txn.is_empty()).then(|| txn.to_string()),
+        confirm_amount: false,
     }
 }
 

@@ -189,7 +189,21 @@ impl AgendaScreen {
                 if matches!(self.viewer, Viewer::Doctor(_)) {
                     return AgendaKey::Info("The front desk books appointments.".into());
                 }
-                return AgendaKey::OpenBooking;
+                // Booking opens with the selected row's patient and doctor chosen.
+                let prefill = self.selected_row().map(|v| {
+                    Box::new(crate::tui::screens::booking::Prefill {
+                        patient: crate::tui::screens::booking::PatientPick {
+                            id: v.appointment.patient_id,
+                            name: v.patient_name.clone(),
+                        },
+                        doctor: crate::service::availability::DoctorSummary {
+                            id: v.appointment.doctor_id,
+                            full_name: v.doctor_name.clone(),
+                            specialization: v.specialization.clone(),
+                        },
+                    })
+                });
+                return AgendaKey::OpenBooking(prefill);
             }
             Some(Command::History | Command::Open) => {
                 let Some(v) = self.selected_row() else {

@@ -167,7 +167,8 @@ pub struct AgendaScreen {
 pub enum AgendaKey {
     None,
     Back,
-    OpenBooking,
+    /// Booking, pre-filled with the selected row's patient and doctor when there is one.
+    OpenBooking(Option<Box<crate::tui::screens::booking::Prefill>>),
     /// The payments of the selected appointment.
     OpenPayments(Box<AppointmentView>),
     /// The prescription of the selected appointment.
@@ -528,9 +529,10 @@ impl Screen for AgendaScreen {
         match self.handle(key, command, cx) {
             AgendaKey::None => Vec::new(),
             AgendaKey::Back => vec![Action::Back],
-            AgendaKey::OpenBooking => {
+            AgendaKey::OpenBooking(prefill) => {
                 self.opened = Some(Opened::Booking);
-                vec![Action::Open(BookingScreen::for_user(cx).into())]
+                let screen = BookingScreen::open_with(cx, prefill.map(|p| *p));
+                vec![Action::Open(screen.into())]
             }
             AgendaKey::OpenPayments(v) => {
                 self.opened = Some(Opened::Payments);

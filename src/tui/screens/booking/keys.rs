@@ -19,7 +19,10 @@ impl BookingScreen {
                 None => self.on_search_key(key, command),
             },
             Step::Doctor => self.on_doctor_key(command),
-            Step::Slot => self.on_slot_key(command),
+            Step::Slot => match self.go_to.take() {
+                Some(field) => self.on_go_to_key(field, key, command),
+                None => self.on_slot_key(command),
+            },
             Step::Confirm => self.on_confirm_key(key, command),
             Step::Done => match command {
                 Some(Command::Open) => {
@@ -27,7 +30,10 @@ impl BookingScreen {
                     let doctors = std::mem::take(&mut self.doctors);
                     let locations = std::mem::take(&mut self.locations);
                     let location = self.location;
+                    let (addresses, tz) = (std::mem::take(&mut self.addresses), self.tz);
                     *self = BookingScreen::new(own, self.today);
+                    self.addresses = addresses;
+                    self.tz = tz;
                     self.doctors = doctors;
                     self.locations = locations;
                     self.location = location;
@@ -161,6 +167,12 @@ impl BookingScreen {
                     return BookingKey::Back;
                 }
                 self.step = Step::Patient;
+                // Run the search again: what it found may have changed (a patient
+                // registered meanwhile), and the chosen one stays selected.
+                let q = self.query.value().trim().to_string();
+                if !q.is_empty() {
+                    return BookingKey::Request(BookingOp::SearchPatients { query: q });
+                }
             }
             (Pane::Doctor, Some(Command::Up)) => {
                 self.doctor_selected = self.doctor_selected.saturating_sub(1);
@@ -188,7 +200,10 @@ impl BookingScreen {
                 self.step = Step::Slot;
                 self.slots.clear();
                 self.slots_loaded = false;
-                self.slot_selected = 0;
+                self.from = self.today;
+                self.day = self.today;
+                self.row = 0;
+                self.jump_first = true;
                 self.notice = None;
                 return self
                     .slots_op()
@@ -204,7 +219,7 @@ impl BookingScreen {
     }
 
     /// The location filter's next value: every location, then each open one in turn.
-    fn cycle_location(&mut self) {
+    pub(super) fn cycle_location(&mut self) {
         let ids: Vec<i32> = self.locations.iter().map(|(id, _)| *id).collect();
         self.location = match self.location.and_then(|l| ids.iter().position(|i| *i == l)) {
             None => ids.first().copied(),
@@ -224,76 +239,17 @@ impl BookingScreen {
         Some(match self.choice.as_ref()? {
             DoctorChoice::Doctor(d) => BookingOp::LoadSlots {
                 doctor: d.clone(),
-                from: self.today,
+                from: self.from,
                 days: DAYS,
                 location: self.location,
             },
-            DoctorChoice::Any { specialization } => BookingOp::FirstAvailable {
+            DoctorChoice::Any { specialization } => BookingOp::AnyDoctor {
                 specialization: specialization.clone(),
-                from: self.today,
+                from: self.from,
                 days: DAYS,
                 location: self.location,
             },
         })
-    }
-
-    fn on_slot_key(&mut self, command: Option<Command>) -> BookingKey {
-        match command {
-            Some(Command::Location) => {
-                self.cycle_location();
-                self.slots.clear();
-                self.slots_loaded = false;
-                self.slot_selected = 0;
-                return self
-                    .slots_op()
-                    .map_or(BookingKey::None, BookingKey::Request);
-            }
-            Some(Command::Up) => self.slot_selected = self.slot_selected.saturating_sub(1),
-            Some(Command::Down) => {
-                self.slot_selected =
-                    (self.slot_selected + 1).min(self.slots.len().saturating_sub(1));
-            }
-            Some(Command::Back) => {
-                self.step = Step::Doctor;
-                self.pane = Pane::Doctor;
-            }
-            Some(Command::Open) => match self.slots.get(self.slot_selected) {
-                Some(s) => {
-                    self.chosen = Some(s.clone());
-                    self.step = Step::Confirm;
-                }
-                None if self.slots_request.is_some() => {
-                    return BookingKey::Info("The free times are still loading.".into());
-                }
-                None => return BookingKey::Info("No free time to pick; go back with Esc.".into()),
-            },
-            _ => {}
-        }
-        BookingKey::None
-    }
-
-    fn on_confirm_key(&mut self, key: KeyEvent, command: Option<Command>) -> BookingKey {
-        let yes =
-            command == Some(Command::Yes) || (command.is_none() && key.code == KeyCode::Enter);
-        if yes {
-            if self.book_request.is_some() {
-                return BookingKey::None;
-            }
-            let (Some(patient), Some(slot)) = (&self.patient, &self.chosen) else {
-                return BookingKey::None;
-            };
-            return BookingKey::Request(BookingOp::Book {
-                patient_id: patient.id,
-                doctor_id: slot.doctor_id,
-                start_utc: slot.start_utc,
-            });
-        }
-        if command == Some(Command::No) && self.book_request.is_none() {
-            self.step = Step::Slot;
-            self.chosen = None;
-            return BookingKey::Info("Not booked. Pick another time or press Enter.".into());
-        }
-        BookingKey::None
     }
 }
 

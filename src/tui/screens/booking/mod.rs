@@ -1,6 +1,9 @@
 //! Booking an appointment in four steps: find (or register) the patient, choose a
-//! specialization and a doctor (or "any doctor"), pick one of the next free times, and
-//! confirm. Patients booking for themselves start at step 2. A refused booking (the time
+//! specialization and a doctor (or "any doctor": every free time of every doctor of the
+//! specialization), pick a free time on a day-by-day grid (see `grid.rs`), and confirm
+//! (doctor, location with its address, local time, length), optionally as a series
+//! repeated every K weeks (see `repeat.rs`). The agenda opens it pre-filled with a
+//! patient and a doctor ([`BookingScreen::prefilled`]). Patients booking for themselves start at step 2. A refused booking (the time
 //! was just taken) shows the service's sentence and reloads the times, keeping the choices.
 //! Opened from the home menu or on top of the agenda; Esc from its first step, or after
 //! a booking, goes back there.
@@ -8,17 +11,22 @@
 //! Pure: keys and replies change [`BookingScreen`] and return actions; nothing here does
 //! I/O or reads the clock (the date comes from the app's clock, through `Ctx`).
 
+mod grid;
 mod keys;
 mod ops;
+mod repeat;
 mod view;
 
 use chrono::{NaiveDate, NaiveDateTime};
+use chrono_tz::Tz;
 use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use tui_input::Input;
 
+pub use grid::{PartOfDay, parse_go_to};
 pub use ops::{BookingChoices, BookingOp, BookingReply};
+pub use repeat::{RepeatField, RepeatState, SeriesDone};
 pub use view::{slot_lines, when_label};
 
 use crate::domain::person::Patient;
@@ -31,8 +39,17 @@ use crate::tui::screen::{Action, Actions, Commands, Ctx, Screen};
 use crate::tui::widgets::form::Form;
 use crate::tui::widgets::table::TableView;
 
-/// How many days of free times are offered.
+/// How many days of free times are read at once (the grid reads further days when a
+/// date past them is asked for).
 pub const DAYS: u32 = 14;
+
+/// What the agenda hands over when it opens booking on a row: that row's patient and
+/// doctor.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prefill {
+    pub patient: PatientPick,
+    pub doctor: DoctorSummary,
+}
 
 /// A free time to offer: whose, and when (UTC).
 #[derive(Debug, Clone, PartialEq)]
@@ -72,7 +89,7 @@ pub struct PatientPick {
 #[derive(Debug, Clone, PartialEq)]
 pub enum DoctorChoice {
     Doctor(DoctorSummary),
-    /// The first free time of any doctor of this specialization.
+    /// Every free time of every doctor of this specialization.
     Any {
         specialization: String,
     },
@@ -197,7 +214,6 @@ pub struct BookingScreen {
     pub choice: Option<DoctorChoice>,
     pub slots: Vec<SlotChoice>,
     pub slots_loaded: bool,
-    pub slot_selected: usize,
     pub slots_request: Option<u64>,
     pub chosen: Option<SlotChoice>,
     pub book_request: Option<u64>,
@@ -206,6 +222,25 @@ pub struct BookingScreen {
     pub notice: Option<String>,
     /// The clinic's date when the screen opened: free times start there.
     pub today: NaiveDate,
+    /// The clinic's time zone: the grid's days are local dates.
+    pub tz: Tz,
+    /// The first date of the free times loaded (`DAYS` dates from here).
+    pub from: NaiveDate,
+    /// The day the grid's cursor is on, and the row (time) within that day.
+    pub day: NaiveDate,
+    pub row: usize,
+    /// Morning, afternoon or all day.
+    pub part: PartOfDay,
+    /// The `g` date field, while open.
+    pub go_to: Option<Input>,
+    /// When the free times arrive, put the cursor on the first free one.
+    pub jump_first: bool,
+    /// Open locations' addresses (id, address), for the confirmation.
+    pub addresses: Vec<(i32, String)>,
+    /// The confirmation's "repeat" (a series), while open.
+    pub repeat: Option<RepeatState>,
+    /// A booked series, for the summary.
+    pub series_done: Option<SeriesDone>,
 }
 
 /// What a key on the booking screen asks for.
@@ -246,19 +281,70 @@ impl BookingScreen {
             choice: None,
             slots: Vec::new(),
             slots_loaded: false,
-            slot_selected: 0,
             slots_request: None,
             chosen: None,
             book_request: None,
             booked: None,
             notice: None,
             today,
+            tz: chrono_tz::UTC,
+            from: today,
+            day: today,
+            row: 0,
+            part: PartOfDay::All,
+            go_to: None,
+            jump_first: true,
+            addresses: Vec::new(),
+            repeat: None,
+            series_done: None,
         }
+    }
+
+    /// Booking with a patient and a doctor already chosen (the agenda's `b` on a row):
+    /// it opens on that doctor's free times, at the first free one.
+    pub fn prefilled(patient: PatientPick, doctor: DoctorSummary, today: NaiveDate) -> Self {
+        let mut s = BookingScreen::new(None, today);
+        s.patient = Some(patient);
+        s.choice = Some(DoctorChoice::Doctor(doctor));
+        s.step = Step::Slot;
+        s
+    }
+
+    /// The booking screen for the signed-in user, pre-filled when `prefill` says so.
+    /// Patients always book for themselves (a pre-filled doctor is still chosen).
+    pub fn open_with(cx: &Ctx, prefill: Option<Prefill>) -> BookingScreen {
+        let mut s = match prefill {
+            Some(p) if cx.role() != Role::Patient => {
+                BookingScreen::prefilled(p.patient, p.doctor, cx.today())
+            }
+            Some(p) => {
+                let mut s = BookingScreen::for_user(cx);
+                if s.patient.is_some() {
+                    s.choice = Some(DoctorChoice::Doctor(p.doctor));
+                    s.step = Step::Slot;
+                }
+                s
+            }
+            None => BookingScreen::for_user(cx),
+        };
+        s.tz = cx.tz();
+        s
     }
 
     /// The first request when the screen opens.
     pub fn initial_request(&self) -> Option<BookingOp> {
         (self.step == Step::Doctor).then_some(BookingOp::LoadDoctors)
+    }
+
+    /// Every request when the screen opens: the doctors, and (pre-filled) the times.
+    pub fn initial_requests(&self) -> Vec<BookingOp> {
+        match self.step {
+            Step::Doctor => vec![BookingOp::LoadDoctors],
+            Step::Slot => std::iter::once(BookingOp::LoadDoctors)
+                .chain(self.slots_op())
+                .collect(),
+            _ => Vec::new(),
+        }
     }
 
     /// The selected row of the patient search (`results.len()` is "register").
@@ -272,7 +358,11 @@ impl BookingScreen {
                 Some(f) => f.context(),
                 None => Context::PatientSearch,
             },
-            Step::Confirm => Context::Confirm,
+            Step::Slot if self.go_to.is_some() => Context::Search,
+            Step::Confirm => match &self.repeat {
+                Some(r) if r.editing => r.form.context(),
+                _ => Context::Booking,
+            },
             Step::Doctor | Step::Slot | Step::Done => Context::Booking,
         }
     }
@@ -314,7 +404,9 @@ impl BookingScreen {
             }),
             _ => None,
         };
-        BookingScreen::new(own, cx.today())
+        let mut s = BookingScreen::new(own, cx.today());
+        s.tz = cx.tz();
+        s
     }
 
     /// Records the id of a request this screen started.
@@ -328,10 +420,15 @@ impl BookingScreen {
                 }
             }
             BookingOp::LoadDoctors => self.doctors_request = Some(request),
-            BookingOp::LoadSlots { .. } | BookingOp::FirstAvailable { .. } => {
+            BookingOp::LoadSlots { .. } | BookingOp::AnyDoctor { .. } => {
                 self.slots_request = Some(request)
             }
-            BookingOp::Book { .. } => self.book_request = Some(request),
+            BookingOp::Book { .. } | BookingOp::BookSeries(_) => self.book_request = Some(request),
+            BookingOp::PlanSeries(_) => {
+                if let Some(r) = &mut self.repeat {
+                    r.request = Some(request);
+                }
+            }
         }
     }
 
@@ -346,8 +443,15 @@ impl BookingScreen {
                 self.search_request = None;
                 match result {
                     Ok(list) => {
+                        // The patient chosen before (a fresh registration too) stays
+                        // selected when the search is run again.
+                        let keep = self
+                            .patient
+                            .as_ref()
+                            .and_then(|p| list.iter().position(|x| x.id == p.id))
+                            .unwrap_or(0);
                         self.results = list;
-                        self.results_view.select(0, 0);
+                        self.results_view.select(keep, 0);
                     }
                     Err(e) => out.push(Action::Failed(e)),
                 }
@@ -367,6 +471,12 @@ impl BookingScreen {
                             "Registered {} (patient {}).",
                             p.full_name, p.id
                         )));
+                        // Back on the search, the new patient is listed and selected,
+                        // not an old "No patient matches".
+                        self.results.retain(|x| x.id != p.id);
+                        self.results.insert(0, p.clone());
+                        self.results_view.select(0, 0);
+                        self.search_request = None;
                         self.patient = Some(PatientPick {
                             id: p.id,
                             name: p.full_name,
@@ -398,7 +508,11 @@ impl BookingScreen {
                 }
                 self.doctors_request = None;
                 match result {
-                    Ok(BookingChoices { doctors, locations }) => {
+                    Ok(BookingChoices {
+                        doctors,
+                        locations,
+                        addresses,
+                    }) => {
                         if doctors.is_empty() {
                             out.push(Action::Info(
                                 "There are no doctors to book with yet.".into(),
@@ -407,6 +521,8 @@ impl BookingScreen {
                         self.doctors = doctors;
                         self.spec_selected = 0;
                         self.doctor_selected = 0;
+                        self.addresses = addresses;
+                        self.select_choice();
                         if self
                             .location
                             .is_some_and(|l| !locations.iter().any(|(id, _)| *id == l))
@@ -425,9 +541,13 @@ impl BookingScreen {
                 self.slots_request = None;
                 match result {
                     Ok(list) => {
-                        self.slot_selected = self.slot_selected.min(list.len().saturating_sub(1));
                         self.slots = list;
                         self.slots_loaded = true;
+                        if std::mem::take(&mut self.jump_first) {
+                            self.jump_to_first();
+                        } else {
+                            self.clamp_row();
+                        }
                     }
                     Err(e) => out.push(Action::Failed(e)),
                 }
@@ -444,6 +564,7 @@ impl BookingScreen {
                             summary.appointment_id, summary.doctor_name
                         )));
                         self.booked = Some(summary);
+                        self.series_done = None;
                         self.step = Step::Done;
                         self.notice = None;
                     }
@@ -453,12 +574,56 @@ impl BookingScreen {
                         self.chosen = None;
                         self.notice = Some(e.to_string());
                         out.push(Action::Failed(e));
+                        self.jump_first = false;
                         out.extend(self.slots_op().map(Action::Request));
                     }
                 }
             }
+            BookingReply::Planned(result) => out.extend(self.answer_plan(request, result)),
+            BookingReply::SeriesBooked(result) => {
+                if self.book_request != Some(request) {
+                    return out;
+                }
+                self.book_request = None;
+                out.extend(self.answer_series(result));
+            }
         }
         out
+    }
+
+    /// With the doctors loaded, the lists point at the doctor already chosen (a
+    /// pre-filled booking), so that Esc from the times lands on it.
+    fn select_choice(&mut self) {
+        let Some(DoctorChoice::Doctor(d)) = self.choice.clone() else {
+            return;
+        };
+        if let Some(i) = self
+            .specializations()
+            .iter()
+            .position(|s| *s == d.specialization)
+        {
+            self.spec_selected = i;
+            if let Some(j) = self.doctors_in_spec().iter().position(|x| x.id == d.id) {
+                self.doctor_selected = j + 1;
+                self.pane = Pane::Doctor;
+            }
+        }
+    }
+
+    /// "Main building, 1 High Street" for a location id: its name and address.
+    pub fn location_text(&self, id: Option<i32>) -> String {
+        let Some(id) = id else {
+            return "not set".into();
+        };
+        let name = self
+            .locations
+            .iter()
+            .find(|(l, _)| *l == id)
+            .map_or_else(|| format!("location {id}"), |(_, n)| n.clone());
+        match self.addresses.iter().find(|(l, _)| *l == id) {
+            Some((_, a)) if !a.trim().is_empty() => format!("{name}, {a}"),
+            _ => name,
+        }
     }
 }
 
@@ -469,10 +634,11 @@ impl Screen for BookingScreen {
         BookingScreen::context(self)
     }
 
-    fn on_enter(&mut self, _cx: &Ctx) -> Actions<BookingOp> {
-        self.initial_request()
-            .map(Action::Request)
+    fn on_enter(&mut self, cx: &Ctx) -> Actions<BookingOp> {
+        self.tz = cx.tz();
+        self.initial_requests()
             .into_iter()
+            .map(Action::Request)
             .collect()
     }
 
@@ -500,6 +666,9 @@ impl Screen for BookingScreen {
         forget(&mut self.doctors_request, request);
         forget(&mut self.slots_request, request);
         forget(&mut self.book_request, request);
+        if let Some(r) = &mut self.repeat {
+            forget(&mut r.request, request);
+        }
         if forget(&mut self.register_request, request)
             && let Some(f) = &mut self.register
         {
@@ -546,17 +715,12 @@ impl Screen for BookingScreen {
                     .more(Command::Left, "specializations", any)
                     .more(Command::Right, "doctors", any);
             }
-            Step::Slot => {
-                let any = !self.slots.is_empty();
-                out.group(&moves, "move", any)
-                    .add(Command::Open, "choose", any)
-                    .add(Command::Location, "location", !self.locations.is_empty())
-                    .add(Command::Back, "back", true);
+            Step::Slot if self.go_to.is_some() => {
+                out.add(Command::Open, "go", true)
+                    .add(Command::Cancel, "cancel", true);
             }
-            Step::Confirm => {
-                out.add(Command::Yes, "book", self.book_request.is_none())
-                    .add(Command::No, "other time", self.book_request.is_none());
-            }
+            Step::Slot => self.grid_commands(out),
+            Step::Confirm => self.confirm_commands(out),
             Step::Done => {
                 out.add(Command::Open, "book another", true)
                     .add(Command::Back, "back", true);

@@ -12,6 +12,7 @@ use crate::domain::person::Patient;
 use crate::service::availability::DoctorSummary;
 use crate::service::booking::BookingRequest;
 use crate::service::patients::{MAX_RESULTS, NewPatientInput, RegisterError};
+use crate::service::series::{PlannedOccurrence, SeriesBooking, SeriesRequest};
 use crate::service::{ServiceError, Services};
 use crate::tui::screen::Operation;
 
@@ -33,8 +34,8 @@ pub enum BookingOp {
         /// Only this clinic location's windows.
         location: Option<i32>,
     },
-    /// The first free time of each doctor of a specialization.
-    FirstAvailable {
+    /// Every free time of every doctor of a specialization, by time.
+    AnyDoctor {
         specialization: String,
         from: NaiveDate,
         days: u32,
@@ -45,6 +46,10 @@ pub enum BookingOp {
         doctor_id: i32,
         start_utc: NaiveDateTime,
     },
+    /// Every date of a series and whether it can be booked (nothing is booked).
+    PlanSeries(SeriesRequest),
+    /// Books a series: all or nothing, or skipping the conflicting dates.
+    BookSeries(SeriesRequest),
 }
 
 /// Searches and registrations carry patient data: requests print their kind and ids only.
@@ -66,13 +71,13 @@ impl fmt::Debug for BookingOp {
                 .field("days", days)
                 .field("location", location)
                 .finish(),
-            BookingOp::FirstAvailable {
+            BookingOp::AnyDoctor {
                 specialization,
                 from,
                 days,
                 location,
             } => f
-                .debug_struct("FirstAvailable")
+                .debug_struct("AnyDoctor")
                 .field("specialization", specialization)
                 .field("from", from)
                 .field("days", days)
@@ -88,6 +93,19 @@ impl fmt::Debug for BookingOp {
                 .field("doctor_id", doctor_id)
                 .field("start_utc", start_utc)
                 .finish(),
+            BookingOp::PlanSeries(r) | BookingOp::BookSeries(r) => f
+                .debug_struct(if matches!(self, BookingOp::PlanSeries(_)) {
+                    "PlanSeries"
+                } else {
+                    "BookSeries"
+                })
+                .field("patient_id", &r.first.patient_id)
+                .field("doctor_id", &r.first.doctor_id)
+                .field("start_utc", &r.first.start_utc)
+                .field("every_weeks", &r.every_weeks)
+                .field("count", &r.count)
+                .field("skip_conflicts", &r.skip_conflicts)
+                .finish(),
         }
     }
 }
@@ -98,6 +116,8 @@ impl fmt::Debug for BookingOp {
 pub struct BookingChoices {
     pub doctors: Vec<DoctorSummary>,
     pub locations: Vec<(i32, String)>,
+    /// The open locations' addresses (id, address), for the confirmation.
+    pub addresses: Vec<(i32, String)>,
 }
 
 /// The answers to [`BookingOp`]s.
@@ -110,6 +130,9 @@ pub enum BookingReply {
     Doctors(Result<BookingChoices, ServiceError>),
     Slots(Result<Vec<SlotChoice>, ServiceError>),
     Booked(Result<BookedSummary, ServiceError>),
+    /// The plan of a series: each date, and why it cannot be booked.
+    Planned(Result<Vec<PlannedOccurrence>, ServiceError>),
+    SeriesBooked(Result<SeriesBooking, ServiceError>),
 }
 
 impl Operation for BookingOp {
@@ -120,10 +143,9 @@ impl Operation for BookingOp {
             BookingOp::SearchPatients { .. } => "Searching",
             BookingOp::Register(_) => "Registering the patient",
             BookingOp::LoadDoctors => "Loading doctors",
-            BookingOp::LoadSlots { .. } | BookingOp::FirstAvailable { .. } => {
-                "Looking for free times"
-            }
-            BookingOp::Book { .. } => "Booking",
+            BookingOp::LoadSlots { .. } | BookingOp::AnyDoctor { .. } => "Looking for free times",
+            BookingOp::Book { .. } | BookingOp::BookSeries(_) => "Booking",
+            BookingOp::PlanSeries(_) => "Checking the dates",
         }
     }
 
@@ -161,26 +183,13 @@ impl Operation for BookingOp {
                             .collect()
                     }),
             ),
-            BookingOp::FirstAvailable {
+            BookingOp::AnyDoctor {
                 specialization,
                 from,
                 days,
                 location,
             } => BookingReply::Slots(
-                services
-                    .first_available(Some(&specialization), location, from, days, None)
-                    .await
-                    .map(|list| {
-                        list.into_iter()
-                            .map(|d| SlotChoice {
-                                doctor_id: d.doctor_id,
-                                doctor_name: d.doctor_name,
-                                start_utc: d.slot.start_utc,
-                                end_utc: d.slot.end_utc,
-                                location_id: d.slot.location_id,
-                            })
-                            .collect()
-                    }),
+                any_doctor(services, actor, &specialization, location, from, days).await,
             ),
             BookingOp::Book {
                 patient_id,
@@ -189,21 +198,66 @@ impl Operation for BookingOp {
             } => {
                 BookingReply::Booked(book(services, actor, patient_id, doctor_id, start_utc).await)
             }
+            BookingOp::PlanSeries(req) => {
+                BookingReply::Planned(services.plan_series(actor, &req).await)
+            }
+            BookingOp::BookSeries(req) => {
+                BookingReply::SeriesBooked(services.book_series(actor, &req).await)
+            }
         }
     }
+}
+
+/// Every free time of every doctor of `specialization` (the doctors this actor may book
+/// with), in one read of the slot inputs, by time and then by name.
+async fn any_doctor(
+    services: &Services,
+    actor: &Actor,
+    specialization: &str,
+    location: Option<i32>,
+    from: NaiveDate,
+    days: u32,
+) -> Result<Vec<SlotChoice>, ServiceError> {
+    let doctors: Vec<DoctorSummary> = services
+        .doctors_to_book(actor)
+        .await?
+        .into_iter()
+        .filter(|d| d.specialization == specialization)
+        .collect();
+    let ids: Vec<i32> = doctors.iter().map(|d| d.id).collect();
+    let by_doctor = services
+        .free_slots_of(&ids, location, from, days, None)
+        .await?;
+    let mut out: Vec<SlotChoice> = doctors
+        .iter()
+        .zip(by_doctor)
+        .flat_map(|(d, (_, slots))| {
+            slots.into_iter().map(|s| SlotChoice {
+                doctor_id: d.id,
+                doctor_name: d.full_name.clone(),
+                start_utc: s.start_utc,
+                end_utc: s.end_utc,
+                location_id: s.location_id,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        a.start_utc
+            .cmp(&b.start_utc)
+            .then_with(|| a.doctor_name.cmp(&b.doctor_name))
+    });
+    Ok(out)
 }
 
 /// The doctors and the open locations, read side by side; the step needs both.
 async fn choices(services: &Services, actor: &Actor) -> Result<BookingChoices, ServiceError> {
     let (doctors, locations) =
         tokio::join!(services.doctors_to_book(actor), services.list_locations());
+    let open: Vec<_> = locations?.into_iter().filter(|l| l.is_active).collect();
     Ok(BookingChoices {
         doctors: doctors?,
-        locations: locations?
-            .into_iter()
-            .filter(|l| l.is_active)
-            .map(|l| (l.id, l.name))
-            .collect(),
+        addresses: open.iter().map(|l| (l.id, l.address.clone())).collect(),
+        locations: open.into_iter().map(|l| (l.id, l.name)).collect(),
     })
 }
 

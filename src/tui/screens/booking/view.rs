@@ -9,12 +9,12 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use super::{BookingScreen, DAYS, DoctorChoice, Pane, SlotChoice, Step};
+use super::{BookingScreen, DAYS, Pane, SlotChoice, Step};
 use crate::domain::local_time::label;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::table::{Column, DataTable};
 use crate::tui::widgets::text::pad;
-use crate::tui::widgets::{popup, text_field};
+use crate::tui::widgets::text_field;
 
 fn local(tz: Tz, utc: NaiveDateTime) -> NaiveDateTime {
     tz.from_utc_datetime(&utc).naive_local()
@@ -122,7 +122,7 @@ fn choices_line<'a>(state: &BookingScreen, theme: &Theme) -> Line<'a> {
     Line::from(spans)
 }
 
-fn block<'a>(title: String, focused: bool, theme: &Theme) -> Block<'a> {
+pub(super) fn block<'a>(title: String, focused: bool, theme: &Theme) -> Block<'a> {
     let style = if focused { theme.title() } else { theme.dim() };
     Block::default()
         .borders(Borders::ALL)
@@ -154,7 +154,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &BookingScreen, tz: Tz, them
         Step::Slot => render_slots(frame, body, state, tz, theme),
         Step::Confirm => {
             render_slots(frame, body, state, tz, theme);
-            render_confirm(frame, body, state, tz, theme);
+            super::repeat::render_confirm(frame, body, state, tz, theme);
         }
         Step::Done => render_done(frame, body, state, tz, theme),
     }
@@ -317,7 +317,7 @@ fn render_doctors(frame: &mut Frame, area: Rect, state: &BookingScreen, theme: &
     frame.render_widget(right, cols[1]);
     let mut entries = Vec::new();
     if let Some(spec) = state.current_specialization() {
-        entries.push(format!("Any {spec} doctor (first free)"));
+        entries.push(format!("Any {spec} doctor (every free time)"));
         entries.extend(state.doctors_in_spec().iter().map(|d| d.full_name.clone()));
     }
     let room = usize::from(inner.height).max(1);
@@ -333,11 +333,10 @@ fn render_doctors(frame: &mut Frame, area: Rect, state: &BookingScreen, theme: &
 }
 
 fn render_slots(frame: &mut Frame, area: Rect, state: &BookingScreen, tz: Tz, theme: &Theme) {
-    let any = matches!(state.choice, Some(DoctorChoice::Any { .. }));
-    let title = if any {
-        format!(" First free time per doctor · next {DAYS} days ")
+    let title = if state.any_doctor() {
+        format!(" Free times of every doctor · {} ", tz.name())
     } else {
-        format!(" Free times · next {DAYS} days · {} ", tz.name())
+        format!(" Free times · {} ", tz.name())
     };
     let b = block(title, true, theme);
     let inner = b.inner(area);
@@ -350,38 +349,33 @@ fn render_slots(frame: &mut Frame, area: Rect, state: &BookingScreen, tz: Tz, th
         let text = if state.slots_request.is_some() || !state.slots_loaded {
             "Loading free times…".to_string()
         } else {
-            format!("No free time in the next {DAYS} days. Esc to choose another doctor.")
+            format!(
+                "No free time from {} for {DAYS} days. g another date, Esc another doctor.",
+                state.from.format("%a %-d %b")
+            )
         };
         top.push(Line::from(Span::styled(text, theme.dim())));
     }
-    let used = u16::try_from(top.len()).unwrap_or(0);
+    let used = u16::try_from(top.len()).unwrap_or(0).min(inner.height);
     frame.render_widget(
         Paragraph::new(top).wrap(Wrap { trim: true }),
         Rect {
             x: inner.x + 1,
             width: inner.width.saturating_sub(2),
-            height: used.min(inner.height),
+            height: used,
             ..inner
         },
     );
-    let list = Rect {
+    let grid = Rect {
         x: inner.x + 1,
         y: inner.y + used,
         width: inner.width.saturating_sub(2),
         height: inner.height.saturating_sub(used),
     };
-    let lines = slot_lines(
-        &state.slots,
-        tz,
-        state.slot_selected,
-        any,
-        usize::from(list.height),
-        theme,
-    );
-    frame.render_widget(Paragraph::new(lines), list);
+    super::grid::render_grid(frame, grid, state, tz, theme);
 }
 
-fn summary_lines<'a>(rows: &[(&str, String)], theme: &Theme) -> Vec<Line<'a>> {
+pub(super) fn summary_lines<'a>(rows: &[(&str, String)], theme: &Theme) -> Vec<Line<'a>> {
     rows.iter()
         .map(|(k, v)| {
             Line::from(vec![
@@ -392,53 +386,11 @@ fn summary_lines<'a>(rows: &[(&str, String)], theme: &Theme) -> Vec<Line<'a>> {
         .collect()
 }
 
-fn render_confirm(frame: &mut Frame, area: Rect, state: &BookingScreen, tz: Tz, theme: &Theme) {
-    let Some(slot) = &state.chosen else {
-        return;
-    };
-    let boxed = popup(frame, area, 64, 8);
-    let mut lines = summary_lines(
-        &[
-            (
-                "Patient",
-                state
-                    .patient
-                    .as_ref()
-                    .map(|p| p.name.clone())
-                    .unwrap_or_default(),
-            ),
-            ("Doctor", slot.doctor_name.clone()),
-            ("When", when_label(tz, slot.start_utc, slot.minutes())),
-            ("Duration", format!("{} minutes", slot.minutes())),
-        ],
-        theme,
-    );
-    lines.push(Line::raw(""));
-    lines.push(if state.book_request.is_some() {
-        Line::from(Span::styled("Booking…", theme.info()))
-    } else {
-        Line::from(vec![
-            Span::styled("y", theme.key()),
-            Span::raw("/"),
-            Span::styled("Enter", theme.key()),
-            Span::raw(" book   "),
-            Span::styled("n", theme.key()),
-            Span::raw("/"),
-            Span::styled("Esc", theme.key()),
-            Span::raw(" pick another time"),
-        ])
-    });
-    frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: true }).block(block(
-            " Book this appointment? ".into(),
-            true,
-            theme,
-        )),
-        boxed,
-    );
-}
-
 fn render_done(frame: &mut Frame, area: Rect, state: &BookingScreen, tz: Tz, theme: &Theme) {
+    if let Some(d) = &state.series_done {
+        render_series_done(frame, area, d, tz, theme);
+        return;
+    }
     let Some(s) = &state.booked else {
         return;
     };
@@ -467,6 +419,60 @@ fn render_done(frame: &mut Frame, area: Rect, state: &BookingScreen, tz: Tz, the
         ],
         theme,
     ));
+    lines.push(Line::raw(""));
+    lines.push(Line::from(vec![
+        Span::styled("Enter", theme.key()),
+        Span::raw(" book another   "),
+        Span::styled("Esc", theme.key()),
+        Span::raw(" back"),
+    ]));
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: true }).block(block(
+            " Booked ".into(),
+            true,
+            theme,
+        )),
+        area,
+    );
+}
+
+fn render_series_done(frame: &mut Frame, area: Rect, d: &super::SeriesDone, tz: Tz, theme: &Theme) {
+    let mut lines = vec![
+        Line::from(Span::styled(
+            format!(
+                "The series is booked: {} appointments (series {}).",
+                d.booked.len(),
+                d.series_id
+            ),
+            theme.title(),
+        )),
+        Line::raw(""),
+    ];
+    lines.extend(summary_lines(
+        &[
+            ("Patient", d.patient_name.clone()),
+            ("Doctor", d.doctor_name.clone()),
+            ("Location", d.location.clone()),
+            ("Length", format!("{} minutes", d.minutes)),
+        ],
+        theme,
+    ));
+    for t in &d.booked {
+        lines.push(Line::raw(format!("  {}", when_label(tz, *t, d.minutes))));
+    }
+    for o in &d.skipped {
+        let when = o.start_utc.map_or_else(
+            || o.local_start.format("%a %-d %b %H:%M").to_string(),
+            |t| crate::service::booking::local_label(tz, t),
+        );
+        lines.push(Line::from(Span::styled(
+            format!(
+                "  skipped {when}: {}",
+                o.problem.as_deref().unwrap_or("not free")
+            ),
+            theme.dim(),
+        )));
+    }
     lines.push(Line::raw(""));
     lines.push(Line::from(vec![
         Span::styled("Enter", theme.key()),

@@ -196,6 +196,7 @@ impl PatientsScreen {
                 self.query.handle_event(&Event::Key(key));
                 if self.query.value() != before {
                     self.list.select(0, 0);
+                    self.registered = None;
                     let q = self.query.value().trim().to_string();
                     if q.is_empty() {
                         self.results.clear();
@@ -257,6 +258,8 @@ impl PatientsScreen {
                 if self.results.is_empty() {
                     self.focus = Focus::Search;
                 }
+                // Registered or edited meanwhile: the list shows the register as it is.
+                return self.search_again();
             }
             _ => {}
         }
@@ -265,7 +268,9 @@ impl PatientsScreen {
 
     fn open_selected(&mut self) -> Actions<PatientsOp> {
         let Some(p) = self.results.get(self.selected()) else {
-            return info("No patient selected: type a name, an email or a phone.");
+            return info(
+                "No patient selected: type part of a name, email or phone, #id or a birth date.",
+            );
         };
         let id = p.id;
         self.open_view(id)

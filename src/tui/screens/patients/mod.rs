@@ -102,6 +102,9 @@ pub struct PatientsScreen {
     pub view: Option<PatientView>,
     pub form: Option<PatientForm>,
     pub confirm: Option<Confirm<ActiveTarget>>,
+    /// The patient just registered here: kept at the top of the results when the search
+    /// re-runs, until the query changes (they may not match what was typed).
+    pub registered: Option<Patient>,
 }
 
 impl Default for PatientsScreen {
@@ -123,7 +126,20 @@ impl PatientsScreen {
             view: None,
             form: None,
             confirm: None,
+            registered: None,
         }
+    }
+
+    /// Runs the search for what is typed again (after a registration, an edit, or
+    /// coming back from another screen), so the list is what the register holds now.
+    pub(super) fn search_again(&mut self) -> Actions<PatientsOp> {
+        let q = self.query.value().trim().to_string();
+        if q.is_empty() {
+            return Vec::new();
+        }
+        vec![crate::tui::screen::Action::Request(PatientsOp::Search {
+            query: q,
+        })]
     }
 
     pub fn context(&self) -> Context {
@@ -194,6 +210,13 @@ impl Screen for PatientsScreen {
 
     fn started(&mut self, request: u64, op: &PatientsOp) {
         self.remember(request, op);
+    }
+
+    fn on_resume(&mut self, _cx: &Ctx) -> Actions<PatientsOp> {
+        if self.view.is_some() || self.form.is_some() {
+            return Vec::new();
+        }
+        self.search_again()
     }
 
     fn on_reply(&mut self, request: u64, reply: PatientsReply, _cx: &Ctx) -> Actions<PatientsOp> {

@@ -137,7 +137,12 @@ impl PatientsScreen {
                 }
                 self.search_request = None;
                 match result {
-                    Ok(list) => {
+                    Ok(mut list) => {
+                        if let Some(p) = &self.registered
+                            && !list.iter().any(|r| r.id == p.id)
+                        {
+                            list.insert(0, p.clone());
+                        }
                         self.results = list;
                         self.list.select(0, 0);
                         self.searched = Some(self.query.value().trim().to_string());
@@ -219,6 +224,11 @@ impl PatientsScreen {
                 }
                 let text = format!("Registered {} (patient {}).", p.full_name, p.id);
                 let id = p.id;
+                // A search still in flight was asked before the registration: its answer
+                // would not have them.
+                self.search_request = None;
+                self.registered = Some(p.clone());
+                self.results.retain(|r| r.id != id);
                 self.results.insert(0, p);
                 self.list.select(0, self.results.len());
                 self.focus = Focus::List;

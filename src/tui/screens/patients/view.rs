@@ -73,7 +73,7 @@ fn render_list(frame: &mut Frame, area: Rect, state: &PatientsScreen, theme: &Th
     let hint_x = field_rect.x + field_rect.width + 1;
     if hint_x + 10 < top.x + top.width {
         frame.render_widget(
-            Paragraph::new(Span::styled("name, email or phone", theme.dim())),
+            Paragraph::new(Span::styled("name, email, phone, #id, born", theme.dim())),
             Rect {
                 x: hint_x,
                 width: top.x + top.width - hint_x,
@@ -96,7 +96,7 @@ fn render_list(frame: &mut Frame, area: Rect, state: &PatientsScreen, theme: &Th
     ];
     let blank = state.query.value().trim().is_empty();
     let empty = if blank {
-        "Type to search: the start of a name or an email, or phone digits."
+        "Type to search: any part of a name, email or phone; #42 for an id; a birth date as 1980-03-14 or 14.03.1980."
     } else if state.search_request.is_some() {
         "Searching…"
     } else {

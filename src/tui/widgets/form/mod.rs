@@ -123,6 +123,8 @@ pub fn footer_for(keymap: &Keymap) -> String {
     .join(" · ")
 }
 
+/// A choice with more options than this shows its position ("3/12").
+pub const POSITION_AFTER: usize = 5;
 const DEFAULT_FOOTER: &str = "Enter/Ctrl-S save · Tab next field · Esc cancel";
 /// Widest a text field is drawn; the rest of the row is for its hint.
 const MAX_FIELD_WIDTH: u16 = 34;
@@ -170,7 +172,9 @@ impl<K: Copy + Eq> Form<K> {
         self.push(key, label.into(), hint.into(), Value::Masked(input))
     }
 
-    /// Adds a choice among `options` (←/→ or Space change it), `selected` first.
+    /// Adds a choice among `options` (←/→ or Space change it; a letter jumps to the next
+    /// option starting with it), `selected` first. A list of more than
+    /// [`POSITION_AFTER`] options shows where the choice is ("3/12").
     pub fn choice<S: Into<String>>(
         self,
         key: K,
@@ -356,6 +360,19 @@ impl<K: Copy + Eq> Form<K> {
         self.question = Some(question.into());
     }
 
+    /// Takes the question away (after its Yes has been acted on).
+    pub fn clear_question(&mut self) {
+        self.question = None;
+    }
+
+    /// How many options a choice field has.
+    pub fn option_count(&self, key: K) -> usize {
+        match self.field(key).map(|f| &f.value) {
+            Some(Value::Choice { options, .. }) => options.len(),
+            _ => 0,
+        }
+    }
+
     pub fn question(&self) -> Option<&str> {
         self.question.as_deref()
     }
@@ -418,9 +435,14 @@ impl<K: Copy + Eq> Form<K> {
                     .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
                 let before = *selected;
                 match key.code {
-                    KeyCode::Left | KeyCode::Char('h') if plain => *selected = (before + n - 1) % n,
-                    KeyCode::Right | KeyCode::Char('l' | ' ') if plain => {
-                        *selected = (before + 1) % n
+                    KeyCode::Left if plain => *selected = (before + n - 1) % n,
+                    KeyCode::Right | KeyCode::Char(' ') if plain => *selected = (before + 1) % n,
+                    // Type-ahead: a letter or digit jumps to the next option (after the
+                    // chosen one, wrapping) that starts with it; again cycles among them.
+                    KeyCode::Char(c) if plain && c.is_alphanumeric() => {
+                        if let Some(i) = next_starting_with(options, before, c) {
+                            *selected = i;
+                        }
                     }
                     _ => {}
                 }
@@ -434,6 +456,20 @@ impl<K: Copy + Eq> Form<K> {
         self.error = None;
         FormOutcome::Edited
     }
+}
+
+/// The first option after `from` (wrapping round, `from` itself last) whose text starts
+/// with `c`, ignoring case.
+fn next_starting_with(options: &[String], from: usize, c: char) -> Option<usize> {
+    let n = options.len();
+    let wanted: String = c.to_lowercase().collect();
+    (1..=n).map(|step| (from + step) % n).find(|&i| {
+        options[i]
+            .trim_start()
+            .chars()
+            .next()
+            .is_some_and(|first| first.to_lowercase().collect::<String>() == wanted)
+    })
 }
 
 #[cfg(test)]
@@ -639,6 +675,55 @@ mod tests {
             f.on_key(&key(KeyCode::Char('x')), None),
             FormOutcome::Nothing
         );
+    }
+
+    fn long() -> Form<F> {
+        let names = [
+            "Cardiology",
+            "Dermatology",
+            "General practice",
+            "Gynaecology",
+            "Neurology",
+            "Orthopedics",
+            "Pediatrics",
+            "Psychiatry",
+        ];
+        Form::new("t").choice(F::Method, "Specialization", names, 0, "")
+    }
+
+    #[test]
+    fn typing_a_letter_jumps_to_the_next_option_starting_with_it() {
+        let mut f = long();
+        assert_eq!(
+            f.on_key(&key(KeyCode::Char('p')), None),
+            FormOutcome::Edited
+        );
+        assert_eq!(f.value(F::Method), "Pediatrics");
+        f.on_key(&key(KeyCode::Char('P')), None);
+        assert_eq!(f.value(F::Method), "Psychiatry", "again: the next one");
+        f.on_key(&key(KeyCode::Char('p')), None);
+        assert_eq!(f.value(F::Method), "Pediatrics", "and round again");
+        f.on_key(&key(KeyCode::Char('g')), None);
+        assert_eq!(f.value(F::Method), "General practice");
+        assert_eq!(
+            f.on_key(&key(KeyCode::Char('z')), None),
+            FormOutcome::Nothing,
+            "no option starts with z: nothing moves"
+        );
+        assert_eq!(f.value(F::Method), "General practice");
+        assert_eq!(f.option_count(F::Method), 8);
+        // Arrows still cycle.
+        f.on_key(&key(KeyCode::Left), None);
+        assert_eq!(f.value(F::Method), "Dermatology");
+    }
+
+    #[test]
+    fn a_question_can_be_taken_away() {
+        let mut f = form();
+        f.ask("Sure?");
+        f.clear_question();
+        assert_eq!(f.question(), None);
+        assert_eq!(f.context(), Context::Form);
     }
 
     #[test]

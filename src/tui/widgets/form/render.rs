@@ -212,7 +212,14 @@ fn draw_value(
         }
         Value::Choice { options, selected } => {
             let option = options.get(*selected).map_or("", String::as_str);
-            let text = pad(&format!("◀ {option} ▶"), w);
+            let text = if options.len() > super::POSITION_AFTER {
+                let at = format!(" {}/{}", selected + 1, options.len());
+                let room = w.saturating_sub(width(&at) + 4);
+                format!("◀ {} ▶{at}", truncate(option, room))
+            } else {
+                format!("◀ {option} ▶")
+            };
+            let text = pad(&text, w);
             let style = if focused { theme.focus() } else { Style::new() };
             frame.render_widget(Paragraph::new(Span::styled(text, style)), area);
             return None;
@@ -253,6 +260,21 @@ mod tests {
         // A one-row form-level sentence and the gap after it.
         f.set_form_error("Could not save: the server did not answer.");
         assert_eq!(f.height(60), with_errors + 2);
+    }
+
+    #[test]
+    fn a_long_choice_shows_its_position() {
+        use ratatui::Terminal;
+        use ratatui::backend::TestBackend;
+        let options: Vec<String> = (1..=12).map(|i| format!("Option {i}")).collect();
+        let f = Form::new("t").choice(F::Method, "Pick", options, 2, "");
+        let mut term = Terminal::new(TestBackend::new(60, 6)).expect("terminal");
+        term.draw(|frame| f.render(frame, frame.area(), &Theme { color: false }))
+            .expect("draw");
+        let row: String = (0..60)
+            .map(|x| term.backend().buffer()[(x, 0)].symbol().to_string())
+            .collect();
+        assert!(row.contains("◀ Option 3 ▶ 3/12"), "{row}");
     }
 
     #[test]
