@@ -30,7 +30,9 @@ pub enum Context {
     Confirm,
     /// Booking, step 1: the incremental patient search (typing goes into the field).
     PatientSearch,
-    /// Booking, steps 2 to 4: lists of doctors and slots, the summary.
+    /// Booking, step 2: specializations and doctors (typing finds one).
+    BookingDoctor,
+    /// Booking, steps 3 and 4: the grid of free times, the confirmation, the summary.
     Booking,
     /// The appointments of a day or a week.
     Agenda,
@@ -70,6 +72,7 @@ impl Context {
         Context::Search,
         Context::Confirm,
         Context::PatientSearch,
+        Context::BookingDoctor,
         Context::Booking,
         Context::Agenda,
         Context::PrescriptionList,
@@ -97,6 +100,7 @@ impl Context {
             Context::Search => "search",
             Context::Confirm => "confirm",
             Context::PatientSearch => "patient_search",
+            Context::BookingDoctor => "booking_doctor",
             Context::Booking => "booking",
             Context::Agenda => "agenda",
             Context::PrescriptionList => "prescription_list",

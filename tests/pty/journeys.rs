@@ -41,7 +41,7 @@ fn mid_morning_zone() -> String {
     }
 }
 
-fn app_env(
+pub(crate) fn app_env(
     env: &TestEnv,
     tz: &str,
     export_dir: &std::path::Path,
@@ -66,7 +66,7 @@ fn app_env(
 }
 
 /// Signs in: email, password, and `right` presses on the account kind.
-fn sign_in(app: &mut PtyApp, email: &str, password: &str, right: usize) {
+pub(crate) fn sign_in(app: &mut PtyApp, email: &str, password: &str, right: usize) {
     app.wait_for("Sign in", WAIT);
     app.send(email);
     app.send("\t");
@@ -156,9 +156,10 @@ async fn register_book_prescribe_pay_and_the_patient_sees_it_all() {
     desk.send(DOWN); // past "any doctor"
     desk.send("\r");
     desk.wait_for("Dr. Maya Okafor", WAIT);
-    // The free times have loaded: the first one is selected ("▶ 10:00–10:30").
+    // The free times have loaded: the first one is selected in the grid ("▶11:00"),
+    // and the line under the grid names it ("Wed 2 Dec 2026, 11:00–12:00 · Dr. …").
     desk.wait_until_screen("a selected free time", WAIT, |s| {
-        s.lines().any(|l| l.contains("▶ ") && l.contains('–'))
+        s.lines().any(|l| l.contains("│ ▶")) && s.lines().any(|l| l.contains("· Dr. Maya Okafor"))
     });
     desk.send("\r"); // the first free time
     desk.send("y");

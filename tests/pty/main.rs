@@ -6,4 +6,5 @@ mod common;
 
 mod calendar_patients;
 mod e2e;
+mod front_desk;
 mod journeys;

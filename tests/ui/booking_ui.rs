@@ -250,6 +250,49 @@ fn picking_a_patient_leads_to_the_doctor_step_and_esc_goes_back() {
 }
 
 #[test]
+fn typing_on_the_doctor_step_finds_a_doctor_or_a_specialization() {
+    let mut s = at_doctor_step();
+    assert_eq!(s.context(), Context::BookingDoctor);
+    // A part of a doctor's name: that doctor, in their specialization.
+    type_text(&mut s, "fore");
+    let b = booking(&s);
+    assert_eq!((b.spec_selected, b.doctor_selected), (0, 2));
+    assert_eq!(b.pane, Pane::Doctor);
+    assert!(screen_text(&s).contains("Find: fore"));
+    let (_, op) = last(&send(&mut s, [key(KeyCode::Enter)]));
+    assert!(
+        matches!(op, BookingOp::LoadSlots { ref doctor, .. } if doctor.id == 10),
+        "{op:?}"
+    );
+    send(&mut s, [key(KeyCode::Esc)]);
+    assert_eq!(booking(&s).step, Step::Doctor);
+    // The start of a specialization: any doctor of it. `o`, `j` and `k` are letters here.
+    type_text(&mut s, "onc");
+    let b = booking(&s);
+    assert_eq!(b.current_specialization(), Some("Oncology"));
+    assert_eq!((b.doctor_selected, b.pane), (0, Pane::Doctor));
+    // Backspace edits; a miss says so and moves nothing.
+    send(&mut s, [key(KeyCode::Backspace), key(KeyCode::Backspace)]);
+    assert_eq!(booking(&s).doctor_find, "o");
+    type_text(&mut s, "zz");
+    assert!(s.status.as_ref().is_some_and(|x| {
+        x.text
+            .contains("No doctor or specialization matches \"ozz\"")
+    }));
+    assert_eq!(booking(&s).current_specialization(), Some("Oncology"));
+    // Esc clears what was typed first, then goes back.
+    send(&mut s, [key(KeyCode::Esc)]);
+    assert_eq!(booking(&s).doctor_find, "");
+    assert_eq!(booking(&s).step, Step::Doctor);
+    // The arrows still move, and forget the typing.
+    type_text(&mut s, "house");
+    assert_eq!(booking(&s).doctor_selected, 1);
+    send(&mut s, [key(KeyCode::Down)]);
+    let b = booking(&s);
+    assert_eq!((b.doctor_selected, b.doctor_find.as_str()), (2, ""));
+}
+
+#[test]
 fn any_doctor_asks_for_every_free_time_of_the_specialization() {
     let mut s = at_doctor_step();
     let effects = send(
@@ -547,9 +590,10 @@ fn an_optional_location_narrows_the_free_times() {
         })),
     );
     assert_eq!(booking(&s).location_label(), "every location");
-    send(&mut s, [ch('o')]);
+    // Letters find a doctor on this step; Ctrl-O changes the place.
+    send(&mut s, [ctrl('o')]);
     assert_eq!(booking(&s).location_label(), "North");
-    send(&mut s, [ch('o'), ch('o'), ch('o')]);
+    send(&mut s, [ctrl('o'), ctrl('o'), ctrl('o')]);
     assert_eq!(
         booking(&s).location_label(),
         "North",
@@ -559,7 +603,7 @@ fn an_optional_location_narrows_the_free_times() {
         draw(&s, 80, 24)
             .backend()
             .to_string()
-            .contains("Doctor · North (o)")
+            .contains("Doctor · North (Ctrl-O)")
     );
     let effects = send(
         &mut s,
@@ -798,8 +842,8 @@ fn repeat_plans_the_series_shows_conflicts_and_books_skipping_them() {
     assert_eq!(req.first.start_utc, at(12, 9, 0));
     let occ = |i: u32, d: u32, problem: Option<&str>| PlannedOccurrence {
         index: i,
-        local_start: at(d, 9, 0),
-        start_utc: Some(at(d, 9, 0)),
+        local_start: at(12, 9, 0) + chrono::Duration::days(i64::from(d) - 12),
+        start_utc: Some(at(12, 9, 0) + chrono::Duration::days(i64::from(d) - 12)),
         problem: problem.map(str::to_string),
     };
     reply(
@@ -808,7 +852,7 @@ fn repeat_plans_the_series_shows_conflicts_and_books_skipping_them() {
         BookingReply::Planned(Ok(vec![
             occ(0, 12, None),
             occ(1, 26, Some("the doctor has time off")),
-            occ(2, 9, None),
+            occ(2, 40, None),
         ])),
     );
     assert_eq!(s.context(), Context::Booking);

@@ -365,7 +365,7 @@ pub(super) fn render_grid(
         )),
         Span::styled(
             format!(
-                " · {} (p) · {} (o) · g date · f first free",
+                " · {} (p) · {} (o)",
                 state.part.label(),
                 state.location_label()
             ),

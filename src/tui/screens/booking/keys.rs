@@ -1,12 +1,13 @@
 //! The booking screen's keys, step by step. Pure.
 
-use crossterm::event::{Event, KeyCode, KeyEvent};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use tui_input::backend::crossterm::EventHandler;
 
 use super::{
     BookingKey, BookingOp, BookingScreen, DAYS, DoctorChoice, Pane, PatientPick, RegField, Step,
     check_registration, register_form, register_input,
 };
+use crate::service::availability::DoctorSummary;
 use crate::tui::keymap::Command;
 use crate::tui::widgets::form::{Form, FormOutcome};
 
@@ -18,7 +19,7 @@ impl BookingScreen {
                 Some(form) => self.on_register_key(form, key, command),
                 None => self.on_search_key(key, command),
             },
-            Step::Doctor => self.on_doctor_key(command),
+            Step::Doctor => self.on_doctor_key(key, command),
             Step::Slot => match self.go_to.take() {
                 Some(field) => self.on_go_to_key(field, key, command),
                 None => self.on_slot_key(command),
@@ -138,9 +139,23 @@ impl BookingScreen {
         BookingKey::None
     }
 
-    fn on_doctor_key(&mut self, command: Option<Command>) -> BookingKey {
+    fn on_doctor_key(&mut self, key: KeyEvent, command: Option<Command>) -> BookingKey {
         let specs = self.specializations().len();
         let in_spec = self.doctors_in_spec().len();
+        if command.is_none() {
+            return self.on_doctor_find_key(key);
+        }
+        if command == Some(Command::Back) && !self.doctor_find.is_empty() {
+            self.doctor_find.clear();
+            return BookingKey::None;
+        }
+        if matches!(
+            command,
+            Some(Command::Up | Command::Down | Command::Left | Command::Right)
+        ) {
+            // Moving by hand: what was typed no longer describes the selection.
+            self.doctor_find.clear();
+        }
         match (self.pane, command) {
             (_, Some(Command::NextField | Command::PrevField)) => {
                 self.pane = match self.pane {
@@ -157,6 +172,7 @@ impl BookingScreen {
                 self.doctor_selected = 0;
             }
             (Pane::Specialization, Some(Command::Open | Command::Right)) => {
+                self.doctor_find.clear();
                 if specs == 0 {
                     return BookingKey::Info("There are no doctors to book with yet.".into());
                 }
@@ -197,6 +213,7 @@ impl BookingScreen {
                     },
                 };
                 self.choice = Some(choice);
+                self.doctor_find.clear();
                 self.step = Step::Slot;
                 self.slots.clear();
                 self.slots_loaded = false;
@@ -216,6 +233,47 @@ impl BookingScreen {
             _ => {}
         }
         BookingKey::None
+    }
+
+    /// A letter typed on the doctor step (or Backspace): finds the doctor or the
+    /// specialization typed so far.
+    fn on_doctor_find_key(&mut self, key: KeyEvent) -> BookingKey {
+        let plain = !key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        match key.code {
+            KeyCode::Backspace => {
+                self.doctor_find.pop();
+            }
+            KeyCode::Char(c) if plain && !c.is_control() => {
+                if self.doctor_find.chars().count() >= 40 {
+                    return BookingKey::None;
+                }
+                self.doctor_find.push(c);
+            }
+            _ => return BookingKey::None,
+        }
+        if self.doctor_find.trim().is_empty() {
+            return BookingKey::None;
+        }
+        match find_doctor(&self.specializations(), &self.doctors, &self.doctor_find) {
+            Some(Found::Specialization(i)) => {
+                self.spec_selected = i;
+                self.doctor_selected = 0;
+                self.pane = Pane::Doctor;
+                BookingKey::None
+            }
+            Some(Found::Doctor(i, j)) => {
+                self.spec_selected = i;
+                self.doctor_selected = j + 1;
+                self.pane = Pane::Doctor;
+                BookingKey::None
+            }
+            None => BookingKey::Info(format!(
+                "No doctor or specialization matches \"{}\".",
+                self.doctor_find.trim()
+            )),
+        }
     }
 
     /// The location filter's next value: every location, then each open one in turn.
@@ -251,6 +309,53 @@ impl BookingScreen {
             },
         })
     }
+}
+
+/// What the doctor step's typing found: a specialization (its index: "any doctor" of
+/// it), or a doctor (the specialization's index and the doctor's within it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Found {
+    Specialization(usize),
+    Doctor(usize, usize),
+}
+
+/// The first match for `typed` among `specs` (sorted, as the left list shows them) and
+/// `doctors`: a specialization starting with it, else a doctor whose name has a word
+/// starting with it, else a doctor or a specialization containing it anywhere. Case and
+/// accents of ASCII letters aside; "dr." is not needed.
+pub fn find_doctor(specs: &[&str], doctors: &[DoctorSummary], typed: &str) -> Option<Found> {
+    let q = typed.trim().to_lowercase();
+    if q.is_empty() {
+        return None;
+    }
+    let doctor_at = |d: &DoctorSummary| {
+        let i = specs.iter().position(|s| *s == d.specialization)?;
+        let j = doctors
+            .iter()
+            .filter(|x| x.specialization == d.specialization)
+            .position(|x| x.id == d.id)?;
+        Some(Found::Doctor(i, j))
+    };
+    // Doctors in the order the lists show them: by specialization, then as loaded.
+    let mut ordered: Vec<&DoctorSummary> = doctors.iter().collect();
+    ordered.sort_by_key(|d| specs.iter().position(|s| *s == d.specialization));
+    let name = |d: &DoctorSummary| d.full_name.to_lowercase();
+    if let Some(i) = specs.iter().position(|s| s.to_lowercase().starts_with(&q)) {
+        return Some(Found::Specialization(i));
+    }
+    if let Some(d) = ordered
+        .iter()
+        .find(|d| name(d).split_whitespace().any(|w| w.starts_with(&q)))
+    {
+        return doctor_at(d);
+    }
+    if let Some(d) = ordered.iter().find(|d| name(d).contains(&q)) {
+        return doctor_at(d);
+    }
+    specs
+        .iter()
+        .position(|s| s.to_lowercase().contains(&q))
+        .map(Found::Specialization)
 }
 
 /// Takes an answered y/n question off the form. `Form` has no call for it; a "no"

@@ -211,6 +211,9 @@ pub struct BookingScreen {
     pub spec_selected: usize,
     /// 0 = any doctor, then the doctors of the specialization.
     pub doctor_selected: usize,
+    /// What was typed on the doctor step: it moves the lists to the first doctor or
+    /// specialization it names (`oka` → Dr. Maya Okafor, `card` → any Cardiology doctor).
+    pub doctor_find: String,
     pub choice: Option<DoctorChoice>,
     pub slots: Vec<SlotChoice>,
     pub slots_loaded: bool,
@@ -278,6 +281,7 @@ impl BookingScreen {
             pane: Pane::Specialization,
             spec_selected: 0,
             doctor_selected: 0,
+            doctor_find: String::new(),
             choice: None,
             slots: Vec::new(),
             slots_loaded: false,
@@ -363,7 +367,8 @@ impl BookingScreen {
                 Some(r) if r.editing => r.form.context(),
                 _ => Context::Booking,
             },
-            Step::Doctor | Step::Slot | Step::Done => Context::Booking,
+            Step::Doctor => Context::BookingDoctor,
+            Step::Slot | Step::Done => Context::Booking,
         }
     }
 
@@ -451,7 +456,8 @@ impl BookingScreen {
                             .and_then(|p| list.iter().position(|x| x.id == p.id))
                             .unwrap_or(0);
                         self.results = list;
-                        self.results_view.select(keep, 0);
+                        // One more row than results: "register a new patient".
+                        self.results_view.select(keep, self.results.len() + 1);
                     }
                     Err(e) => out.push(Action::Failed(e)),
                 }
@@ -710,7 +716,15 @@ impl Screen for BookingScreen {
                     .add(Command::NextField, "pane", any)
                     .add(Command::Open, "choose", any)
                     .add(Command::Location, "location", !self.locations.is_empty())
-                    .add(Command::Back, "back", true)
+                    .add(
+                        Command::Back,
+                        if self.doctor_find.is_empty() {
+                            "back"
+                        } else {
+                            "clear"
+                        },
+                        true,
+                    )
                     .more(Command::PrevField, "previous pane", any)
                     .more(Command::Left, "specializations", any)
                     .more(Command::Right, "doctors", any);

@@ -119,6 +119,14 @@ fn choices_line<'a>(state: &BookingScreen, theme: &Theme) -> Line<'a> {
         spans.push(Span::styled("  Doctor ", theme.dim()));
         spans.push(Span::raw(c.label()));
     }
+    if state.step == Step::Doctor {
+        let hint = if state.doctor_find.is_empty() {
+            "  type a doctor's name or a specialization to find it"
+        } else {
+            "  Backspace edits, Esc clears"
+        };
+        spans.push(Span::styled(hint, theme.dim()));
+    }
     Line::from(spans)
 }
 
@@ -288,7 +296,15 @@ fn render_doctors(frame: &mut Frame, area: Rect, state: &BookingScreen, theme: &
             Line::raw(format!("  {text}"))
         }
     };
-    let left = block(" Specialization ".into(), spec_focus, theme);
+    let left = block(
+        if state.doctor_find.is_empty() {
+            " Specialization ".into()
+        } else {
+            format!(" Find: {}▏ ", state.doctor_find)
+        },
+        spec_focus,
+        theme,
+    );
     let inner = left.inner(cols[0]);
     frame.render_widget(left, cols[0]);
     let room = usize::from(inner.height).max(1);
@@ -309,7 +325,7 @@ fn render_doctors(frame: &mut Frame, area: Rect, state: &BookingScreen, theme: &
     frame.render_widget(Paragraph::new(lines), inner);
 
     let right = block(
-        format!(" Doctor · {} (o) ", state.location_label()),
+        format!(" Doctor · {} (Ctrl-O) ", state.location_label()),
         !spec_focus,
         theme,
     );
