@@ -112,7 +112,7 @@ impl CalField {
             CalField::Date => "Date",
             CalField::BreakStart => "Break from",
             CalField::BreakEnd => "Break until",
-            CalField::CancelReason => "Reason for cancelling",
+            CalField::CancelReason => "Reason",
         }
     }
 }
