@@ -22,6 +22,8 @@ pub enum Context {
     Help,
     /// The weekly availability grid.
     Calendar,
+    /// The calendar's question about booked appointments inside new time off.
+    CalendarConflict,
     /// A form with text fields over a screen (typing goes into the fields).
     Form,
     /// A filter-as-you-type list (typing goes into the filter).
@@ -68,6 +70,7 @@ impl Context {
         Context::Home,
         Context::Help,
         Context::Calendar,
+        Context::CalendarConflict,
         Context::Form,
         Context::Search,
         Context::Confirm,
@@ -96,6 +99,7 @@ impl Context {
             Context::Home => "home",
             Context::Help => "help",
             Context::Calendar => "calendar",
+            Context::CalendarConflict => "calendar_conflict",
             Context::Form => "form",
             Context::Search => "search",
             Context::Confirm => "confirm",
@@ -180,7 +184,7 @@ commands! {
     DeleteItem = "delete_item", "remove";
     MoveUp = "move_up", "move up";
     MoveDown = "move_down", "move down";
-    Export = "export", "export as Markdown";
+    Export = "export", "export as PDF or Markdown";
     Timeline = "timeline", "patient's prescriptions";
     Insight = "insight", "top medications and tags";
     Mark = "mark", "mark for comparison";
@@ -224,6 +228,20 @@ commands! {
     FocusList = "focus_list", "go to the list";
     Undo = "undo", "undo";
     Redo = "redo", "redo";
+    // The calendar: split a window, extra hours, booked appointments inside time off.
+    SplitWindow = "split_window", "split the window for a break";
+    AddExtraHours = "add_extra_hours", "open extra hours on a date";
+    CancelBooked = "cancel_booked", "cancel them (with a reason)";
+    KeepBooked = "keep_booked", "keep them booked";
+    // Home: one key per menu item.
+    OpenCalendar = "open_calendar", "open the calendar";
+    OpenAgenda = "open_agenda", "open the agenda";
+    OpenPrescriptions = "open_prescriptions", "open prescriptions";
+    OpenReports = "open_reports", "open reports";
+    OpenPatients = "open_patients", "open patients";
+    OpenAdmin = "open_admin", "open administration";
+    OpenAudit = "open_audit", "open the audit trail";
+    ChangePassword = "change_password", "change your password";
 }
 
 impl FromStr for Command {
@@ -278,7 +296,7 @@ pub enum KeymapError {
     #[error("\"{0}\" is not a command; known commands: {list}", list = Command::ALL.iter().map(|c| c.name()).collect::<Vec<_>>().join(", "))]
     UnknownCommand(String),
     #[error(
-        "[{0}] is not a keymap context (global, login, login_role, home, help, calendar, form, search, confirm, patient_search, booking, agenda, prescription_list, prescription, prescription_text, prescription_view, payments, reports, patients, patients_search, patient_view, admin, audit)"
+        "[{0}] is not a keymap context (global, login, login_role, home, help, calendar, calendar_conflict, form, search, confirm, patient_search, booking, agenda, prescription_list, prescription, prescription_text, prescription_view, payments, reports, patients, patients_search, patient_view, admin, audit)"
     )]
     UnknownContext(String),
     #[error("the keymap is not valid TOML: {0}")]

@@ -273,7 +273,10 @@ pub fn apply(
             Action::LogOut => effects.extend(ask_to_leave(state, Leave::LogOut)),
             Action::SignedIn(session) => {
                 page = None;
-                signed_in(state, session);
+                if signed_in(state, session) {
+                    // A fresh Home: its first requests (the front desk's waitlist count).
+                    effects.extend(enter(state, 0, keymap));
+                }
             }
             Action::Draft(op) => effects.push(Effect::DraftFile(op)),
         }
@@ -364,11 +367,14 @@ pub fn start_signed_in(state: &mut AppState, mut sessions: Vec<crate::service::S
         )];
         state.last_input = state.now;
     } else if let Some(session) = sessions.pop() {
+        // Its Home asks for what it shows on the first tick (no effects can run yet).
         signed_in(state, session);
     }
 }
 
-fn signed_in(state: &mut AppState, session: crate::service::Session) {
+/// Shows the signed-in user's screens: true when that is a fresh Home (to be entered),
+/// false when the screens of an idle-locked session came back as they were.
+fn signed_in(state: &mut AppState, session: crate::service::Session) -> bool {
     state.status = None;
     state.last_input = state.now;
     // After an idle lock the same user gets their screens back as they were.
@@ -378,11 +384,12 @@ fn signed_in(state: &mut AppState, session: crate::service::Session) {
         state.stack = locked.stack;
         state.session = Some(session);
         state.info("Welcome back: everything is as you left it.");
-        return;
+        return false;
     }
     state.stack = vec![Page::new(HomeScreen::for_role(session.role()))];
     state.info(format!("Signed in as {}.", session.actor.display_name()));
     state.session = Some(session);
+    true
 }
 
 fn sign_in_screen_for(session: &crate::service::Session) -> LoginScreen {

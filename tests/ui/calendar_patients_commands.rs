@@ -420,9 +420,9 @@ fn patient_requests_print_no_patient_details() {
 #[test]
 fn a_smaller_terminal_scrolls_the_calendar_to_keep_the_cursor_visible() {
     let mut s = doctor_calendar();
-    send(&mut s, vec![key(KeyCode::Down); 40]);
-    assert_eq!((cal(&s).row, cal(&s).scroll), (27, 10), "18 rows fit 80x24");
+    send(&mut s, vec![key(KeyCode::Down); 60]);
+    assert_eq!((cal(&s).row, cal(&s).scroll), (47, 30), "18 rows fit 80x24");
     send(&mut s, [clinic::tui::msg::Msg::Resize(80, 20)]);
-    assert_eq!(cal(&s).scroll, 14, "14 rows fit 80x20: 20:30 is the last");
-    assert!(rows(&s, 80, 20).join("\n").contains("20:30"));
+    assert_eq!(cal(&s).scroll, 34, "14 rows fit 80x20: 23:30 is the last");
+    assert!(rows(&s, 80, 20).join("\n").contains("23:30"));
 }

@@ -191,7 +191,7 @@ pub(crate) fn cal(s: &AppState) -> &CalendarScreen {
 /// Moves the cursor to a day (0 = Monday) and a time.
 pub(crate) fn go_to(s: &mut AppState, day: usize, h: u32, m: u32) {
     let c = cal(s);
-    let target_row = ((h * 60 + m - 7 * 60) / 30) as usize;
+    let target_row = ((h * 60 + m) / 30) as usize;
     let (dx, dy) = (day as i64 - c.day as i64, target_row as i64 - c.row as i64);
     let h_key = if dx < 0 { 'h' } else { 'l' };
     let v_key = if dy < 0 { 'k' } else { 'j' };
@@ -238,7 +238,11 @@ fn a_doctor_opens_their_own_week_on_today() {
         }
     );
     let c = cal(&s);
-    assert_eq!((c.day, c.row), (0, 2), "Monday, the 08:00 row");
+    assert_eq!(
+        (c.day, c.row),
+        (0, 16),
+        "Monday, the 08:00 row until the week comes"
+    );
     assert_eq!(s.context(), Context::Calendar);
     assert_eq!(s.busy.as_deref(), Some("Loading the week"));
 }
@@ -293,15 +297,19 @@ fn weeks_change_with_brackets_and_t_and_stale_weeks_are_dropped() {
 fn the_cursor_stays_inside_the_grid_and_on_screen() {
     let mut s = doctor_calendar();
     send(&mut s, vec![ch('h'); 3]);
-    send(&mut s, vec![ch('k'); 5]);
+    send(&mut s, vec![ch('k'); 40]);
     assert_eq!((cal(&s).day, cal(&s).row), (0, 0));
+    assert!(
+        screen_text(&s, 80, 24).contains("00:00"),
+        "the whole day is there"
+    );
     send(&mut s, vec![key(KeyCode::Right); 10]);
-    send(&mut s, vec![key(KeyCode::Down); 40]);
+    send(&mut s, vec![key(KeyCode::Down); 60]);
     let c = cal(&s);
-    assert_eq!((c.day, c.row), (6, 27));
-    // 80x24: 18 time rows fit, so the view scrolled to keep 20:30 visible.
-    assert_eq!(c.scroll, 10);
-    assert!(screen_text(&s, 80, 24).contains("20:30"));
+    assert_eq!((c.day, c.row), (6, 47));
+    // 80x24: 18 time rows fit, so the view scrolled to keep 23:30 visible.
+    assert_eq!(c.scroll, 30);
+    assert!(screen_text(&s, 80, 24).contains("23:30"));
     assert!(!screen_text(&s, 80, 24).contains("07:00"));
 }
 
@@ -311,14 +319,15 @@ fn adding_a_window_prefills_the_cursor_cell_and_a_refusal_keeps_what_was_typed()
     go_to(&mut s, 0, 11, 30);
     assert!(send(&mut s, [ch('a')]).is_empty());
     assert_eq!(s.context(), Context::Form);
-    assert_eq!(form_values(&s), vec!["11:30", "12:00", ""]);
+    assert_eq!(form_values(&s), vec!["11:30", "12:00", "Any location"]);
     // Typing goes into the field, even letters that are calendar keys.
     send(&mut s, [key(KeyCode::Tab)]);
     send(&mut s, vec![key(KeyCode::Backspace); 5]);
     type_text(&mut s, "13:30");
     send(&mut s, [key(KeyCode::Tab)]);
-    type_text(&mut s, "main");
-    assert_eq!(form_values(&s), vec!["11:30", "13:30", "main"]);
+    // The location is a choice among the clinic's: a letter jumps to it.
+    type_text(&mut s, "m");
+    assert_eq!(form_values(&s), vec!["11:30", "13:30", "Main building"]);
     let effects = send(
         &mut s,
         [Msg::Key(KeyEvent::new(
@@ -347,7 +356,7 @@ fn adding_a_window_prefills_the_cursor_cell_and_a_refusal_keeps_what_was_typed()
         )],
     );
     assert!(effects.is_empty());
-    assert_eq!(form_values(&s), vec!["11:30", "13:30", "main"]);
+    assert_eq!(form_values(&s), vec!["11:30", "13:30", "Main building"]);
     match &cal(&s).modal {
         Some(Modal::Form(f)) => {
             assert_eq!(
@@ -445,7 +454,7 @@ fn deleting_asks_first_and_prefers_time_off() {
     go_to(&mut s, 0, 9, 30);
     send(&mut s, [ch('d')]);
     assert_eq!(s.context(), Context::Confirm);
-    assert!(screen_text(&s, 80, 24).contains("Delete the Monday window 09:00–12:00?"));
+    assert!(screen_text(&s, 80, 24).contains("Delete the Monday window 09:00–12:00 (every"));
     assert!(send(&mut s, [ch('n')]).is_empty());
     assert!(cal(&s).modal.is_none());
     send(&mut s, [ch('d')]);
@@ -514,6 +523,8 @@ fn time_off_defaults_to_the_whole_cursor_day() {
                 to_time: None,
                 reason: "Dentist".into(),
             },
+            on_conflict: clinic::service::time_off::OnConflict::Ask,
+            seen: None,
         }
     );
     // With times: an afternoon.
@@ -693,4 +704,440 @@ fn snapshot_front_desk_doctor_search_80x24() {
     send(&mut s, [ch('/')]);
     type_text(&mut s, "w");
     insta::assert_snapshot!(draw(&s, 80, 24).backend());
+}
+
+/// The screen's lines, trimmed.
+fn lines_of(s: &AppState, width: u16, height: u16) -> Vec<String> {
+    let terminal = draw(s, width, height);
+    let buffer = terminal.backend().buffer();
+    (0..height)
+        .map(|y| {
+            (0..width)
+                .map(|x| buffer[(x, y)].symbol().to_string())
+                .collect::<String>()
+                .trim_end()
+                .to_string()
+        })
+        .collect()
+}
+
+/// A conflict as the service lists it: Rebecca Adler's Monday 10:00 appointment.
+fn adler_conflict() -> clinic::service::time_off::TimeOffConflict {
+    clinic::service::time_off::TimeOffConflict {
+        appointment_id: 21,
+        patient_id: 31,
+        patient_name: "Rebecca Adler".into(),
+        start_utc: monday().and_time(t(10, 0)),
+        end_utc: monday().and_time(t(11, 0)),
+        status: AppointmentStatus::Booked,
+    }
+}
+
+/// Issue 13: the calendar opened scrolled to the current time (the morning hidden). It
+/// now opens at the first hour of the week's windows, on today.
+#[test]
+fn the_week_opens_at_the_first_hour_of_its_windows() {
+    let s = doctor_calendar();
+    let c = cal(&s);
+    assert_eq!(
+        (c.day, c.row, c.scroll),
+        (0, 18, 18),
+        "Monday 09:00, the first window"
+    );
+    let lines = lines_of(&s, 80, 24);
+    assert!(lines[3].starts_with("09:00"), "{lines:#?}");
+    // Extra hours earlier than any window count too (07:30 opens at 07:00).
+    let (mut s, effects) = open(Role::Doctor, HOUSE);
+    let (request, _) = request_of(&effects);
+    let mut early = week(house(), monday(), true);
+    early.extra_hours = vec![clinic::domain::extra_hours::StoredExtraHours {
+        id: 51,
+        hours: clinic::domain::extra_hours::ExtraHours::new(
+            date(2026, 1, 17),
+            t(7, 30),
+            t(8, 30),
+            None,
+        ),
+    }];
+    send(&mut s, [answer(request, CalendarReply::Week(Ok(early)))]);
+    assert_eq!((cal(&s).row, cal(&s).scroll), (14, 14));
+    // Moving to another week keeps the cursor where the user put it.
+    send(&mut s, [ch('j'), ch('j')]);
+    let (request, _) = request_of(&send(&mut s, [ch(']')]));
+    send(
+        &mut s,
+        [answer(
+            request,
+            CalendarReply::Week(Ok(week(house(), date(2026, 1, 19), true))),
+        )],
+    );
+    assert_eq!(cal(&s).row, 16);
+}
+
+/// Issue 13: at 200x50 the grid left blank rows; now every row below the day headers
+/// down to the key line is a time row, the detail line or the footer.
+#[test]
+fn snapshot_doctor_week_200x50_uses_every_row() {
+    let mut s = doctor_calendar();
+    send(&mut s, [Msg::Resize(200, 50)]);
+    go_to(&mut s, 0, 10, 0);
+    let lines = lines_of(&s, 200, 50);
+    // Lines 0 to 47 are the title and the calendar (48 is the message line, 49 the keys).
+    for (i, line) in lines.iter().enumerate().take(48) {
+        assert!(
+            !line.is_empty(),
+            "blank line {i} at 200x50:\n{}",
+            lines.join("\n")
+        );
+    }
+    // 44 half hours fit: from 02:00 (as near the first window's 09:00 as the day allows)
+    // to 23:30.
+    assert!(lines[3].starts_with("02:00"), "{}", lines[3]);
+    assert!(lines[46].starts_with("23:30"), "{}", lines[46]);
+    insta::assert_snapshot!(draw(&s, 200, 50).backend());
+}
+
+/// Issue 13: windows were not said to repeat weekly.
+#[test]
+fn windows_say_they_repeat_every_week() {
+    let mut s = doctor_calendar();
+    go_to(&mut s, 0, 9, 30);
+    let screen = screen_text(&s, 120, 40);
+    assert!(
+        screen.contains("░ window 09:00–12:00 every week"),
+        "{screen}"
+    );
+    assert!(screen.contains("░ every week"), "the legend: {screen}");
+    send(&mut s, [ch('e')]);
+    assert!(screen_text(&s, 80, 24).contains("Edit window · Monday"));
+}
+
+/// Issue 13: time off over a booked appointment was accepted silently. Now the booked
+/// appointments are listed and the doctor chooses: cancel them (with a reason), keep
+/// them, or go back to the time off as typed.
+#[test]
+fn time_off_over_booked_appointments_lists_them_and_asks() {
+    use clinic::service::time_off::{OnConflict, TimeOffOutcome};
+    let mut s = doctor_calendar();
+    send(&mut s, [ch('o')]);
+    send(&mut s, vec![key(KeyCode::Tab); 4]);
+    type_text(&mut s, "Ill");
+    let (request, op) = request_of(&send(&mut s, [key(KeyCode::Enter)]));
+    let CalendarOp::AddTimeOff {
+        input,
+        on_conflict,
+        seen,
+        ..
+    } = op
+    else {
+        panic!("{op:?}")
+    };
+    assert_eq!((on_conflict, seen), (OnConflict::Ask, None), "never silent");
+    send(
+        &mut s,
+        [answer(
+            request,
+            CalendarReply::TimeOff(Ok(TimeOffOutcome::Conflicts(vec![adler_conflict()]))),
+        )],
+    );
+    assert_eq!(s.context(), Context::CalendarConflict);
+    let screen = screen_text(&s, 80, 24);
+    assert!(
+        screen.contains("This time off overlaps a booked appointment:"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Mon 12 Jan 10:00–11:00  Rebecca Adler  Booked"),
+        "{screen}"
+    );
+    assert!(screen.contains("c cancel them (with a reason)"), "{screen}");
+
+    // Back: the form as it was typed, nothing added.
+    assert!(send(&mut s, [key(KeyCode::Esc)]).is_empty());
+    assert_eq!(
+        form_values(&s),
+        vec!["2026-01-12", "", "2026-01-12", "", "Ill"]
+    );
+
+    // Keep them: the time off is added over them, said explicitly.
+    let (request, _) = request_of(&send(&mut s, [key(KeyCode::Enter)]));
+    send(
+        &mut s,
+        [answer(
+            request,
+            CalendarReply::TimeOff(Ok(TimeOffOutcome::Conflicts(vec![adler_conflict()]))),
+        )],
+    );
+    let (request, op) = request_of(&send(&mut s, [ch('k')]));
+    assert_eq!(
+        op,
+        CalendarOp::AddTimeOff {
+            doctor_id: HOUSE,
+            input: input.clone(),
+            on_conflict: OnConflict::Keep,
+            seen: Some(vec![21]),
+        }
+    );
+    assert!(send(&mut s, [ch('c')]).is_empty(), "nothing while it saves");
+    let effects = send(
+        &mut s,
+        [answer(
+            request,
+            CalendarReply::TimeOff(Ok(TimeOffOutcome::Added {
+                id: 12,
+                cancelled: Vec::new(),
+                kept: vec![adler_conflict()],
+            })),
+        )],
+    );
+    assert!(cal(&s).modal.is_none());
+    assert_eq!(
+        s.status.as_ref().map(|x| x.text.as_str()),
+        Some("Time off added. 1 booked appointment kept booked.")
+    );
+    assert!(matches!(
+        request_of(&effects).1,
+        CalendarOp::LoadWeek { .. }
+    ));
+}
+
+#[test]
+fn cancelling_the_booked_appointments_asks_for_a_reason() {
+    use clinic::service::time_off::{OnConflict, TimeOffOutcome};
+    let mut s = doctor_calendar();
+    send(&mut s, [ch('o')]);
+    let (request, _) = request_of(&send(&mut s, [key(KeyCode::Enter)]));
+    send(
+        &mut s,
+        [answer(
+            request,
+            CalendarReply::TimeOff(Ok(TimeOffOutcome::Conflicts(vec![adler_conflict()]))),
+        )],
+    );
+    assert!(send(&mut s, [ch('c')]).is_empty());
+    assert_eq!(s.context(), Context::Form);
+    // No reason: said under the field, nothing asked.
+    assert!(send(&mut s, [key(KeyCode::Enter)]).is_empty());
+    let Some(Modal::TimeOffConflicts(q)) = &cal(&s).modal else {
+        panic!("question closed")
+    };
+    let reason = q.reason.as_ref().expect("reason form");
+    assert_eq!(
+        reason.error(CalField::CancelReason),
+        Some("Say why they are cancelled: the patients are told.")
+    );
+    insta::assert_snapshot!("time_off_cancel_reason_80x24", draw(&s, 80, 24).backend());
+    // Esc: back to the list; c again, a reason, Enter.
+    send(&mut s, [key(KeyCode::Esc)]);
+    assert_eq!(s.context(), Context::CalendarConflict);
+    send(&mut s, [ch('c')]);
+    type_text(&mut s, "Doctor ill");
+    let (request, op) = request_of(&send(&mut s, [key(KeyCode::Enter)]));
+    assert!(matches!(
+        &op,
+        CalendarOp::AddTimeOff { on_conflict: OnConflict::Cancel { reason }, seen: Some(seen), .. }
+            if reason == "Doctor ill" && seen == &vec![21]
+    ));
+    // A refusal keeps the reason and says why.
+    send(
+        &mut s,
+        [answer(
+            request,
+            CalendarReply::TimeOff(Err(ServiceError::Invalid(
+                "The reason for cancelling is too long.".into(),
+            ))),
+        )],
+    );
+    let Some(Modal::TimeOffConflicts(q)) = &cal(&s).modal else {
+        panic!("question closed")
+    };
+    let reason = q.reason.as_ref().expect("reason form");
+    assert_eq!(reason.value(CalField::CancelReason), "Doctor ill");
+    assert!(!reason.is_pending());
+    // Someone booked inside meanwhile: the new list, nothing changed.
+    let (request, _) = request_of(&send(&mut s, [key(KeyCode::Enter)]));
+    let mut second = adler_conflict();
+    second.appointment_id = 23;
+    second.patient_name = "Lisa Cuddy".into();
+    send(
+        &mut s,
+        [answer(
+            request,
+            CalendarReply::TimeOff(Ok(TimeOffOutcome::Conflicts(vec![
+                adler_conflict(),
+                second,
+            ]))),
+        )],
+    );
+    assert_eq!(s.context(), Context::CalendarConflict);
+    assert!(screen_text(&s, 80, 24).contains("Lisa Cuddy"));
+    assert!(
+        s.status
+            .as_ref()
+            .is_some_and(|x| x.text.contains("changed meanwhile"))
+    );
+    send(&mut s, [ch('c')]);
+    type_text(&mut s, "Doctor ill");
+    let (request, op) = request_of(&send(&mut s, [key(KeyCode::Enter)]));
+    assert!(
+        matches!(&op, CalendarOp::AddTimeOff { seen: Some(seen), .. } if seen == &vec![21, 23])
+    );
+    send(
+        &mut s,
+        [answer(
+            request,
+            CalendarReply::TimeOff(Ok(TimeOffOutcome::Added {
+                id: 12,
+                cancelled: vec![adler_conflict()],
+                kept: Vec::new(),
+            })),
+        )],
+    );
+    assert!(cal(&s).modal.is_none());
+    assert_eq!(
+        s.status.as_ref().map(|x| x.text.as_str()),
+        Some("Time off added. 1 booked appointment cancelled; the patients will be told.")
+    );
+}
+
+#[test]
+fn snapshot_time_off_conflicts_80x24() {
+    use clinic::service::time_off::TimeOffOutcome;
+    let mut s = doctor_calendar();
+    send(&mut s, [ch('o')]);
+    let (request, _) = request_of(&send(&mut s, [key(KeyCode::Enter)]));
+    let mut second = adler_conflict();
+    second.appointment_id = 23;
+    second.patient_name = "Bartholomew Featherstonehaugh".into();
+    second.start_utc = monday().and_time(t(15, 0));
+    second.end_utc = monday().and_time(t(16, 0));
+    send(
+        &mut s,
+        [answer(
+            request,
+            CalendarReply::TimeOff(Ok(TimeOffOutcome::Conflicts(vec![
+                adler_conflict(),
+                second,
+            ]))),
+        )],
+    );
+    insta::assert_snapshot!(draw(&s, 80, 24).backend());
+}
+
+/// Issue 13: a "split for a break" action on a window.
+#[test]
+fn s_splits_the_window_under_the_cursor_for_a_break() {
+    let mut s = doctor_calendar();
+    go_to(&mut s, 0, 10, 30);
+    assert!(send(&mut s, [ch('s')]).is_empty());
+    assert_eq!(
+        form_values(&s),
+        vec!["10:30", "11:00"],
+        "the cursor's half hour"
+    );
+    assert!(screen_text(&s, 80, 24).contains("Split for a break · Monday 09:00–12:00"));
+    // A break outside the window is explained, not sent.
+    send(&mut s, vec![key(KeyCode::Backspace); 5]);
+    type_text(&mut s, "08:00");
+    assert!(send(&mut s, [key(KeyCode::Enter)]).is_empty());
+    let Some(Modal::Form(f)) = &cal(&s).modal else {
+        panic!("form closed")
+    };
+    assert_eq!(
+        f.form.error(CalField::BreakStart),
+        Some("The break must start after 09:00 and before 12:00.")
+    );
+    send(&mut s, vec![key(KeyCode::Backspace); 5]);
+    type_text(&mut s, "10:00");
+    let (request, op) = request_of(&send(&mut s, [key(KeyCode::Enter)]));
+    assert_eq!(
+        op,
+        CalendarOp::SplitWindow {
+            doctor_id: HOUSE,
+            window_id: 1,
+            break_start: t(10, 0),
+            break_end: t(11, 0),
+        }
+    );
+    let effects = send(
+        &mut s,
+        [answer(
+            request,
+            CalendarReply::Saved(Ok("Window split for the break.".into())),
+        )],
+    );
+    assert!(cal(&s).modal.is_none());
+    assert!(matches!(
+        request_of(&effects).1,
+        CalendarOp::LoadWeek { .. }
+    ));
+    // Nothing to split on an empty cell.
+    go_to(&mut s, 6, 10, 0);
+    assert!(send(&mut s, [ch('s')]).is_empty());
+    assert!(cal(&s).modal.is_none());
+    assert!(s.status.expect("status").text.contains("No window here"));
+}
+
+/// Issue 15.3: extra hours on a date are shown in the calendar (distinctly), added with
+/// `x` and deleted with `d`.
+#[test]
+fn extra_hours_are_shown_added_and_deleted_in_the_calendar() {
+    let (mut s, effects) = open(Role::Doctor, HOUSE);
+    let (request, _) = request_of(&effects);
+    let mut w = week(house(), monday(), true);
+    w.extra_hours = vec![clinic::domain::extra_hours::StoredExtraHours {
+        id: 51,
+        hours: clinic::domain::extra_hours::ExtraHours::new(
+            date(2026, 1, 17),
+            t(10, 0),
+            t(13, 0),
+            Some(1),
+        ),
+    }];
+    send(&mut s, [answer(request, CalendarReply::Week(Ok(w)))]);
+    go_to(&mut s, 5, 10, 0);
+    let screen = screen_text(&s, 120, 40);
+    assert!(screen.contains("▒▒▒"), "{screen}");
+    assert!(
+        screen.contains("▒ extra hours 10:00–13:00 this date only @Main building"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("extra_hours_saturday_120x40", draw(&s, 120, 40).backend());
+    // d deletes them (asking first).
+    send(&mut s, [ch('d')]);
+    assert!(screen_text(&s, 80, 24).contains("Delete the extra hours Sat 17 Jan 10:00–13:00?"));
+    let (_, op) = request_of(&send(&mut s, [ch('y')]));
+    assert_eq!(
+        op,
+        CalendarOp::DeleteExtraHours {
+            doctor_id: HOUSE,
+            id: 51
+        }
+    );
+
+    // x opens the form at the cursor: date, from, to, location (a choice).
+    let mut s = doctor_calendar();
+    go_to(&mut s, 5, 18, 0);
+    assert!(send(&mut s, [ch('x')]).is_empty());
+    assert_eq!(
+        form_values(&s),
+        vec!["2026-01-17", "18:00", "18:30", "Any location"]
+    );
+    send(&mut s, vec![key(KeyCode::Tab); 2]);
+    send(&mut s, vec![key(KeyCode::Backspace); 5]);
+    type_text(&mut s, "20:00");
+    send(&mut s, [key(KeyCode::Tab), key(KeyCode::Right)]);
+    let (_, op) = request_of(&send(&mut s, [key(KeyCode::Enter)]));
+    assert_eq!(
+        op,
+        CalendarOp::AddExtraHours {
+            doctor_id: HOUSE,
+            hours: clinic::domain::extra_hours::ExtraHours::new(
+                date(2026, 1, 17),
+                t(18, 0),
+                t(20, 0),
+                Some(1),
+            ),
+        }
+    );
 }

@@ -154,3 +154,147 @@ fn every_footer_at_80_columns_ends_with_help_for_every_screen_and_role() {
         assert!(checked > 0);
     }
 }
+
+/// Each Home item opens with its own key, shown beside it; only the role's items have
+/// one, and none is a key the global keymap already uses.
+#[test]
+fn every_home_item_opens_with_its_own_key_shown_beside_it() {
+    use clinic::tui::keymap::{Context, Keymap};
+    let keymap = Keymap::defaults();
+    let expected = [
+        (HomeItem::Availability, 'c', "Calendar"),
+        (HomeItem::DoctorsCalendars, 'c', "Calendar"),
+        (HomeItem::Book, 'b', "Booking"),
+        (HomeItem::Agenda, 'a', "Agenda"),
+        (HomeItem::MyAppointments, 'a', "Agenda"),
+        (HomeItem::Prescriptions, 'r', "RxList"),
+        (HomeItem::MyPrescriptions, 'r', "RxTimeline"),
+        (HomeItem::Reports, 't', "Reports"),
+        (HomeItem::Patients, 'p', "Patients"),
+        (HomeItem::Administration, 'd', "Admin"),
+        (HomeItem::AuditTrail, 'u', "Audit"),
+        (HomeItem::ChangePassword, 'w', "Password"),
+    ];
+    for role in [Role::Admin, Role::FrontDesk, Role::Doctor, Role::Patient] {
+        let items = HomeScreen::for_role(role).items;
+        let screen = rows(&signed_in_as(role, 2, "Someone", now()), 80, 24).join("\n");
+        let keys = expected
+            .iter()
+            .map(|(item, c, _)| (*item, *c))
+            .chain([(HomeItem::LogOut, 'l'), (HomeItem::Quit, 'q')]);
+        for (item, c) in keys.filter(|(item, _)| items.contains(item)) {
+            assert!(
+                screen.contains(&format!("{c}  {}", item.label())),
+                "{role:?}: {c} beside {}\n{screen}",
+                item.label()
+            );
+        }
+        for (item, c, route) in expected {
+            let mut s = signed_in_as(role, 2, "Someone", now());
+            send(&mut s, [key(KeyCode::Char(c))]);
+            if items.contains(&item) {
+                assert_eq!(s.screen().name(), route, "{role:?}: {c} opens {item:?}");
+                assert_eq!(s.stack.len(), 2, "{role:?}: {c} opened one screen");
+            } else if !items.iter().any(|i| i.shortcut() == item.shortcut()) {
+                assert!(
+                    matches!(s.screen(), Route::Home(_)),
+                    "{role:?}: {c} opens nothing the role does not have"
+                );
+            }
+        }
+        // l logs out (asking first), as Ctrl-L does.
+        let mut s = signed_in_as(role, 2, "Someone", now());
+        send(&mut s, [key(KeyCode::Char('l'))]);
+        assert!(s.question.is_some(), "{role:?}: l asks before logging out");
+    }
+    // No Home key is a global one.
+    for c in ['b', 'a', 'c', 'r', 't', 'p', 'd', 'u', 'w', 'l'] {
+        let event =
+            crossterm::event::KeyEvent::new(KeyCode::Char(c), crossterm::event::KeyModifiers::NONE);
+        assert_eq!(keymap.lookup(Context::Global, &event), None, "{c}");
+    }
+}
+
+/// The front desk's Home asks how many waitlist entries have time offered when it
+/// opens (after signing in) and when it comes back on top, and shows the answer.
+#[test]
+fn the_front_desk_home_shows_the_waitlist_count_after_the_reply() {
+    use clinic::service::waitlist::WaitlistCounts;
+    use clinic::tui::routes::{Op, Reply};
+    use clinic::tui::screens::home::{HomeOp, HomeReply};
+    let mut s = signed_in_as(Role::FrontDesk, 2, "Fran Desk", now());
+    // Made without being entered (as an SSH session opens): the first tick asks.
+    let effects = send(&mut s, [clinic::tui::msg::Msg::Tick(now())]);
+    let (request, op) = crate::last_op!(effects, Home);
+    assert_eq!(op, HomeOp::WaitlistCounts);
+    assert!(
+        rows(&s, 80, 24)
+            .join("\n")
+            .contains("Waitlist    counting…")
+    );
+    assert!(
+        send(&mut s, [clinic::tui::msg::Msg::Tick(now())]).is_empty(),
+        "asked once"
+    );
+    send(
+        &mut s,
+        [common::ui::reply(
+            request,
+            Reply::Home(HomeReply::Counts(Ok(WaitlistCounts {
+                waiting: 3,
+                offered: 2,
+            }))),
+        )],
+    );
+    let screen = rows(&s, 80, 24).join("\n");
+    assert!(
+        screen.contains("Waitlist    2 offered, ready to book · 3 waiting"),
+        "{screen}"
+    );
+    assert!(s.busy.is_none());
+    // Back on Home from another screen: asked again.
+    send(&mut s, [key(KeyCode::Char('p'))]);
+    let effects = send(&mut s, [key(KeyCode::Esc)]);
+    assert!(
+        effects.iter().any(|e| matches!(
+            e,
+            clinic::tui::effect::Effect::Run {
+                op: Op::Home(HomeOp::WaitlistCounts),
+                ..
+            }
+        )),
+        "{effects:?}"
+    );
+    // Other roles do not ask.
+    for role in [Role::Admin, Role::Doctor, Role::Patient] {
+        let mut s = signed_in_as(role, 2, "Someone", now());
+        assert!(send(&mut s, [clinic::tui::msg::Msg::Tick(now())]).is_empty());
+        assert!(!rows(&s, 80, 24).join("\n").contains("Waitlist"));
+    }
+}
+
+/// Signing in on the login screen enters the fresh Home: the count is asked at once.
+#[test]
+fn signing_in_as_the_front_desk_asks_for_the_waitlist_count() {
+    use clinic::tui::screen::Action;
+    use clinic::tui::screens::home::HomeOp;
+    let mut s = fresh(now());
+    let session = clinic::service::Session {
+        actor: clinic::domain::Actor::User {
+            role: Role::FrontDesk,
+            id: 2,
+            name: "Fran Desk".into(),
+            email: "fran@clinic.test".into(),
+        },
+        started_at: now(),
+    };
+    let effects = clinic::tui::update::apply(
+        &mut s,
+        0,
+        vec![Action::SignedIn(session)],
+        &clinic::tui::keymap::Keymap::defaults(),
+    );
+    let (_, op) = crate::last_op!(effects, Home);
+    assert_eq!(op, HomeOp::WaitlistCounts);
+    assert!(matches!(s.screen(), Route::Home(_)));
+}

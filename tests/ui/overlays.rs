@@ -20,6 +20,8 @@ use clinic::service::availability::{DoctorSummary, LocationRef, WeekAppointment,
 use clinic::service::patients::PatientHistory;
 use clinic::service::patients::RegisterError;
 use clinic::service::prescriptions::{AppointmentBrief, SaveError};
+use clinic::service::time_off::{TimeOffConflict, TimeOffOutcome};
+use clinic::service::waitlist::WaitlistCounts;
 use clinic::tui::effect::Effect;
 use clinic::tui::keymap::{Context, Keymap};
 use clinic::tui::msg::Msg;
@@ -29,7 +31,7 @@ use clinic::tui::screens::agenda::{AgendaOp, AgendaReply};
 use clinic::tui::screens::audit::{AuditOp, AuditReply};
 use clinic::tui::screens::booking::{BookingChoices, BookingOp, BookingReply, SlotChoice};
 use clinic::tui::screens::calendar::{CalendarOp, CalendarReply};
-use clinic::tui::screens::home::HomeScreen;
+use clinic::tui::screens::home::{HomeReply, HomeScreen};
 use clinic::tui::screens::patients::{PatientsOp, PatientsReply};
 use clinic::tui::screens::payments::{PaymentsOp, PaymentsReply};
 use clinic::tui::screens::prescription::editor::{EditorOp, EditorReply};
@@ -352,12 +354,26 @@ fn reply(effect: &Effect) -> Option<Msg> {
         Op::Login(_) => Reply::Login(Err(ServiceError::Invalid(
             "Wrong email or password.".into(),
         ))),
-        Op::Home(never) => match *never {},
+        Op::Home(_) => Reply::Home(HomeReply::Counts(Ok(WaitlistCounts {
+            waiting: 3,
+            offered: 2,
+        }))),
         Op::AccountChoice(never) => match *never {},
         Op::Password(_) => Reply::Password(Err(refused())),
         Op::Calendar(op) => Reply::Calendar(match op {
             CalendarOp::LoadWeek { .. } => CalendarReply::Week(Ok(week())),
             CalendarOp::LoadDoctors => CalendarReply::Doctors(Ok(vec![summary(3)])),
+            // Booked appointments inside the time off: the question about them.
+            CalendarOp::AddTimeOff { .. } => {
+                CalendarReply::TimeOff(Ok(TimeOffOutcome::Conflicts(vec![TimeOffConflict {
+                    appointment_id: 41,
+                    patient_id: 5,
+                    patient_name: "Rebecca Adler".into(),
+                    start_utc: at(10),
+                    end_utc: at(11),
+                    status: clinic::domain::appointment::AppointmentStatus::Booked,
+                }])))
+            }
             _ => CalendarReply::Saved(Err(refused())),
         }),
         Op::Booking(op) => Reply::Booking(match op {

@@ -779,7 +779,17 @@ fn only_the_doctor_gets_the_editor_everyone_else_reads() {
     }
     let mut desk = base(Role::FrontDesk, HOUSE);
     let effects = open(&mut desk, EditorScreen::for_appointment(APPT).into());
-    assert!(effects.is_empty());
+    // Back on Home, which only counts the waitlist again.
+    assert!(
+        effects.iter().all(|e| matches!(
+            e,
+            Effect::Run {
+                op: Op::Home(_),
+                ..
+            }
+        )),
+        "{effects:?}"
+    );
     top!(desk, Home);
     assert!(status(&desk).contains("Only the doctor and the patient"));
 }
@@ -804,4 +814,102 @@ fn a_failed_save_task_unblocks_the_editor() {
     assert_eq!(ed(&s).draft.medications.len(), 1, "the edit is kept");
     let (again, _, _) = save_request(&mut s);
     assert!(again > request, "a new save was sent");
+}
+
+/// Issue 16: `x` offers a PDF or Markdown (it wrote Markdown only); the status line says
+/// where the file went.
+#[test]
+fn x_offers_pdf_or_markdown_and_says_where_the_file_went() {
+    use clinic::service::pdf::Paper;
+    use clinic::tui::screens::prescription::ops::ExportFormat;
+    let mut s = editor_with(Some(stored(1)), None);
+    assert!(send(&mut s, [ch('x')]).is_empty(), "x asks first");
+    assert!(matches!(ed(&s).modal, Some(Modal::Export(_))));
+    assert_eq!(s.context(), Context::Form);
+    let text = screen_text(&s, 80, 24);
+    assert!(
+        text.contains("Export the prescription") && text.contains("PDF (A4)"),
+        "{text}"
+    );
+    insta::assert_snapshot!("export_choice_80x24", draw(&s, 80, 24).backend());
+    // Enter: a PDF on A4, the first choice.
+    let (request, op) = request_of(&send(&mut s, [key(KeyCode::Enter)]));
+    assert_eq!(
+        op,
+        Op::RxEditor(EditorOp::Export {
+            appointment_id: APPT,
+            format: ExportFormat::Pdf(Paper::A4),
+        })
+    );
+    assert!(ed(&s).modal.is_none());
+    send(
+        &mut s,
+        [reply(
+            request,
+            Reply::RxEditor(EditorReply::Exported(Ok(
+                "/tmp/exports/prescription-appointment-1025.pdf".into(),
+            ))),
+        )],
+    );
+    assert_eq!(
+        status(&s),
+        "Prescription exported to /tmp/exports/prescription-appointment-1025.pdf"
+    );
+    // m picks Markdown; → the Letter paper; Esc asks for nothing.
+    send(&mut s, [ch('x'), ch('m')]);
+    let (_, op) = request_of(&send(&mut s, [key(KeyCode::Enter)]));
+    assert!(matches!(
+        op,
+        Op::RxEditor(EditorOp::Export {
+            format: ExportFormat::Markdown,
+            ..
+        })
+    ));
+    send(&mut s, [ch('x'), key(KeyCode::Right)]);
+    let (_, op) = request_of(&send(&mut s, [key(KeyCode::Enter)]));
+    assert!(matches!(
+        op,
+        Op::RxEditor(EditorOp::Export {
+            format: ExportFormat::Pdf(Paper::Letter),
+            ..
+        })
+    ));
+    assert!(send(&mut s, [ch('x'), key(KeyCode::Esc)]).is_empty());
+    assert!(ed(&s).modal.is_none());
+
+    // The read-only viewer asks the same.
+    let mut s = base(Role::Patient, ZOE);
+    let effects = open(&mut s, EditorScreen::for_appointment(APPT).into());
+    let (request, _) = request_of(&effects);
+    send(
+        &mut s,
+        [reply(
+            request,
+            Reply::RxViewer(ViewerReply::Opened(Ok(Box::new((
+                brief(Some(1)),
+                Some(stored(1)),
+            ))))),
+        )],
+    );
+    assert!(send(&mut s, [ch('x')]).is_empty());
+    assert_eq!(s.context(), Context::Form);
+    assert!(screen_text(&s, 80, 24).contains("PDF (A4)"));
+    let (request, op) = request_of(&send(&mut s, [ch('p'), key(KeyCode::Enter)]));
+    assert_eq!(
+        op,
+        Op::RxViewer(ViewerOp::Export {
+            appointment_id: APPT,
+            format: ExportFormat::Pdf(Paper::Letter),
+        }),
+        "p moves to the next PDF"
+    );
+    send(
+        &mut s,
+        [reply(
+            request,
+            Reply::RxViewer(ViewerReply::Exported(Ok("/tmp/p.pdf".into()))),
+        )],
+    );
+    assert_eq!(status(&s), "Prescription exported to /tmp/p.pdf");
+    assert_eq!(s.context(), Context::PrescriptionView);
 }

@@ -21,6 +21,7 @@ use clinic::tui::screens::agenda::{AgendaOp, AgendaReply};
 use clinic::tui::screens::audit::{AuditOp, AuditReply};
 use clinic::tui::screens::booking::{BookingChoices, BookingOp, BookingReply};
 use clinic::tui::screens::calendar::{CalendarOp, CalendarReply};
+use clinic::tui::screens::home::HomeReply;
 use clinic::tui::screens::patients::{PatientsOp, PatientsReply};
 use clinic::tui::screens::payments::{PaymentsOp, PaymentsReply};
 use clinic::tui::screens::prescription::editor::{EditorOp, EditorReply};
@@ -245,7 +246,11 @@ fn reply(effect: &Effect, request: u64, ok: bool) -> Option<Msg> {
         Op::Login(_) => Reply::Login(Err(ServiceError::Invalid(
             "Wrong email or password.".into(),
         ))),
-        Op::Home(never) => match *never {},
+        Op::Home(_) => Reply::Home(HomeReply::Counts(or(
+            ok,
+            clinic::service::waitlist::WaitlistCounts::default(),
+            e(),
+        ))),
         Op::AccountChoice(never) => match *never {},
         Op::Password(_) => Reply::Password(or(ok, (), e())),
         Op::Calendar(op) => Reply::Calendar(match op {

@@ -1,4 +1,6 @@
-//! The home screen after login: the screens this role can open, and who is signed in.
+//! The home screen after login: the screens this role can open (each with its own key,
+//! shown beside it), who is signed in, and for the front desk how many waitlist entries
+//! have time offered, ready to book (asked on opening and on coming back).
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
@@ -6,11 +8,12 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph, Wrap};
 
-use crate::domain::Role;
-use crate::service::Session;
-use crate::tui::keymap::{Command, Context};
+use crate::domain::{Actor, Role};
+use crate::service::waitlist::WaitlistCounts;
+use crate::service::{ServiceError, Services, Session};
+use crate::tui::keymap::{Command, Context, Keymap};
 use crate::tui::routes::Route;
-use crate::tui::screen::{Action, Actions, Commands, Ctx, NoOp, Screen};
+use crate::tui::screen::{Action, Actions, Commands, Ctx, Operation, Screen};
 use crate::tui::state::ClinicInfo;
 use crate::tui::theme::Theme;
 
@@ -66,6 +69,23 @@ impl HomeItem {
         }
     }
 
+    /// The command that opens this item straight from the menu.
+    pub fn shortcut(self) -> Command {
+        match self {
+            HomeItem::Availability | HomeItem::DoctorsCalendars => Command::OpenCalendar,
+            HomeItem::Book => Command::Book,
+            HomeItem::Agenda | HomeItem::MyAppointments => Command::OpenAgenda,
+            HomeItem::Prescriptions | HomeItem::MyPrescriptions => Command::OpenPrescriptions,
+            HomeItem::Reports => Command::OpenReports,
+            HomeItem::Patients => Command::OpenPatients,
+            HomeItem::Administration => Command::OpenAdmin,
+            HomeItem::AuditTrail => Command::OpenAudit,
+            HomeItem::ChangePassword => Command::ChangePassword,
+            HomeItem::LogOut => Command::Logout,
+            HomeItem::Quit => Command::Quit,
+        }
+    }
+
     pub fn description(self) -> &'static str {
         match self {
             HomeItem::Availability => {
@@ -112,6 +132,40 @@ impl HomeItem {
 pub struct HomeScreen {
     pub items: Vec<HomeItem>,
     pub selected: usize,
+    /// The front desk's waitlist counts, once they came (`Err`: a sentence why not).
+    pub waitlist: Option<Result<WaitlistCounts, String>>,
+    /// The count request in flight.
+    pub counts_request: Option<u64>,
+    /// Whether the counts were asked for since the screen was made.
+    pub asked: bool,
+}
+
+/// What the home screen asks of the services.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HomeOp {
+    /// How many waitlist entries wait and how many have time offered.
+    WaitlistCounts,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum HomeReply {
+    Counts(Result<WaitlistCounts, ServiceError>),
+}
+
+impl Operation for HomeOp {
+    type Reply = HomeReply;
+
+    fn busy_text(&self) -> &'static str {
+        match self {
+            HomeOp::WaitlistCounts => "Counting the waitlist",
+        }
+    }
+
+    async fn run(self, services: &Services, actor: &Actor) -> HomeReply {
+        match self {
+            HomeOp::WaitlistCounts => HomeReply::Counts(services.waitlist_counts(actor).await),
+        }
+    }
 }
 
 /// What a key on the menu asks for.
@@ -144,7 +198,22 @@ impl HomeScreen {
             items.extend([HomeItem::Administration, HomeItem::AuditTrail]);
         }
         items.extend([HomeItem::ChangePassword, HomeItem::LogOut, HomeItem::Quit]);
-        HomeScreen { items, selected: 0 }
+        HomeScreen {
+            items,
+            selected: 0,
+            waitlist: None,
+            counts_request: None,
+            asked: false,
+        }
+    }
+
+    /// The waitlist count request, for the roles whose Home shows it (the front desk).
+    fn count_request(&mut self, role: Role) -> Actions<HomeOp> {
+        if role != Role::FrontDesk || self.counts_request.is_some() {
+            return Vec::new();
+        }
+        self.asked = true;
+        vec![Action::Request(HomeOp::WaitlistCounts)]
     }
 
     pub fn on_command(&mut self, command: Option<Command>) -> MenuKey {
@@ -163,11 +232,49 @@ impl HomeScreen {
                 .map_or(MenuKey::None, |i| MenuKey::Open(*i)),
             Some(Command::Logout) => MenuKey::Logout,
             Some(Command::Quit) => MenuKey::Quit,
-            _ => MenuKey::None,
+            // An item's own key opens it (and selects it, for when the user comes back).
+            Some(command) => match self.items.iter().position(|i| i.shortcut() == command) {
+                Some(index) => {
+                    self.selected = index;
+                    MenuKey::Open(self.items[index])
+                }
+                None => MenuKey::None,
+            },
+            None => MenuKey::None,
         }
     }
 }
 
+/// The key shown beside an item: its single key (a character) where it has one.
+fn menu_key(keymap: &Keymap, command: Command) -> Option<String> {
+    let chords = keymap
+        .describe(Context::Home)
+        .into_iter()
+        .find(|(c, _)| *c == command)?
+        .1;
+    chords
+        .iter()
+        .find(|c| c.is_text())
+        .or(chords.first())
+        .map(ToString::to_string)
+}
+
+/// The menu's lines: each item's key (from the keymap) beside its label.
+fn menu_lines<'a>(state: &HomeScreen, keymap: &Keymap, theme: &Theme) -> Vec<ListItem<'a>> {
+    state
+        .items
+        .iter()
+        .map(|i| {
+            let key = menu_key(keymap, i.shortcut()).unwrap_or_default();
+            ListItem::new(Line::from(vec![
+                Span::styled(format!(" {key:<2}"), theme.key()),
+                Span::raw(format!(" {}", i.label())),
+            ]))
+        })
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
 fn draw(
     frame: &mut Frame,
     area: Rect,
@@ -175,15 +282,12 @@ fn draw(
     session: &Session,
     clinic: &ClinicInfo,
     now: DateTime<Utc>,
+    keymap: &Keymap,
     theme: &Theme,
 ) {
-    let cols = Layout::horizontal([Constraint::Length(26), Constraint::Min(20)]).split(area);
+    let cols = Layout::horizontal([Constraint::Length(29), Constraint::Min(20)]).split(area);
 
-    let items: Vec<ListItem> = state
-        .items
-        .iter()
-        .map(|i| ListItem::new(format!(" {}", i.label())))
-        .collect();
+    let items = menu_lines(state, keymap, theme);
     let list = List::new(items)
         .block(
             Block::default()
@@ -225,8 +329,19 @@ fn draw(
             Span::styled("Signed in   ", theme.dim()),
             Span::raw(since.format("%H:%M").to_string()),
         ]),
-        Line::raw(""),
     ];
+    if role == Role::FrontDesk {
+        let text = match &state.waitlist {
+            None => Span::styled("counting…", theme.dim()),
+            Some(Ok(c)) => Span::raw(waitlist_text(c)),
+            Some(Err(why)) => Span::styled(why.clone(), theme.error()),
+        };
+        lines.push(Line::from(vec![
+            Span::styled("Waitlist    ", theme.dim()),
+            text,
+        ]));
+    }
+    lines.push(Line::raw(""));
     if let Some(item) = state.items.get(state.selected) {
         lines.push(Line::from(Span::styled(item.description(), theme.dim())));
     }
@@ -237,6 +352,15 @@ fn draw(
             .title(Span::styled(format!(" {} ", role.label()), theme.title())),
     );
     frame.render_widget(panel, cols[1]);
+}
+
+/// "2 offered, ready to book · 3 waiting".
+pub fn waitlist_text(c: &WaitlistCounts) -> String {
+    let offered = match c.offered {
+        0 => "no time offered".to_string(),
+        n => format!("{n} offered, ready to book"),
+    };
+    format!("{offered} · {} waiting", c.waiting)
 }
 
 impl HomeItem {
@@ -273,10 +397,37 @@ impl HomeItem {
 }
 
 impl Screen for HomeScreen {
-    type Op = NoOp;
+    type Op = HomeOp;
 
     fn context(&self) -> Context {
         Context::Home
+    }
+
+    fn on_enter(&mut self, cx: &Ctx) -> Actions<HomeOp> {
+        self.count_request(cx.role())
+    }
+
+    fn on_resume(&mut self, cx: &Ctx) -> Actions<HomeOp> {
+        self.count_request(cx.role())
+    }
+
+    /// A Home made without being entered (an SSH session that opens signed in) asks on
+    /// its first tick.
+    fn on_tick(&mut self, cx: &Ctx) -> Actions<HomeOp> {
+        if self.asked {
+            return Vec::new();
+        }
+        self.count_request(cx.role())
+    }
+
+    fn started(&mut self, request: u64, op: &HomeOp) {
+        match op {
+            HomeOp::WaitlistCounts => self.counts_request = Some(request),
+        }
+    }
+
+    fn abandon(&mut self, request: u64) {
+        super::abandon::forget(&mut self.counts_request, request);
     }
 
     fn on_key(
@@ -284,7 +435,7 @@ impl Screen for HomeScreen {
         _key: crossterm::event::KeyEvent,
         command: Option<Command>,
         cx: &Ctx,
-    ) -> Actions<NoOp> {
+    ) -> Actions<HomeOp> {
         match self.on_command(command) {
             MenuKey::None => Vec::new(),
             MenuKey::Open(HomeItem::Quit) | MenuKey::Quit => vec![Action::Quit],
@@ -293,13 +444,29 @@ impl Screen for HomeScreen {
         }
     }
 
-    fn on_reply(&mut self, _request: u64, reply: NoOp, _cx: &Ctx) -> Actions<NoOp> {
-        match reply {}
+    fn on_reply(&mut self, request: u64, reply: HomeReply, _cx: &Ctx) -> Actions<HomeOp> {
+        match reply {
+            HomeReply::Counts(result) if self.counts_request == Some(request) => {
+                self.counts_request = None;
+                // Not worth a status-line alarm: the panel says it could not count.
+                self.waitlist = Some(result.map_err(|e| {
+                    if e.is_outage() {
+                        "not reachable just now".to_string()
+                    } else {
+                        e.to_string()
+                    }
+                }));
+                Vec::new()
+            }
+            HomeReply::Counts(_) => Vec::new(),
+        }
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, cx: &Ctx) {
         if let Some(session) = cx.session {
-            draw(frame, area, self, session, cx.clinic, cx.now, cx.theme);
+            draw(
+                frame, area, self, session, cx.clinic, cx.now, cx.keymap, cx.theme,
+            );
         }
     }
 
@@ -308,6 +475,12 @@ impl Screen for HomeScreen {
             .add(Command::Open, "open", true)
             .add(Command::Logout, "log out", true)
             .add(Command::Quit, "quit", true);
+        // Each item's own key (shown beside it on the menu), in the help.
+        for item in &self.items {
+            if !matches!(item, HomeItem::LogOut | HomeItem::Quit) {
+                out.more(item.shortcut(), item.label(), true);
+            }
+        }
     }
 }
 

@@ -7,12 +7,14 @@ use tui_input::backend::crossterm::EventHandler;
 
 use super::{
     CalField, CalendarForm, CalendarOp, CalendarScreen, Confirm, DeleteTarget, DoctorSearch,
-    FormKind, Modal, ROWS, Viewer, WEEKDAYS, hm, local, parse_date, parse_location, parse_time,
+    FormKind, Modal, ROWS, TimeOffQuestion, Viewer, WEEKDAYS, hm, local, parse_date, parse_time,
     weekday_name,
 };
 use crate::domain::availability::StoredWindow;
 use crate::domain::availability::Window;
-use crate::service::availability::{TimeOffInput, monday_of};
+use crate::domain::extra_hours::ExtraHours;
+use crate::service::availability::{LocationRef, TimeOffInput, monday_of};
+use crate::service::time_off::OnConflict;
 use crate::tui::keymap::Command;
 use crate::tui::screen::{Action, Actions};
 use crate::tui::widgets::form::{Form, FormOutcome};
@@ -44,8 +46,23 @@ fn title(kind: FormKind) -> String {
             weekday,
         } => format!("Edit window · {}", weekday_name(weekday)),
         FormKind::TimeOff => "Add time off".to_string(),
+        FormKind::Split {
+            weekday,
+            start,
+            end,
+            ..
+        } => format!(
+            "Split for a break · {} {}–{} (every week)",
+            weekday_name(weekday),
+            hm(start),
+            hm(end)
+        ),
+        FormKind::ExtraHours => "Open extra hours (this date only)".to_string(),
     }
 }
+
+/// The Location choice: "any location" first, then the clinic's locations.
+const ANY_LOCATION: &str = "Any location";
 
 impl CalendarForm {
     fn new(kind: FormKind, fields: &[(CalField, String, &str)]) -> CalendarForm {
@@ -58,7 +75,43 @@ impl CalendarForm {
             kind,
             form,
             pending: None,
+            location_ids: Vec::new(),
         }
+    }
+
+    /// Adds the Location choice among `locations`, `selected` (an id) chosen.
+    fn with_locations(mut self, locations: &[LocationRef], selected: Option<i32>) -> CalendarForm {
+        let names = std::iter::once(ANY_LOCATION.to_string())
+            .chain(locations.iter().map(|l| l.name.clone()));
+        let index = selected
+            .and_then(|id| locations.iter().position(|l| l.id == id))
+            .map_or(0, |i| i + 1);
+        self.form = self.form.choice(
+            CalField::Location,
+            CalField::Location.label(),
+            names,
+            index,
+            "←/→ or a letter",
+        );
+        self.location_ids = locations.iter().map(|l| l.id).collect();
+        self
+    }
+
+    /// The location chosen: None for "any location".
+    fn location(&self) -> Option<i32> {
+        self.form
+            .selected(CalField::Location)
+            .and_then(|i| i.checked_sub(1))
+            .and_then(|i| self.location_ids.get(i).copied())
+    }
+}
+
+/// The end of a cell as a form shows it: "24:00" for midnight.
+fn end_text(start: chrono::NaiveDateTime, end: chrono::NaiveDateTime) -> String {
+    if end.date() > start.date() {
+        "24:00".to_string()
+    } else {
+        hm(end.time())
     }
 }
 
@@ -112,6 +165,91 @@ impl CalendarScreen {
                 }
                 actions
             }
+            Some(Modal::TimeOffConflicts(q)) => self.on_conflict_key(q, key, command),
+        }
+    }
+
+    /// The question about booked appointments inside new time off, and its reason form.
+    fn on_conflict_key(
+        &mut self,
+        mut q: Box<TimeOffQuestion>,
+        key: KeyEvent,
+        command: Option<Command>,
+    ) -> Actions<CalendarOp> {
+        let seen: Vec<i32> = q.conflicts.iter().map(|c| c.appointment_id).collect();
+        if let Some(mut reason) = q.reason.take() {
+            match reason.on_key(&key, command) {
+                // Back to the list (what was typed is gone with the form; the list stays).
+                FormOutcome::Cancel if q.pending.is_none() => {}
+                FormOutcome::Submit => {
+                    let text = reason.value(CalField::CancelReason).trim().to_string();
+                    if text.is_empty() {
+                        reason.set_errors([(
+                            CalField::CancelReason,
+                            "Say why they are cancelled: the patients are told.".to_string(),
+                        )]);
+                        q.reason = Some(reason);
+                        self.modal = Some(Modal::TimeOffConflicts(q));
+                        return Vec::new();
+                    }
+                    let op = CalendarOp::AddTimeOff {
+                        doctor_id: q.doctor_id,
+                        input: q.input.clone(),
+                        on_conflict: OnConflict::Cancel { reason: text },
+                        seen: Some(seen),
+                    };
+                    q.reason = Some(reason);
+                    self.modal = Some(Modal::TimeOffConflicts(q));
+                    return vec![Action::Request(op)];
+                }
+                _ => q.reason = Some(reason),
+            }
+            self.modal = Some(Modal::TimeOffConflicts(q));
+            return Vec::new();
+        }
+        if q.pending.is_some() {
+            self.modal = Some(Modal::TimeOffConflicts(q));
+            return Vec::new();
+        }
+        match command {
+            Some(Command::CancelBooked) => {
+                let n = q.conflicts.len();
+                let what = if n == 1 {
+                    "the booked appointment".to_string()
+                } else {
+                    format!("the {n} booked appointments")
+                };
+                q.reason = Some(
+                    Form::new(format!("Cancel {what}"))
+                        .text(
+                            CalField::CancelReason,
+                            CalField::CancelReason.label(),
+                            q.input.reason.clone(),
+                            "required; the patients are told",
+                        )
+                        .with_footer("Enter cancel them · Esc back to the list"),
+                );
+                self.modal = Some(Modal::TimeOffConflicts(q));
+                Vec::new()
+            }
+            Some(Command::KeepBooked) => {
+                let op = CalendarOp::AddTimeOff {
+                    doctor_id: q.doctor_id,
+                    input: q.input.clone(),
+                    on_conflict: OnConflict::Keep,
+                    seen: Some(seen),
+                };
+                self.modal = Some(Modal::TimeOffConflicts(q));
+                vec![Action::Request(op)]
+            }
+            Some(Command::Back | Command::Cancel) => {
+                self.modal = Some(Modal::Form(q.form));
+                info("Nothing was added; the time off is as you typed it.")
+            }
+            _ => {
+                self.modal = Some(Modal::TimeOffConflicts(q));
+                Vec::new()
+            }
         }
     }
 
@@ -145,6 +283,8 @@ impl CalendarScreen {
             }
             Some(Command::Delete) => return self.ask_delete(),
             Some(Command::AddTimeOff) => return self.open_time_off_form(),
+            Some(Command::SplitWindow) => return self.open_split_form(),
+            Some(Command::AddExtraHours) => return self.open_extra_hours_form(),
             _ => {}
         }
         Vec::new()
@@ -169,13 +309,6 @@ impl CalendarScreen {
             .current_week()
             .map(|w| w.locations.clone())
             .unwrap_or_default();
-        let location_text = |id: Option<i32>| match id {
-            None => String::new(),
-            Some(id) => locations
-                .iter()
-                .find(|l| l.id == id)
-                .map_or_else(|| id.to_string(), |l| l.name.clone()),
-        };
         let (kind, start, end, location) = match existing {
             Some(w) => (
                 FormKind::Window {
@@ -184,34 +317,88 @@ impl CalendarScreen {
                 },
                 hm(w.window.start),
                 hm(w.window.end),
-                location_text(w.window.location_id),
+                w.window.location_id,
             ),
             None => {
                 let (s, e) = self.cell_range(self.day, self.row);
-                let end = if e.date() > s.date() {
-                    "24:00".to_string()
-                } else {
-                    hm(e.time())
-                };
                 (
                     FormKind::Window {
                         window_id: None,
                         weekday: WEEKDAYS[self.day.min(6)],
                     },
                     hm(s.time()),
-                    end,
-                    String::new(),
+                    end_text(s, e),
+                    None,
                 )
             }
         };
+        self.modal = Some(Modal::Form(
+            CalendarForm::new(
+                kind,
+                &[
+                    (CalField::Start, start, "HH:MM"),
+                    (CalField::End, end, "HH:MM (24:00 = end of day)"),
+                ],
+            )
+            .with_locations(&locations, location),
+        ));
+        Vec::new()
+    }
+
+    fn open_split_form(&mut self) -> Actions<CalendarOp> {
+        if let Err(a) = self.editable() {
+            return a;
+        }
+        let Some(w) = self.cell(self.day, self.row).window.cloned() else {
+            return info("No window here: put the cursor on the window to split.");
+        };
+        // The cursor's half hour is the break offered, when it lies inside the window.
+        let (s, e) = self.cell_range(self.day, self.row);
+        let inside = w.window.start < s.time() && e.date() == s.date() && e.time() < w.window.end;
+        let (from, to) = if inside {
+            (hm(s.time()), hm(e.time()))
+        } else {
+            (String::new(), String::new())
+        };
         self.modal = Some(Modal::Form(CalendarForm::new(
-            kind,
+            FormKind::Split {
+                window_id: w.id,
+                weekday: w.window.weekday,
+                start: w.window.start,
+                end: w.window.end,
+            },
             &[
-                (CalField::Start, start, "HH:MM"),
-                (CalField::End, end, "HH:MM (24:00 = end of day)"),
-                (CalField::Location, location, "name or number; empty = any"),
+                (CalField::BreakStart, from, "HH:MM, inside the window"),
+                (CalField::BreakEnd, to, "HH:MM"),
             ],
         )));
+        Vec::new()
+    }
+
+    fn open_extra_hours_form(&mut self) -> Actions<CalendarOp> {
+        if let Err(a) = self.editable() {
+            return a;
+        }
+        let locations = self
+            .current_week()
+            .map(|w| w.locations.clone())
+            .unwrap_or_default();
+        let (s, e) = self.cell_range(self.day, self.row);
+        self.modal = Some(Modal::Form(
+            CalendarForm::new(
+                FormKind::ExtraHours,
+                &[
+                    (
+                        CalField::Date,
+                        s.date().format("%Y-%m-%d").to_string(),
+                        "YYYY-MM-DD",
+                    ),
+                    (CalField::Start, hm(s.time()), "HH:MM"),
+                    (CalField::End, end_text(s, e), "HH:MM (24:00 = end of day)"),
+                ],
+            )
+            .with_locations(&locations, None),
+        ));
         Vec::new()
     }
 
@@ -255,11 +442,21 @@ impl CalendarScreen {
                 id: t.id,
                 label: format!("time off {from} – {to}{reason}"),
             }
+        } else if let Some(x) = cell.extra {
+            DeleteTarget::ExtraHours {
+                id: x.id,
+                label: format!(
+                    "the extra hours {} {}–{}",
+                    x.hours.date.format("%a %-d %b"),
+                    hm(x.hours.start),
+                    hm(x.hours.end)
+                ),
+            }
         } else if let Some(w) = cell.window {
             DeleteTarget::Window {
                 id: w.id,
                 label: format!(
-                    "the {} window {}–{}",
+                    "the {} window {}–{} (every week)",
                     weekday_name(w.window.weekday),
                     hm(w.window.start),
                     hm(w.window.end)
@@ -286,7 +483,8 @@ impl CalendarScreen {
             FormOutcome::Cancel => (Vec::new(), false),
             FormOutcome::Submit => {
                 let mut request = None;
-                let ok = cf.form.validate(|f| match self.form_request(cf.kind, f) {
+                let checked = self.form_request(cf.kind, cf);
+                let ok = cf.form.validate(|_| match checked {
                     Ok(op) => {
                         request = Some(op);
                         Vec::new()
@@ -308,15 +506,17 @@ impl CalendarScreen {
     /// The request a form's contents stand for, or every field to fix and why. A
     /// problem that is no field's (no doctor chosen) has a key the form lacks, so it
     /// becomes the form's sentence.
-    fn form_request(
+    pub(super) fn form_request(
         &self,
         kind: FormKind,
-        form: &Form<CalField>,
+        cf: &CalendarForm,
     ) -> Result<CalendarOp, Vec<(CalField, String)>> {
+        let form = &cf.form;
         let Some(doctor_id) = self.doctor_id else {
+            // A key the form lacks, so that the sentence is the form's.
             let key = match kind {
-                FormKind::Window { .. } => CalField::Reason,
                 FormKind::TimeOff => CalField::Start,
+                _ => CalField::Reason,
             };
             return Err(vec![(key, "Choose a doctor with / first.".to_string())]);
         };
@@ -335,19 +535,10 @@ impl CalendarScreen {
                     parse_time(form.value(CalField::End))
                         .ok_or_else(|| "Enter the end as HH:MM, e.g. 17:30.".to_string()),
                 );
-                let known = self
-                    .current_week()
-                    .map(|w| w.locations.as_slice())
-                    .unwrap_or_default();
-                let location = need(
-                    &mut errors,
-                    CalField::Location,
-                    parse_location(form.value(CalField::Location), known),
-                );
-                let (Some(start), Some(end), Some(location_id)) = (start, end, location) else {
+                let (Some(start), Some(end)) = (start, end) else {
                     return Err(errors);
                 };
-                let window = Window::new(weekday, start, end, location_id);
+                let window = Window::new(weekday, start, end, cf.location());
                 Ok(match window_id {
                     Some(window_id) => CalendarOp::UpdateWindow {
                         doctor_id,
@@ -410,6 +601,96 @@ impl CalendarScreen {
                         to_time,
                         reason: form.value(CalField::Reason).trim().to_string(),
                     },
+                    on_conflict: OnConflict::Ask,
+                    seen: None,
+                })
+            }
+            FormKind::Split {
+                window_id,
+                start,
+                end,
+                ..
+            } => {
+                let from = need(
+                    &mut errors,
+                    CalField::BreakStart,
+                    parse_time(form.value(CalField::BreakStart)).ok_or_else(|| {
+                        "Enter when the break starts as HH:MM, e.g. 12:00.".to_string()
+                    }),
+                );
+                let to = need(
+                    &mut errors,
+                    CalField::BreakEnd,
+                    parse_time(form.value(CalField::BreakEnd)).ok_or_else(|| {
+                        "Enter when the break ends as HH:MM, e.g. 13:00.".to_string()
+                    }),
+                );
+                let (Some(from), Some(to)) = (from, to) else {
+                    return Err(errors);
+                };
+                if from <= start || from >= end {
+                    errors.push((
+                        CalField::BreakStart,
+                        format!(
+                            "The break must start after {} and before {}.",
+                            hm(start),
+                            hm(end)
+                        ),
+                    ));
+                }
+                if to <= from {
+                    errors.push((
+                        CalField::BreakEnd,
+                        "The break must end after it starts.".to_string(),
+                    ));
+                } else if to >= end {
+                    errors.push((
+                        CalField::BreakEnd,
+                        format!("The break must end before the window does, at {}.", hm(end)),
+                    ));
+                }
+                if !errors.is_empty() {
+                    return Err(errors);
+                }
+                Ok(CalendarOp::SplitWindow {
+                    doctor_id,
+                    window_id,
+                    break_start: from,
+                    break_end: to,
+                })
+            }
+            FormKind::ExtraHours => {
+                let date = need(
+                    &mut errors,
+                    CalField::Date,
+                    parse_date(form.value(CalField::Date)).ok_or_else(|| {
+                        "Enter the date as YYYY-MM-DD, e.g. 2026-01-17.".to_string()
+                    }),
+                );
+                let start = need(
+                    &mut errors,
+                    CalField::Start,
+                    parse_time(form.value(CalField::Start))
+                        .ok_or_else(|| "Enter the start as HH:MM, e.g. 18:00.".to_string()),
+                );
+                let end = need(
+                    &mut errors,
+                    CalField::End,
+                    parse_time(form.value(CalField::End))
+                        .ok_or_else(|| "Enter the end as HH:MM, e.g. 20:00.".to_string()),
+                );
+                let (Some(date), Some(start), Some(end)) = (date, start, end) else {
+                    return Err(errors);
+                };
+                if end <= start {
+                    return Err(vec![(
+                        CalField::End,
+                        "The hours must end after they start.".to_string(),
+                    )]);
+                }
+                Ok(CalendarOp::AddExtraHours {
+                    doctor_id,
+                    hours: ExtraHours::new(date, start, end, cf.location()),
                 })
             }
         }
@@ -434,6 +715,9 @@ impl CalendarScreen {
                         doctor_id,
                         time_off_id: *id,
                     },
+                    DeleteTarget::ExtraHours { id, .. } => {
+                        CalendarOp::DeleteExtraHours { doctor_id, id: *id }
+                    }
                 };
                 confirm.pending = Some(0);
                 self.modal = Some(Modal::Confirm(confirm));
@@ -469,6 +753,9 @@ impl CalendarScreen {
                     .map(|d| d.id);
                 return match picked {
                     Some(id) => {
+                        if self.doctor_id != Some(id) {
+                            self.positioned = false;
+                        }
                         self.doctor_id = Some(id);
                         (self.load_week(), false)
                     }

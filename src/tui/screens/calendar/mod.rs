@@ -1,8 +1,12 @@
-//! The weekly availability calendar: seven day columns by half-hour rows (07:00–21:00,
-//! clinic time). Weekly windows are shaded `░`, time off is marked `×`, booked appointments
-//! show the patient's name (`▸` on their first row, `│` after). A cell cursor moves with the
-//! arrows or `hjkl`; `[`/`]`/`t` change the week; `a`, `e`, `d`, `o` edit (doctors their own
-//! week, admins anyone's; front desk reads); `/` picks a doctor (admin, front desk).
+//! The weekly availability calendar: seven day columns by half-hour rows (the whole day,
+//! clinic time; it opens at the first hour of the week's windows or extra hours and
+//! fills the screen's rows). Weekly windows (they repeat every week) are shaded `░`,
+//! extra hours on one date `▒`, time off is marked `×`, booked appointments show the
+//! patient's name (`▸` on their first row, `│` after). A cell cursor moves with the
+//! arrows or `hjkl`; `[`/`]`/`t` change the week; `a`, `e`, `s`, `d`, `o`, `x` edit
+//! (doctors their own week, admins anyone's; front desk reads); `/` picks a doctor
+//! (admin, front desk). Time off over booked appointments lists them and asks whether
+//! to cancel them (with a reason) or keep them.
 //!
 //! Key handling is in `keys`, the requests and their replies in `ops`, the forms' parsers
 //! in `parse`, drawing in `view`. Nothing here does I/O or reads the clock.
@@ -12,7 +16,9 @@ mod ops;
 mod parse;
 mod view;
 
-use chrono::{Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone, Weekday};
+use chrono::{
+    Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone, Timelike, Weekday,
+};
 use chrono_tz::Tz;
 use crossterm::event::KeyEvent;
 use ratatui::Frame;
@@ -24,15 +30,19 @@ pub use parse::{parse_date, parse_location, parse_time};
 
 use crate::domain::Role;
 use crate::domain::availability::{StoredTimeOff, StoredWindow};
+use crate::domain::extra_hours::StoredExtraHours;
 use crate::service::availability::{DoctorSummary, WeekAppointment, WeekView, monday_of};
+use crate::service::time_off::TimeOffConflict;
 use crate::tui::keymap::{Command, Context};
 use crate::tui::screen::{Actions, Commands, Ctx, Screen};
 use crate::tui::widgets::form::Form;
 
 /// The first row starts at this hour; rows are [`ROW_MINUTES`] long.
-pub const FIRST_HOUR: u32 = 7;
-/// The last row ends at this hour.
-pub const LAST_HOUR: u32 = 21;
+pub const FIRST_HOUR: u32 = 0;
+/// The last row ends at this hour (the whole day: extra hours may be early or late).
+pub const LAST_HOUR: u32 = 24;
+/// Where the grid opens when the week has no windows or extra hours.
+pub const DEFAULT_OPEN_HOUR: u32 = 8;
 pub const ROW_MINUTES: u32 = 30;
 /// Number of time rows.
 pub const ROWS: usize = ((LAST_HOUR - FIRST_HOUR) * 60 / ROW_MINUTES) as usize;
@@ -79,6 +89,12 @@ pub enum CalField {
     ToDate,
     ToTime,
     Reason,
+    /// Extra hours: their date.
+    Date,
+    BreakStart,
+    BreakEnd,
+    /// Why the booked appointments inside new time off are cancelled.
+    CancelReason,
 }
 
 impl CalField {
@@ -93,6 +109,10 @@ impl CalField {
             CalField::ToDate => "To date",
             CalField::ToTime => "To time",
             CalField::Reason => "Reason",
+            CalField::Date => "Date",
+            CalField::BreakStart => "Break from",
+            CalField::BreakEnd => "Break until",
+            CalField::CancelReason => "Reason",
         }
     }
 }
@@ -105,6 +125,15 @@ pub enum FormKind {
         weekday: Weekday,
     },
     TimeOff,
+    /// Split window `window_id` (`start`–`end`) for a break.
+    Split {
+        window_id: i32,
+        weekday: Weekday,
+        start: NaiveTime,
+        end: NaiveTime,
+    },
+    /// Open extra hours on a date.
+    ExtraHours,
 }
 
 /// The add/edit window form and the time-off form: what was typed stays, and every
@@ -115,6 +144,24 @@ pub struct CalendarForm {
     pub form: Form<CalField>,
     /// The request id of a save in flight.
     pub pending: Option<u64>,
+    /// For a window or extra hours form: the location ids of the Location choice's
+    /// options after the first ("any location").
+    pub location_ids: Vec<i32>,
+}
+
+/// New time off overlaps booked appointments: they are listed, and the question is
+/// whether to cancel them (then a reason is asked) or keep them. Back returns to the
+/// time-off form as it was typed.
+#[derive(Debug, Clone)]
+pub struct TimeOffQuestion {
+    /// The time-off form, as typed.
+    pub form: CalendarForm,
+    pub doctor_id: i32,
+    pub input: crate::service::availability::TimeOffInput,
+    pub conflicts: Vec<TimeOffConflict>,
+    /// The reason form once "cancel them" was chosen.
+    pub reason: Option<Form<CalField>>,
+    pub pending: Option<u64>,
 }
 
 /// What `d` deletes.
@@ -122,6 +169,7 @@ pub struct CalendarForm {
 pub enum DeleteTarget {
     Window { id: i32, label: String },
     TimeOff { id: i32, label: String },
+    ExtraHours { id: i32, label: String },
 }
 
 #[derive(Debug, Clone)]
@@ -142,6 +190,7 @@ pub enum Modal {
     Form(CalendarForm),
     Confirm(Confirm),
     Search(DoctorSearch),
+    TimeOffConflicts(Box<TimeOffQuestion>),
 }
 
 #[derive(Debug, Clone)]
@@ -158,6 +207,8 @@ pub struct CalendarScreen {
     pub row: usize,
     /// First visible time row.
     pub scroll: usize,
+    /// Whether the cursor was put at the first hour of a loaded week (once per doctor).
+    pub positioned: bool,
     pub modal: Option<Modal>,
     pub week_request: Option<u64>,
     pub doctors_request: Option<u64>,
@@ -168,6 +219,7 @@ pub struct CalendarScreen {
 #[derive(Debug, Clone, Default)]
 pub struct CellInfo<'a> {
     pub window: Option<&'a StoredWindow>,
+    pub extra: Option<&'a StoredExtraHours>,
     pub time_off: Option<&'a StoredTimeOff>,
     pub appointments: Vec<&'a WeekAppointment>,
 }
@@ -208,6 +260,14 @@ pub fn scroll_for(scroll: usize, row: usize, visible: usize) -> usize {
     s.min(max_scroll)
 }
 
+/// The row a local time of day falls in.
+pub fn row_of(t: NaiveTime) -> usize {
+    let minutes = i64::from(t.hour() * 60 + t.minute()) - i64::from(FIRST_HOUR * 60);
+    usize::try_from(minutes / i64::from(ROW_MINUTES))
+        .unwrap_or(0)
+        .min(ROWS - 1)
+}
+
 /// Time rows that fit a screen of `height` lines (title, message and key lines excluded).
 pub fn visible_rows_for_screen(height: u16) -> usize {
     usize::from(height.saturating_sub(3 + CHROME_LINES)).max(1)
@@ -215,16 +275,11 @@ pub fn visible_rows_for_screen(height: u16) -> usize {
 
 impl CalendarScreen {
     /// A calendar opened on `today`'s week. Doctors see their own; staff pick a doctor.
-    pub fn new(viewer: Viewer, today: NaiveDate, now_local: NaiveTime) -> CalendarScreen {
-        let first = NaiveTime::from_hms_opt(FIRST_HOUR, 0, 0).unwrap_or(NaiveTime::MIN);
-        let minutes = (now_local - first).num_minutes();
-        let row = if minutes >= 0 {
-            usize::try_from(minutes / i64::from(ROW_MINUTES))
-                .unwrap_or(0)
-                .min(ROWS - 1)
-        } else {
-            0
-        };
+    /// The cursor starts on today at [`DEFAULT_OPEN_HOUR`] and moves to the first hour of
+    /// the week's windows or extra hours when the week arrives.
+    pub fn new(viewer: Viewer, today: NaiveDate) -> CalendarScreen {
+        let row =
+            row_of(NaiveTime::from_hms_opt(DEFAULT_OPEN_HOUR, 0, 0).unwrap_or(NaiveTime::MIN));
         let doctor_id = match viewer {
             Viewer::Doctor(id) => Some(id),
             Viewer::Staff(_) => None,
@@ -237,7 +292,8 @@ impl CalendarScreen {
             doctors: Vec::new(),
             day: today.weekday().num_days_from_monday() as usize,
             row,
-            scroll: 0,
+            scroll: row,
+            positioned: false,
             modal: None,
             week_request: None,
             doctors_request: None,
@@ -245,9 +301,9 @@ impl CalendarScreen {
         }
     }
 
-    /// The calendar for whoever is signed in, on this week at the current time.
+    /// The calendar for whoever is signed in, on this week.
     pub fn for_user(cx: &Ctx) -> CalendarScreen {
-        let mut cal = CalendarScreen::new(Viewer::of(cx), cx.today(), cx.local_now().time());
+        let mut cal = CalendarScreen::new(Viewer::of(cx), cx.today());
         cal.keep_visible(visible_rows_for_screen(cx.size.1));
         cal
     }
@@ -270,6 +326,37 @@ impl CalendarScreen {
             Some(Modal::Form(_)) => Context::Form,
             Some(Modal::Search(_)) => Context::Search,
             Some(Modal::Confirm(_)) => Context::Confirm,
+            Some(Modal::TimeOffConflicts(q)) => match &q.reason {
+                Some(_) => Context::Form,
+                None => Context::CalendarConflict,
+            },
+        }
+    }
+
+    /// The first row to show for a week: the hour the earliest weekly window or extra
+    /// hours of the week start in, else [`DEFAULT_OPEN_HOUR`].
+    pub fn first_row(week: &WeekView) -> usize {
+        let earliest = week
+            .windows
+            .iter()
+            .map(|w| w.window.start)
+            .chain(week.extra_hours.iter().map(|x| x.hours.start))
+            .min()
+            .unwrap_or(NaiveTime::from_hms_opt(DEFAULT_OPEN_HOUR, 0, 0).unwrap_or(NaiveTime::MIN));
+        let hour = NaiveTime::from_hms_opt(earliest.hour(), 0, 0).unwrap_or(NaiveTime::MIN);
+        row_of(hour)
+    }
+
+    /// Puts the cursor and the first visible row at the week's first hour, once.
+    pub(super) fn position_at_first_hour(&mut self) {
+        if self.positioned {
+            return;
+        }
+        if let Some(week) = self.current_week() {
+            let row = CalendarScreen::first_row(week);
+            self.row = row;
+            self.scroll = row;
+            self.positioned = true;
         }
     }
 
@@ -305,10 +392,17 @@ impl CalendarScreen {
         let tz = week.time_zone;
         let (start, end) = self.cell_range(day, row);
         let weekday = WEEKDAYS[day.min(6)];
+        // A cell that ends at midnight ends at the end of its day.
+        let end_time = if end.date() > start.date() {
+            NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(NaiveTime::MIN)
+        } else {
+            end.time()
+        };
         let window = week.windows.iter().find(|w| {
-            w.window.weekday == weekday
-                && w.window.start < end.time()
-                && w.window.end > start.time()
+            w.window.weekday == weekday && w.window.start < end_time && w.window.end > start.time()
+        });
+        let extra = week.extra_hours.iter().find(|x| {
+            x.hours.date == start.date() && x.hours.start < end_time && x.hours.end > start.time()
         });
         // The cell's bounds in UTC, converted once, so that every appointment and time
         // off is compared without a time-zone conversion each (this runs for every cell
@@ -330,6 +424,7 @@ impl CalendarScreen {
             .collect();
         CellInfo {
             window,
+            extra,
             time_off,
             appointments,
         }
@@ -355,11 +450,13 @@ impl CalendarScreen {
             let editable = self.can_edit();
             let cell = self.cell(self.day, self.row);
             let has_window = cell.window.is_some();
-            let deletable = has_window || cell.time_off.is_some();
+            let deletable = has_window || cell.time_off.is_some() || cell.extra.is_some();
             out.add(Command::AddWindow, "add", editable)
                 .add(Command::Edit, "edit", editable && has_window)
                 .add(Command::Delete, "del", editable && deletable)
-                .add(Command::AddTimeOff, "off", editable);
+                .add(Command::AddTimeOff, "off", editable)
+                .add(Command::SplitWindow, "split", editable && has_window)
+                .add(Command::AddExtraHours, "extra", editable);
         }
         if matches!(self.viewer, Viewer::Staff(_)) {
             out.add(Command::Search, "doctor", true);
@@ -394,8 +491,10 @@ impl Screen for CalendarScreen {
         self.remember(request, op);
     }
 
-    fn on_reply(&mut self, request: u64, reply: CalendarReply, _cx: &Ctx) -> Actions<CalendarOp> {
-        self.answer(request, reply)
+    fn on_reply(&mut self, request: u64, reply: CalendarReply, cx: &Ctx) -> Actions<CalendarOp> {
+        let actions = self.answer(request, reply);
+        self.keep_visible(visible_rows_for_screen(cx.size.1));
+        actions
     }
 
     fn abandon(&mut self, request: u64) {
@@ -410,6 +509,12 @@ impl Screen for CalendarScreen {
         }
         if let Some(Modal::Confirm(c)) = &mut self.modal {
             forget(&mut c.pending, request);
+        }
+        if let Some(Modal::TimeOffConflicts(q)) = &mut self.modal
+            && forget(&mut q.pending, request)
+            && let Some(reason) = &mut q.reason
+        {
+            reason.set_pending(false);
         }
     }
 
@@ -443,6 +548,18 @@ impl Screen for CalendarScreen {
                     .add(Command::Open, "choose", any)
                     .add(Command::Cancel, "cancel", true);
             }
+            Some(Modal::TimeOffConflicts(q)) => match &q.reason {
+                Some(_) => {
+                    out.add(Command::Save, "cancel them", q.pending.is_none())
+                        .add(Command::Cancel, "back", true);
+                }
+                None => {
+                    let free = q.pending.is_none();
+                    out.add(Command::CancelBooked, "cancel them", free)
+                        .add(Command::KeepBooked, "keep them", free)
+                        .add(Command::Back, "back to the form", free);
+                }
+            },
         }
     }
 }
@@ -457,7 +574,7 @@ mod tests {
         assert_eq!(scroll_for(0, 18, 18), 1);
         assert_eq!(scroll_for(5, 3, 18), 3);
         assert_eq!(scroll_for(10, 27, 18), 10);
-        assert_eq!(scroll_for(20, 27, 40), 0, "everything fits");
+        assert_eq!(scroll_for(20, 27, 48), 0, "everything fits");
         assert_eq!(visible_rows_for_screen(24), 18);
         assert_eq!(visible_rows_for_screen(2), 1);
     }

@@ -2,12 +2,14 @@
 //! the screen makes of the answers (stale answers, not the latest of their kind, are
 //! dropped).
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime};
 
-use super::{CalField, CalendarScreen, Modal};
+use super::{CalField, CalendarScreen, Modal, TimeOffQuestion};
 use crate::domain::Actor;
 use crate::domain::availability::Window;
+use crate::domain::extra_hours::ExtraHours;
 use crate::service::availability::{DoctorSummary, TimeOffInput, WeekView};
+use crate::service::time_off::{OnConflict, TimeOffOutcome};
 use crate::service::{ServiceError, Services};
 use crate::tui::screen::{Action, Actions, Operation};
 use crate::tui::widgets::refusal;
@@ -33,13 +35,33 @@ pub enum CalendarOp {
         doctor_id: i32,
         window_id: i32,
     },
+    /// Adds time off; booked appointments inside it are listed (`Ask`), cancelled or
+    /// kept. With `seen`, the cancel or keep applies only if no other appointment
+    /// overlaps it meanwhile.
     AddTimeOff {
         doctor_id: i32,
         input: TimeOffInput,
+        on_conflict: OnConflict,
+        seen: Option<Vec<i32>>,
     },
     DeleteTimeOff {
         doctor_id: i32,
         time_off_id: i32,
+    },
+    /// Splits a weekly window for a break.
+    SplitWindow {
+        doctor_id: i32,
+        window_id: i32,
+        break_start: NaiveTime,
+        break_end: NaiveTime,
+    },
+    AddExtraHours {
+        doctor_id: i32,
+        hours: ExtraHours,
+    },
+    DeleteExtraHours {
+        doctor_id: i32,
+        id: i32,
     },
 }
 
@@ -50,6 +72,9 @@ pub enum CalendarReply {
     Doctors(Result<Vec<DoctorSummary>, ServiceError>),
     /// An edit finished: what to tell the user, or why it was refused.
     Saved(Result<String, ServiceError>),
+    /// Time off: added (and what became of the booked appointments inside it), or not
+    /// added because booked appointments overlap it.
+    TimeOff(Result<TimeOffOutcome, ServiceError>),
 }
 
 impl Operation for CalendarOp {
@@ -61,7 +86,11 @@ impl Operation for CalendarOp {
             CalendarOp::LoadDoctors => "Loading doctors",
             CalendarOp::AddWindow { .. } | CalendarOp::UpdateWindow { .. } => "Saving the window",
             CalendarOp::AddTimeOff { .. } => "Saving the time off",
-            CalendarOp::DeleteWindow { .. } | CalendarOp::DeleteTimeOff { .. } => "Deleting",
+            CalendarOp::SplitWindow { .. } => "Splitting the window",
+            CalendarOp::AddExtraHours { .. } => "Opening the extra hours",
+            CalendarOp::DeleteWindow { .. }
+            | CalendarOp::DeleteTimeOff { .. }
+            | CalendarOp::DeleteExtraHours { .. } => "Deleting",
         }
     }
 
@@ -98,12 +127,38 @@ impl Operation for CalendarOp {
                 services.delete_window(actor, doctor_id, window_id).await,
                 "Window deleted.",
             ),
-            CalendarOp::AddTimeOff { doctor_id, input } => saved(
+            CalendarOp::AddTimeOff {
+                doctor_id,
+                input,
+                on_conflict,
+                seen,
+            } => CalendarReply::TimeOff(
                 services
-                    .add_time_off(actor, doctor_id, input)
+                    .add_time_off_with(actor, doctor_id, input, on_conflict, seen.as_deref())
+                    .await,
+            ),
+            CalendarOp::SplitWindow {
+                doctor_id,
+                window_id,
+                break_start,
+                break_end,
+            } => saved(
+                services
+                    .split_window(actor, doctor_id, window_id, break_start, break_end)
                     .await
                     .map(|_| ()),
-                "Time off added.",
+                "Window split for the break.",
+            ),
+            CalendarOp::AddExtraHours { doctor_id, hours } => saved(
+                services
+                    .add_extra_hours(actor, doctor_id, hours)
+                    .await
+                    .map(|_| ()),
+                "Extra hours opened.",
+            ),
+            CalendarOp::DeleteExtraHours { doctor_id, id } => saved(
+                services.delete_extra_hours(actor, doctor_id, id).await,
+                "Extra hours deleted.",
             ),
             CalendarOp::DeleteTimeOff {
                 doctor_id,
@@ -132,6 +187,12 @@ impl CalendarScreen {
                         f.form.set_pending(true);
                     }
                     Some(Modal::Confirm(c)) => c.pending = Some(request),
+                    Some(Modal::TimeOffConflicts(q)) => {
+                        q.pending = Some(request);
+                        if let Some(reason) = &mut q.reason {
+                            reason.set_pending(true);
+                        }
+                    }
                     _ => {}
                 }
             }
@@ -158,6 +219,7 @@ impl CalendarScreen {
                 match result {
                     Ok(week) => {
                         self.week = Some(week);
+                        self.position_at_first_hour();
                         Vec::new()
                     }
                     Err(e) => vec![Action::Failed(e)],
@@ -199,18 +261,102 @@ impl CalendarScreen {
                         actions
                     }
                     Err(e) => {
-                        match &mut self.modal {
-                            Some(Modal::Form(f)) => {
-                                f.pending = None;
-                                f.form.set_pending(false);
-                                refusal::show(&mut f.form, &e, CalField::label);
-                            }
-                            Some(Modal::Confirm(_)) => self.modal = None,
-                            _ => {}
-                        }
+                        self.refused(&e);
                         vec![Action::Failed(e)]
                     }
                 }
+            }
+            CalendarReply::TimeOff(result) => {
+                if self.save_request != Some(request) {
+                    return Vec::new();
+                }
+                self.save_request = None;
+                let tz = self.current_week().map_or(chrono_tz::UTC, |w| w.time_zone);
+                match result {
+                    Ok(outcome @ TimeOffOutcome::Added { .. }) => {
+                        if matches!(
+                            &self.modal,
+                            Some(Modal::Form(_) | Modal::TimeOffConflicts(_))
+                        ) {
+                            self.modal = None;
+                        }
+                        let mut actions = vec![Action::Info(outcome.sentence(tz))];
+                        actions.extend(self.reload());
+                        actions
+                    }
+                    Ok(TimeOffOutcome::Conflicts(conflicts)) => self.ask_about(conflicts),
+                    Err(e) => {
+                        self.refused(&e);
+                        vec![Action::Failed(e)]
+                    }
+                }
+            }
+        }
+    }
+
+    /// A refused edit: the sentence under the field it is about (the form stays as
+    /// typed), a deletion's question closed.
+    fn refused(&mut self, e: &ServiceError) {
+        match &mut self.modal {
+            Some(Modal::Form(f)) => {
+                f.pending = None;
+                f.form.set_pending(false);
+                refusal::show(&mut f.form, e, CalField::label);
+            }
+            Some(Modal::Confirm(_)) => self.modal = None,
+            Some(Modal::TimeOffConflicts(q)) => {
+                q.pending = None;
+                if let Some(reason) = &mut q.reason {
+                    reason.set_pending(false);
+                    refusal::show(reason, e, CalField::label);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Booked appointments overlap the time off: list them and ask. From the time-off
+    /// form (what was typed is kept for Back), or again from the question when the list
+    /// changed meanwhile (someone booked inside the time off).
+    fn ask_about(
+        &mut self,
+        conflicts: Vec<crate::service::time_off::TimeOffConflict>,
+    ) -> Actions<CalendarOp> {
+        match self.modal.take() {
+            Some(Modal::Form(mut form)) => {
+                form.pending = None;
+                form.form.set_pending(false);
+                let request = self.form_request(form.kind, &form);
+                let Ok(CalendarOp::AddTimeOff {
+                    doctor_id, input, ..
+                }) = request
+                else {
+                    self.modal = Some(Modal::Form(form));
+                    return Vec::new();
+                };
+                self.modal = Some(Modal::TimeOffConflicts(Box::new(TimeOffQuestion {
+                    form,
+                    doctor_id,
+                    input,
+                    conflicts,
+                    reason: None,
+                    pending: None,
+                })));
+                Vec::new()
+            }
+            Some(Modal::TimeOffConflicts(mut q)) => {
+                q.conflicts = conflicts;
+                q.pending = None;
+                q.reason = None;
+                self.modal = Some(Modal::TimeOffConflicts(q));
+                vec![Action::Info(
+                    "The booked appointments inside the time off changed meanwhile: here they are again; nothing was changed."
+                        .into(),
+                )]
+            }
+            other => {
+                self.modal = other;
+                Vec::new()
             }
         }
     }

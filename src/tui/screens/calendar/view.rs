@@ -9,8 +9,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::{
-    CHROME_LINES, CalendarScreen, Confirm, DeleteTarget, DoctorSearch, Modal, ROWS, WEEKDAYS, hm,
-    local, scroll_for, weekday_name,
+    CHROME_LINES, CalendarScreen, Confirm, DeleteTarget, DoctorSearch, Modal, ROWS,
+    TimeOffQuestion, WEEKDAYS, hm, local, scroll_for, weekday_name,
 };
 use crate::tui::theme::Theme;
 use crate::tui::widgets::popup;
@@ -51,6 +51,10 @@ fn cell_text(
     if info.time_off.is_some() {
         return ("×".repeat(width), theme.error());
     }
+    if info.extra.is_some() {
+        // Extra hours stand out from the weekly windows: denser, not dimmed.
+        return ("▒".repeat(width), Style::new());
+    }
     if info.window.is_some() {
         return ("░".repeat(width), theme.dim());
     }
@@ -71,21 +75,30 @@ fn detail_line(state: &CalendarScreen) -> String {
     };
     let tz = week.time_zone;
     let info = state.cell(state.day, state.row);
-    if let Some(w) = info.window {
-        let at = w
-            .window
-            .location_id
+    let at = |location: Option<i32>| {
+        location
             .map(|id| {
                 week.locations
                     .iter()
                     .find(|l| l.id == id)
                     .map_or_else(|| format!(" @{id}"), |l| format!(" @{}", l.name))
             })
-            .unwrap_or_default();
+            .unwrap_or_default()
+    };
+    if let Some(w) = info.window {
         parts.push(format!(
-            "░ window {}–{}{at}",
+            "░ window {}–{} every week{}",
             hm(w.window.start),
-            hm(w.window.end)
+            hm(w.window.end),
+            at(w.window.location_id)
+        ));
+    }
+    if let Some(x) = info.extra {
+        parts.push(format!(
+            "▒ extra hours {}–{} this date only{}",
+            hm(x.hours.start),
+            hm(x.hours.end),
+            at(x.hours.location_id)
         ));
     }
     if let Some(t) = info.time_off {
@@ -241,7 +254,7 @@ pub fn render(
         format!(" {}", detail_line(state)),
         theme.info(),
     )];
-    let legend = "  │ ░ window × time off ▸ booked";
+    let legend = "  │ ░ every week ▒ extra hours × time off ▸ booked";
     let used = text_width(&detail_line(state)) + 1;
     if used + text_width(legend) <= width {
         detail.push(Span::styled(legend, theme.dim()));
@@ -256,6 +269,63 @@ pub fn render(
         Some(Modal::Form(cf)) => cf.form.render_popup(frame, area, theme),
         Some(Modal::Confirm(c)) => render_confirm(frame, area, c, theme),
         Some(Modal::Search(s)) => render_search(frame, area, state, s, theme),
+        Some(Modal::TimeOffConflicts(q)) => render_conflicts(frame, area, state, q, theme),
+    }
+}
+
+/// The booked appointments inside new time off, and what can be done with them.
+fn render_conflicts(
+    frame: &mut Frame,
+    area: Rect,
+    state: &CalendarScreen,
+    q: &TimeOffQuestion,
+    theme: &Theme,
+) {
+    use crate::service::time_off::conflict_line;
+    let tz = state.current_week().map_or(chrono_tz::UTC, |w| w.time_zone);
+    let n = q.conflicts.len();
+    let shown = n.min(usize::from(area.height.saturating_sub(10)).max(1));
+    let height = u16::try_from(shown + 6).unwrap_or(u16::MAX);
+    let boxed = popup(frame, area, 76, height);
+    let inner_width = usize::from(boxed.width.saturating_sub(2));
+    let head = if n == 1 {
+        "This time off overlaps a booked appointment:".to_string()
+    } else {
+        format!("This time off overlaps {n} booked appointments:")
+    };
+    let mut lines = vec![Line::raw(truncate(&head, inner_width).into_owned())];
+    for c in q.conflicts.iter().take(shown) {
+        let line = format!("  {}", conflict_line(tz, c));
+        lines.push(Line::raw(truncate(&line, inner_width).into_owned()));
+    }
+    if shown < n {
+        lines.push(Line::styled(
+            format!("  … and {} more", n - shown),
+            theme.dim(),
+        ));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::from(if q.pending.is_some() {
+        vec![Span::styled("Saving…", theme.info())]
+    } else {
+        vec![
+            Span::styled("c", theme.key()),
+            Span::raw(" cancel them (with a reason)   "),
+            Span::styled("k", theme.key()),
+            Span::raw(" keep them booked   "),
+            Span::styled("Esc", theme.key()),
+            Span::raw(" back"),
+        ]
+    }));
+    frame.render_widget(
+        Paragraph::new(lines).block(modal_block(
+            " Booked appointments inside the time off ".into(),
+            theme,
+        )),
+        boxed,
+    );
+    if let Some(reason) = &q.reason {
+        reason.render_popup(frame, area, theme);
     }
 }
 
@@ -268,7 +338,9 @@ fn modal_block<'a>(title: String, theme: &Theme) -> Block<'a> {
 
 fn render_confirm(frame: &mut Frame, area: Rect, c: &Confirm, theme: &Theme) {
     let label = match &c.target {
-        DeleteTarget::Window { label, .. } | DeleteTarget::TimeOff { label, .. } => label,
+        DeleteTarget::Window { label, .. }
+        | DeleteTarget::TimeOff { label, .. }
+        | DeleteTarget::ExtraHours { label, .. } => label,
     };
     let boxed = popup(frame, area, 60, 6);
     let lines = vec![

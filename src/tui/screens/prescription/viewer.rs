@@ -1,5 +1,6 @@
 //! One appointment's prescription, read-only (patients, admins, doctors reading another
-//! doctor's): scroll, its versions (h opens them), export as Markdown (x).
+//! doctor's): scroll, its versions (h opens them), export as a PDF or Markdown (x asks
+//! which).
 
 use crossterm::event::KeyEvent;
 use ratatui::Frame;
@@ -8,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::history::HistoryScreen;
-use super::ops;
+use super::ops::{self, ExportFormat};
 use super::view::{boxed, describe_lines, header_line, render_opening};
 use crate::domain::Actor;
 use crate::domain::prescription::Prescription;
@@ -18,6 +19,7 @@ use crate::tui::export::ExportError;
 use crate::tui::keymap::{Command, Context};
 use crate::tui::screen::{Action, Actions, Commands, Ctx, Operation, Screen};
 use crate::tui::screens::abandon::forget;
+use crate::tui::widgets::form::{Form, FormOutcome};
 
 /// A read-only prescription.
 #[derive(Debug, Clone)]
@@ -30,6 +32,8 @@ pub struct ViewerScreen {
     exporting: Option<u64>,
     /// The open request failed without an answer.
     unavailable: bool,
+    /// `x`'s question: which format.
+    pub export_form: Option<Form<&'static str>>,
 }
 
 impl ViewerScreen {
@@ -42,6 +46,7 @@ impl ViewerScreen {
             opening: None,
             exporting: None,
             unavailable: false,
+            export_form: None,
         }
     }
 
@@ -56,9 +61,10 @@ pub enum ViewerOp {
     Open {
         appointment_id: i32,
     },
-    /// Export the stored version as Markdown to a file.
+    /// Export the stored version as a PDF or Markdown to a file.
     Export {
         appointment_id: i32,
+        format: ExportFormat,
     },
 }
 
@@ -86,9 +92,10 @@ impl Operation for ViewerOp {
                     .await
                     .map(Box::new),
             ),
-            ViewerOp::Export { appointment_id } => {
-                ViewerReply::Exported(ops::export(services, actor, appointment_id).await)
-            }
+            ViewerOp::Export {
+                appointment_id,
+                format,
+            } => ViewerReply::Exported(ops::export(services, actor, appointment_id, format).await),
         }
     }
 }
@@ -97,7 +104,10 @@ impl Screen for ViewerScreen {
     type Op = ViewerOp;
 
     fn context(&self) -> Context {
-        Context::PrescriptionView
+        match &self.export_form {
+            Some(form) => form.context(),
+            None => Context::PrescriptionView,
+        }
     }
 
     fn on_enter(&mut self, _cx: &Ctx) -> Actions<ViewerOp> {
@@ -106,7 +116,20 @@ impl Screen for ViewerScreen {
         })]
     }
 
-    fn on_key(&mut self, _key: KeyEvent, command: Option<Command>, _cx: &Ctx) -> Actions<ViewerOp> {
+    fn on_key(&mut self, key: KeyEvent, command: Option<Command>, _cx: &Ctx) -> Actions<ViewerOp> {
+        if let Some(mut form) = self.export_form.take() {
+            return match form.on_key(&key, command) {
+                FormOutcome::Cancel => Vec::new(),
+                FormOutcome::Submit => vec![Action::Request(ViewerOp::Export {
+                    appointment_id: self.appointment_id,
+                    format: ops::chosen_format(&form),
+                })],
+                _ => {
+                    self.export_form = Some(form);
+                    Vec::new()
+                }
+            };
+        }
         let has_one = self.prescription().is_some();
         match command {
             Some(Command::Back) => return vec![Action::Back],
@@ -117,10 +140,8 @@ impl Screen for ViewerScreen {
                     return vec![Action::Open(HistoryScreen::new(brief.clone()).into())];
                 }
             }
-            Some(Command::Export) if has_one => {
-                return vec![Action::Request(ViewerOp::Export {
-                    appointment_id: self.appointment_id,
-                })];
+            Some(Command::Export) if has_one && self.exporting.is_none() => {
+                self.export_form = Some(ops::export_form());
             }
             _ => {}
         }
@@ -198,9 +219,17 @@ impl Screen for ViewerScreen {
             Paragraph::new(lines).scroll((self.scroll, 0)).block(block),
             rows[1],
         );
+        if let Some(form) = &self.export_form {
+            form.render_popup(frame, area, theme);
+        }
     }
 
     fn commands(&self, _cx: &Ctx, out: &mut Commands) {
+        if self.export_form.is_some() {
+            out.add(Command::Save, "export", true)
+                .add(Command::Cancel, "cancel", true);
+            return;
+        }
         let has_one = self.prescription().is_some();
         out.group(&[Command::Up, Command::Down], "scroll", has_one)
             .add(Command::History, "versions", has_one)

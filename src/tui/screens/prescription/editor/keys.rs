@@ -13,6 +13,7 @@ use crate::tui::screens::prescription::forms::{
     self, AttachmentForm, AttachmentRequest, MedicationForm,
 };
 use crate::tui::screens::prescription::history::HistoryScreen;
+use crate::tui::screens::prescription::ops;
 use crate::tui::widgets::form::FormOutcome;
 
 impl EditorState {
@@ -84,6 +85,26 @@ impl EditorState {
                     Vec::new()
                 }
             },
+            Some(Modal::Export(mut form)) => match form.on_key(&key, command) {
+                FormOutcome::Cancel => Vec::new(),
+                FormOutcome::Submit => {
+                    let mut out = vec![Action::Request(EditorOp::Export {
+                        appointment_id: self.brief.appointment_id,
+                        format: ops::chosen_format(&form),
+                    })];
+                    if self.is_dirty() {
+                        out.push(Action::Info(
+                            "Exporting the saved version; your unsaved changes are not in it."
+                                .into(),
+                        ));
+                    }
+                    out
+                }
+                _ => {
+                    self.modal = Some(Modal::Export(form));
+                    Vec::new()
+                }
+            },
             None => self.on_main_key(key, command),
         }
     }
@@ -136,15 +157,8 @@ impl EditorState {
                         "Save the prescription before exporting it.".into(),
                     )];
                 }
-                let mut out = vec![Action::Request(EditorOp::Export {
-                    appointment_id: self.brief.appointment_id,
-                })];
-                if self.is_dirty() {
-                    out.push(Action::Info(
-                        "Exporting the saved version; your unsaved changes are not in it.".into(),
-                    ));
-                }
-                return out;
+                self.modal = Some(Modal::Export(ops::export_form()));
+                return Vec::new();
             }
             _ => {}
         }

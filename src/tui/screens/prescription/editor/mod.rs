@@ -108,6 +108,8 @@ pub enum Modal {
     /// "Restore the unsaved draft from the last session? y/n".
     RestoreDraft(Box<DraftFile>),
     Conflict(Conflict),
+    /// `x`'s question: PDF or Markdown.
+    Export(crate::tui::widgets::form::Form<&'static str>),
 }
 
 /// The save loop while the prescription store is unreachable.
@@ -230,6 +232,7 @@ impl EditorState {
             Some(Modal::Attachment(form)) => form.context(),
             Some(Modal::ConfirmLeave | Modal::RestoreDraft(_)) => Context::Confirm,
             Some(Modal::Conflict(_)) => Context::PrescriptionView,
+            Some(Modal::Export(form)) => form.context(),
             None if self.section.is_text() => Context::PrescriptionText,
             None => Context::PrescriptionEditor,
         }
@@ -492,8 +495,11 @@ pub enum EditorOp {
         draft: Box<Prescription>,
         expected_version: Option<i64>,
     },
-    /// Export the stored version as Markdown to a file.
-    Export { appointment_id: i32 },
+    /// Export the stored version as a PDF or Markdown to a file.
+    Export {
+        appointment_id: i32,
+        format: super::ops::ExportFormat,
+    },
     /// Upload a local file and attach it.
     AttachFile {
         appointment_id: i32,
@@ -518,9 +524,13 @@ impl fmt::Debug for EditorOp {
                 .field("appointment_id", &draft.appointment_id)
                 .field("expected_version", expected_version)
                 .finish_non_exhaustive(),
-            EditorOp::Export { appointment_id } => f
+            EditorOp::Export {
+                appointment_id,
+                format,
+            } => f
                 .debug_struct("Export")
                 .field("appointment_id", appointment_id)
+                .field("format", format)
                 .finish(),
             EditorOp::AttachFile { appointment_id, .. } => f
                 .debug_struct("AttachFile")
@@ -567,9 +577,10 @@ impl Operation for EditorOp {
                     .await
                     .map(Box::new),
             ),
-            EditorOp::Export { appointment_id } => {
-                EditorReply::Exported(ops::export(services, actor, appointment_id).await)
-            }
+            EditorOp::Export {
+                appointment_id,
+                format,
+            } => EditorReply::Exported(ops::export(services, actor, appointment_id, format).await),
             EditorOp::AttachFile {
                 appointment_id,
                 path,
@@ -762,6 +773,10 @@ impl EditorState {
                 out.add(Command::ReloadTheirs, "reload theirs", true)
                     .add(Command::KeepMine, "keep mine", true)
                     .add(Command::Back, "later", true);
+            }
+            Some(Modal::Export(_)) => {
+                out.add(Command::Save, "export", true)
+                    .add(Command::Cancel, "cancel", true);
             }
             None if self.section.is_text() => {
                 let note = self.section.note_index().is_some();

@@ -228,6 +228,7 @@ pub fn render_editor(frame: &mut Frame, area: Rect, e: &EditorState, tz: Tz, the
     match &e.modal {
         Some(Modal::Medication { form, .. }) => form.render_popup(frame, area, theme),
         Some(Modal::Attachment(form)) => form.render_popup(frame, area, theme),
+        Some(Modal::Export(form)) => form.render_popup(frame, area, theme),
         Some(Modal::ConfirmLeave) => render_confirm(
             frame,
             area,
