@@ -105,7 +105,7 @@ async fn clinic() -> Clinic {
                 email: "desk@keys.test".into(),
                 full_name: "Fran Desk".into(),
                 specialization: None,
-                password: "keys-password".into(),
+                password: "ochre-lantern-harbour".into(),
             },
         )
         .await
@@ -171,7 +171,7 @@ fn next(weekday: Weekday) -> NaiveDate {
 /// The one booked appointment: doctor and local start.
 async fn booked(c: &Clinic) -> (i32, chrono::NaiveDateTime) {
     let (doctor_id, start): (i32, chrono::NaiveDateTime) = sqlx::query_as(
-        "SELECT doctor_id, start_time FROM appointments WHERE patient_id = ? AND status = 'BOOKED'",
+        "SELECT doctor_id, appointment_time FROM appointments WHERE patient_id = ? AND status = 'BOOKED'",
     )
     .bind(c.patient_id)
     .fetch_one(&c.env.pool)
@@ -184,7 +184,7 @@ async fn booked(c: &Clinic) -> (i32, chrono::NaiveDateTime) {
 fn signed_in(c: &Clinic) -> PtyApp {
     let export_dir = std::env::temp_dir().join(format!("clinic-exports-{}", c.env.db_name));
     let mut app = PtyApp::spawn(&[], &app_env(&c.env, ZONE, &export_dir, false), 80, 24);
-    sign_in(&mut app, "desk@keys.test", "keys-password", 0);
+    sign_in(&mut app, "desk@keys.test", "ochre-lantern-harbour", 0);
     app
 }
 
@@ -201,7 +201,7 @@ async fn a_known_patient_with_a_named_doctor_at_next_mondays_first_free_time() {
     k.text(SURNAME_PART);
     k.wait_for("Anna Kowalski");
     k.key("\r"); // the first match
-    k.wait_for("Dr. Maya Okafor");
+    k.wait_for("General Practice");
     k.text("oka");
     k.wait_for("▶ Dr. Maya Okafor");
     k.key("\r"); // her free times
