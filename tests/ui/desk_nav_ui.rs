@@ -420,6 +420,7 @@ fn every_footer_of_the_desk_screens_ends_with_help_at_80_columns() {
             clinic::tui::keymap::Context::Form
                 | clinic::tui::keymap::Context::Search
                 | clinic::tui::keymap::Context::PatientSearch
+                | clinic::tui::keymap::Context::BookingDoctor
                 | clinic::tui::keymap::Context::Confirm
         ) {
             assert!(row.ends_with("? help"), "{name}: {row:?}");

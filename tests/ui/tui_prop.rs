@@ -450,8 +450,14 @@ impl Harness {
         let first = hgt - 1 - needed;
         let mut shown = String::new();
         for y in first..hgt - 1 {
-            for x in 0..w {
-                shown.push_str(buffer[(x, y)].symbol());
+            let mut x = 0;
+            while x < w {
+                let symbol = buffer[(x, y)].symbol();
+                shown.push_str(symbol);
+                // A wide character covers the next cell too (which holds a blank).
+                x += u16::try_from(ratatui::text::Span::raw(symbol).width())
+                    .unwrap_or(1)
+                    .max(1);
             }
             shown.push(' ');
         }
