@@ -128,11 +128,7 @@ pub fn whom(e: &WaitlistEntry) -> String {
 
 fn offer_text(tz: Tz, e: &WaitlistEntry) -> String {
     match (&e.offer, e.status) {
-        (Some(o), WaitlistStatus::Offered) => format!(
-            "{} {}",
-            label(tz, o.start_utc, "%a %-d %b %H:%M"),
-            o.doctor_name
-        ),
+        (Some(o), WaitlistStatus::Offered) => label(tz, o.start_utc, "%a %-d %b %H:%M"),
         _ => String::new(),
     }
 }
@@ -352,7 +348,7 @@ fn dates(e: &WaitlistEntry) -> String {
 }
 
 fn since(tz: Tz, t: NaiveDateTime) -> String {
-    label(tz, t, "%-d %b %Y %H:%M")
+    label(tz, t, "%-d %b %H:%M")
 }
 
 fn render(frame: &mut Frame, area: Rect, state: &WaitlistScreen, tz: Tz, cx: &Ctx) {
@@ -391,7 +387,7 @@ fn render(frame: &mut Frame, area: Rect, state: &WaitlistScreen, tz: Tz, cx: &Ct
     let wide = area.width >= 110;
     let mut columns = vec![
         Column::new("Patient", Constraint::Fill(1)),
-        Column::new("For", Constraint::Length(if wide { 24 } else { 16 })),
+        Column::new("For", Constraint::Length(if wide { 24 } else { 18 })),
         Column::new("Dates", Constraint::Length(13)),
         Column::new("Status", Constraint::Length(7)),
         Column::new(
@@ -436,7 +432,14 @@ fn render(frame: &mut Frame, area: Rect, state: &WaitlistScreen, tz: Tz, cx: &Ct
             theme,
         );
     let detail = state.selected().map(|e| {
-        let mut parts = vec![format!("#{}", e.id)];
+        let mut parts = Vec::new();
+        if let (Some(o), WaitlistStatus::Offered) = (&e.offer, e.status) {
+            parts.push(format!(
+                "offered {} with {}",
+                label(tz, o.start_utc, "%a %-d %b %H:%M"),
+                o.doctor_name
+            ));
+        }
         parts.push(match e.part_of_day {
             Some(p) => p.label().to_string(),
             None => "any time of day".into(),

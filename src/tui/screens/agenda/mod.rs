@@ -120,9 +120,12 @@ impl ReasonPrompt {
                     "Which",
                     ["This one only".to_string(), all],
                     0,
-                    "←→ change",
+                    match later {
+                        1 => "←→ or also the later one".to_string(),
+                        n => format!("←→ or also the {n} later"),
+                    },
                 )
-                .with_footer("Enter cancel · Tab next field · Esc keep them");
+                .with_footer("Enter cancel · Tab next field · Esc keep it");
         }
         form.set(ReasonField::Reason, reason);
         if let Some(f) = focus.filter(|f| later > 0 || *f == ReasonField::Reason) {

@@ -64,8 +64,8 @@ fn header_line<'a>(state: &AgendaScreen, width: usize, theme: &Theme) -> Line<'a
     };
     let title = format!(" {title} ");
     let hint = match state.viewer {
-        Viewer::Staff => "d doctor · b book",
-        Viewer::Doctor(_) => "t today",
+        Viewer::Staff => "/ find · d doctor · b book",
+        Viewer::Doctor(_) => "/ find · t today",
         Viewer::Patient(_) => "b book",
     };
     let mut flags: Vec<String> = Vec::new();
