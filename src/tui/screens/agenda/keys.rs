@@ -30,7 +30,7 @@ impl AgendaScreen {
         let tz = cx.tz();
         match self.modal.take() {
             None if self.finding => self.on_find_key(key, command),
-            None if self.detail.is_some() => self.on_detail_key(key, command, cx),
+            None if self.detail.is_some() => self.on_detail_key(command, cx),
             None => self.on_list_key(key, command, cx),
             Some(Modal::History(h)) => {
                 if !matches!(
@@ -260,7 +260,7 @@ impl AgendaScreen {
 
     /// Keys on the open appointment: Esc back to the list, ↑↓ the previous or next
     /// appointment listed, and the changes the list offers, on this appointment.
-    fn on_detail_key(&mut self, key: KeyEvent, command: Option<Command>, cx: &Ctx) -> AgendaKey {
+    fn on_detail_key(&mut self, command: Option<Command>, cx: &Ctx) -> AgendaKey {
         match command {
             Some(Command::Back) => {
                 self.detail = None;
@@ -287,10 +287,7 @@ impl AgendaScreen {
                 self.detail = Some(AppointmentPage::new(v));
                 self.detail_op().map_or(AgendaKey::None, AgendaKey::Request)
             }
-            _ => {
-                let _ = key;
-                self.act(command, cx)
-            }
+            _ => self.act(command, cx),
         }
     }
 
