@@ -368,6 +368,18 @@ fn a_doctors_appointment_view_has_no_contact_details_or_payments() {
     );
     assert!(agenda(&s).detail.is_none());
     assert!(status(&s).contains("not allowed to see this appointment"));
+    // A read that never answers (its task failed): the view closes, the list stays.
+    let (request, _) = last(&send(&mut s, [key(KeyCode::Enter)]));
+    assert!(agenda(&s).detail.is_some());
+    send(
+        &mut s,
+        [clinic::tui::msg::Msg::TaskFailed {
+            request,
+            message: "Something went wrong.".into(),
+        }],
+    );
+    assert!(agenda(&s).detail.is_none());
+    assert!(matches!(s.screen(), Route::Agenda(_)));
 }
 
 #[test]

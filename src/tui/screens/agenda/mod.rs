@@ -887,7 +887,12 @@ impl Screen for AgendaScreen {
         forget(&mut self.history_request, request);
         forget(&mut self.slots_request, request);
         forget(&mut self.series_request, request);
-        forget(&mut self.detail_request, request);
+        // The appointment that never loaded closes (the failure is said by the runtime).
+        if forget(&mut self.detail_request, request)
+            && self.detail.as_ref().is_some_and(|d| d.data.is_none())
+        {
+            self.detail = None;
+        }
         forget(&mut self.counts_request, request);
         forget(&mut self.export_request, request);
         if forget(&mut self.action_request, request) {
