@@ -60,6 +60,8 @@ pub enum Context {
     Admin,
     /// The audit trail.
     Audit,
+    /// The waitlist (opened from the agenda).
+    Waitlist,
 }
 
 impl Context {
@@ -89,6 +91,7 @@ impl Context {
         Context::PatientView,
         Context::Admin,
         Context::Audit,
+        Context::Waitlist,
     ];
 
     pub fn name(self) -> &'static str {
@@ -118,6 +121,7 @@ impl Context {
             Context::PatientView => "patient_view",
             Context::Admin => "admin",
             Context::Audit => "audit",
+            Context::Waitlist => "waitlist",
         }
     }
 }
@@ -179,6 +183,11 @@ commands! {
     History = "history", "status history";
     Book = "book", "book an appointment";
     CancelAppointment = "cancel_appointment", "cancel the appointment";
+    FindInView = "find_in_view", "find a patient in the list";
+    ToggleCancelled = "toggle_cancelled", "hide or show cancelled";
+    Waitlist = "waitlist", "the waitlist";
+    ExportCalendar = "export_calendar", "export as a calendar file (.ics)";
+    Decline = "decline", "decline the offer";
     AddItem = "add_item", "add";
     EditItem = "edit_item", "edit";
     DeleteItem = "delete_item", "remove";
@@ -296,7 +305,7 @@ pub enum KeymapError {
     #[error("\"{0}\" is not a command; known commands: {list}", list = Command::ALL.iter().map(|c| c.name()).collect::<Vec<_>>().join(", "))]
     UnknownCommand(String),
     #[error(
-        "[{0}] is not a keymap context (global, login, login_role, home, help, calendar, calendar_conflict, form, search, confirm, patient_search, booking, agenda, prescription_list, prescription, prescription_text, prescription_view, payments, reports, patients, patients_search, patient_view, admin, audit)"
+        "[{0}] is not a keymap context (global, login, login_role, home, help, calendar, calendar_conflict, form, search, confirm, patient_search, booking_doctor, booking, agenda, prescription_list, prescription, prescription_text, prescription_view, payments, reports, patients, patients_search, patient_view, admin, audit, waitlist)"
     )]
     UnknownContext(String),
     #[error("the keymap is not valid TOML: {0}")]

@@ -174,4 +174,6 @@ routes! {
     RxHistory => screens::prescription::history::HistoryScreen,
     /// After an SSH sign-in to accounts of several kinds: which one to continue as.
     AccountChoice => screens::account_choice::AccountChoiceScreen,
+    /// The waitlist (from the agenda): book an offered time in one step, decline, remove.
+    Waitlist => screens::waitlist::WaitlistScreen,
 }

@@ -6,6 +6,7 @@
 mod common;
 
 mod admin;
+mod agenda_ops;
 mod auth;
 mod availability_service;
 mod booking;

@@ -5,6 +5,7 @@
 mod common;
 
 mod admin_ui;
+mod agenda_hub_ui;
 mod agenda_ui;
 mod audit_ui;
 mod back_forms_ui;

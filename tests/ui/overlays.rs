@@ -39,6 +39,7 @@ use clinic::tui::screens::prescription::list::{ListOp, ListReply};
 use clinic::tui::screens::prescription::ops::EditorData;
 use clinic::tui::screens::prescription::viewer::{ViewerOp, ViewerReply};
 use clinic::tui::screens::reports::{ReportsOp, ReportsReply};
+use clinic::tui::screens::waitlist::{WaitlistOp, WaitlistReply};
 use clinic::tui::state::AppState;
 use clinic::tui::update;
 use common::ui::{draw, key, send};
@@ -426,7 +427,31 @@ fn reply(effect: &Effect) -> Option<Msg> {
                 end_utc: at(17) + Duration::days(1),
                 location_id: Some(1),
             }])),
+            AgendaOp::SeriesOf { appointment_id } => AgendaReply::Series {
+                appointment_id: *appointment_id,
+                result: Ok(Some(crate::agenda_hub_ui::series_of_23())),
+            },
+            AgendaOp::Detail { appointment_id, .. } => AgendaReply::Detail {
+                appointment_id: *appointment_id,
+                data: Box::new(crate::agenda_hub_ui::detail_data()),
+            },
+            AgendaOp::WaitlistCounts => {
+                AgendaReply::WaitlistCounts(Ok(clinic::service::waitlist::WaitlistCounts {
+                    waiting: 1,
+                    offered: 1,
+                }))
+            }
+            AgendaOp::ExportCalendar { .. } => {
+                AgendaReply::Exported(Ok(("/tmp/clinic-export.ics".into(), 2)))
+            }
             _ => AgendaReply::Done(Err(refused())),
+        }),
+        Op::Waitlist(op) => Reply::Waitlist(match op {
+            WaitlistOp::Load => WaitlistReply::Loaded(Ok(vec![
+                crate::agenda_hub_ui::entry(1, "Rui Costa", true),
+                crate::agenda_hub_ui::entry(2, "Helena Alves", false),
+            ])),
+            _ => WaitlistReply::Done(Err(refused())),
         }),
         Op::RxList(op) => Reply::RxList(match op {
             ListOp::Load { .. } => ListReply::Loaded(Ok(vec![brief()])),

@@ -29,6 +29,7 @@ use clinic::tui::screens::prescription::list::{ListOp, ListReply};
 use clinic::tui::screens::prescription::ops::EditorData;
 use clinic::tui::screens::prescription::viewer::{ViewerOp, ViewerReply};
 use clinic::tui::screens::reports::{ReportsOp, ReportsReply};
+use clinic::tui::screens::waitlist::{WaitlistOp, WaitlistReply};
 use clinic::tui::state::AppState;
 use clinic::tui::{render, update};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -297,7 +298,42 @@ fn reply(effect: &Effect, request: u64, ok: bool) -> Option<Msg> {
             AgendaOp::LoadDoctors => AgendaReply::Doctors(or(ok, doctors(), e())),
             AgendaOp::History { .. } => AgendaReply::History(or(ok, Vec::new(), e())),
             AgendaOp::Slots { .. } => AgendaReply::Slots(or(ok, Vec::new(), e())),
+            AgendaOp::SeriesOf { appointment_id } => AgendaReply::Series {
+                appointment_id: *appointment_id,
+                result: or(ok, Some(crate::agenda_hub_ui::series_of_23()), e()),
+            },
+            AgendaOp::Detail { appointment_id, .. } => AgendaReply::Detail {
+                appointment_id: *appointment_id,
+                data: Box::new(if ok {
+                    crate::agenda_hub_ui::detail_data()
+                } else {
+                    clinic::tui::screens::agenda::DetailData {
+                        history: Err(e()),
+                        ..crate::agenda_hub_ui::detail_data()
+                    }
+                }),
+            },
+            AgendaOp::WaitlistCounts => AgendaReply::WaitlistCounts(or(
+                ok,
+                clinic::service::waitlist::WaitlistCounts {
+                    waiting: 2,
+                    offered: 1,
+                },
+                e(),
+            )),
+            AgendaOp::ExportCalendar { .. } => AgendaReply::Exported(export(e()).map(|p| (p, 2))),
             _ => AgendaReply::Done(done()),
+        }),
+        Op::Waitlist(op) => Reply::Waitlist(match op {
+            WaitlistOp::Load => WaitlistReply::Loaded(or(
+                ok,
+                vec![
+                    crate::agenda_hub_ui::entry(1, "Rui Costa", true),
+                    crate::agenda_hub_ui::entry(2, "Helena Alves", false),
+                ],
+                e(),
+            )),
+            _ => WaitlistReply::Done(done()),
         }),
         Op::Payments(op) => Reply::Payments(match op {
             PaymentsOp::Load { .. } => PaymentsReply::Loaded(or(ok, Vec::new(), e())),

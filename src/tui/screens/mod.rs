@@ -15,3 +15,4 @@ pub mod patients;
 pub mod payments;
 pub mod prescription;
 pub mod reports;
+pub mod waitlist;

@@ -24,6 +24,17 @@ pub fn filter_doctors<'a>(doctors: &'a [DoctorSummary], query: &str) -> Vec<&'a 
         .collect()
 }
 
+/// The entry to select after the query changed: the first real match, which comes after
+/// `leading` fixed entries ("All doctors" is one), so typing a name and pressing Enter
+/// picks that name; with nothing typed, or nothing matching, the first entry.
+pub fn selection_after_typing(query: &str, matches: usize, leading: usize) -> usize {
+    if query.trim().is_empty() || matches == 0 {
+        0
+    } else {
+        leading
+    }
+}
+
 /// "Name · Specialization", as the pickers list a doctor.
 pub fn doctor_entry(d: &DoctorSummary) -> String {
     format!("{} · {}", d.full_name, d.specialization)

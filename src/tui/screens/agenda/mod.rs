@@ -1,13 +1,21 @@
 //! The agenda: one day or one week (`w`) of appointments, for one doctor or all of them
-//! (staff pick with `/`), in the clinic's time zone. On the selected row: `c` cancel (a
-//! reason is asked), `r` reschedule (free times of the same doctor for 14 days), `m`
-//! completed, `n` no-show, `h`/Enter the status history, `p` its payments, `e` its
-//! prescription; `b` books. Doctors see their own agenda; patients see all their
-//! appointments, past and upcoming, and can cancel, move or book.
+//! (staff pick with `d`), in the clinic's time zone; the hub of the front desk. Enter
+//! opens the selected appointment ([`appointment`]: patient, doctor, place, status and
+//! history, payments, whether a prescription exists, its series). On the selected row
+//! or the open appointment: `c` cancel (a reason is asked), `r` reschedule (free times
+//! of the same doctor for 14 days), for an appointment of a series either this one or
+//! this and every later one; `m` completed, `n` no-show, `h` the status history, `p`
+//! its payments, `e` its prescription, `b` books with its patient and doctor chosen.
+//! `/` finds patients in the list as you type (name or email), `v` hides or shows the
+//! cancelled ones, `o` opens the waitlist (the header counts its offers), `x` writes the
+//! doctor's (or the selected patient's) appointments as a calendar file.
+//! Doctors see their own agenda; patients see all their appointments, past and
+//! upcoming, and can cancel, move or book.
 //!
-//! Payments and booking open on top of the agenda: Esc there comes back here with the
-//! day, week, doctor and cursor as they were.
+//! Payments, booking and the waitlist open on top of the agenda: Esc there comes back
+//! here with the day, week, doctor and cursor as they were.
 
+pub mod appointment;
 mod keys;
 mod ops;
 mod view;
@@ -19,17 +27,22 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use tui_input::Input;
 
+pub use appointment::{AppointmentPage, DetailData};
 pub use ops::{AgendaOp, AgendaReply};
 
 use crate::domain::Role;
-use crate::domain::appointment::{Allowed, AppointmentView, ListFilter, Refusal, StatusChange};
+use crate::domain::appointment::{
+    Allowed, AppointmentStatus, AppointmentView, ListFilter, Refusal, StatusChange,
+};
 use crate::domain::local_time::label;
 use crate::service::availability::{DoctorSummary, monday_of};
+use crate::service::waitlist::WaitlistCounts;
 use crate::tui::keymap::{Command, Context};
 use crate::tui::screen::{Action, Actions, Commands, Ctx, Screen};
 use crate::tui::screens::booking::{BookingScreen, DAYS, SlotChoice};
 use crate::tui::screens::payments::PaymentsScreen;
 use crate::tui::screens::prescription::editor::EditorScreen;
+use crate::tui::screens::waitlist::WaitlistScreen;
 use crate::tui::widgets::form::Form;
 use crate::tui::widgets::table::TableView;
 
@@ -53,6 +66,8 @@ pub enum Period {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReasonField {
     Reason,
+    /// For an appointment of a series with later ones: this one, or this and all later.
+    Scope,
 }
 
 /// The cancel-reason prompt: the appointment it is about, and a one-field form (its
@@ -62,6 +77,15 @@ pub struct ReasonPrompt {
     pub appointment_id: i32,
     pub label: String,
     pub form: Form<ReasonField>,
+    /// How many booked appointments of its series come after it (0: none, or not one
+    /// of a series); with some, the form asks which to cancel.
+    pub later: usize,
+}
+
+fn reason_form() -> Form<ReasonField> {
+    Form::new("Cancel the appointment")
+        .text(ReasonField::Reason, "Reason", "", "stays on record")
+        .with_footer("Enter cancel the appointment · Esc keep it")
 }
 
 impl ReasonPrompt {
@@ -69,10 +93,50 @@ impl ReasonPrompt {
         ReasonPrompt {
             appointment_id,
             label,
-            form: Form::new("Cancel the appointment")
-                .text(ReasonField::Reason, "Reason", "", "stays on record")
-                .with_footer("Enter cancel the appointment · Esc keep it"),
+            form: reason_form(),
+            later: 0,
         }
+    }
+
+    /// The appointment turned out to have `later` booked ones after it in its series:
+    /// ask which to cancel (this one stays the default), keeping what was typed.
+    pub fn set_later(&mut self, later: usize) {
+        if later == self.later || self.form.is_pending() {
+            return;
+        }
+        self.later = later;
+        let reason = self.reason().to_string();
+        let focus = self.form.focus();
+        let mut form = reason_form();
+        if later > 0 {
+            let all = match later {
+                1 => "This and the 1 later one".to_string(),
+                n => format!("This and the {n} later ones"),
+            };
+            form = Form::new("Cancel the appointment")
+                .text(ReasonField::Reason, "Reason", "", "stays on record")
+                .choice(
+                    ReasonField::Scope,
+                    "Which",
+                    ["This one only".to_string(), all],
+                    0,
+                    match later {
+                        1 => "←→ or also the later one".to_string(),
+                        n => format!("←→ or also the {n} later"),
+                    },
+                )
+                .with_footer("Enter cancel · Tab next field · Esc keep it");
+        }
+        form.set(ReasonField::Reason, reason);
+        if let Some(f) = focus.filter(|f| later > 0 || *f == ReasonField::Reason) {
+            form.set_focus(f);
+        }
+        self.form = form;
+    }
+
+    /// Whether this and every later appointment of the series are to be cancelled.
+    pub fn all_later(&self) -> bool {
+        self.later > 0 && self.form.selected(ReasonField::Scope) == Some(1)
     }
 
     /// What was typed, as typed.
@@ -104,9 +168,13 @@ pub struct ReschedulePicker {
     pub selected: usize,
     pub pending: bool,
     pub error: Option<String>,
+    /// Booked appointments of its series after it (0: none or no series).
+    pub later: usize,
+    /// Move this and every later one (←→ change it when there are later ones).
+    pub all_later: bool,
 }
 
-/// The `/` doctor picker; row 0 is "All doctors".
+/// The `d` doctor picker; row 0 is "All doctors".
 #[derive(Debug, Clone, Default)]
 pub struct DoctorPicker {
     pub query: Input,
@@ -130,8 +198,10 @@ pub enum Opened {
     /// A payment changes nothing the agenda lists (time, people, place, status): the
     /// rows stay as they are (and no needless read is audited).
     Payments,
-    /// Neither does a prescription.
+    /// Neither does a prescription (but the open appointment shows whether one exists).
     Prescription,
+    /// An offer may have been booked: reload, and count the waitlist again.
+    Waitlist,
 }
 
 #[derive(Debug, Clone)]
@@ -160,6 +230,23 @@ pub struct AgendaScreen {
     /// The appointment the cursor was on when the same view was reloaded: the cursor
     /// stays on it wherever it is listed now.
     pub keep: Option<i32>,
+    /// `v`: cancelled appointments are left out of the list.
+    pub hide_cancelled: bool,
+    /// `/`: only patients whose name or email contains this are listed.
+    pub find: Input,
+    /// Typing goes into the find field.
+    pub finding: bool,
+    /// The indexes into `rows` of the rows listed (after the find and the cancelled
+    /// filter); the table's selection is a position in this.
+    pub visible: Vec<usize>,
+    /// The open appointment view (Enter).
+    pub detail: Option<AppointmentPage>,
+    pub detail_request: Option<u64>,
+    pub series_request: Option<u64>,
+    pub counts_request: Option<u64>,
+    pub export_request: Option<u64>,
+    /// Staff: the waitlist's counts, for the header.
+    pub waitlist: Option<WaitlistCounts>,
 }
 
 /// What a key on the agenda asks for.
@@ -173,7 +260,10 @@ pub enum AgendaKey {
     OpenPayments(Box<AppointmentView>),
     /// The prescription of the selected appointment.
     OpenPrescription(i32),
+    OpenWaitlist,
     Request(AgendaOp),
+    /// Several requests at once (in this order).
+    Requests(Vec<AgendaOp>),
     Info(String),
     Error(String),
 }
@@ -223,6 +313,16 @@ impl AgendaScreen {
             jumped: false,
             opened: None,
             keep: None,
+            hide_cancelled: false,
+            find: Input::default(),
+            finding: false,
+            visible: Vec::new(),
+            detail: None,
+            detail_request: None,
+            series_request: None,
+            counts_request: None,
+            export_request: None,
+            waitlist: None,
         }
     }
 
@@ -239,6 +339,7 @@ impl AgendaScreen {
 
     pub fn context(&self) -> Context {
         match &self.modal {
+            None if self.finding => Context::Search,
             None | Some(Modal::History(_)) => Context::Agenda,
             Some(Modal::Reason(_)) => Context::Form,
             Some(Modal::Reschedule(_)) => Context::Booking,
@@ -279,17 +380,71 @@ impl AgendaScreen {
 
     /// Loads the same view again, the cursor staying on the selected appointment.
     pub fn refresh(&mut self, tz: Tz) -> AgendaOp {
-        self.keep = self.selected_row().map(|v| v.appointment.id);
+        self.keep = self.target().map(|v| v.appointment.id);
         self.load_op(tz)
     }
 
-    /// The index of the selected row (0 in an empty list).
+    /// The position of the selected row among those listed (0 in an empty list).
     pub fn selected(&self) -> usize {
         self.view.selected()
     }
 
     pub fn selected_row(&self) -> Option<&AppointmentView> {
-        self.rows.get(self.selected())
+        self.visible
+            .get(self.selected())
+            .and_then(|i| self.rows.get(*i))
+    }
+
+    /// The appointment the keys act on: the open one, else the selected row.
+    pub fn target(&self) -> Option<&AppointmentView> {
+        self.detail
+            .as_ref()
+            .map(|d| &d.view)
+            .or_else(|| self.selected_row())
+    }
+
+    /// The rows listed, in order.
+    pub fn listed(&self) -> impl Iterator<Item = &AppointmentView> {
+        self.visible.iter().filter_map(|i| self.rows.get(*i))
+    }
+
+    /// Whether a row passes the find text and the cancelled filter.
+    pub fn shows(&self, v: &AppointmentView) -> bool {
+        if self.hide_cancelled && v.appointment.status == AppointmentStatus::Cancelled {
+            return false;
+        }
+        let q = self.find.value().trim().to_lowercase();
+        q.is_empty()
+            || v.patient_name.to_lowercase().contains(&q)
+            || v.patient_email.to_lowercase().contains(&q)
+    }
+
+    /// Lists the rows that pass the filters again; the cursor stays on appointment
+    /// `keep` when it is still listed (else on the same position, within the list).
+    pub fn refilter(&mut self, keep: Option<i32>) {
+        let visible: Vec<usize> = (0..self.rows.len())
+            .filter(|i| self.shows(&self.rows[*i]))
+            .collect();
+        self.visible = visible;
+        let len = self.visible.len();
+        if let Some(id) = keep
+            && let Some(pos) = self
+                .visible
+                .iter()
+                .position(|i| self.rows[*i].appointment.id == id)
+        {
+            self.view.select(pos, len);
+        }
+        self.view.clamp(len);
+    }
+
+    /// The doctor column is left out when one doctor's agenda is shown.
+    pub fn shows_doctor_column(&self) -> bool {
+        match self.viewer {
+            Viewer::Patient(_) => true,
+            Viewer::Doctor(_) => false,
+            Viewer::Staff => self.doctor.is_none(),
+        }
     }
 
     /// What the signed-in `cx.actor()` may do to `v` now: the domain's rule, the one the
@@ -310,7 +465,15 @@ impl AgendaScreen {
             AgendaOp::LoadDoctors => self.doctors_request = Some(request),
             AgendaOp::History { .. } => self.history_request = Some(request),
             AgendaOp::Slots { .. } => self.slots_request = Some(request),
-            AgendaOp::Cancel { .. } | AgendaOp::Mark { .. } | AgendaOp::Reschedule { .. } => {
+            AgendaOp::SeriesOf { .. } => self.series_request = Some(request),
+            AgendaOp::Detail { .. } => self.detail_request = Some(request),
+            AgendaOp::WaitlistCounts => self.counts_request = Some(request),
+            AgendaOp::ExportCalendar { .. } => self.export_request = Some(request),
+            AgendaOp::Cancel { .. }
+            | AgendaOp::Mark { .. }
+            | AgendaOp::Reschedule { .. }
+            | AgendaOp::CancelSeries { .. }
+            | AgendaOp::RescheduleSeries { .. } => {
                 self.action_request = Some(request);
                 match &mut self.modal {
                     Some(Modal::Reason(p)) => p.form.set_pending(true),
@@ -341,22 +504,26 @@ impl AgendaScreen {
                     Ok(rows) => {
                         self.rows = rows;
                         self.loaded = true;
-                        let len = self.rows.len();
+                        self.refilter(None);
+                        let len = self.visible.len();
                         if matches!(self.viewer, Viewer::Patient(_)) && !self.jumped {
                             self.jumped = true;
                             let upcoming = self
-                                .rows
-                                .iter()
+                                .listed()
                                 .position(|v| v.appointment.end_utc() > now)
                                 .unwrap_or(len.saturating_sub(1));
                             self.view.select(upcoming, len);
                         }
-                        if let Some(id) = self.keep.take()
-                            && let Some(i) = self.rows.iter().position(|v| v.appointment.id == id)
-                        {
-                            self.view.select(i, len);
+                        if let Some(id) = self.keep.take() {
+                            self.refilter(Some(id));
                         }
-                        self.view.clamp(len);
+                        // The open appointment shows the row as reloaded.
+                        if let Some(page) = &mut self.detail
+                            && let Some(v) =
+                                self.rows.iter().find(|v| v.appointment.id == page.id())
+                        {
+                            page.view = v.clone();
+                        }
                     }
                     Err(e) => {
                         self.keep = None;
@@ -417,6 +584,85 @@ impl AgendaScreen {
                     (Err(e), _) => out.push(Action::Failed(e)),
                 }
             }
+            AgendaReply::Series {
+                appointment_id,
+                result,
+            } => {
+                if self.series_request != Some(request) {
+                    return out;
+                }
+                self.series_request = None;
+                match result {
+                    Ok(series) => {
+                        let Some(v) = self
+                            .rows
+                            .iter()
+                            .chain(self.detail.as_ref().map(|d| &d.view))
+                            .find(|v| v.appointment.id == appointment_id)
+                        else {
+                            return out;
+                        };
+                        let later = appointment::later_in_series(series.as_ref(), v);
+                        match &mut self.modal {
+                            Some(Modal::Reason(p)) if p.appointment_id == appointment_id => {
+                                p.set_later(later);
+                            }
+                            Some(Modal::Reschedule(r)) if r.appointment_id == appointment_id => {
+                                r.later = later;
+                                r.all_later = r.all_later && later > 0;
+                            }
+                            _ => {}
+                        }
+                    }
+                    Err(e) => out.push(Action::Failed(e)),
+                }
+            }
+            AgendaReply::Detail {
+                appointment_id,
+                data,
+            } => {
+                if self.detail_request != Some(request) {
+                    return out;
+                }
+                self.detail_request = None;
+                if let Some(page) = &mut self.detail
+                    && page.id() == appointment_id
+                {
+                    // Without the appointment itself there is nothing to show.
+                    if let Err(e) = &data.history {
+                        let e = e.clone();
+                        self.detail = None;
+                        out.push(Action::Failed(e));
+                    } else {
+                        page.data = Some(data);
+                    }
+                }
+            }
+            AgendaReply::WaitlistCounts(result) => {
+                if self.counts_request != Some(request) {
+                    return out;
+                }
+                self.counts_request = None;
+                // The count is a hint in the header: without it the agenda still works
+                // (and a failing database shows through the agenda's own load).
+                self.waitlist = result.ok();
+            }
+            AgendaReply::Exported(result) => {
+                if self.export_request != Some(request) {
+                    return out;
+                }
+                self.export_request = None;
+                match result {
+                    Ok((path, events)) => out.push(Action::Info(match events {
+                        0 => format!(
+                            "No appointments to export; an empty calendar was written to {path}."
+                        ),
+                        1 => format!("1 appointment written to {path}."),
+                        n => format!("{n} appointments written to {path}."),
+                    })),
+                    Err(e) => out.push(e.action()),
+                }
+            }
             AgendaReply::Done(result) => {
                 if self.action_request != Some(request) {
                     return out;
@@ -428,7 +674,14 @@ impl AgendaScreen {
                             self.modal = None;
                         }
                         out.push(Action::Info(message));
+                        // Freed time goes to the waitlist: count its offers again.
+                        if self.viewer == Viewer::Staff {
+                            out.push(Action::Request(AgendaOp::WaitlistCounts));
+                        }
                         out.push(Action::Request(self.refresh(tz)));
+                        if let Some(op) = self.detail_op() {
+                            out.push(Action::Request(op));
+                        }
                     }
                     Err(e) => {
                         let sentence = e.to_string();
@@ -459,23 +712,25 @@ impl AgendaScreen {
         out
     }
 
-    /// The commands of the list (no popup open), for this viewer and row.
-    fn list_commands(&self, cx: &Ctx, out: &mut Commands) {
+    /// The request that loads the open appointment's view.
+    pub fn detail_op(&self) -> Option<AgendaOp> {
+        self.detail.as_ref().map(|d| AgendaOp::Detail {
+            appointment_id: d.id(),
+            patient_id: d.view.appointment.patient_id,
+            location_id: d.view.appointment.location_id,
+        })
+    }
+
+    /// The changes to the appointment the keys act on, greyed out when it does not
+    /// allow them now (shared by the list and the appointment view).
+    fn change_commands(&self, cx: &Ctx, out: &mut Commands) {
         let patient = matches!(self.viewer, Viewer::Patient(_));
         let doctor = matches!(self.viewer, Viewer::Doctor(_));
-        let row = self.selected_row();
+        let row = self.target();
         let rules = row.map(|v| AgendaScreen::allowed(v, cx));
         let may = |rule: fn(&Allowed) -> &Result<(), Refusal>| {
             rules.as_ref().is_some_and(|a| rule(a).is_ok())
         };
-        if !patient {
-            let toggle = match self.period {
-                Period::Day => "week",
-                Period::Week => "day",
-            };
-            out.group(&[Command::PrevWeek, Command::NextWeek], "date", true)
-                .add(Command::ToggleWeek, toggle, true);
-        }
         out.add(Command::CancelAppointment, "cancel", may(|a| &a.cancel))
             .add(Command::Reschedule, "move", may(|a| &a.reschedule));
         // Marking is the clinic's: a patient is not offered it at all.
@@ -486,7 +741,8 @@ impl AgendaScreen {
         if !doctor {
             out.add(Command::Payments, "pay", row.is_some());
         }
-        // The front desk may only know that a prescription exists (Prescriptions shows it).
+        // The front desk may only know that a prescription exists (the appointment
+        // view shows it).
         if cx.role() != Role::FrontDesk {
             out.add(Command::OpenPrescription, "rx", row.is_some());
         }
@@ -494,16 +750,62 @@ impl AgendaScreen {
         if !doctor {
             out.add(Command::Book, "book", true);
         }
+    }
+
+    /// The commands of the list (no popup open), for this viewer and row.
+    fn list_commands(&self, cx: &Ctx, out: &mut Commands) {
+        let patient = matches!(self.viewer, Viewer::Patient(_));
+        let row = self.selected_row();
+        out.add(Command::Open, "open", row.is_some());
+        if !patient {
+            let toggle = match self.period {
+                Period::Day => "week",
+                Period::Week => "day",
+            };
+            out.group(&[Command::PrevWeek, Command::NextWeek], "date", true)
+                .add(Command::ToggleWeek, toggle, true);
+        }
+        self.change_commands(cx, out);
+        if !patient {
+            out.add(Command::FindInView, "find", true);
+        }
         if self.viewer == Viewer::Staff {
             out.add(Command::Search, "doctor", true);
         }
+        out.add(
+            Command::ToggleCancelled,
+            if self.hide_cancelled {
+                "show cancelled"
+            } else {
+                "hide cancelled"
+            },
+            true,
+        );
+        if self.viewer == Viewer::Staff {
+            out.add(Command::Waitlist, "waitlist", true);
+        }
+        out.add(
+            Command::ExportCalendar,
+            ".ics",
+            self.viewer != Viewer::Staff || self.doctor.is_some() || row.is_some(),
+        );
         if !patient {
             out.add(Command::ThisWeek, "today", true);
         }
         out.add(Command::Back, "back", true)
             .more(Command::Up, "up", true)
-            .more(Command::Down, "down", true)
-            .more(Command::Open, "status history", row.is_some());
+            .more(Command::Down, "down", true);
+    }
+
+    /// The commands of the open appointment.
+    fn detail_commands(&self, cx: &Ctx, out: &mut Commands) {
+        out.add(Command::Back, "list", true);
+        self.change_commands(cx, out);
+        out.group(
+            &[Command::Up, Command::Down],
+            "prev/next",
+            self.visible.len() > 1,
+        );
     }
 }
 
@@ -515,14 +817,29 @@ impl Screen for AgendaScreen {
     }
 
     fn on_enter(&mut self, cx: &Ctx) -> Actions<AgendaOp> {
-        vec![Action::Request(self.load_op(cx.tz()))]
+        let mut out = Vec::new();
+        if self.viewer == Viewer::Staff {
+            out.push(Action::Request(AgendaOp::WaitlistCounts));
+        }
+        out.push(Action::Request(self.load_op(cx.tz())));
+        out
     }
 
     fn on_resume(&mut self, cx: &Ctx) -> Actions<AgendaOp> {
+        let mut out = Vec::new();
         match self.opened.take() {
-            Some(Opened::Booking) => vec![Action::Request(self.refresh(cx.tz()))],
-            Some(Opened::Payments | Opened::Prescription) | None => Vec::new(),
+            Some(Opened::Booking) => out.push(Action::Request(self.refresh(cx.tz()))),
+            Some(Opened::Waitlist) => {
+                out.push(Action::Request(AgendaOp::WaitlistCounts));
+                out.push(Action::Request(self.refresh(cx.tz())));
+            }
+            Some(Opened::Payments | Opened::Prescription) | None => {}
         }
+        // The open appointment shows payments and the prescription: read them again.
+        if let Some(op) = self.detail_op() {
+            out.push(Action::Request(op));
+        }
+        out
     }
 
     fn on_key(&mut self, key: KeyEvent, command: Option<Command>, cx: &Ctx) -> Actions<AgendaOp> {
@@ -544,7 +861,12 @@ impl Screen for AgendaScreen {
                 self.opened = Some(Opened::Prescription);
                 vec![Action::Open(EditorScreen::for_appointment(id).into())]
             }
+            AgendaKey::OpenWaitlist => {
+                self.opened = Some(Opened::Waitlist);
+                vec![Action::Open(WaitlistScreen::new().into())]
+            }
             AgendaKey::Request(op) => vec![Action::Request(op)],
+            AgendaKey::Requests(ops) => ops.into_iter().map(Action::Request).collect(),
             AgendaKey::Info(text) => vec![Action::Info(text)],
             AgendaKey::Error(text) => vec![Action::Error(text)],
         }
@@ -564,6 +886,15 @@ impl Screen for AgendaScreen {
         forget(&mut self.doctors_request, request);
         forget(&mut self.history_request, request);
         forget(&mut self.slots_request, request);
+        forget(&mut self.series_request, request);
+        // The appointment that never loaded closes (the failure is said by the runtime).
+        if forget(&mut self.detail_request, request)
+            && self.detail.as_ref().is_some_and(|d| d.data.is_none())
+        {
+            self.detail = None;
+        }
+        forget(&mut self.counts_request, request);
+        forget(&mut self.export_request, request);
         if forget(&mut self.action_request, request) {
             match &mut self.modal {
                 Some(Modal::Reason(r)) => r.form.set_pending(false),
@@ -574,11 +905,24 @@ impl Screen for AgendaScreen {
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, cx: &Ctx) {
-        view::render(frame, area, self, cx.tz(), cx.theme);
+        view::render(
+            frame,
+            area,
+            self,
+            cx.role() == Role::FrontDesk,
+            cx.tz(),
+            cx.theme,
+        );
     }
 
     fn commands(&self, cx: &Ctx, out: &mut Commands) {
         match &self.modal {
+            None if self.finding => {
+                out.group(&[Command::Up, Command::Down], "move", true)
+                    .add(Command::Open, "done", true)
+                    .add(Command::Cancel, "clear", true);
+            }
+            None if self.detail.is_some() => self.detail_commands(cx, out),
             None => self.list_commands(cx, out),
             Some(Modal::History(_)) => {
                 out.add(Command::Back, "close", true);
@@ -591,13 +935,16 @@ impl Screen for AgendaScreen {
                 );
             }
             Some(Modal::Reschedule(r)) => {
-                out.group(&[Command::Up, Command::Down], "time", true)
-                    .add(
-                        Command::Open,
-                        "move here",
-                        !r.pending && !r.slots.is_empty(),
-                    )
-                    .add(Command::Back, "keep the time", true);
+                out.group(&[Command::Up, Command::Down], "time", true);
+                if r.later > 0 {
+                    out.group(&[Command::Left, Command::Right], "this/all later", true);
+                }
+                out.add(
+                    Command::Open,
+                    "move here",
+                    !r.pending && !r.slots.is_empty(),
+                )
+                .add(Command::Back, "keep the time", true);
             }
             Some(Modal::Doctors(_)) => {
                 out.group(&[Command::Up, Command::Down], "move", true)

@@ -1,5 +1,6 @@
-//! Drawing the agenda: the header, the table of appointments, the selected one in a
-//! line, and the popups (cancel reason, status history, reschedule, doctor picker).
+//! Drawing the agenda: the header, the table of appointments, the find field, the
+//! selected one in a line, the open appointment, and the popups (cancel reason, status
+//! history, reschedule, doctor picker).
 
 use chrono::{Datelike, NaiveDateTime};
 use chrono_tz::Tz;
@@ -18,9 +19,9 @@ use crate::domain::local_time::label;
 use crate::service::availability::monday_of;
 use crate::tui::screens::booking::{DAYS, slot_lines, when_label};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::popup;
 use crate::tui::widgets::table::{Column, DataTable};
 use crate::tui::widgets::text::{pad, truncate, width as text_width};
+use crate::tui::widgets::{popup, text_field};
 
 fn block<'a>(title: String, theme: &Theme) -> Block<'a> {
     Block::default()
@@ -63,14 +64,28 @@ fn header_line<'a>(state: &AgendaScreen, width: usize, theme: &Theme) -> Line<'a
     };
     let title = format!(" {title} ");
     let hint = match state.viewer {
-        Viewer::Staff => "t today · / doctor · b book",
-        Viewer::Doctor(_) => "t today",
+        Viewer::Staff => "/ find · d doctor · b book",
+        Viewer::Doctor(_) => "/ find · t today",
         Viewer::Patient(_) => "b book",
     };
-    let who = if who.is_empty() {
+    let mut flags: Vec<String> = Vec::new();
+    if !who.is_empty() {
+        flags.push(who);
+    }
+    if state.hide_cancelled {
+        flags.push("cancelled hidden".into());
+    }
+    if let Some(w) = state.waitlist {
+        match (w.offered, w.waiting) {
+            (0, 0) => {}
+            (0, n) => flags.push(format!("waitlist {n} waiting")),
+            (n, _) => flags.push(format!("waitlist {n} offered")),
+        }
+    }
+    let who = if flags.is_empty() {
         String::new()
     } else {
-        format!("· {who}")
+        format!("· {}", flags.join(" · "))
     };
     let used = text_width(&title) + text_width(&who);
     let room = width.saturating_sub(text_width(&title));
@@ -85,8 +100,20 @@ fn header_line<'a>(state: &AgendaScreen, width: usize, theme: &Theme) -> Line<'a
     Line::from(spans)
 }
 
-pub fn render(frame: &mut Frame, area: Rect, state: &AgendaScreen, tz: Tz, theme: &Theme) {
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    state: &AgendaScreen,
+    front_desk: bool,
+    tz: Tz,
+    theme: &Theme,
+) {
     if area.height < 5 || area.width < 40 {
+        return;
+    }
+    if let Some(page) = &state.detail {
+        super::appointment::render(frame, area, page, front_desk, tz, theme);
+        render_modal(frame, area, state, tz, theme);
         return;
     }
     let width = usize::from(area.width);
@@ -94,9 +121,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AgendaScreen, tz: Tz, theme
         Paragraph::new(header_line(state, width, theme)),
         Rect { height: 1, ..area },
     );
+    // The find field takes a line above the selected appointment's.
+    let find_line = state.finding || !state.find.value().is_empty();
     let table_area = Rect {
         y: area.y + 1,
-        height: area.height - 2,
+        height: area.height - 2 - u16::from(find_line),
         ..area
     };
     let wide = width >= 110;
@@ -120,23 +149,23 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AgendaScreen, tz: Tz, theme
     let visible = usize::from(table_area.height.saturating_sub(1)).max(1);
     let selected = state.selected();
     let time_w = state
-        .rows
-        .iter()
+        .listed()
         .skip(selected.saturating_sub(visible))
         .take(2 * visible)
         .map(|v| u16::try_from(text_width(&time_text(v))).unwrap_or(u16::MAX))
         .fold(time_w, u16::max);
-    let mut columns = vec![
-        Column::new("Time", Constraint::Length(time_w)),
-        Column::new(
+    let doctor_column = state.shows_doctor_column();
+    let mut columns = vec![Column::new("Time", Constraint::Length(time_w))];
+    if doctor_column {
+        columns.push(Column::new(
             "Doctor",
             if patient_view {
                 Constraint::Fill(1)
             } else {
                 Constraint::Length(if wide { 24 } else { 18 })
             },
-        ),
-    ];
+        ));
+    }
     if !patient_view {
         columns.push(Column::new("Patient", Constraint::Fill(1)));
     }
@@ -146,26 +175,35 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AgendaScreen, tz: Tz, theme
         columns.push(Column::new("Location", Constraint::Length(20)));
     }
     let empty = if state.load_request.is_some() && !state.loaded {
-        "Loading…"
+        "Loading…".to_string()
+    } else if !state.rows.is_empty() && !state.find.value().trim().is_empty() {
+        format!("No patient here matches \"{}\".", state.find.value().trim())
+    } else if !state.rows.is_empty() {
+        "Only cancelled appointments here; v shows them.".to_string()
     } else {
         match (state.viewer, state.period) {
             (Viewer::Patient(_), _) => "You have no appointments yet. Press b to book one.",
             (_, Period::Day) => "No appointments on this day.",
             (_, Period::Week) => "No appointments in this week.",
         }
+        .to_string()
     };
+    let listed: Vec<&AppointmentView> = state.listed().collect();
     DataTable::new(columns)
-        .empty(empty)
-        .active(state.modal.is_none())
+        .empty(&empty)
+        .active(state.modal.is_none() && !state.finding)
         .render_with(
             frame,
             table_area,
             &state.view,
-            state.rows.len(),
+            listed.len(),
             |i| {
-                let v = &state.rows[i];
+                let v = listed[i];
                 let a = &v.appointment;
-                let mut cells = vec![Span::raw(time_text(v)), Span::raw(v.doctor_name.clone())];
+                let mut cells = vec![Span::raw(time_text(v))];
+                if doctor_column {
+                    cells.push(Span::raw(v.doctor_name.clone()));
+                }
                 if !patient_view {
                     cells.push(Span::raw(v.patient_name.clone()));
                 }
@@ -199,6 +237,34 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AgendaScreen, tz: Tz, theme
         parts.join(" · ")
     });
     let detail = format!(" {}", detail.unwrap_or_default());
+    if find_line {
+        let y = area.y + area.height - 2;
+        let line = Rect {
+            x: area.x + 1,
+            y,
+            width: area.width.saturating_sub(2),
+            height: 1,
+        };
+        frame.render_widget(Paragraph::new("Find:"), Rect { width: 6, ..line });
+        let count = format!(" {} of {}", state.visible.len(), state.rows.len());
+        let count_w = u16::try_from(text_width(&count)).unwrap_or(0);
+        let field = Rect {
+            x: line.x + 6,
+            width: line.width.saturating_sub(6 + count_w),
+            ..line
+        };
+        if let Some(pos) = text_field(frame, field, &state.find, None, state.finding, theme) {
+            frame.set_cursor_position(pos);
+        }
+        frame.render_widget(
+            Paragraph::new(Span::styled(count, theme.dim())),
+            Rect {
+                x: field.x + field.width,
+                width: count_w,
+                ..line
+            },
+        );
+    }
     frame.render_widget(
         Paragraph::new(Span::styled(
             truncate(&detail, width).into_owned(),
@@ -211,6 +277,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AgendaScreen, tz: Tz, theme
         },
     );
 
+    render_modal(frame, area, state, tz, theme);
+}
+
+fn render_modal(frame: &mut Frame, area: Rect, state: &AgendaScreen, tz: Tz, theme: &Theme) {
     match &state.modal {
         None => {}
         Some(Modal::Reason(p)) => render_reason(frame, area, p, theme),
@@ -253,7 +323,7 @@ fn render_reason(frame: &mut Frame, area: Rect, p: &ReasonPrompt, theme: &Theme)
     );
 }
 
-fn by_whom(c: &StatusChange) -> String {
+pub(super) fn by_whom(c: &StatusChange) -> String {
     let kind = match c.changed_by_kind.as_str() {
         "FRONT_DESK" => "front desk",
         "ADMIN" => "admin",
@@ -335,6 +405,24 @@ fn render_reschedule(frame: &mut Frame, area: Rect, r: &ReschedulePicker, tz: Tz
         return;
     }
     let mut top = vec![Line::raw(r.label.clone())];
+    if r.later > 0 {
+        let (this, all) = if r.all_later {
+            (Style::new(), theme.focus())
+        } else {
+            (theme.focus(), Style::new())
+        };
+        let later = match r.later {
+            1 => "this and the 1 later".to_string(),
+            n => format!("this and the {n} later"),
+        };
+        top.push(Line::from(vec![
+            Span::raw("Move "),
+            Span::styled(" this one ", this),
+            Span::raw(" "),
+            Span::styled(format!(" {later} "), all),
+            Span::styled("  ←→", theme.dim()),
+        ]));
+    }
     if r.pending {
         top.push(Line::from(Span::styled("Rescheduling…", theme.info())));
     } else if let Some(e) = &r.error {
