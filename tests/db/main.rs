@@ -14,6 +14,7 @@ mod cli_hostile;
 mod demo_seed;
 mod hardening;
 mod lean_process;
+mod money_forms;
 mod patients_admin;
 mod patients_service;
 mod payments;

@@ -63,6 +63,7 @@ async fn a_new_doctor_is_saved_with_phone_and_bio_and_a_refusal_saves_nothing() 
         specialization: "Oncology".into(),
         phone_number: "+44 20 7946 1234".into(),
         bio: "Engines and numbers.".into(),
+        consultation_fee: String::new(),
     };
     let op = |input: &DoctorInput| AdminOp::NewDoctor {
         input: input.clone(),
