@@ -27,7 +27,7 @@ UPDATE doctors d JOIN specializations s ON s.name = d.specialization
    SET d.specialization = s.name;
 
 ALTER TABLE doctors ADD CONSTRAINT fk_doctors_specialization
-    FOREIGN KEY (specialization) REFERENCES specializations (name) ON UPDATE CASCADE;
+    FOREIGN KEY (specialization) REFERENCES specializations (name);
 
 -- Whatever writes a doctor (the services, the seed, a script), the name is normalised and
 -- taken from the list, and a name the list lacks is added to it. The services normalise
