@@ -12,8 +12,7 @@ use clinic::tui::effect::Effect;
 use clinic::tui::keymap::Context;
 use clinic::tui::routes::{Op, Reply, Route};
 use clinic::tui::screens::admin::{
-    NEW_SPECIALIZATION,
-    AdminField, AdminOp, AdminReply, AdminScreen, Tab, parse_staff_role,
+    AdminField, AdminOp, AdminReply, AdminScreen, NEW_SPECIALIZATION, Tab, parse_staff_role,
 };
 use clinic::tui::screens::home::HomeItem;
 use clinic::tui::state::{AppState, Tone};
@@ -485,7 +484,11 @@ fn a_doctor_form_needs_a_specialization_from_the_list_and_a_fee_that_is_an_amoun
         "{:?}",
         form.error(AdminField::Fee)
     );
-    assert_eq!(form.focus(), Some(AdminField::Specialization), "the first mistake");
+    assert_eq!(
+        form.focus(),
+        Some(AdminField::Specialization),
+        "the first mistake"
+    );
     // Type-ahead: n is Neurology, again the next n… entry ("New specialization…").
     send(&mut s, [ch('n')]);
     let form = &admin(&s).form.as_ref().expect("form").form;
@@ -513,12 +516,17 @@ fn a_new_specialization_is_added_deliberately_and_chosen() {
             .value(AdminField::Specialization),
         NEW_SPECIALIZATION
     );
-    assert!(send(&mut s, [ctrl('s')]).is_empty(), "saving opens the small form");
+    assert!(
+        send(&mut s, [ctrl('s')]).is_empty(),
+        "saving opens the small form"
+    );
     assert!(admin(&s).new_specialization.is_some());
     // An empty name is refused at once.
     assert!(send(&mut s, [key(KeyCode::Enter)]).is_empty());
     type_text(&mut s, "cardiology");
-    let (request, op) = ops(&send(&mut s, [key(KeyCode::Enter)])).pop().expect("add");
+    let (request, op) = ops(&send(&mut s, [key(KeyCode::Enter)]))
+        .pop()
+        .expect("add");
     assert_eq!(op, AdminOp::NewSpecialization("cardiology".into()));
     let taken = "Specialization \"Cardiology\" is already in the list; pick it there.";
     reply(
@@ -528,12 +536,17 @@ fn a_new_specialization_is_added_deliberately_and_chosen() {
     );
     let (form, _) = admin(&s).new_specialization.as_ref().expect("still open");
     assert_eq!(form.error(AdminField::Specialization), Some(taken));
-    insta::assert_snapshot!("new_specialization_refused_80x24", draw(&s, 80, 24).backend());
+    insta::assert_snapshot!(
+        "new_specialization_refused_80x24",
+        draw(&s, 80, 24).backend()
+    );
     for _ in 0.."cardiology".len() {
         send(&mut s, [key(KeyCode::Backspace)]);
     }
     type_text(&mut s, "paediatrics");
-    let (request, _) = ops(&send(&mut s, [key(KeyCode::Enter)])).pop().expect("add");
+    let (request, _) = ops(&send(&mut s, [key(KeyCode::Enter)]))
+        .pop()
+        .expect("add");
     reply(
         &mut s,
         request,

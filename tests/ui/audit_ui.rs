@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use clinic::domain::Role;
 use clinic::domain::audit::{AuditEntry, Outcome};
 use clinic::service::ServiceError;
+use clinic::store::mysql::people::PersonMatch;
 use clinic::tui::effect::Effect;
 use clinic::tui::export::ExportError;
 use clinic::tui::keymap::Context;
@@ -17,7 +18,6 @@ use clinic::tui::screens::audit::{
 };
 use clinic::tui::screens::home::HomeItem;
 use clinic::tui::state::{AppState, Tone};
-use clinic::store::mysql::people::PersonMatch;
 use common::ui::{ch, ctrl, draw, key, send, type_text};
 use crossterm::event::KeyCode;
 
@@ -146,7 +146,12 @@ fn filters_are_checked_and_sent() {
         first,
         AuditReply::People(Ok(vec![person("DOCTOR", 8, "Sally Stale", "s@x")])),
     );
-    assert!(audit(&s).picker.as_ref().is_some_and(|p| p.found.is_empty()));
+    assert!(
+        audit(&s)
+            .picker
+            .as_ref()
+            .is_some_and(|p| p.found.is_empty())
+    );
     reply(
         &mut s,
         request,
@@ -178,7 +183,10 @@ fn filters_are_checked_and_sent() {
         AuditReply::People(Ok(vec![person("PATIENT", 4, "Ana Lima", "ana@x.org")])),
     );
     send(&mut s, [key(KeyCode::Enter)]);
-    assert_eq!(audit(&s).filters.value(AuditField::Patient), "Ana Lima (patient)");
+    assert_eq!(
+        audit(&s).filters.value(AuditField::Patient),
+        "Ana Lima (patient)"
+    );
     send(&mut s, [key(KeyCode::Tab)]);
     type_text(&mut s, "patient_");
     send(&mut s, [key(KeyCode::Tab)]);
@@ -363,10 +371,18 @@ fn backspace_clears_a_picked_filter_and_esc_leaves_the_picker() {
     reply(
         &mut s,
         request,
-        AuditReply::People(Ok(vec![person("DOCTOR", 7, "Grace Hopper", "grace@clinic.test")])),
+        AuditReply::People(Ok(vec![person(
+            "DOCTOR",
+            7,
+            "Grace Hopper",
+            "grace@clinic.test",
+        )])),
     );
     send(&mut s, [key(KeyCode::Enter)]);
-    assert_eq!(audit(&s).person.as_ref().map(|p| (p.kind.as_str(), p.id)), Some(("DOCTOR", 7)));
+    assert_eq!(
+        audit(&s).person.as_ref().map(|p| (p.kind.as_str(), p.id)),
+        Some(("DOCTOR", 7))
+    );
     // "Anyone" (the first entry) clears it; so does Backspace on the field.
     let (request, _) = last(&send(&mut s, [ch('g')]));
     reply(&mut s, request, AuditReply::People(Ok(Vec::new())));
@@ -376,7 +392,12 @@ fn backspace_clears_a_picked_filter_and_esc_leaves_the_picker() {
     reply(
         &mut s,
         request,
-        AuditReply::People(Ok(vec![person("DOCTOR", 7, "Grace Hopper", "grace@clinic.test")])),
+        AuditReply::People(Ok(vec![person(
+            "DOCTOR",
+            7,
+            "Grace Hopper",
+            "grace@clinic.test",
+        )])),
     );
     send(&mut s, [key(KeyCode::Enter)]);
     assert!(audit(&s).person.is_some());

@@ -492,17 +492,17 @@ fn reply(effect: &Effect) -> Option<Msg> {
                 created_at: now(),
                 consultation_fee: Some(rust_decimal::Decimal::new(6000, 2)),
             }])),
-            AdminOp::LoadSpecializations => AdminReply::Specializations(Ok(vec![
-                clinic::domain::person::Specialization {
+            AdminOp::LoadSpecializations => {
+                AdminReply::Specializations(Ok(vec![clinic::domain::person::Specialization {
                     id: 1,
                     name: "Cardiology".into(),
-                },
-            ])),
-            AdminOp::NewSpecialization(_) => AdminReply::SpecializationAdded(Err(
-                ServiceError::Conflict(
+                }]))
+            }
+            AdminOp::NewSpecialization(_) => {
+                AdminReply::SpecializationAdded(Err(ServiceError::Conflict(
                     "Specialization \"Cardiology\" is already in the list; pick it there.".into(),
-                ),
-            )),
+                )))
+            }
             AdminOp::LoadStaff => AdminReply::Staff(Ok(vec![StaffMember {
                 id: 2,
                 full_name: "Fran Desk".into(),

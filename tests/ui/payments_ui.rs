@@ -398,13 +398,19 @@ fn a_refund_asks_a_reason_then_a_confirmation_naming_amount_and_reason() {
     let Some(Modal::RefundReason { form, .. }) = &payments(&s).modal else {
         panic!("the reason form again")
     };
-    assert!(form.form_error().is_some_and(|e| e.starts_with("Only a paid")));
+    assert!(
+        form.form_error()
+            .is_some_and(|e| e.starts_with("Only a paid"))
+    );
     send(&mut s, [key(KeyCode::Enter)]);
     let (request, _) = last_op!(send(&mut s, [key(KeyCode::Char('y'))]), Payments);
     let mut refunded = payment(1, 6000, PaymentStatus::Refunded);
     refunded.transaction_id = "TX-1".into();
     let effects = payments_reply(&mut s, request, PaymentsReply::Refunded(Ok(refunded)));
-    assert!(matches!(ops(&effects).as_slice(), [(_, PaymentsOp::Load { .. })]));
+    assert!(matches!(
+        ops(&effects).as_slice(),
+        [(_, PaymentsOp::Load { .. })]
+    ));
     assert_eq!(
         s.status.as_ref().map(|x| x.text.as_str()),
         Some("Payment TX-1 refunded (60.00); the reason is recorded.")
@@ -426,7 +432,13 @@ fn the_fee_what_is_due_and_refund_reasons_are_shown() {
     let screen = format!("{:?}", draw(&s, 80, 24).backend());
     assert!(screen.contains("Fee 60.00"), "{screen}");
     assert!(screen.contains("Due 40.00"), "{screen}");
-    assert!(screen.contains("Charged twice"), "{screen}");
+    assert!(
+        !screen.contains("Charged twice"),
+        "shown for the selected payment"
+    );
+    send(&mut s, [key(KeyCode::Down)]);
+    let screen = format!("{:?}", draw(&s, 80, 24).backend());
+    assert!(screen.contains("Refund reason: Charged twice"), "{screen}");
     insta::assert_snapshot!("payments_fee_due_reason_80x24", draw(&s, 80, 24).backend());
 }
 

@@ -637,9 +637,20 @@ pub fn render(frame: &mut Frame, area: Rect, state: &PaymentsScreen, tz: Tz, the
     ];
     frame.render_widget(Paragraph::new(header), rows[0]);
 
-    let block = Block::default()
+    // Why the selected payment was refunded, on the box's bottom line.
+    let reason = state
+        .selected_payment()
+        .and_then(|p| state.refund_reason(p.id))
+        .map(|r| format!(" Refund reason: {r} "));
+    let mut block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border());
+    if let Some(reason) = reason {
+        let width = usize::from(rows[1].width.saturating_sub(4));
+        block = block.title_bottom(Span::raw(
+            crate::tui::widgets::text::truncate(&reason, width).into_owned(),
+        ));
+    }
     let inner = block.inner(rows[1]);
     frame.render_widget(block, rows[1]);
     let columns = vec![
@@ -647,7 +658,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &PaymentsScreen, tz: Tz, the
         Column::new("Amount", Constraint::Length(12)).right(),
         Column::new("Method", Constraint::Length(13)),
         Column::new("Status", Constraint::Length(9)),
-        Column::new("Transaction · refund reason", Constraint::Fill(1)),
+        Column::new("Transaction", Constraint::Fill(1)),
     ];
     DataTable::new(columns)
         .empty(if state.loaded {
@@ -673,10 +684,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &PaymentsScreen, tz: Tz, the
                     Span::raw(format_amount(p.amount)),
                     Span::raw(method_label(p.method)),
                     Span::raw(status_label(p.status)),
-                    Span::raw(match state.refund_reason(p.id) {
-                        Some(reason) => format!("{} · {reason}", p.transaction_id),
-                        None => p.transaction_id.clone(),
-                    }),
+                    Span::raw(p.transaction_id.clone()),
                 ]
             },
             theme,

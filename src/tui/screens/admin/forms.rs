@@ -87,7 +87,7 @@ fn passwords(form: Form<F>, label: &str) -> Form<F> {
 pub const CHOOSE_SPECIALIZATION: &str = "Choose…";
 /// The last option: saving with it selected opens the "new specialization" form.
 pub const NEW_SPECIALIZATION: &str = "New specialization…";
-const SPECIALIZATION_HINT: &str = "type to find · ←/→";
+const SPECIALIZATION_HINT: &str = "type a letter";
 
 /// The specialization choice: the list (and `current` if, oddly, it is not in it), then
 /// "New specialization…"; `current` selected, or "Choose…" first when there is none.
@@ -134,7 +134,7 @@ fn fee_field(form: Form<F>, fee: Option<rust_decimal::Decimal>) -> Form<F> {
         form,
         F::Fee,
         fee.map(format_amount).unwrap_or_default(),
-        "e.g. 60.00; empty: no fee",
+        "empty: no fee",
     )
 }
 
@@ -152,12 +152,14 @@ pub fn new_doctor(specs: &[Specialization]) -> AdminForm {
 
 /// The small form that adds a specialization to the list.
 pub fn new_specialization() -> Form<F> {
-    Form::new("New specialization").text(
-        F::Specialization,
-        F::Specialization.label(),
-        "",
-        "e.g. Cardiology",
-    )
+    Form::new("New specialization")
+        .text(
+            F::Specialization,
+            F::Specialization.label(),
+            "",
+            "e.g. Cardiology",
+        )
+        .with_footer("Enter add · Esc cancel")
 }
 
 pub fn new_staff() -> AdminForm {

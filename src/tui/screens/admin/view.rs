@@ -42,11 +42,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AdminScreen, theme: &Theme)
     };
     render_list(frame, inner, state, theme);
 
-    if let Some(f) = &state.form {
-        f.form.render_popup(frame, area, theme);
-    }
+    // The "new specialization" form stands in for the doctor form it was opened from.
     if let Some((form, _)) = &state.new_specialization {
         form.render_popup(frame, area, theme);
+    } else if let Some(f) = &state.form {
+        f.form.render_popup(frame, area, theme);
     }
     if let Some(c) = &state.confirm {
         render_confirm(frame, area, &c.question, c.pending.is_some(), theme);
