@@ -66,7 +66,7 @@ async fn a_new_doctor_is_saved_with_phone_and_bio_and_a_refusal_saves_nothing() 
         consultation_fee: String::new(),
     };
     let op = |input: &DoctorInput| AdminOp::NewDoctor {
-        input: input.clone(),
+        input: Box::new(input.clone()),
         password: "a-long-password-1".into(),
     };
     let refused = op(&input).run(s, &desk).await;

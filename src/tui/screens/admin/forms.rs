@@ -325,12 +325,12 @@ pub fn form_op(af: &AdminForm) -> AdminOp {
     };
     match af.kind {
         FormKind::NewDoctor => AdminOp::NewDoctor {
-            input: doctor(),
+            input: Box::new(doctor()),
             password: v(F::Password),
         },
         FormKind::EditDoctor(id) => AdminOp::UpdateDoctor {
             id,
-            input: doctor(),
+            input: Box::new(doctor()),
         },
         FormKind::NewStaff => AdminOp::NewStaff {
             full_name: v(F::Name),

@@ -21,12 +21,13 @@ pub enum AdminOp {
     NewSpecialization(String),
     /// A doctor with every detail and their password, saved in one transaction.
     NewDoctor {
-        input: DoctorInput,
+        /// Boxed: a doctor's details are the largest request of all.
+        input: Box<DoctorInput>,
         password: String,
     },
     UpdateDoctor {
         id: i32,
-        input: DoctorInput,
+        input: Box<DoctorInput>,
     },
     NewStaff {
         full_name: String,
