@@ -64,6 +64,8 @@ pub struct Doctor {
     pub bio: Option<String>,
     pub is_active: bool,
     pub created_at: DateTime<Utc>,
+    /// What a visit costs (None: no fee set, so no payment is questioned).
+    pub consultation_fee: Option<rust_decimal::Decimal>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -102,4 +104,39 @@ pub struct NewLocation {
     pub address: String,
     pub phone_number: Option<String>,
     pub operating_hours: Option<String>,
+}
+
+/// A specialization as the clinic spells it: white space trimmed and collapsed to single
+/// spaces, the first letter upper case, the rest as typed ("  cardiology " →
+/// "Cardiology", "general   practice" → "General practice", "ENT" stays). Names that
+/// differ only in case are one specialization (the database compares them ignoring
+/// case); the migration and the `doctors` triggers apply the same rule.
+pub fn normalise_specialization(text: &str) -> String {
+    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut chars = collapsed.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// One entry of the list of specializations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Specialization {
+    pub id: i32,
+    pub name: String,
+}
+
+#[cfg(test)]
+mod specialization_tests {
+    use super::normalise_specialization as n;
+
+    #[test]
+    fn specializations_are_trimmed_collapsed_and_capitalised() {
+        assert_eq!(n("  cardiology "), "Cardiology");
+        assert_eq!(n("general \t  practice"), "General practice");
+        assert_eq!(n("ENT"), "ENT");
+        assert_eq!(n("éndocrinology"), "Éndocrinology");
+        assert_eq!(n("   "), "");
+    }
 }

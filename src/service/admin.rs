@@ -8,13 +8,19 @@ use super::audit::actions;
 use super::{ServiceError, Services, password};
 use crate::domain::audit::AuditFilter;
 use crate::domain::audit::{AuditEntry, AuditEvent, Outcome};
+use crate::domain::money::{format_amount, parse_amount};
 use crate::domain::permission::{Access, Action, access};
-use crate::domain::person::{Doctor, Location, NewDoctor, NewLocation, StaffMember};
+use crate::domain::person::{
+    Doctor, Location, NewDoctor, NewLocation, Specialization, StaffMember, normalise_specialization,
+};
 use crate::domain::report::csv;
 use crate::domain::validation;
 use crate::domain::{AccountKind, Actor, Role};
 use crate::store::mysql::audit as audit_store;
-use crate::store::mysql::{accounts, is_unique_violation, locations, patients, people, throttle};
+use crate::store::mysql::people::PersonMatch;
+use crate::store::mysql::{
+    accounts, is_unique_violation, locations, patients, people, specializations, throttle,
+};
 
 /// A doctor's editable details.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -24,6 +30,8 @@ pub struct DoctorInput {
     pub specialization: String,
     pub phone_number: String,
     pub bio: String,
+    /// As typed: "60.00"; empty for no fee.
+    pub consultation_fee: String,
 }
 
 /// A location's editable details.
@@ -41,10 +49,26 @@ impl DoctorInput {
         Ok(NewDoctor {
             full_name: validation::required_text("Name", &self.full_name, 100)?,
             email: validation::email(&self.email)?,
-            specialization: validation::required_text("Specialization", &self.specialization, 100)?,
+            specialization: validation::required_text(
+                "Specialization",
+                &normalise_specialization(&self.specialization),
+                100,
+            )?,
             phone_number: validation::phone(&self.phone_number)?,
             bio,
         })
+    }
+}
+
+impl DoctorInput {
+    /// The consultation fee typed (None when the field is empty).
+    pub fn fee(&self) -> Result<Option<rust_decimal::Decimal>, ServiceError> {
+        if self.consultation_fee.trim().is_empty() {
+            return Ok(None);
+        }
+        parse_amount(&self.consultation_fee)
+            .map(Some)
+            .map_err(|e| ServiceError::Invalid(format!("Fee: {e}")))
     }
 }
 
@@ -98,16 +122,89 @@ impl Services {
         let event = AuditEvent::by(actor, actions::ACCOUNT_UPDATE, "doctor").entity_id(id);
         self.require_admin(actor, &event).await?;
         let d = input.validate()?;
-        if people::get_doctor(&self.db, id).await?.is_none() {
+        let fee = input.fee()?;
+        let Some(before) = people::get_doctor(&self.db, id).await? else {
             return Err(ServiceError::NotFound(format!("Doctor {id}")));
-        }
-        if let Err(e) = people::update_doctor(&self.db, id, &d).await {
+        };
+        let mut tx = self.db.begin().await?;
+        if let Err(e) = people::update_doctor(&mut *tx, id, &d).await {
             return Err(duplicate_email(&e, &d.email).unwrap_or_else(|| e.into()));
         }
-        self.audit(event).await?;
+        people::set_doctor_fee(&mut *tx, id, fee).await?;
+        let event = if before.consultation_fee != fee {
+            event.detail(format!(
+                "fee {} -> {}",
+                fee_text(before.consultation_fee),
+                fee_text(fee)
+            ))
+        } else {
+            event
+        };
+        audit_store::append(&mut *tx, self.clock.now_naive(), &event).await?;
+        tx.commit().await?;
         people::get_doctor(&self.db, id)
             .await?
             .ok_or_else(|| ServiceError::NotFound(format!("Doctor {id}")))
+    }
+
+    /// The specializations a doctor can have, by name.
+    pub async fn list_specializations(&self) -> Result<Vec<Specialization>, ServiceError> {
+        Ok(specializations::list(&self.db).await?)
+    }
+
+    /// Adds a specialization to the list, deliberately (admins): the name is normalised
+    /// ("  cardiology " → "Cardiology"), and one that is already there in another case
+    /// is refused with the existing name.
+    pub async fn add_specialization(
+        &self,
+        actor: &Actor,
+        name: &str,
+    ) -> Result<Specialization, ServiceError> {
+        let event = AuditEvent::by(actor, actions::SPECIALIZATION_CREATE, "specialization");
+        self.require_admin(actor, &event).await?;
+        let name =
+            validation::required_text("Specialization", &normalise_specialization(name), 100)?;
+        let taken = |existing: &str| {
+            ServiceError::Conflict(format!(
+                "Specialization \"{existing}\" is already in the list; pick it there."
+            ))
+        };
+        if let Some(existing) = specializations::find(&self.db, &name).await? {
+            return Err(taken(&existing.name));
+        }
+        let mut tx = self.db.begin().await?;
+        let id = match specializations::insert(&mut *tx, &name).await {
+            Ok(id) => id,
+            Err(e) if is_unique_violation(&e) => {
+                drop(tx);
+                let existing = specializations::find(&self.db, &name)
+                    .await?
+                    .map_or(name.clone(), |s| s.name);
+                return Err(taken(&existing));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        audit_store::append(
+            &mut *tx,
+            self.clock.now_naive(),
+            &event.entity_id(id).detail(name.clone()),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Specialization { id, name })
+    }
+
+    /// Staff, doctors and patients (or patients only) whose name or email contains
+    /// `query`, for the audit viewer's filters (admins). At most 50.
+    pub async fn find_people(
+        &self,
+        actor: &Actor,
+        query: &str,
+        patients_only: bool,
+    ) -> Result<Vec<PersonMatch>, ServiceError> {
+        let event = AuditEvent::by(actor, actions::ADMIN_READ, "person");
+        self.require_admin(actor, &event).await?;
+        Ok(people::find_people(&self.db, query, patients_only, 50).await?)
     }
 
     pub async fn list_staff(&self, actor: &Actor) -> Result<Vec<StaffMember>, ServiceError> {
@@ -437,4 +534,9 @@ pub fn audit_csv(entries: &[AuditEntry]) -> String {
         ],
         &rows,
     )
+}
+
+/// "60.00", or "none".
+fn fee_text(fee: Option<rust_decimal::Decimal>) -> String {
+    fee.map_or_else(|| "none".to_string(), format_amount)
 }

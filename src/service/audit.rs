@@ -35,6 +35,7 @@ pub mod actions {
     pub const PASSWORD_RESET: &str = "PASSWORD_RESET";
     pub const PASSWORD_CHANGE: &str = "PASSWORD_CHANGE";
     pub const LOCATION_CHANGE: &str = "LOCATION_CHANGE";
+    pub const SPECIALIZATION_CREATE: &str = "SPECIALIZATION_CREATE";
     pub const AVAILABILITY_ADD: &str = "AVAILABILITY_ADD";
     pub const AVAILABILITY_UPDATE: &str = "AVAILABILITY_UPDATE";
     pub const AVAILABILITY_DELETE: &str = "AVAILABILITY_DELETE";

@@ -32,6 +32,41 @@ pub struct PaymentInput {
     pub confirm_amount: bool,
 }
 
+/// An appointment's payments with what the desk needs beside them: the fee of its doctor
+/// and why each refunded payment was refunded.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AppointmentPayments {
+    pub payments: Vec<Payment>,
+    /// The consultation fee of the appointment's doctor (None: no fee set).
+    pub fee: Option<rust_decimal::Decimal>,
+    /// (payment id, reason) of every refunded payment that has one.
+    pub refund_reasons: Vec<(i32, String)>,
+}
+
+impl AppointmentPayments {
+    /// The sum of the PAID payments.
+    pub fn paid(&self) -> rust_decimal::Decimal {
+        self.payments
+            .iter()
+            .filter(|p| p.status == PaymentStatus::Paid)
+            .map(|p| p.amount)
+            .sum()
+    }
+
+    /// What is still due of the fee (never below zero); None without a fee.
+    pub fn due(&self) -> Option<rust_decimal::Decimal> {
+        self.fee
+            .map(|fee| (fee - self.paid()).max(rust_decimal::Decimal::ZERO))
+    }
+
+    pub fn refund_reason(&self, payment_id: i32) -> Option<&str> {
+        self.refund_reasons
+            .iter()
+            .find(|(id, _)| *id == payment_id)
+            .map(|(_, r)| r.as_str())
+    }
+}
+
 /// Where the screens have always found it; the type lives with the other reports.
 pub use crate::domain::report::Outstanding;
 
@@ -426,6 +461,27 @@ impl Services {
         let rows = payments::list_for_appointment(&self.db, appointment_id).await?;
         self.audit(event).await?;
         Ok(rows)
+    }
+
+    /// The payments of an appointment with its fee and the refund reasons (front desk,
+    /// admin; a patient: their own, without the reasons). Audited as one read.
+    pub async fn appointment_payments(
+        &self,
+        actor: &Actor,
+        appointment_id: i32,
+    ) -> Result<AppointmentPayments, ServiceError> {
+        let payments = self.payments_for_appointment(actor, appointment_id).await?;
+        let fee = payments::fee_of_appointment(&self.db, appointment_id).await?;
+        let refund_reasons = if self.may(actor, Action::TakePayments, None) {
+            payments::refund_reasons(&self.db, appointment_id).await?
+        } else {
+            Vec::new()
+        };
+        Ok(AppointmentPayments {
+            payments,
+            fee,
+            refund_reasons,
+        })
     }
 
     /// A printable receipt for one payment.

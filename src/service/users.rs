@@ -41,7 +41,9 @@ impl Services {
             Role::Doctor => {
                 let specialization = validation::required_text(
                     "Specialization",
-                    account.specialization.as_deref().unwrap_or_default(),
+                    &crate::domain::person::normalise_specialization(
+                        account.specialization.as_deref().unwrap_or_default(),
+                    ),
                     100,
                 )?;
                 let doctor = NewDoctor {
@@ -91,11 +93,15 @@ impl Services {
             return Err(ServiceError::Forbidden("create accounts".into()));
         }
         let doctor = input.validate()?;
+        let fee = input.fee()?;
         validation::new_password(password, &[&doctor.email, &doctor.full_name])?;
         let hash = password::hash(password).await?;
         let mut tx = self.db.begin().await?;
         let written = async {
             let id = people::insert_doctor(&mut *tx, &doctor, &hash).await?;
+            if fee.is_some() {
+                people::set_doctor_fee(&mut *tx, id, fee).await?;
+            }
             audit::append(&mut *tx, self.clock.now_naive(), &event.entity_id(id)).await?;
             people::get_doctor(&mut *tx, id).await
         }

@@ -204,6 +204,7 @@ commands! {
     NewPayment = "new_payment", "take payment";
     PaymentStatus = "payment_status", "status";
     Receipt = "receipt", "receipt";
+    ReceiptPdf = "receipt_pdf", "receipt as PDF";
     DateRange = "date_range", "dates";
     ExportCsv = "export_csv", "CSV";
     PrevPeriod = "prev_period", "previous period";

@@ -65,6 +65,7 @@ fn doctor_input(email: &str) -> DoctorInput {
         specialization: "Neurology".into(),
         phone_number: "+1 555 0101".into(),
         bio: "Headaches and more.".into(),
+        consultation_fee: String::new(),
     }
 }
 

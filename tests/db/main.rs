@@ -15,6 +15,7 @@ mod cli_hostile;
 mod demo_seed;
 mod hardening;
 mod lean_process;
+mod money_forms;
 mod patients_admin;
 mod patients_service;
 mod payments;

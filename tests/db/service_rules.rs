@@ -77,6 +77,7 @@ fn good_doctor() -> DoctorInput {
         specialization: "Neurology".into(),
         phone_number: "+44 20 7946 0958".into(),
         bio: "Thirty years of practice — 三十年。".into(),
+        consultation_fee: String::new(),
     }
 }
 

@@ -63,9 +63,10 @@ async fn a_new_doctor_is_saved_with_phone_and_bio_and_a_refusal_saves_nothing() 
         specialization: "Oncology".into(),
         phone_number: "+44 20 7946 1234".into(),
         bio: "Engines and numbers.".into(),
+        consultation_fee: String::new(),
     };
     let op = |input: &DoctorInput| AdminOp::NewDoctor {
-        input: input.clone(),
+        input: Box::new(input.clone()),
         password: "a-long-password-1".into(),
     };
     let refused = op(&input).run(s, &desk).await;

@@ -5,14 +5,14 @@
 use crate::common;
 
 use chrono::{DateTime, TimeZone, Utc};
-use clinic::domain::person::{Doctor, Location, StaffMember};
+use clinic::domain::person::{Doctor, Location, Specialization, StaffMember};
 use clinic::domain::{AccountKind, Role};
 use clinic::service::ServiceError;
 use clinic::tui::effect::Effect;
 use clinic::tui::keymap::Context;
 use clinic::tui::routes::{Op, Reply, Route};
 use clinic::tui::screens::admin::{
-    AdminField, AdminOp, AdminReply, AdminScreen, Tab, parse_staff_role,
+    AdminField, AdminOp, AdminReply, AdminScreen, NEW_SPECIALIZATION, Tab, parse_staff_role,
 };
 use clinic::tui::screens::home::HomeItem;
 use clinic::tui::state::{AppState, Tone};
@@ -66,7 +66,19 @@ fn doctor(id: i32, name: &str, spec: &str, active: bool) -> Doctor {
         bio: None,
         is_active: active,
         created_at: now(),
+        consultation_fee: active.then(|| rust_decimal::Decimal::new(6000, 2)),
     }
+}
+
+fn specs(names: &[&str]) -> Vec<Specialization> {
+    names
+        .iter()
+        .zip(1..)
+        .map(|(n, id)| Specialization {
+            id,
+            name: (*n).to_string(),
+        })
+        .collect()
 }
 
 /// An admin on the administration screen with the three lists loaded.
@@ -82,8 +94,14 @@ pub(crate) fn loaded() -> AppState {
         vec![
             AdminOp::LoadDoctors,
             AdminOp::LoadStaff,
-            AdminOp::LoadLocations
+            AdminOp::LoadLocations,
+            AdminOp::LoadSpecializations
         ]
+    );
+    reply(
+        &mut s,
+        requests[3].0,
+        AdminReply::Specializations(Ok(specs(&["Cardiology", "Neurology", "Oncology"]))),
     );
     reply(
         &mut s,
@@ -189,7 +207,10 @@ fn new_doctor_checks_the_passwords_and_never_prints_them() {
     send(&mut s, [key(KeyCode::Tab)]);
     type_text(&mut s, "ada@clinic.test");
     send(&mut s, [key(KeyCode::Tab)]);
-    type_text(&mut s, "Oncology");
+    // The specialization is picked from the list: a letter jumps to it.
+    send(&mut s, [ch('o')]);
+    send(&mut s, [key(KeyCode::Tab)]);
+    type_text(&mut s, "60");
     send(&mut s, [key(KeyCode::Tab)]);
     type_text(&mut s, "first-pass-1");
     send(&mut s, [key(KeyCode::Tab)]);
@@ -213,6 +234,8 @@ fn new_doctor_checks_the_passwords_and_never_prints_them() {
         panic!("new doctor: {op:?}")
     };
     assert_eq!(input.full_name, "Ada Lovelace");
+    assert_eq!(input.specialization, "Oncology");
+    assert_eq!(input.consultation_fee, "60");
     assert_eq!(input.phone_number, "020 7946 1234");
     assert_eq!(password, "first-pass-1");
     let printed = format!("{effects:?} {op:?}");
@@ -367,7 +390,7 @@ fn every_admin_footer_at_80_columns_ends_with_help() {
 fn a_long_refusal_is_shown_in_full() {
     let mut s = loaded();
     send(&mut s, [ch('e')]);
-    for _ in 0..3 {
+    for _ in 0..4 {
         send(&mut s, [key(KeyCode::Tab)]);
     }
     let phone = "+44 20 7946 0000 extension 1234, ask reception for Dr Hopper's room";
@@ -436,4 +459,113 @@ fn snapshot_admin_locations_edit_80x24() {
 fn snapshot_admin_doctors_120x40() {
     let s = loaded();
     insta::assert_snapshot!(draw(&s, 120, 40).backend());
+}
+
+#[test]
+fn a_doctor_form_needs_a_specialization_from_the_list_and_a_fee_that_is_an_amount() {
+    let mut s = loaded();
+    send(&mut s, [ch('n')]);
+    type_text(&mut s, "Ada Lovelace");
+    send(&mut s, [key(KeyCode::Tab)]);
+    type_text(&mut s, "ada@clinic.test");
+    send(&mut s, [key(KeyCode::Tab), key(KeyCode::Tab)]);
+    type_text(&mut s, "sixty");
+    assert!(send(&mut s, [ctrl('s')]).is_empty());
+    let form = &admin(&s).form.as_ref().expect("form").form;
+    assert!(
+        form.error(AdminField::Specialization)
+            .is_some_and(|e| e.starts_with("Choose a specialization")),
+        "{:?}",
+        form.error(AdminField::Specialization)
+    );
+    assert!(
+        form.error(AdminField::Fee)
+            .is_some_and(|e| e.starts_with("Fee: \"sixty\" is not an amount")),
+        "{:?}",
+        form.error(AdminField::Fee)
+    );
+    assert_eq!(
+        form.focus(),
+        Some(AdminField::Specialization),
+        "the first mistake"
+    );
+    // Type-ahead: n is Neurology, again the next n… entry ("New specialization…").
+    send(&mut s, [ch('n')]);
+    let form = &admin(&s).form.as_ref().expect("form").form;
+    assert_eq!(form.value(AdminField::Specialization), "Neurology");
+}
+
+#[test]
+fn a_new_specialization_is_added_deliberately_and_chosen() {
+    let mut s = loaded();
+    send(&mut s, [ch('e')]);
+    send(&mut s, [key(KeyCode::Tab), key(KeyCode::Tab)]);
+    {
+        let form = &admin(&s).form.as_ref().expect("form").form;
+        assert_eq!(form.value(AdminField::Specialization), "Cardiology");
+        assert_eq!(form.value(AdminField::Fee), "60.00", "the fee as stored");
+    }
+    // Left from the first entry wraps to the last: "New specialization…".
+    send(&mut s, [key(KeyCode::Left)]);
+    assert_eq!(
+        admin(&s)
+            .form
+            .as_ref()
+            .expect("form")
+            .form
+            .value(AdminField::Specialization),
+        NEW_SPECIALIZATION
+    );
+    assert!(
+        send(&mut s, [ctrl('s')]).is_empty(),
+        "saving opens the small form"
+    );
+    assert!(admin(&s).new_specialization.is_some());
+    // An empty name is refused at once.
+    assert!(send(&mut s, [key(KeyCode::Enter)]).is_empty());
+    type_text(&mut s, "cardiology");
+    let (request, op) = ops(&send(&mut s, [key(KeyCode::Enter)]))
+        .pop()
+        .expect("add");
+    assert_eq!(op, AdminOp::NewSpecialization("cardiology".into()));
+    let taken = "Specialization \"Cardiology\" is already in the list; pick it there.";
+    reply(
+        &mut s,
+        request,
+        AdminReply::SpecializationAdded(Err(ServiceError::Conflict(taken.into()))),
+    );
+    let (form, _) = admin(&s).new_specialization.as_ref().expect("still open");
+    assert_eq!(form.error(AdminField::Specialization), Some(taken));
+    insta::assert_snapshot!(
+        "new_specialization_refused_80x24",
+        draw(&s, 80, 24).backend()
+    );
+    for _ in 0.."cardiology".len() {
+        send(&mut s, [key(KeyCode::Backspace)]);
+    }
+    type_text(&mut s, "paediatrics");
+    let (request, _) = ops(&send(&mut s, [key(KeyCode::Enter)]))
+        .pop()
+        .expect("add");
+    reply(
+        &mut s,
+        request,
+        AdminReply::SpecializationAdded(Ok(Specialization {
+            id: 9,
+            name: "Paediatrics".into(),
+        })),
+    );
+    assert!(admin(&s).new_specialization.is_none());
+    let form = &admin(&s).form.as_ref().expect("the doctor form stays").form;
+    assert_eq!(form.value(AdminField::Specialization), "Paediatrics");
+    assert_eq!(
+        s.status.as_ref().map(|x| x.text.as_str()),
+        Some("Specialization Paediatrics added and chosen.")
+    );
+    let (_, op) = ops(&send(&mut s, [ctrl('s')])).pop().expect("saved");
+    let AdminOp::UpdateDoctor { id: 3, input } = op else {
+        panic!("update: {op:?}")
+    };
+    assert_eq!(input.specialization, "Paediatrics");
+    assert_eq!(input.consultation_fee, "60.00");
 }

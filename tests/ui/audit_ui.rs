@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use clinic::domain::Role;
 use clinic::domain::audit::{AuditEntry, Outcome};
 use clinic::service::ServiceError;
+use clinic::store::mysql::people::PersonMatch;
 use clinic::tui::effect::Effect;
 use clinic::tui::export::ExportError;
 use clinic::tui::keymap::Context;
@@ -106,25 +107,87 @@ pub(crate) fn loaded(n: i64) -> AppState {
     s
 }
 
+fn person(kind: &str, id: i32, name: &str, email: &str) -> PersonMatch {
+    PersonMatch {
+        kind: kind.into(),
+        id,
+        full_name: name.into(),
+        email: email.into(),
+    }
+}
+
 #[test]
 fn filters_are_checked_and_sent() {
     let mut s = loaded(3);
     assert_eq!(s.context(), Context::Audit);
     send(&mut s, [ch('/')]);
     assert_eq!(s.context(), Context::Form);
-    type_text(&mut s, "Sam@");
-    send(&mut s, [key(KeyCode::Tab)]);
-    type_text(&mut s, "4x");
-    assert!(send(&mut s, [key(KeyCode::Enter)]).is_empty());
-    let f = &audit(&s).filters;
-    assert_eq!(f.focus(), Some(AuditField::Patient));
-    assert!(
-        f.error(AuditField::Patient)
-            .unwrap_or("")
-            .contains("not a patient id"),
-        "{f:?}"
+    // Typing on the person field opens the picker, which asks the service by name.
+    let (first, op) = last(&send(&mut s, [ch('s')]));
+    assert_eq!(
+        op,
+        AuditOp::FindPeople {
+            query: "s".into(),
+            patients_only: false
+        }
     );
-    send(&mut s, [key(KeyCode::Backspace), key(KeyCode::Tab)]);
+    assert_eq!(s.context(), Context::Search);
+    let (request, op) = last(&send(&mut s, [ch('a'), ch('m')]));
+    assert_eq!(
+        op,
+        AuditOp::FindPeople {
+            query: "sam".into(),
+            patients_only: false
+        }
+    );
+    // A stale answer is dropped.
+    reply(
+        &mut s,
+        first,
+        AuditReply::People(Ok(vec![person("DOCTOR", 8, "Sally Stale", "s@x")])),
+    );
+    assert!(
+        audit(&s)
+            .picker
+            .as_ref()
+            .is_some_and(|p| p.found.is_empty())
+    );
+    reply(
+        &mut s,
+        request,
+        AuditReply::People(Ok(vec![
+            person("FRONT_DESK", 2, "Sam Front", "sam@clinic.test"),
+            person("PATIENT", 2, "Samira Patel", "samira@x.org"),
+        ])),
+    );
+    insta::assert_snapshot!("audit_person_picker_80x24", draw(&s, 80, 24).backend());
+    assert!(send(&mut s, [key(KeyCode::Enter)]).is_empty());
+    assert_eq!(s.context(), Context::Form);
+    assert_eq!(
+        audit(&s).filters.value(AuditField::Person),
+        "Sam Front (front desk)"
+    );
+    // The patient filter lists patients only.
+    send(&mut s, [key(KeyCode::Tab)]);
+    let (request, op) = last(&send(&mut s, [ch('a')]));
+    assert_eq!(
+        op,
+        AuditOp::FindPeople {
+            query: "a".into(),
+            patients_only: true
+        }
+    );
+    reply(
+        &mut s,
+        request,
+        AuditReply::People(Ok(vec![person("PATIENT", 4, "Ana Lima", "ana@x.org")])),
+    );
+    send(&mut s, [key(KeyCode::Enter)]);
+    assert_eq!(
+        audit(&s).filters.value(AuditField::Patient),
+        "Ana Lima (patient)"
+    );
+    send(&mut s, [key(KeyCode::Tab)]);
     type_text(&mut s, "patient_");
     send(&mut s, [key(KeyCode::Tab)]);
     type_text(&mut s, "2026-01-10");
@@ -141,7 +204,8 @@ fn filters_are_checked_and_sent() {
     assert_eq!(
         op,
         AuditOp::Search(AuditQuery {
-            actor_email: Some("sam@".into()),
+            actor_kind: Some("STAFF".into()),
+            actor_id: Some(2),
             patient_id: Some(4),
             action: Some("PATIENT_".into()),
             from: NaiveDate::from_ymd_opt(2026, 1, 10),
@@ -283,8 +347,8 @@ fn snapshot_audit_80x24() {
 #[test]
 fn snapshot_audit_filters_80x24() {
     let mut s = loaded(5);
-    send(&mut s, [ch('/')]);
-    type_text(&mut s, "sam");
+    send(&mut s, [ch('/'), key(KeyCode::Tab), key(KeyCode::Tab)]);
+    type_text(&mut s, "patient_");
     insta::assert_snapshot!(draw(&s, 80, 24).backend());
 }
 
@@ -292,4 +356,60 @@ fn snapshot_audit_filters_80x24() {
 fn snapshot_audit_120x40() {
     let s = loaded(30);
     insta::assert_snapshot!(draw(&s, 120, 40).backend());
+}
+
+#[test]
+fn backspace_clears_a_picked_filter_and_esc_leaves_the_picker() {
+    let mut s = loaded(3);
+    send(&mut s, [ch('/')]);
+    let (request, _) = last(&send(&mut s, [ch('g')]));
+    // Esc closes the picker and changes nothing.
+    send(&mut s, [key(KeyCode::Esc)]);
+    assert!(audit(&s).picker.is_none() && audit(&s).person.is_none());
+    let _ = request;
+    let (request, _) = last(&send(&mut s, [ch('g')]));
+    reply(
+        &mut s,
+        request,
+        AuditReply::People(Ok(vec![person(
+            "DOCTOR",
+            7,
+            "Grace Hopper",
+            "grace@clinic.test",
+        )])),
+    );
+    send(&mut s, [key(KeyCode::Enter)]);
+    assert_eq!(
+        audit(&s).person.as_ref().map(|p| (p.kind.as_str(), p.id)),
+        Some(("DOCTOR", 7))
+    );
+    // "Anyone" (the first entry) clears it; so does Backspace on the field.
+    let (request, _) = last(&send(&mut s, [ch('g')]));
+    reply(&mut s, request, AuditReply::People(Ok(Vec::new())));
+    send(&mut s, [key(KeyCode::Enter)]);
+    assert!(audit(&s).person.is_none());
+    let (request, _) = last(&send(&mut s, [ch('g')]));
+    reply(
+        &mut s,
+        request,
+        AuditReply::People(Ok(vec![person(
+            "DOCTOR",
+            7,
+            "Grace Hopper",
+            "grace@clinic.test",
+        )])),
+    );
+    send(&mut s, [key(KeyCode::Enter)]);
+    assert!(audit(&s).person.is_some());
+    send(&mut s, [key(KeyCode::Backspace)]);
+    assert!(audit(&s).person.is_none());
+    assert_eq!(audit(&s).filters.value(AuditField::Person), "");
+    let (_, op) = last(&send(&mut s, [ctrl('s')]));
+    assert_eq!(
+        op,
+        AuditOp::Search(AuditQuery {
+            limit: LIMIT,
+            ..AuditQuery::default()
+        })
+    );
 }

@@ -150,8 +150,9 @@ fn new_doctor_with_two_mistakes() -> AppState {
     send(&mut s, [ch('n'), key(KeyCode::Tab)]);
     type_text(&mut s, "ada@clinic.test");
     tab(&mut s, 1);
-    type_text(&mut s, "Oncology");
-    tab(&mut s, 1);
+    // Picked from the list: o is Oncology.
+    send(&mut s, [ch('o')]);
+    tab(&mut s, 2);
     type_text(&mut s, "pw-one-12345");
     tab(&mut s, 1);
     type_text(&mut s, "pw-two-12345");
@@ -164,14 +165,14 @@ fn every_admin_form_names_two_mistakes_at_once() {
     let s = new_doctor_with_two_mistakes();
     assert_two(admin_form(&s), AdminField::Name, AdminField::Repeat);
 
-    // Editing a doctor: name and specialization emptied.
+    // Editing a doctor: name emptied and a fee that is not an amount.
     let mut s = admin_loaded();
     send(&mut s, [ch('e')]);
     backspaces(&mut s, "Grace Hopper".len());
-    tab(&mut s, 2);
-    backspaces(&mut s, "Cardiology".len());
+    tab(&mut s, 3);
+    type_text(&mut s, "x");
     nothing_sent(&send(&mut s, [ctrl('s')]));
-    assert_two(admin_form(&s), AdminField::Name, AdminField::Specialization);
+    assert_two(admin_form(&s), AdminField::Name, AdminField::Fee);
 
     // A new staff member with passwords but no name or email.
     let mut s = admin_loaded();
@@ -214,7 +215,8 @@ fn a_refusal_about_the_email_goes_under_the_email() {
     tab(&mut s, 1);
     type_text(&mut s, "ada@clinic.test");
     tab(&mut s, 1);
-    type_text(&mut s, "Oncology");
+    send(&mut s, [ch('o')]);
+    tab(&mut s, 1);
     for _ in 0..2 {
         tab(&mut s, 1);
         type_text(&mut s, "a-long-pass-1");
@@ -246,15 +248,16 @@ fn a_refusal_about_the_email_goes_under_the_email() {
 }
 
 #[test]
-fn the_audit_filters_name_a_bad_patient_id_and_a_bad_date() {
+fn the_audit_filters_name_two_bad_dates() {
     let mut s = audit_loaded(3);
-    send(&mut s, [ch('/'), key(KeyCode::Tab)]);
-    type_text(&mut s, "4x");
-    tab(&mut s, 2);
+    send(&mut s, [ch('/')]);
+    tab(&mut s, 3);
     type_text(&mut s, "2026-13-01");
+    tab(&mut s, 1);
+    type_text(&mut s, "soon");
     nothing_sent(&send(&mut s, [key(KeyCode::Enter)]));
     let f = &audit(&s).filters;
-    assert_two(f, AuditField::Patient, AuditField::From);
+    assert_two(f, AuditField::From, AuditField::To);
     assert!(
         f.error(AuditField::From)
             .is_some_and(|e| e.contains("from date")),
@@ -336,8 +339,9 @@ fn styles_calendar_window_form_with_errors() {
 #[test]
 fn styles_audit_filters_with_errors() {
     let mut s = audit_loaded(3);
-    send(&mut s, [ch('/'), key(KeyCode::Tab)]);
-    type_text(&mut s, "4x");
+    send(&mut s, [ch('/')]);
+    tab(&mut s, 3);
+    type_text(&mut s, "2026-13-01");
     nothing_sent(&send(&mut s, [key(KeyCode::Enter)]));
     insta::assert_snapshot!(common::ui::styled(&s, 80, 24));
 }

@@ -285,7 +285,11 @@ fn the_payment_form_shows_every_error_at_once_with_the_cursor_on_the_amount() {
     payments_reply(
         &mut s,
         load,
-        PaymentsReply::Loaded(Ok(vec![payment(1, 2000, PaymentStatus::Paid)])),
+        PaymentsReply::Loaded(Ok(crate::payments_ui::listed(vec![payment(
+            1,
+            2000,
+            PaymentStatus::Paid,
+        )]))),
     );
     send(&mut s, [ch('n')]);
     type_text(&mut s, "12.345");

@@ -89,7 +89,11 @@ fn esc_from_payments_returns_to_the_agenda_with_its_week_doctor_and_cursor() {
     payments_reply(
         &mut s,
         load,
-        PaymentsReply::Loaded(Ok(vec![payment(1, 2000, PaymentStatus::Paid)])),
+        PaymentsReply::Loaded(Ok(crate::payments_ui::listed(vec![payment(
+            1,
+            2000,
+            PaymentStatus::Paid,
+        )]))),
     );
     let effects = send(&mut s, [key(KeyCode::Esc)]);
     let a = agenda(&s);
@@ -368,7 +372,11 @@ fn every_state() -> Vec<(&'static str, AppState)> {
         payments_reply(
             &mut s,
             load,
-            PaymentsReply::Loaded(Ok(vec![payment(1, 2000, PaymentStatus::Paid)])),
+            PaymentsReply::Loaded(Ok(crate::payments_ui::listed(vec![payment(
+                1,
+                2000,
+                PaymentStatus::Paid,
+            )]))),
         );
         states.push(("payments", s.clone()));
         if role == Role::FrontDesk {

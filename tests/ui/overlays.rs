@@ -479,10 +479,21 @@ fn reply(effect: &Effect) -> Option<Msg> {
         }),
         Op::RxHistory(_) => Reply::RxHistory(Ok(vec![prescription(1), prescription(2)])),
         Op::Payments(op) => Reply::Payments(match op {
-            PaymentsOp::Load { .. } => PaymentsReply::Loaded(Ok(vec![payment()])),
+            PaymentsOp::Load { .. } => {
+                PaymentsReply::Loaded(Ok(clinic::service::payments::AppointmentPayments {
+                    payments: vec![payment()],
+                    fee: Some(rust_decimal::Decimal::new(6000, 2)),
+                    refund_reasons: Vec::new(),
+                }))
+            }
+            // An amount that is not the fee: the question, so the crawl reaches it.
+            PaymentsOp::Take(input) if !input.confirm_amount => PaymentsReply::Taken(Err(
+                ServiceError::Unconfirmed("1.00 is not the 60.00 fee of this visit.".into()),
+            )),
             PaymentsOp::Take(_) => PaymentsReply::Taken(Err(refused())),
             PaymentsOp::SetStatus { .. } => PaymentsReply::StatusSet(Err(refused())),
-            PaymentsOp::Receipt { .. } => {
+            PaymentsOp::Refund { .. } => PaymentsReply::Refunded(Err(refused())),
+            PaymentsOp::Receipt { .. } | PaymentsOp::ReceiptPdf { .. } => {
                 PaymentsReply::ReceiptWritten(Ok("/tmp/receipt.txt".to_string()))
             }
         }),
@@ -520,7 +531,19 @@ fn reply(effect: &Effect) -> Option<Msg> {
                 bio: None,
                 is_active: true,
                 created_at: now(),
+                consultation_fee: Some(rust_decimal::Decimal::new(6000, 2)),
             }])),
+            AdminOp::LoadSpecializations => {
+                AdminReply::Specializations(Ok(vec![clinic::domain::person::Specialization {
+                    id: 1,
+                    name: "Cardiology".into(),
+                }]))
+            }
+            AdminOp::NewSpecialization(_) => {
+                AdminReply::SpecializationAdded(Err(ServiceError::Conflict(
+                    "Specialization \"Cardiology\" is already in the list; pick it there.".into(),
+                )))
+            }
             AdminOp::LoadStaff => AdminReply::Staff(Ok(vec![StaffMember {
                 id: 2,
                 full_name: "Fran Desk".into(),
@@ -554,6 +577,14 @@ fn reply(effect: &Effect) -> Option<Msg> {
                 detail: None,
             }])),
             AuditOp::Export { .. } => AuditReply::Exported(Ok(("/tmp/audit.csv".into(), 1))),
+            AuditOp::FindPeople { .. } => {
+                AuditReply::People(Ok(vec![clinic::store::mysql::people::PersonMatch {
+                    kind: "FRONT_DESK".into(),
+                    id: 2,
+                    full_name: "Fran Desk".into(),
+                    email: "fran@clinic.test".into(),
+                }]))
+            }
         }),
     };
     Some(Msg::Reply {

@@ -9,6 +9,7 @@ use clinic::domain::Role;
 use clinic::domain::appointment::{Appointment, AppointmentStatus, AppointmentView};
 use clinic::domain::payment::{Payment, PaymentMethod, PaymentStatus};
 use clinic::service::ServiceError;
+use clinic::service::payments::AppointmentPayments;
 use clinic::tui::effect::Effect;
 use clinic::tui::routes::{Op, Reply, Route};
 use clinic::tui::screens::agenda::AgendaReply;
@@ -72,6 +73,15 @@ pub fn payment(id: i32, cents: i64, status: PaymentStatus) -> Payment {
     }
 }
 
+/// What a load answers: `list` for a visit of 60.00.
+pub fn listed(list: Vec<Payment>) -> AppointmentPayments {
+    AppointmentPayments {
+        payments: list,
+        fee: Some(Decimal::new(6000, 2)),
+        refund_reasons: Vec::new(),
+    }
+}
+
 /// `role` on the agenda with one row, then `p`: the payments screen loading.
 pub fn on_payments(role: Role) -> (AppState, u64) {
     let mut s = signed_in(role);
@@ -125,7 +135,7 @@ fn taking_a_payment_keeps_the_form_on_refusal_and_reloads_on_success() {
     payments_reply(
         &mut s,
         load,
-        PaymentsReply::Loaded(Ok(vec![payment(1, 2000, PaymentStatus::Paid)])),
+        PaymentsReply::Loaded(Ok(listed(vec![payment(1, 2000, PaymentStatus::Paid)]))),
     );
     send(&mut s, [key(KeyCode::Char('n'))]);
     type_text(&mut s, "45.5");
@@ -191,31 +201,24 @@ fn status_changes_offer_only_allowed_moves_and_receipts_are_requested() {
     payments_reply(
         &mut s,
         load,
-        PaymentsReply::Loaded(Ok(vec![
+        PaymentsReply::Loaded(Ok(listed(vec![
             payment(1, 2000, PaymentStatus::Paid),
             payment(2, 500, PaymentStatus::Refunded),
-        ])),
+        ]))),
     );
     send(&mut s, [key(KeyCode::Char('s'))]);
     let Some(Modal::Status { choices, .. }) = &payments(&s).modal else {
         panic!("status choices")
     };
     assert_eq!(choices, &vec![PaymentStatus::Refunded]);
-    let effects = send(&mut s, [key(KeyCode::Enter)]);
-    assert_eq!(effects.len(), 1);
-    let (request, op) = last_op!(effects, Payments);
-    assert_eq!(
-        op,
-        PaymentsOp::SetStatus {
-            payment_id: 1,
-            to: PaymentStatus::Refunded
-        }
-    );
-    payments_reply(
-        &mut s,
-        request,
-        PaymentsReply::StatusSet(Err(ServiceError::Invalid("nope".into()))),
-    );
+    // Refunded asks for the reason first: nothing is sent yet.
+    assert!(send(&mut s, [key(KeyCode::Enter)]).is_empty());
+    assert!(matches!(
+        payments(&s).modal,
+        Some(Modal::RefundReason { payment_id: 1, .. })
+    ));
+    send(&mut s, [key(KeyCode::Esc)]);
+    assert!(payments(&s).modal.is_none(), "Esc refunds nothing");
     send(&mut s, [key(KeyCode::Down), key(KeyCode::Char('s'))]);
     assert!(
         s.status
@@ -246,7 +249,7 @@ fn patients_read_their_payments_but_take_none() {
     payments_reply(
         &mut s,
         load,
-        PaymentsReply::Loaded(Ok(vec![payment(1, 2000, PaymentStatus::Paid)])),
+        PaymentsReply::Loaded(Ok(listed(vec![payment(1, 2000, PaymentStatus::Paid)]))),
     );
     assert!(send(&mut s, [key(KeyCode::Char('n'))]).is_empty());
     assert_eq!(s.status.as_ref().map(|x| x.tone), Some(Tone::Error));
@@ -264,7 +267,7 @@ fn a_stale_payments_reply_is_dropped() {
     payments_reply(
         &mut s,
         load + 40,
-        PaymentsReply::Loaded(Ok(vec![payment(1, 2000, PaymentStatus::Paid)])),
+        PaymentsReply::Loaded(Ok(listed(vec![payment(1, 2000, PaymentStatus::Paid)]))),
     );
     let p = payments(&s);
     assert!(!p.loaded && p.payments.is_empty());
@@ -276,13 +279,181 @@ fn snapshot_payments_80x24() {
     payments_reply(
         &mut s,
         load,
-        PaymentsReply::Loaded(Ok(vec![
+        PaymentsReply::Loaded(Ok(listed(vec![
             payment(1, 2000, PaymentStatus::Paid),
             payment(2, 123456, PaymentStatus::Pending),
-        ])),
+        ]))),
     );
     insta::assert_snapshot!(draw(&s, 80, 24).backend());
     send(&mut s, [key(KeyCode::Char('n'))]);
     type_text(&mut s, "60");
     insta::assert_snapshot!("payment_form_80x24", draw(&s, 80, 24).backend());
+}
+
+/// The front desk on the payments of a 60.00 visit with one paid payment of 60.00.
+fn with_a_paid_visit() -> AppState {
+    let (mut s, load) = on_payments(Role::FrontDesk);
+    payments_reply(
+        &mut s,
+        load,
+        PaymentsReply::Loaded(Ok(listed(vec![payment(1, 6000, PaymentStatus::Paid)]))),
+    );
+    s
+}
+
+#[test]
+fn an_amount_that_is_not_the_fee_asks_once_and_yes_sends_it_confirmed() {
+    let (mut s, load) = on_payments(Role::FrontDesk);
+    payments_reply(&mut s, load, PaymentsReply::Loaded(Ok(listed(Vec::new()))));
+    send(&mut s, [key(KeyCode::Char('n'))]);
+    type_text(&mut s, "1,000");
+    let (request, op) = last_op!(send(&mut s, [key(KeyCode::Enter)]), Payments);
+    let PaymentsOp::Take(input) = op else {
+        panic!("a take")
+    };
+    assert!(!input.confirm_amount, "the first save asks nothing yet");
+    let question = "1,000.00 is not the 60.00 fee of this visit; confirm to record it anyway.";
+    payments_reply(
+        &mut s,
+        request,
+        PaymentsReply::Taken(Err(ServiceError::Unconfirmed(question.into()))),
+    );
+    let Some(Modal::Form(form)) = &payments(&s).modal else {
+        panic!("the form stays")
+    };
+    assert_eq!(form.question(), Some(question));
+    insta::assert_snapshot!("fee_question_80x24", draw(&s, 80, 24).backend());
+    // n: back to the form as typed; nothing sent.
+    assert!(send(&mut s, [key(KeyCode::Char('n'))]).is_empty());
+    let Some(Modal::Form(form)) = &payments(&s).modal else {
+        panic!("the form stays")
+    };
+    assert_eq!(form.question(), None);
+    assert_eq!(form.value(PayField::Amount), "1,000");
+    // Again, and y: the same payment, confirmed.
+    let (request, _) = last_op!(send(&mut s, [key(KeyCode::Enter)]), Payments);
+    payments_reply(
+        &mut s,
+        request,
+        PaymentsReply::Taken(Err(ServiceError::Unconfirmed(question.into()))),
+    );
+    let effects = send(&mut s, [key(KeyCode::Char('y'))]);
+    let (_, op) = last_op!(effects, Payments);
+    let PaymentsOp::Take(confirmed) = op else {
+        panic!("a take")
+    };
+    assert!(confirmed.confirm_amount);
+    assert_eq!(confirmed.amount, "1,000");
+}
+
+#[test]
+fn a_refund_asks_a_reason_then_a_confirmation_naming_amount_and_reason() {
+    let mut s = with_a_paid_visit();
+    send(&mut s, [key(KeyCode::Char('s')), key(KeyCode::Enter)]);
+    // No reason: refused under the field, nothing sent.
+    assert!(send(&mut s, [key(KeyCode::Enter)]).is_empty());
+    let Some(Modal::RefundReason { form, .. }) = &payments(&s).modal else {
+        panic!("the reason form")
+    };
+    assert_eq!(
+        form.error(clinic::tui::screens::payments::RefundField::Reason),
+        Some("Give the reason for the refund.")
+    );
+    type_text(&mut s, "Visit cancelled by the clinic");
+    assert!(send(&mut s, [key(KeyCode::Enter)]).is_empty(), "asks first");
+    let Some(Modal::RefundConfirm { question, .. }) = &payments(&s).modal else {
+        panic!("the confirmation")
+    };
+    assert!(
+        question.contains("60.00") && question.contains("Visit cancelled by the clinic"),
+        "{question}"
+    );
+    insta::assert_snapshot!("refund_confirm_80x24", draw(&s, 80, 24).backend());
+    // n: back to the reason as typed.
+    assert!(send(&mut s, [key(KeyCode::Char('n'))]).is_empty());
+    let Some(Modal::RefundReason { form, .. }) = &payments(&s).modal else {
+        panic!("back to the reason")
+    };
+    assert_eq!(
+        form.value(clinic::tui::screens::payments::RefundField::Reason),
+        "Visit cancelled by the clinic"
+    );
+    send(&mut s, [key(KeyCode::Enter)]);
+    let (request, op) = last_op!(send(&mut s, [key(KeyCode::Char('y'))]), Payments);
+    assert_eq!(
+        op,
+        PaymentsOp::Refund {
+            payment_id: 1,
+            reason: "Visit cancelled by the clinic".into()
+        }
+    );
+    // A refusal goes back to the reason form with the sentence.
+    payments_reply(
+        &mut s,
+        request,
+        PaymentsReply::Refunded(Err(ServiceError::Invalid(
+            "Only a paid payment can be refunded; this one is refunded.".into(),
+        ))),
+    );
+    let Some(Modal::RefundReason { form, .. }) = &payments(&s).modal else {
+        panic!("the reason form again")
+    };
+    assert!(
+        form.form_error()
+            .is_some_and(|e| e.starts_with("Only a paid"))
+    );
+    send(&mut s, [key(KeyCode::Enter)]);
+    let (request, _) = last_op!(send(&mut s, [key(KeyCode::Char('y'))]), Payments);
+    let mut refunded = payment(1, 6000, PaymentStatus::Refunded);
+    refunded.transaction_id = "TX-1".into();
+    let effects = payments_reply(&mut s, request, PaymentsReply::Refunded(Ok(refunded)));
+    assert!(matches!(
+        ops(&effects).as_slice(),
+        [(_, PaymentsOp::Load { .. })]
+    ));
+    assert_eq!(
+        s.status.as_ref().map(|x| x.text.as_str()),
+        Some("Payment TX-1 refunded (60.00); the reason is recorded.")
+    );
+    assert!(payments(&s).modal.is_none());
+}
+
+#[test]
+fn the_fee_what_is_due_and_refund_reasons_are_shown() {
+    let (mut s, load) = on_payments(Role::FrontDesk);
+    let mut list = listed(vec![
+        payment(1, 2000, PaymentStatus::Paid),
+        payment(2, 6000, PaymentStatus::Refunded),
+    ]);
+    list.refund_reasons = vec![(2, "Charged twice".into())];
+    payments_reply(&mut s, load, PaymentsReply::Loaded(Ok(list)));
+    let p = payments(&s);
+    assert_eq!(p.due(), Some(Decimal::new(4000, 2)));
+    let screen = format!("{:?}", draw(&s, 80, 24).backend());
+    assert!(screen.contains("Fee 60.00"), "{screen}");
+    assert!(screen.contains("Due 40.00"), "{screen}");
+    assert!(
+        !screen.contains("Charged twice"),
+        "shown for the selected payment"
+    );
+    send(&mut s, [key(KeyCode::Down)]);
+    let screen = format!("{:?}", draw(&s, 80, 24).backend());
+    assert!(screen.contains("Refund reason: Charged twice"), "{screen}");
+    insta::assert_snapshot!("payments_fee_due_reason_80x24", draw(&s, 80, 24).backend());
+}
+
+#[test]
+fn x_asks_for_the_receipt_as_a_pdf_and_says_where_it_went() {
+    let mut s = with_a_paid_visit();
+    let (request, op) = last_op!(send(&mut s, [key(KeyCode::Char('x'))]), Payments);
+    assert_eq!(op, PaymentsOp::ReceiptPdf { payment_id: 1 });
+    payments_reply(
+        &mut s,
+        request,
+        PaymentsReply::ReceiptWritten(Ok("/tmp/exports/receipt-1.pdf".into())),
+    );
+    assert_eq!(
+        s.status.as_ref().map(|x| x.text.as_str()),
+        Some("Receipt saved to /tmp/exports/receipt-1.pdf")
+    );
 }

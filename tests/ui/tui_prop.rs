@@ -336,10 +336,13 @@ fn reply(effect: &Effect, request: u64, ok: bool) -> Option<Msg> {
             _ => WaitlistReply::Done(done()),
         }),
         Op::Payments(op) => Reply::Payments(match op {
-            PaymentsOp::Load { .. } => PaymentsReply::Loaded(or(ok, Vec::new(), e())),
+            PaymentsOp::Load { .. } => PaymentsReply::Loaded(or(ok, Default::default(), e())),
             PaymentsOp::Take(_) => PaymentsReply::Taken(Err(e())),
             PaymentsOp::SetStatus { .. } => PaymentsReply::StatusSet(Err(e())),
-            PaymentsOp::Receipt { .. } => PaymentsReply::ReceiptWritten(path()),
+            PaymentsOp::Refund { .. } => PaymentsReply::Refunded(Err(e())),
+            PaymentsOp::Receipt { .. } | PaymentsOp::ReceiptPdf { .. } => {
+                PaymentsReply::ReceiptWritten(path())
+            }
         }),
         Op::Reports(op) => Reply::Reports(match op {
             ReportsOp::Schedule(_) => ReportsReply::Schedule(or(ok, Vec::new(), e())),
@@ -359,6 +362,8 @@ fn reply(effect: &Effect, request: u64, ok: bool) -> Option<Msg> {
             AdminOp::LoadDoctors => AdminReply::Doctors(or(ok, Vec::new(), e())),
             AdminOp::LoadStaff => AdminReply::Staff(or(ok, Vec::new(), e())),
             AdminOp::LoadLocations => AdminReply::Locations(or(ok, Vec::new(), e())),
+            AdminOp::LoadSpecializations => AdminReply::Specializations(or(ok, Vec::new(), e())),
+            AdminOp::NewSpecialization(_) => AdminReply::SpecializationAdded(Err(e())),
             _ => AdminReply::Done(done()),
         }),
         Op::Audit(op) => Reply::Audit(match op {
@@ -368,6 +373,7 @@ fn reply(effect: &Effect, request: u64, ok: bool) -> Option<Msg> {
             } else {
                 Err(clinic::tui::export::ExportError::Service(e()))
             }),
+            AuditOp::FindPeople { .. } => AuditReply::People(or(ok, Vec::new(), e())),
         }),
         Op::RxList(op) => Reply::RxList(match op {
             ListOp::Load { .. } => ListReply::Loaded(or(ok, Vec::new(), e())),

@@ -111,10 +111,11 @@ where
     let action_like = f.action.as_ref().map(|a| format!("{}%", escape_like(a)));
     let rows = sqlx::query(
         "SELECT id, occurred_at, actor_kind, actor_id, actor_email, action, entity, entity_id, patient_id, \
-         outcome, detail FROM audit_log WHERE (? IS NULL OR actor_kind = ?) AND (? IS NULL OR actor_id = ?) \
+         outcome, detail FROM audit_log WHERE (? IS NULL OR actor_kind = ? OR (? = 'STAFF' AND actor_kind IN ('ADMIN', 'FRONT_DESK'))) AND (? IS NULL OR actor_id = ?) \
          AND (? IS NULL OR actor_email LIKE ?) AND (? IS NULL OR patient_id = ?) AND (? IS NULL OR action LIKE ?) \
          AND (? IS NULL OR occurred_at >= ?) AND (? IS NULL OR occurred_at < ?) ORDER BY id DESC LIMIT ?",
     )
+    .bind(&f.actor_kind)
     .bind(&f.actor_kind)
     .bind(&f.actor_kind)
     .bind(f.actor_id)

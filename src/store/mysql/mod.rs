@@ -16,6 +16,7 @@ pub mod patients;
 pub mod payments;
 pub mod people;
 pub mod series;
+pub mod specializations;
 pub mod ssh_keys;
 pub mod throttle;
 pub mod waitlist;
@@ -78,6 +79,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         20261203000003,
         "fees and refunds",
         include_str!("../../../migrations/20261203000003_fees_and_refunds.sql"),
+    ),
+    (
+        20261203000004,
+        "specializations",
+        include_str!("../../../migrations/20261203000004_specializations.sql"),
     ),
     (
         20261210000004,

@@ -165,6 +165,23 @@ where
     )
 }
 
+/// The refund reasons of an appointment's refunded payments: (payment id, reason).
+pub async fn refund_reasons<'c, E>(
+    exec: E,
+    appointment_id: i32,
+) -> Result<Vec<(i32, String)>, sqlx::Error>
+where
+    E: Executor<'c, Database = MySql>,
+{
+    sqlx::query_as(
+        "SELECT id, refund_reason FROM payments WHERE appointment_id = ? AND refund_reason IS NOT NULL \
+         ORDER BY id",
+    )
+    .bind(appointment_id)
+    .fetch_all(exec)
+    .await
+}
+
 /// The consultation fee of the doctor of an appointment (None: no fee set).
 pub async fn fee_of_appointment<'c, E>(
     exec: E,

@@ -18,6 +18,7 @@ fn map_doctor(r: &MySqlRow) -> Result<Doctor, sqlx::Error> {
         bio: r.try_get("bio")?,
         is_active: r.try_get("is_active")?,
         created_at: r.try_get("created_at")?,
+        consultation_fee: r.try_get("consultation_fee")?,
     })
 }
 
@@ -61,7 +62,7 @@ where
     E: Executor<'c, Database = MySql>,
 {
     sqlx::query(
-        "SELECT id, full_name, email, specialization, phone_number, bio, is_active, created_at \
+        "SELECT id, full_name, email, specialization, phone_number, bio, is_active, created_at, consultation_fee \
          FROM doctors WHERE id = ?",
     )
     .bind(id)
@@ -76,7 +77,7 @@ where
     E: Executor<'c, Database = MySql>,
 {
     sqlx::query(
-        "SELECT id, full_name, email, specialization, phone_number, bio, is_active, created_at \
+        "SELECT id, full_name, email, specialization, phone_number, bio, is_active, created_at, consultation_fee \
          FROM doctors ORDER BY full_name, id",
     )
     .fetch_all(exec)
@@ -187,4 +188,78 @@ where
     };
     sqlx::query(sql).bind(active).bind(id).execute(exec).await?;
     Ok(())
+}
+
+/// Sets a doctor's consultation fee (None: no fee, so no payment is questioned).
+pub async fn set_doctor_fee<'c, E>(
+    exec: E,
+    id: i32,
+    fee: Option<rust_decimal::Decimal>,
+) -> Result<(), sqlx::Error>
+where
+    E: Executor<'c, Database = MySql>,
+{
+    sqlx::query("UPDATE doctors SET consultation_fee = ? WHERE id = ?")
+        .bind(fee)
+        .bind(id)
+        .execute(exec)
+        .await?;
+    Ok(())
+}
+
+/// Someone who can appear in the audit trail as its actor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonMatch {
+    /// The audit trail's actor kind: ADMIN, FRONT_DESK, DOCTOR or PATIENT.
+    pub kind: String,
+    pub id: i32,
+    pub full_name: String,
+    pub email: String,
+}
+
+/// Staff, doctors and patients (or patients only) whose name or email contains `query`
+/// (ignoring case), by name; at most `limit`.
+pub async fn find_people<'c, E>(
+    exec: E,
+    query: &str,
+    patients_only: bool,
+    limit: u32,
+) -> Result<Vec<PersonMatch>, sqlx::Error>
+where
+    E: Executor<'c, Database = MySql>,
+{
+    let like = format!(
+        "%{}%",
+        query
+            .trim()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    let rows: Vec<(String, i32, String, String)> = sqlx::query_as(
+        "SELECT kind, id, full_name, email FROM ( \
+           SELECT role AS kind, id, full_name, email FROM admins WHERE full_name LIKE ? OR email LIKE ? \
+           UNION ALL SELECT 'DOCTOR', id, full_name, email FROM doctors WHERE full_name LIKE ? OR email LIKE ? \
+           UNION ALL SELECT 'PATIENT', id, full_name, email FROM patients WHERE full_name LIKE ? OR email LIKE ? \
+         ) people WHERE (? = FALSE OR kind = 'PATIENT') ORDER BY full_name, kind, id LIMIT ?",
+    )
+    .bind(&like)
+    .bind(&like)
+    .bind(&like)
+    .bind(&like)
+    .bind(&like)
+    .bind(&like)
+    .bind(patients_only)
+    .bind(limit)
+    .fetch_all(exec)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(kind, id, full_name, email)| PersonMatch {
+            kind,
+            id,
+            full_name,
+            email,
+        })
+        .collect())
 }

@@ -1,25 +1,31 @@
-//! The audit viewer (admins only): filters for the person (email prefix), the patient id,
-//! the action (prefix) and local dates (edited in a form over the screen, every mistake
-//! under its field), the results newest first in a table, and `x` to export the shown
-//! search as the service's CSV (written to the export folder; the message says where).
+//! The audit viewer (admins only): filters for the person who acted and the patient
+//! concerned (each picked by name or email from a list the service finds as you type;
+//! the search itself is by their ids), the action (prefix) and local dates (edited in a
+//! form over the screen, every mistake under its field), the results newest first in a
+//! table, and `x` to export the shown search as the service's CSV (written to the export
+//! folder; the message says where).
 
 use chrono::{NaiveDate, TimeZone};
 use chrono_tz::Tz;
-use crossterm::event::KeyEvent;
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
 
 use crate::domain::Actor;
 use crate::domain::audit::{AuditEntry, Outcome};
 use crate::service::{ServiceError, Services};
+use crate::store::mysql::people::PersonMatch;
 use crate::tui::export::{ExportError, write_file};
 use crate::tui::keymap::{Command, Context};
 use crate::tui::screen::{Action, Actions, Commands, Ctx, Operation, Screen};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::form::{Form, FormOutcome};
+use crate::tui::widgets::picker::{self, Picker};
 use crate::tui::widgets::table::{Column, DataTable, TableView};
 use crate::tui::widgets::text::{pad, truncate};
 
@@ -29,7 +35,10 @@ pub const LIMIT: u32 = 1000;
 /// The filters as the service needs them (dates are local, converted by the service).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AuditQuery {
-    pub actor_email: Option<String>,
+    /// Who acted: the audit trail's actor kind (STAFF for admins and front desk, whatever
+    /// their role was then; DOCTOR; PATIENT) and id, as picked by name.
+    pub actor_kind: Option<String>,
+    pub actor_id: Option<i32>,
     pub patient_id: Option<i32>,
     pub action: Option<String>,
     pub from: Option<NaiveDate>,
@@ -40,6 +49,12 @@ pub struct AuditQuery {
 #[derive(Debug, Clone, PartialEq)]
 pub enum AuditOp {
     Search(AuditQuery),
+    /// People whose name or email contains `query` (patients only for the patient
+    /// filter), for the pickers.
+    FindPeople {
+        query: String,
+        patients_only: bool,
+    },
     /// The entries the filters find, as the service's CSV file (audited as an export),
     /// written to the export folder; answered with the path and the number of entries.
     Export(AuditQuery),
@@ -48,6 +63,7 @@ pub enum AuditOp {
 #[derive(Debug, Clone, PartialEq)]
 pub enum AuditReply {
     Entries(Result<Vec<AuditEntry>, ServiceError>),
+    People(Result<Vec<PersonMatch>, ServiceError>),
     /// Where the file went and how many entries it holds, or why there is none.
     Exported(Result<(String, usize), ExportError>),
 }
@@ -56,7 +72,8 @@ pub enum AuditReply {
 fn filter(services: &Services, q: AuditQuery) -> crate::domain::audit::AuditFilter {
     let (from, to) = services.local_day_bounds(q.from, q.to);
     crate::domain::audit::AuditFilter {
-        actor_email: q.actor_email,
+        actor_kind: q.actor_kind,
+        actor_id: q.actor_id,
         patient_id: q.patient_id,
         action: q.action,
         from,
@@ -72,6 +89,7 @@ impl Operation for AuditOp {
     fn busy_text(&self) -> &'static str {
         match self {
             AuditOp::Search(_) => "Searching the audit trail",
+            AuditOp::FindPeople { .. } => "Finding people",
             AuditOp::Export(_) => "Writing the CSV file",
         }
     }
@@ -82,6 +100,10 @@ impl Operation for AuditOp {
                 AuditReply::Entries(services.search_audit(actor, &filter(services, q)).await)
             }
             AuditOp::Export(q) => AuditReply::Exported(export(services, actor, q).await),
+            AuditOp::FindPeople {
+                query,
+                patients_only,
+            } => AuditReply::People(services.find_people(actor, &query, patients_only).await),
         }
     }
 }
@@ -127,10 +149,88 @@ impl AuditField {
     }
 }
 
+/// A person or patient picked for a filter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Picked {
+    /// The audit trail's actor kind the filter matches (STAFF, DOCTOR, PATIENT).
+    pub kind: String,
+    pub id: i32,
+    /// "Sam Desk (front desk)", as the filter shows it.
+    pub label: String,
+}
+
+impl Picked {
+    pub fn of(p: &PersonMatch) -> Picked {
+        let (kind, what) = match p.kind.as_str() {
+            "ADMIN" => ("STAFF", "admin"),
+            "FRONT_DESK" => ("STAFF", "front desk"),
+            "DOCTOR" => ("DOCTOR", "doctor"),
+            _ => ("PATIENT", "patient"),
+        };
+        Picked {
+            kind: kind.to_string(),
+            id: p.id,
+            label: format!("{} ({what})", p.full_name),
+        }
+    }
+}
+
+/// The list that picks a person or a patient by name, over the filters.
+#[derive(Debug, Clone)]
+pub struct NamePicker {
+    /// AuditField::Person or AuditField::Patient.
+    pub target: AuditField,
+    pub query: Input,
+    pub found: Vec<PersonMatch>,
+    /// 0 is "anyone"; then the people found.
+    pub selected: usize,
+    pub request: Option<u64>,
+    /// Whether an answer for the query typed has come.
+    pub answered: bool,
+}
+
+impl NamePicker {
+    fn patients_only(&self) -> bool {
+        self.target == AuditField::Patient
+    }
+
+    /// What the list shows: "anyone" first, then "Name · kind · email".
+    pub fn entries(&self) -> Vec<String> {
+        let any = if self.patients_only() {
+            "Any patient"
+        } else {
+            "Anyone"
+        };
+        std::iter::once(any.to_string())
+            .chain(self.found.iter().map(|p| {
+                let kind = Picked::of(p).label;
+                let what = kind
+                    .rsplit_once('(')
+                    .map_or("", |(_, w)| w.trim_end_matches(')'));
+                format!("{} · {what} · {}", p.full_name, p.email)
+            }))
+            .collect()
+    }
+
+    fn request(&self) -> Option<AuditOp> {
+        let q = self.query.value().trim();
+        (!q.is_empty()).then(|| AuditOp::FindPeople {
+            query: q.to_string(),
+            patients_only: self.patients_only(),
+        })
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct AuditScreen {
-    /// Person, patient id, action, from, to.
+    /// Person, patient, action, from, to (person and patient show who was picked).
     pub filters: Form<AuditField>,
+    /// The person picked for the Person filter.
+    pub person: Option<Picked>,
+    /// The patient picked for the Patient filter.
+    pub patient: Option<Picked>,
+    /// The name picker, open over the filters.
+    pub picker: Option<NamePicker>,
     /// Whether keys go into the filter fields.
     pub editing: bool,
     pub entries: Vec<AuditEntry>,
@@ -154,8 +254,8 @@ impl AuditScreen {
     pub fn new() -> AuditScreen {
         use AuditField as A;
         let hints = [
-            (A::Person, "email prefix"),
-            (A::Patient, "id"),
+            (A::Person, "type a name to pick"),
+            (A::Patient, "type a name to pick"),
             (A::Action, "prefix, e.g. LOGIN"),
             (A::From, "YYYY-MM-DD"),
             (A::To, "YYYY-MM-DD"),
@@ -168,6 +268,9 @@ impl AuditScreen {
             .with_footer("Enter/Ctrl-S search · Tab next field · Esc close");
         AuditScreen {
             filters,
+            person: None,
+            patient: None,
+            picker: None,
             editing: false,
             entries: Vec::new(),
             shown: None,
@@ -210,16 +313,6 @@ impl AuditScreen {
         };
         let from = date(A::From, "from");
         let to = date(A::To, "to");
-        let patient_id = text(A::Patient).and_then(|t| {
-            let id = t.parse::<i32>().ok().filter(|n| *n > 0);
-            if id.is_none() {
-                errors.push((
-                    A::Patient,
-                    format!("\"{t}\" is not a patient id; type a number such as 42."),
-                ));
-            }
-            id
-        });
         if let (Some(f), Some(t)) = (from, to)
             && f > t
         {
@@ -229,8 +322,9 @@ impl AuditScreen {
             return Err(errors);
         }
         Ok(AuditQuery {
-            actor_email: text(A::Person).map(|e| e.to_lowercase()),
-            patient_id,
+            actor_kind: self.person.as_ref().map(|p| p.kind.clone()),
+            actor_id: self.person.as_ref().map(|p| p.id),
+            patient_id: self.patient.as_ref().map(|p| p.id),
             action: text(A::Action).map(|a| a.to_uppercase()),
             from,
             to,
@@ -245,8 +339,106 @@ impl AuditScreen {
         first
     }
 
+    /// Sets (or clears) the person or patient filter and what its field shows.
+    fn pick(&mut self, target: AuditField, picked: Option<Picked>) {
+        self.filters.set(
+            target,
+            picked.as_ref().map(|p| p.label.clone()).unwrap_or_default(),
+        );
+        if target == AuditField::Patient {
+            self.patient = picked;
+        } else {
+            self.person = picked;
+        }
+    }
+
+    /// A key in the name picker.
+    fn picker_key(&mut self, key: KeyEvent, command: Option<Command>) -> Actions<AuditOp> {
+        let Some(p) = &mut self.picker else {
+            return Vec::new();
+        };
+        let n = p.found.len() + 1;
+        match command {
+            Some(Command::Up) => p.selected = p.selected.saturating_sub(1),
+            Some(Command::Down) => p.selected = (p.selected + 1).min(n - 1),
+            Some(Command::Cancel | Command::Back) => self.picker = None,
+            Some(Command::Open) => {
+                let target = p.target;
+                let picked = p
+                    .selected
+                    .checked_sub(1)
+                    .and_then(|i| p.found.get(i))
+                    .map(Picked::of);
+                self.picker = None;
+                self.pick(target, picked);
+                self.filters.set_focus(target);
+            }
+            _ => {
+                if let KeyCode::Char(c) = key.code
+                    && crate::domain::text::is_unsafe(c)
+                {
+                    return Vec::new();
+                }
+                let changed = p
+                    .query
+                    .handle_event(&Event::Key(key))
+                    .is_some_and(|c| c.value);
+                if changed {
+                    p.selected = 0;
+                    p.answered = false;
+                    match p.request() {
+                        Some(op) => return vec![Action::Request(op)],
+                        None => {
+                            p.found.clear();
+                            p.request = None;
+                        }
+                    }
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    /// Opens the name picker for `target` with `first` typed.
+    fn open_picker(&mut self, target: AuditField, first: char) -> Actions<AuditOp> {
+        let picker = NamePicker {
+            target,
+            query: Input::new(first.to_string()),
+            found: Vec::new(),
+            selected: 0,
+            request: None,
+            answered: false,
+        };
+        let op = picker.request();
+        self.picker = Some(picker);
+        op.map(Action::Request).into_iter().collect()
+    }
+
     /// What a key does.
     pub fn handle(&mut self, key: KeyEvent, command: Option<Command>) -> Actions<AuditOp> {
+        if self.picker.is_some() {
+            return self.picker_key(key, command);
+        }
+        // On the person or patient field, typing opens the picker and Backspace or
+        // Delete clears the filter; nothing is typed into the field itself.
+        if self.editing
+            && let Some(target @ (AuditField::Person | AuditField::Patient)) = self.filters.focus()
+            && command.is_none()
+        {
+            let plain = !key
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+            match key.code {
+                KeyCode::Char(c) if plain && !c.is_control() && !c.is_whitespace() => {
+                    return self.open_picker(target, c);
+                }
+                KeyCode::Backspace | KeyCode::Delete => {
+                    self.pick(target, None);
+                    return Vec::new();
+                }
+                _ => return Vec::new(),
+            }
+        }
         if self.editing {
             return match self.filters.on_key(&key, command) {
                 FormOutcome::Cancel => {
@@ -303,6 +495,24 @@ impl AuditScreen {
     /// The answer to request `request`; a stale one changes nothing.
     pub fn answer(&mut self, request: u64, reply: AuditReply) -> Actions<AuditOp> {
         match reply {
+            AuditReply::People(r) => {
+                let Some(p) = &mut self.picker else {
+                    return Vec::new();
+                };
+                if p.request != Some(request) {
+                    return Vec::new();
+                }
+                p.request = None;
+                p.answered = true;
+                match r {
+                    Ok(found) => {
+                        p.found = found;
+                        p.selected = usize::from(!p.found.is_empty());
+                        Vec::new()
+                    }
+                    Err(e) => vec![Action::Failed(e)],
+                }
+            }
             AuditReply::Entries(r) => {
                 if self.request != Some(request) {
                     return Vec::new();
@@ -346,7 +556,9 @@ impl Screen for AuditScreen {
     type Op = AuditOp;
 
     fn context(&self) -> Context {
-        if self.editing {
+        if self.picker.is_some() {
+            Context::Search
+        } else if self.editing {
             Context::Form
         } else {
             Context::Audit
@@ -372,6 +584,11 @@ impl Screen for AuditScreen {
                 self.searching = Some(q.clone());
             }
             AuditOp::Export(_) => self.export_request = Some(request),
+            AuditOp::FindPeople { .. } => {
+                if let Some(p) = &mut self.picker {
+                    p.request = Some(request);
+                }
+            }
         }
     }
 
@@ -382,6 +599,9 @@ impl Screen for AuditScreen {
     fn abandon(&mut self, request: u64) {
         super::abandon::forget(&mut self.request, request);
         super::abandon::forget(&mut self.export_request, request);
+        if let Some(p) = &mut self.picker {
+            super::abandon::forget(&mut p.request, request);
+        }
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, cx: &Ctx) {
@@ -389,6 +609,12 @@ impl Screen for AuditScreen {
     }
 
     fn commands(&self, _cx: &Ctx, out: &mut Commands) {
+        if self.picker.is_some() {
+            out.group(&[Command::Up, Command::Down], "move", true)
+                .add(Command::Open, "pick", true)
+                .add(Command::Cancel, "close", true);
+            return;
+        }
         if self.editing {
             out.add(Command::Save, "search", true)
                 .add(Command::NextField, "next", true)
@@ -582,6 +808,34 @@ fn draw(frame: &mut Frame, area: Rect, state: &AuditScreen, tz: Tz, theme: &Them
 
     if state.editing {
         state.filters.render_popup(frame, area, theme);
+    }
+    if let Some(p) = &state.picker {
+        let entries = p.entries();
+        let note = if p.query.value().trim().is_empty() {
+            Some("Type a name or an email.")
+        } else if p.request.is_some() {
+            Some("Searching…")
+        } else if p.answered && p.found.is_empty() {
+            Some("Nobody matches.")
+        } else {
+            None
+        };
+        picker::render(
+            frame,
+            area,
+            &Picker {
+                title: if p.patients_only() {
+                    "Patient · Enter picks"
+                } else {
+                    "Person · Enter picks"
+                },
+                query: &p.query,
+                entries: &entries,
+                selected: p.selected,
+                note,
+            },
+            theme,
+        );
     }
 }
 

@@ -1,7 +1,10 @@
 //! The payments of one appointment (front desk, admin; a patient reads their own): the
-//! list, taking a payment (amount, method, paid now or pending, optional transaction
-//! id), moving a payment's status (pending -> paid | failed, paid -> refunded) and
-//! exporting a receipt. Opened on top of the agenda; Esc returns there as it was.
+//! list with the visit's fee and what is still due, taking a payment (amount, method,
+//! paid now or pending, optional transaction id; an amount that is not the fee asks
+//! once), moving a payment's status (pending -> paid | failed), refunding a paid one
+//! (a reason, then a y/n naming the amount and the reason; both are recorded) and
+//! exporting a receipt (Markdown, or `x` as a PDF). Opened on top of the agenda; Esc
+//! returns there as it was.
 //!
 //! Pure: keys return [`PaymentsKey`]s; results arrive through [`PaymentsScreen::answer`].
 
@@ -17,11 +20,12 @@ use crate::domain::Role;
 use crate::domain::appointment::AppointmentView;
 use crate::domain::money::{format_amount, parse_amount};
 use crate::domain::payment::{Payment, PaymentMethod, PaymentStatus};
-use crate::service::payments::{PaymentInput, check_transaction_id};
+use crate::service::payments::{AppointmentPayments, PaymentInput, check_transaction_id};
 use crate::service::{ServiceError, Services};
 use crate::tui::keymap::{Command, Context};
 use crate::tui::screen::{Action, Actions, Commands, Ctx, Operation, Screen};
 use crate::tui::theme::Theme;
+use crate::tui::widgets::confirm::render_confirm;
 use crate::tui::widgets::form::{Form, FormOutcome};
 use crate::tui::widgets::popup;
 use crate::tui::widgets::table::{Column, DataTable, TableView};
@@ -37,8 +41,17 @@ pub enum PaymentsOp {
         payment_id: i32,
         to: PaymentStatus,
     },
+    /// Refund a paid payment, for a reason (recorded with it and in the audit trail).
+    Refund {
+        payment_id: i32,
+        reason: String,
+    },
     /// Render the receipt and write it to a file.
     Receipt {
+        payment_id: i32,
+    },
+    /// Render the receipt as a PDF and write it to the export folder.
+    ReceiptPdf {
         payment_id: i32,
     },
 }
@@ -60,8 +73,16 @@ impl std::fmt::Debug for PaymentsOp {
                 .field("payment_id", payment_id)
                 .field("to", to)
                 .finish(),
+            PaymentsOp::Refund { payment_id, .. } => f
+                .debug_struct("Refund")
+                .field("payment_id", payment_id)
+                .finish_non_exhaustive(),
             PaymentsOp::Receipt { payment_id } => f
                 .debug_struct("Receipt")
+                .field("payment_id", payment_id)
+                .finish(),
+            PaymentsOp::ReceiptPdf { payment_id } => f
+                .debug_struct("ReceiptPdf")
                 .field("payment_id", payment_id)
                 .finish(),
         }
@@ -71,9 +92,12 @@ impl std::fmt::Debug for PaymentsOp {
 /// The answers to [`PaymentsOp`]s.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PaymentsReply {
-    Loaded(Result<Vec<Payment>, ServiceError>),
+    Loaded(Result<AppointmentPayments, ServiceError>),
+    /// A new payment, or why not: `ServiceError::Unconfirmed` is the question to ask
+    /// about an amount that is not the fee.
     Taken(Result<Payment, ServiceError>),
     StatusSet(Result<Payment, ServiceError>),
+    Refunded(Result<Payment, ServiceError>),
     /// The path the receipt was written to.
     ReceiptWritten(Result<String, ServiceError>),
 }
@@ -172,6 +196,54 @@ pub fn status_label(s: PaymentStatus) -> &'static str {
     }
 }
 
+/// The one field of the refund form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefundField {
+    Reason,
+}
+
+/// The refund form: why the money goes back.
+pub fn refund_form(payment: &Payment) -> Form<RefundField> {
+    Form::new(format!(
+        "Refund {} ({})",
+        format_amount(payment.amount),
+        payment.transaction_id
+    ))
+    .text(
+        RefundField::Reason,
+        "Reason",
+        "",
+        "required, e.g. visit cancelled",
+    )
+    .with_footer("Enter next · Esc cancel")
+}
+
+/// The reason typed, or why it will not do (the service's own rule: one line, at most
+/// 500 characters, not empty).
+pub fn check_refund(form: &Form<RefundField>) -> Vec<(RefundField, String)> {
+    let reason = form.value(RefundField::Reason);
+    if reason.trim().is_empty() {
+        return vec![(
+            RefundField::Reason,
+            "Give the reason for the refund.".to_string(),
+        )];
+    }
+    match crate::domain::validation::required_text("Reason", reason, 500) {
+        Ok(_) => Vec::new(),
+        Err(e) => vec![(RefundField::Reason, e.to_string())],
+    }
+}
+
+/// The question that confirms a refund, naming the amount and the reason.
+pub fn refund_question(payment: &Payment, reason: &str) -> String {
+    format!(
+        "Refund {} of payment {}? Reason: \"{}\". The refund and its reason are recorded.",
+        format_amount(payment.amount),
+        payment.transaction_id,
+        reason.trim()
+    )
+}
+
 #[derive(Debug, Clone)]
 pub enum Modal {
     Form(Form<PayField>),
@@ -180,12 +252,28 @@ pub enum Modal {
         choices: Vec<PaymentStatus>,
         selected: usize,
     },
+    /// Why payment `payment_id` is refunded.
+    RefundReason {
+        payment_id: i32,
+        form: Form<RefundField>,
+    },
+    /// The y/n before a refund; `form` keeps the reason (n goes back to it).
+    RefundConfirm {
+        payment_id: i32,
+        form: Form<RefundField>,
+        question: String,
+        pending: bool,
+    },
 }
 
 #[derive(Debug, Clone)]
 pub struct PaymentsScreen {
     pub appointment: AppointmentView,
     pub payments: Vec<Payment>,
+    /// The consultation fee of the appointment's doctor (None: no fee set).
+    pub fee: Option<rust_decimal::Decimal>,
+    /// Why each refunded payment was refunded: (payment id, reason).
+    pub refund_reasons: Vec<(i32, String)>,
     pub loaded: bool,
     /// The selected payment and the table's scroll position.
     pub view: TableView,
@@ -199,6 +287,7 @@ pub enum PaymentsKey {
     None,
     Back,
     Request(PaymentsOp),
+    Info(String),
     Error(String),
 }
 
@@ -214,6 +303,8 @@ impl PaymentsScreen {
         PaymentsScreen {
             appointment,
             payments: Vec::new(),
+            fee: None,
+            refund_reasons: Vec::new(),
             loaded: false,
             view: TableView::new(),
             modal: None,
@@ -228,8 +319,10 @@ impl PaymentsScreen {
     }
 
     pub fn context(&self) -> Context {
-        match self.modal {
-            Some(Modal::Form(_)) => Context::Form,
+        match &self.modal {
+            Some(Modal::Form(form)) => form.context(),
+            Some(Modal::RefundReason { form, .. }) => form.context(),
+            Some(Modal::RefundConfirm { .. }) => Context::Confirm,
             Some(Modal::Status { .. }) => Context::Search,
             None => Context::Payments,
         }
@@ -246,6 +339,20 @@ impl PaymentsScreen {
             .filter(|p| p.status == PaymentStatus::Paid)
             .map(|p| p.amount)
             .sum()
+    }
+
+    /// What is still due of the fee (never below zero); None without a fee.
+    pub fn due(&self) -> Option<rust_decimal::Decimal> {
+        self.fee
+            .map(|fee| (fee - self.paid_total()).max(rust_decimal::Decimal::ZERO))
+    }
+
+    /// Why payment `payment_id` was refunded, if it was.
+    pub fn refund_reason(&self, payment_id: i32) -> Option<&str> {
+        self.refund_reasons
+            .iter()
+            .find(|(id, _)| *id == payment_id)
+            .map(|(_, r)| r.as_str())
     }
 
     /// Handles a key; `read_only` for a role that only reads payments.
@@ -265,8 +372,61 @@ impl PaymentsScreen {
                     FormOutcome::Submit if form.validate(check_payment) => PaymentsKey::Request(
                         PaymentsOp::Take(payment_input(form, self.appointment.appointment.id)),
                     ),
+                    // Yes to "60.00 is not the fee …": the same payment, confirmed.
+                    FormOutcome::Yes => {
+                        let mut input = payment_input(form, self.appointment.appointment.id);
+                        input.confirm_amount = true;
+                        PaymentsKey::Request(PaymentsOp::Take(input))
+                    }
                     _ => PaymentsKey::None,
                 };
+            }
+            Some(Modal::RefundReason { payment_id, form }) => {
+                return match form.on_key(&key, command) {
+                    FormOutcome::Cancel => {
+                        self.modal = None;
+                        PaymentsKey::Info("Nothing was refunded.".into())
+                    }
+                    FormOutcome::Submit if form.validate(check_refund) => {
+                        let payment_id = *payment_id;
+                        let form = form.clone();
+                        let Some(p) = self.payments.iter().find(|p| p.id == payment_id) else {
+                            self.modal = None;
+                            return PaymentsKey::None;
+                        };
+                        let question = refund_question(p, form.value(RefundField::Reason));
+                        self.modal = Some(Modal::RefundConfirm {
+                            payment_id,
+                            form,
+                            question,
+                            pending: false,
+                        });
+                        PaymentsKey::None
+                    }
+                    _ => PaymentsKey::None,
+                };
+            }
+            Some(Modal::RefundConfirm {
+                payment_id,
+                form,
+                pending,
+                ..
+            }) => {
+                match command {
+                    Some(Command::Yes) if !*pending => {
+                        return PaymentsKey::Request(PaymentsOp::Refund {
+                            payment_id: *payment_id,
+                            reason: form.value(RefundField::Reason).trim().to_string(),
+                        });
+                    }
+                    Some(Command::No | Command::Cancel | Command::Back) if !*pending => {
+                        // Back to the reason, as typed.
+                        let (payment_id, form) = (*payment_id, form.clone());
+                        self.modal = Some(Modal::RefundReason { payment_id, form });
+                    }
+                    _ => {}
+                }
+                return PaymentsKey::None;
             }
             Some(Modal::Status { choices, selected }) => {
                 match command {
@@ -276,10 +436,23 @@ impl PaymentsScreen {
                     }
                     Some(Command::Open) => {
                         let to = choices.get(*selected).copied();
-                        let payment_id = self.selected_payment().map(|p| p.id);
+                        let payment = self.selected_payment().cloned();
                         self.modal = None;
-                        if let (Some(to), Some(payment_id)) = (to, payment_id) {
-                            return PaymentsKey::Request(PaymentsOp::SetStatus { payment_id, to });
+                        match (to, payment) {
+                            // A refund asks why first, then for a confirmation.
+                            (Some(PaymentStatus::Refunded), Some(p)) => {
+                                self.modal = Some(Modal::RefundReason {
+                                    payment_id: p.id,
+                                    form: refund_form(&p),
+                                });
+                            }
+                            (Some(to), Some(p)) => {
+                                return PaymentsKey::Request(PaymentsOp::SetStatus {
+                                    payment_id: p.id,
+                                    to,
+                                });
+                            }
+                            _ => {}
                         }
                     }
                     Some(Command::Cancel) | Some(Command::Back) => self.modal = None,
@@ -322,6 +495,10 @@ impl PaymentsScreen {
                 Some(p) => PaymentsKey::Request(PaymentsOp::Receipt { payment_id: p.id }),
                 None => PaymentsKey::Error("There is no payment to print a receipt for.".into()),
             },
+            Some(Command::ReceiptPdf) => match self.selected_payment() {
+                Some(p) => PaymentsKey::Request(PaymentsOp::ReceiptPdf { payment_id: p.id }),
+                None => PaymentsKey::Error("There is no payment to print a receipt for.".into()),
+            },
             Some(Command::NewPayment | Command::PaymentStatus) => PaymentsKey::Error(
                 "Payments are taken at the front desk; this view is read-only.".into(),
             ),
@@ -337,7 +514,9 @@ impl PaymentsScreen {
         self.pending = None;
         match reply {
             PaymentsReply::Loaded(Ok(list)) => {
-                self.payments = list;
+                self.payments = list.payments;
+                self.fee = list.fee;
+                self.refund_reasons = list.refund_reasons;
                 self.loaded = true;
                 self.view.clamp(self.payments.len());
                 Vec::new()
@@ -354,12 +533,22 @@ impl PaymentsScreen {
                     Action::Request(self.initial_request()),
                 ]
             }
+            PaymentsReply::Taken(Err(ServiceError::Unconfirmed(question))) => {
+                // An amount that is not the fee: asked once; y sends it confirmed, n
+                // leaves the form as typed.
+                if let Some(Modal::Form(form)) = &mut self.modal {
+                    form.set_pending(false);
+                    form.ask(question);
+                }
+                Vec::new()
+            }
             PaymentsReply::Taken(Err(e)) => {
                 // The form stays open with what was typed. The one refusal about one
                 // field: the transaction id is another payment's. Anything else (the
                 // appointment was cancelled, an outage) is about the whole form.
                 if let Some(Modal::Form(form)) = &mut self.modal {
                     form.set_pending(false);
+                    form.clear_question();
                     if matches!(e, ServiceError::Conflict(_)) {
                         form.set_errors([(PayField::TransactionId, e.to_string())]);
                     } else {
@@ -377,6 +566,29 @@ impl PaymentsScreen {
                 )),
                 Action::Request(self.initial_request()),
             ],
+            PaymentsReply::Refunded(Ok(p)) => {
+                self.modal = None;
+                vec![
+                    Action::Info(format!(
+                        "Payment {} refunded ({}); the reason is recorded.",
+                        p.transaction_id,
+                        format_amount(p.amount)
+                    )),
+                    Action::Request(self.initial_request()),
+                ]
+            }
+            PaymentsReply::Refunded(Err(e)) => {
+                // Back to the reason as typed, with the refusal on the form.
+                if let Some(Modal::RefundConfirm {
+                    payment_id, form, ..
+                }) = &self.modal
+                {
+                    let (payment_id, mut form) = (*payment_id, form.clone());
+                    form.set_form_error(e.to_string());
+                    self.modal = Some(Modal::RefundReason { payment_id, form });
+                }
+                vec![Action::Failed(e)]
+            }
             PaymentsReply::ReceiptWritten(Ok(path)) => {
                 vec![Action::Info(format!("Receipt saved to {path}"))]
             }
@@ -411,15 +623,34 @@ pub fn render(frame: &mut Frame, area: Rect, state: &PaymentsScreen, tz: Tz, the
         Line::from(vec![
             Span::styled("Status ", theme.dim()),
             Span::raw(v.appointment.status.label()),
-            Span::styled("   Paid so far ", theme.dim()),
+            Span::styled("   Fee ", theme.dim()),
+            Span::raw(
+                state
+                    .fee
+                    .map_or_else(|| "none set".to_string(), format_amount),
+            ),
+            Span::styled("   Paid ", theme.dim()),
             Span::raw(format_amount(state.paid_total())),
+            Span::styled("   Due ", theme.dim()),
+            Span::raw(state.due().map_or_else(|| "-".to_string(), format_amount)),
         ]),
     ];
     frame.render_widget(Paragraph::new(header), rows[0]);
 
-    let block = Block::default()
+    // Why the selected payment was refunded, on the box's bottom line.
+    let reason = state
+        .selected_payment()
+        .and_then(|p| state.refund_reason(p.id))
+        .map(|r| format!(" Refund reason: {r} "));
+    let mut block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border());
+    if let Some(reason) = reason {
+        let width = usize::from(rows[1].width.saturating_sub(4));
+        block = block.title_bottom(Span::raw(
+            crate::tui::widgets::text::truncate(&reason, width).into_owned(),
+        ));
+    }
     let inner = block.inner(rows[1]);
     frame.render_widget(block, rows[1]);
     let columns = vec![
@@ -461,6 +692,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &PaymentsScreen, tz: Tz, the
 
     match &state.modal {
         Some(Modal::Form(form)) => form.render_popup(frame, area, theme),
+        Some(Modal::RefundReason { form, .. }) => form.render_popup(frame, area, theme),
+        Some(Modal::RefundConfirm {
+            question, pending, ..
+        }) => render_confirm(frame, area, question, *pending, theme),
         Some(Modal::Status { choices, selected }) => {
             let boxed = popup(
                 frame,
@@ -502,23 +737,37 @@ impl Operation for PaymentsOp {
             PaymentsOp::Load { .. } => "Loading payments",
             PaymentsOp::Take(_) => "Recording the payment",
             PaymentsOp::SetStatus { .. } => "Changing the status",
+            PaymentsOp::Refund { .. } => "Refunding the payment",
             PaymentsOp::Receipt { .. } => "Saving the receipt",
+            PaymentsOp::ReceiptPdf { .. } => "Saving the receipt as a PDF",
         }
     }
 
     async fn run(self, services: &Services, actor: &Actor) -> PaymentsReply {
         match self {
-            PaymentsOp::Load { appointment_id } => PaymentsReply::Loaded(
-                services
-                    .payments_for_appointment(actor, appointment_id)
-                    .await,
-            ),
+            PaymentsOp::Load { appointment_id } => {
+                PaymentsReply::Loaded(services.appointment_payments(actor, appointment_id).await)
+            }
             PaymentsOp::Take(input) => {
                 PaymentsReply::Taken(services.take_payment(actor, input).await)
             }
             PaymentsOp::SetStatus { payment_id, to } => PaymentsReply::StatusSet(
                 services.change_payment_status(actor, payment_id, to).await,
             ),
+            PaymentsOp::Refund { payment_id, reason } => {
+                PaymentsReply::Refunded(services.refund_payment(actor, payment_id, &reason).await)
+            }
+            PaymentsOp::ReceiptPdf { payment_id } => {
+                let bytes = match services.receipt_pdf(actor, payment_id).await {
+                    Ok(b) => b,
+                    Err(e) => return PaymentsReply::ReceiptWritten(Err(e)),
+                };
+                PaymentsReply::ReceiptWritten(
+                    write_pdf(format!("receipt-{payment_id}.pdf"), bytes)
+                        .await
+                        .map_err(ServiceError::Invalid),
+                )
+            }
             PaymentsOp::Receipt { payment_id } => {
                 let receipt = match services.receipt(actor, payment_id).await {
                     Ok(r) => r,
@@ -540,6 +789,21 @@ impl Operation for PaymentsOp {
     }
 }
 
+/// Writes `bytes` to `file_name` in the export folder, off the async threads; the full
+/// path, or a sentence.
+async fn write_pdf(file_name: String, bytes: Vec<u8>) -> Result<String, String> {
+    let dir = crate::tui::export::export_dir();
+    tokio::task::spawn_blocking(move || {
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join(file_name);
+        std::fs::write(&path, bytes)?;
+        Ok::<_, std::io::Error>(path.display().to_string())
+    })
+    .await
+    .map_err(|e| format!("The file could not be written: {e}"))?
+    .map_err(|e| format!("The file could not be written: {e}"))
+}
+
 impl Screen for PaymentsScreen {
     type Op = PaymentsOp;
 
@@ -556,14 +820,19 @@ impl Screen for PaymentsScreen {
             PaymentsKey::None => Vec::new(),
             PaymentsKey::Back => vec![Action::Back],
             PaymentsKey::Request(op) => vec![Action::Request(op)],
+            PaymentsKey::Info(text) => vec![Action::Info(text)],
             PaymentsKey::Error(text) => vec![Action::Error(text)],
         }
     }
 
     fn started(&mut self, request: u64, op: &PaymentsOp) {
         self.pending = Some(request);
-        if let (PaymentsOp::Take(_), Some(Modal::Form(form))) = (op, &mut self.modal) {
-            form.set_pending(true);
+        match (op, &mut self.modal) {
+            (PaymentsOp::Take(_), Some(Modal::Form(form))) => form.set_pending(true),
+            (PaymentsOp::Refund { .. }, Some(Modal::RefundConfirm { pending, .. })) => {
+                *pending = true
+            }
+            _ => {}
         }
     }
 
@@ -572,10 +841,12 @@ impl Screen for PaymentsScreen {
     }
 
     fn abandon(&mut self, request: u64) {
-        if super::abandon::forget(&mut self.pending, request)
-            && let Some(Modal::Form(form)) = &mut self.modal
-        {
-            form.set_pending(false);
+        if super::abandon::forget(&mut self.pending, request) {
+            match &mut self.modal {
+                Some(Modal::Form(form)) => form.set_pending(false),
+                Some(Modal::RefundConfirm { pending, .. }) => *pending = false,
+                _ => {}
+            }
         }
     }
 
@@ -585,6 +856,21 @@ impl Screen for PaymentsScreen {
 
     fn commands(&self, cx: &Ctx, out: &mut Commands) {
         match &self.modal {
+            Some(Modal::Form(form)) if form.question().is_some() => {
+                out.add(Command::Yes, "record it", !form.is_pending()).add(
+                    Command::No,
+                    "back to the form",
+                    true,
+                );
+            }
+            Some(Modal::RefundConfirm { pending, .. }) => {
+                out.add(Command::Yes, "refund", !*pending)
+                    .add(Command::No, "back", !*pending);
+            }
+            Some(Modal::RefundReason { .. }) => {
+                out.add(Command::Save, "next", true)
+                    .add(Command::Cancel, "cancel", true);
+            }
             Some(Modal::Form(form)) => {
                 out.add(Command::NextField, "next", true)
                     .add(Command::Save, "save", !form.is_pending())
@@ -616,6 +902,7 @@ impl Screen for PaymentsScreen {
                     );
                 }
                 out.add(Command::Receipt, "receipt", selected.is_some())
+                    .add(Command::ReceiptPdf, "PDF", selected.is_some())
                     .add(Command::Back, "back", true);
             }
         }

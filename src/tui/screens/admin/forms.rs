@@ -4,7 +4,8 @@
 use super::ops::AdminOp;
 use super::{AdminForm, FormKind};
 use crate::domain::Role;
-use crate::domain::person::{Doctor, Location, StaffMember};
+use crate::domain::money::{format_amount, parse_amount};
+use crate::domain::person::{Doctor, Location, Specialization, StaffMember};
 use crate::service::admin::{DoctorInput, LocationInput};
 use crate::tui::widgets::form::Form;
 
@@ -21,6 +22,7 @@ pub enum AdminField {
     Bio,
     Address,
     Hours,
+    Fee,
 }
 
 impl AdminField {
@@ -37,6 +39,7 @@ impl AdminField {
             AdminField::Bio => "Bio",
             AdminField::Address => "Address",
             AdminField::Hours => "Hours",
+            AdminField::Fee => "Fee",
         }
     }
 }
@@ -80,15 +83,83 @@ fn passwords(form: Form<F>, label: &str) -> Form<F> {
     )
 }
 
-pub fn new_doctor() -> AdminForm {
+/// The first option of a new doctor's specialization: none chosen yet.
+pub const CHOOSE_SPECIALIZATION: &str = "Choose…";
+/// The last option: saving with it selected opens the "new specialization" form.
+pub const NEW_SPECIALIZATION: &str = "New specialization…";
+const SPECIALIZATION_HINT: &str = "type a letter";
+
+/// The specialization choice: the list (and `current` if, oddly, it is not in it), then
+/// "New specialization…"; `current` selected, or "Choose…" first when there is none.
+pub fn specialization_options(
+    specs: &[Specialization],
+    current: Option<&str>,
+) -> (Vec<String>, usize) {
+    let mut options: Vec<String> = Vec::new();
+    if current.is_none() {
+        options.push(CHOOSE_SPECIALIZATION.to_string());
+    }
+    options.extend(specs.iter().map(|s| s.name.clone()));
+    if let Some(c) = current
+        && !options.iter().any(|o| o.eq_ignore_ascii_case(c))
+    {
+        options.push(c.to_string());
+        options.sort();
+    }
+    options.push(NEW_SPECIALIZATION.to_string());
+    let selected = current
+        .and_then(|c| options.iter().position(|o| o.eq_ignore_ascii_case(c)))
+        .unwrap_or(0);
+    (options, selected)
+}
+
+fn specialization_choice(
+    form: Form<F>,
+    specs: &[Specialization],
+    current: Option<&str>,
+) -> Form<F> {
+    let (options, selected) = specialization_options(specs, current);
+    form.choice(
+        F::Specialization,
+        F::Specialization.label(),
+        options,
+        selected,
+        SPECIALIZATION_HINT,
+    )
+}
+
+/// The consultation fee as the form shows it ("60.00"; empty for none).
+fn fee_field(form: Form<F>, fee: Option<rust_decimal::Decimal>) -> Form<F> {
+    text(
+        form,
+        F::Fee,
+        fee.map(format_amount).unwrap_or_default(),
+        "empty: no fee",
+    )
+}
+
+pub fn new_doctor(specs: &[Specialization]) -> AdminForm {
     let form = Form::new("New doctor");
     let form = text(form, F::Name, "", "full name");
     let form = text(form, F::Email, "", "sign-in email");
-    let form = text(form, F::Specialization, "", "e.g. Cardiology");
+    let form = specialization_choice(form, specs, None);
+    let form = fee_field(form, None);
     let form = passwords(form, "Password");
     let form = text(form, F::Phone, "", "optional");
     let form = text(form, F::Bio, "", "optional");
     AdminForm::new(FormKind::NewDoctor, form)
+}
+
+/// The small form that adds a specialization to the list.
+pub fn new_specialization() -> Form<F> {
+    Form::new("New specialization")
+        .text(
+            F::Specialization,
+            F::Specialization.label(),
+            "",
+            "e.g. Cardiology",
+        )
+        .with_footer("Enter add · Esc cancel")
 }
 
 pub fn new_staff() -> AdminForm {
@@ -107,16 +178,12 @@ pub fn new_location() -> AdminForm {
     )
 }
 
-pub fn edit_doctor(d: &Doctor) -> AdminForm {
+pub fn edit_doctor(d: &Doctor, specs: &[Specialization]) -> AdminForm {
     let form = Form::new(format!("Edit {}", d.full_name));
     let form = text(form, F::Name, d.full_name.clone(), "full name");
     let form = text(form, F::Email, d.email.clone(), "sign-in email");
-    let form = text(
-        form,
-        F::Specialization,
-        d.specialization.clone(),
-        "e.g. Cardiology",
-    );
+    let form = specialization_choice(form, specs, Some(&d.specialization));
+    let form = fee_field(form, d.consultation_fee);
     let form = text(
         form,
         F::Phone,
@@ -207,6 +274,24 @@ pub fn check(kind: FormKind, f: &Form<F>) -> Vec<(F, String)> {
             errors.push((F::Repeat, "The two passwords are not the same.".to_string()));
         }
     }
+    if f.keys().any(|k| k == F::Specialization) {
+        let v = f.value(F::Specialization);
+        if v == CHOOSE_SPECIALIZATION || v == NEW_SPECIALIZATION {
+            errors.push((
+                F::Specialization,
+                "Choose a specialization (type its first letter), or add one with \
+                 \"New specialization…\"."
+                    .to_string(),
+            ));
+        }
+    }
+    let fee = f.value(F::Fee);
+    if f.keys().any(|k| k == F::Fee)
+        && !fee.trim().is_empty()
+        && let Err(e) = parse_amount(fee)
+    {
+        errors.push((F::Fee, format!("Fee: {e}")));
+    }
     if f.keys().any(|k| k == F::Role) && parse_staff_role(f.value(F::Role)).is_none() {
         errors.push((
             F::Role,
@@ -230,6 +315,7 @@ pub fn form_op(af: &AdminForm) -> AdminOp {
         specialization: v(F::Specialization),
         phone_number: v(F::Phone),
         bio: v(F::Bio),
+        consultation_fee: v(F::Fee),
     };
     let location = || LocationInput {
         name: v(F::Name),
@@ -239,12 +325,12 @@ pub fn form_op(af: &AdminForm) -> AdminOp {
     };
     match af.kind {
         FormKind::NewDoctor => AdminOp::NewDoctor {
-            input: doctor(),
+            input: Box::new(doctor()),
             password: v(F::Password),
         },
         FormKind::EditDoctor(id) => AdminOp::UpdateDoctor {
             id,
-            input: doctor(),
+            input: Box::new(doctor()),
         },
         FormKind::NewStaff => AdminOp::NewStaff {
             full_name: v(F::Name),

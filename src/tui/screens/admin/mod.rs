@@ -1,7 +1,10 @@
 //! Administration (admins only): three tabs, Doctors, Staff and Locations, each a list
 //! with `n` new, `e` edit and `x` deactivate/reactivate (locations: close/reopen), and
-//! `p` to reset a doctor's or staff member's password (masked, typed twice). Refusals
-//! from the service are shown as sentences; forms keep what was typed.
+//! `p` to reset a doctor's or staff member's password (masked, typed twice). A doctor's
+//! specialization is picked from the clinic's list (type-ahead); saving with "New
+//! specialization…" chosen opens a small form that adds one (normalised; a name already
+//! there in another case is refused, naming it). The consultation fee is a field (empty:
+//! none). Refusals from the service are shown as sentences; forms keep what was typed.
 
 mod forms;
 mod ops;
@@ -12,7 +15,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use crate::domain::AccountKind;
-use crate::domain::person::{Doctor, Location, StaffMember};
+use crate::domain::person::{Doctor, Location, Specialization, StaffMember};
 use crate::service::ServiceError;
 use crate::tui::keymap::{Command, Context};
 use crate::tui::screen::{Action, Actions, Commands, Ctx, Screen};
@@ -21,7 +24,7 @@ use crate::tui::widgets::form::{Form, FormOutcome};
 use crate::tui::widgets::refusal;
 use crate::tui::widgets::table::TableView;
 
-pub use forms::{AdminField, parse_staff_role};
+pub use forms::{AdminField, CHOOSE_SPECIALIZATION, NEW_SPECIALIZATION, parse_staff_role};
 pub use ops::{AdminOp, AdminReply};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,6 +133,11 @@ pub struct AdminScreen {
     /// Whether each tab has been loaded once.
     pub loaded: [bool; 3],
     pub form: Option<AdminForm>,
+    /// The clinic's specializations, which a doctor's is picked from.
+    pub specializations: Vec<Specialization>,
+    pub specializations_request: Option<u64>,
+    /// The "new specialization" form over a doctor form, and its save in flight.
+    pub new_specialization: Option<(Form<AdminField>, Option<u64>)>,
     pub confirm: Option<Confirm<Toggle>>,
     /// The id of the signed-in admin (so that their own row can be marked).
     pub own_id: Option<i32>,
@@ -147,6 +155,9 @@ impl AdminScreen {
             loading: [None; 3],
             loaded: [false; 3],
             form: None,
+            specializations: Vec::new(),
+            specializations_request: None,
+            new_specialization: None,
             confirm: None,
             own_id,
         }
@@ -177,7 +188,39 @@ impl AdminScreen {
                 _ => Vec::new(),
             };
         }
+        if let Some((form, pending)) = &mut self.new_specialization {
+            return match form.on_key(&key, command) {
+                FormOutcome::Cancel => {
+                    self.new_specialization = None;
+                    vec![Action::Info("No specialization was added.".into())]
+                }
+                FormOutcome::Submit if pending.is_none() => {
+                    let name = form.value(AdminField::Specialization).trim().to_string();
+                    if name.is_empty() {
+                        form.set_errors([(
+                            AdminField::Specialization,
+                            "Type the name of the specialization.".to_string(),
+                        )]);
+                        Vec::new()
+                    } else {
+                        vec![
+                            Action::ClearStatus,
+                            Action::Request(AdminOp::NewSpecialization(name)),
+                        ]
+                    }
+                }
+                _ => Vec::new(),
+            };
+        }
         if let Some(af) = &mut self.form {
+            // Saving with "New specialization…" chosen adds one first, deliberately.
+            if af.form.value(AdminField::Specialization) == NEW_SPECIALIZATION
+                && matches!(command, Some(Command::Save | Command::Submit))
+                && !af.form.is_pending()
+            {
+                self.new_specialization = Some((forms::new_specialization(), None));
+                return Vec::new();
+            }
             return match af.form.on_key(&key, command) {
                 FormOutcome::Cancel => {
                     self.form = None;
@@ -209,7 +252,7 @@ impl AdminScreen {
             Some(Command::Tab3) => self.tab = Tab::Locations,
             Some(Command::NewRecord) => {
                 self.form = Some(match self.tab {
-                    Tab::Doctors => forms::new_doctor(),
+                    Tab::Doctors => forms::new_doctor(&self.specializations),
                     Tab::Staff => forms::new_staff(),
                     Tab::Locations => forms::new_location(),
                 });
@@ -227,7 +270,10 @@ impl AdminScreen {
     fn open_edit(&mut self) -> Actions<AdminOp> {
         let i = self.selected();
         let made = match self.tab {
-            Tab::Doctors => self.doctors.get(i).map(forms::edit_doctor),
+            Tab::Doctors => self
+                .doctors
+                .get(i)
+                .map(|d| forms::edit_doctor(d, &self.specializations)),
             Tab::Staff => self.staff.get(i).map(forms::edit_staff),
             Tab::Locations => self.locations.get(i).map(forms::edit_location),
         };
@@ -344,6 +390,20 @@ impl AdminScreen {
             AdminReply::Locations(r) => {
                 self.loaded_list(Tab::Locations, request, r, |s, l| s.locations = l)
             }
+            AdminReply::Specializations(r) => {
+                if self.specializations_request != Some(request) {
+                    return Vec::new();
+                }
+                self.specializations_request = None;
+                match r {
+                    Ok(list) => {
+                        self.specializations = list;
+                        Vec::new()
+                    }
+                    Err(e) => vec![Action::Failed(e)],
+                }
+            }
+            AdminReply::SpecializationAdded(r) => self.specialization_added(request, r),
             AdminReply::Done(result) => {
                 let reload = if let Some(c) = &self.confirm
                     && c.pending == Some(request)
@@ -378,6 +438,52 @@ impl AdminScreen {
                     Ok(text) => vec![Action::Info(text), Action::Request(AdminOp::load(reload))],
                     Err(e) => vec![Action::Failed(e)],
                 }
+            }
+        }
+    }
+
+    /// The answer to "add this specialization": on the list and chosen in the doctor
+    /// form, or the refusal under the name as typed.
+    fn specialization_added(
+        &mut self,
+        request: u64,
+        result: Result<Specialization, ServiceError>,
+    ) -> Actions<AdminOp> {
+        let Some((form, pending)) = &mut self.new_specialization else {
+            return Vec::new();
+        };
+        if *pending != Some(request) {
+            return Vec::new();
+        }
+        *pending = None;
+        form.set_pending(false);
+        match result {
+            Ok(spec) => {
+                self.new_specialization = None;
+                if !self.specializations.iter().any(|s| s.id == spec.id) {
+                    self.specializations.push(spec.clone());
+                    self.specializations.sort_by(|a, b| a.name.cmp(&b.name));
+                }
+                if let Some(af) = &mut self.form {
+                    let keep_choose = af.form.selected(AdminField::Specialization) == Some(0)
+                        && af.kind == FormKind::NewDoctor;
+                    let (mut options, _) =
+                        forms::specialization_options(&self.specializations, Some(&spec.name));
+                    if keep_choose {
+                        options.insert(0, CHOOSE_SPECIALIZATION.to_string());
+                    }
+                    let selected = options.iter().position(|o| *o == spec.name).unwrap_or(0);
+                    af.form
+                        .set_options(AdminField::Specialization, options, selected);
+                }
+                vec![Action::Info(format!(
+                    "Specialization {} added and chosen.",
+                    spec.name
+                ))]
+            }
+            Err(e) => {
+                refusal::show_at(form, &e, Some(AdminField::Specialization));
+                vec![Action::Failed(e)]
             }
         }
     }
@@ -423,7 +529,9 @@ impl Screen for AdminScreen {
     type Op = AdminOp;
 
     fn context(&self) -> Context {
-        if self.confirm.is_some() {
+        if self.new_specialization.is_some() {
+            Context::Form
+        } else if self.confirm.is_some() {
             Context::Confirm
         } else if self.form.is_some() {
             Context::Form
@@ -437,6 +545,7 @@ impl Screen for AdminScreen {
         Tab::ALL
             .iter()
             .map(|t| Action::Request(AdminOp::load(*t)))
+            .chain([Action::Request(AdminOp::LoadSpecializations)])
             .collect()
     }
 
@@ -445,7 +554,14 @@ impl Screen for AdminScreen {
     }
 
     fn started(&mut self, request: u64, op: &AdminOp) {
-        if op.is_load() {
+        if let AdminOp::LoadSpecializations = op {
+            self.specializations_request = Some(request);
+        } else if let AdminOp::NewSpecialization(_) = op {
+            if let Some((form, pending)) = &mut self.new_specialization {
+                *pending = Some(request);
+                form.set_pending(true);
+            }
+        } else if op.is_load() {
             self.loading[op.tab().index()] = Some(request);
         } else if op.is_toggle() {
             if let Some(c) = &mut self.confirm {
@@ -473,6 +589,12 @@ impl Screen for AdminScreen {
         if let Some(c) = &mut self.confirm {
             super::abandon::forget(&mut c.pending, request);
         }
+        super::abandon::forget(&mut self.specializations_request, request);
+        if let Some((form, pending)) = &mut self.new_specialization
+            && super::abandon::forget(pending, request)
+        {
+            form.set_pending(false);
+        }
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, cx: &Ctx) {
@@ -480,6 +602,11 @@ impl Screen for AdminScreen {
     }
 
     fn commands(&self, _cx: &Ctx, out: &mut Commands) {
+        if let Some((_, pending)) = &self.new_specialization {
+            out.add(Command::Save, "add", pending.is_none())
+                .add(Command::Cancel, "cancel", true);
+            return;
+        }
         if let Some(c) = &self.confirm {
             out.add(Command::Yes, "yes", c.pending.is_none())
                 .add(Command::No, "no", true);

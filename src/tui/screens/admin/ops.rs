@@ -4,7 +4,7 @@
 use std::fmt;
 
 use super::Tab;
-use crate::domain::person::{Doctor, Location, StaffMember};
+use crate::domain::person::{Doctor, Location, Specialization, StaffMember};
 use crate::domain::{AccountKind, Actor, Role};
 use crate::service::admin::{DoctorInput, LocationInput};
 use crate::service::users::NewAccount;
@@ -16,14 +16,18 @@ pub enum AdminOp {
     LoadDoctors,
     LoadStaff,
     LoadLocations,
+    LoadSpecializations,
+    /// Add a specialization to the list (normalised by the service).
+    NewSpecialization(String),
     /// A doctor with every detail and their password, saved in one transaction.
     NewDoctor {
-        input: DoctorInput,
+        /// Boxed: a doctor's details are the largest request of all.
+        input: Box<DoctorInput>,
         password: String,
     },
     UpdateDoctor {
         id: i32,
-        input: DoctorInput,
+        input: Box<DoctorInput>,
     },
     NewStaff {
         full_name: String,
@@ -81,6 +85,8 @@ impl fmt::Debug for AdminOp {
             AdminOp::LoadDoctors => f.write_str("LoadDoctors"),
             AdminOp::LoadStaff => f.write_str("LoadStaff"),
             AdminOp::LoadLocations => f.write_str("LoadLocations"),
+            AdminOp::LoadSpecializations => f.write_str("LoadSpecializations"),
+            AdminOp::NewSpecialization(name) => write!(f, "NewSpecialization({name:?})"),
             AdminOp::UpdateDoctor { id, .. } => write!(f, "UpdateDoctor({id})"),
             AdminOp::UpdateStaff { id, role, .. } => write!(f, "UpdateStaff({id}, {role:?})"),
             AdminOp::SetAccountActive { kind, id, active } => {
@@ -108,9 +114,11 @@ impl AdminOp {
     /// The tab whose list this changes or loads.
     pub fn tab(&self) -> Tab {
         match self {
-            AdminOp::LoadDoctors | AdminOp::NewDoctor { .. } | AdminOp::UpdateDoctor { .. } => {
-                Tab::Doctors
-            }
+            AdminOp::LoadDoctors
+            | AdminOp::NewDoctor { .. }
+            | AdminOp::UpdateDoctor { .. }
+            | AdminOp::LoadSpecializations
+            | AdminOp::NewSpecialization(_) => Tab::Doctors,
             AdminOp::LoadStaff | AdminOp::NewStaff { .. } | AdminOp::UpdateStaff { .. } => {
                 Tab::Staff
             }
@@ -150,6 +158,8 @@ pub enum AdminReply {
     Doctors(Result<Vec<Doctor>, ServiceError>),
     Staff(Result<Vec<StaffMember>, ServiceError>),
     Locations(Result<Vec<Location>, ServiceError>),
+    Specializations(Result<Vec<Specialization>, ServiceError>),
+    SpecializationAdded(Result<Specialization, ServiceError>),
     /// A change finished: what to tell the user, or why it was refused.
     Done(Result<String, ServiceError>),
 }
@@ -162,6 +172,7 @@ impl Operation for AdminOp {
             AdminOp::LoadDoctors => "Loading doctors",
             AdminOp::LoadStaff => "Loading staff",
             AdminOp::LoadLocations => "Loading locations",
+            AdminOp::LoadSpecializations => "Loading specializations",
             AdminOp::ResetPassword { .. } => "Resetting the password",
             _ => "Saving",
         }
@@ -173,6 +184,12 @@ impl Operation for AdminOp {
             AdminOp::LoadDoctors => AdminReply::Doctors(services.admin_list_doctors(actor).await),
             AdminOp::LoadStaff => AdminReply::Staff(services.list_staff(actor).await),
             AdminOp::LoadLocations => AdminReply::Locations(services.list_locations().await),
+            AdminOp::LoadSpecializations => {
+                AdminReply::Specializations(services.list_specializations().await)
+            }
+            AdminOp::NewSpecialization(name) => {
+                AdminReply::SpecializationAdded(services.add_specialization(actor, &name).await)
+            }
             AdminOp::NewDoctor { input, password } => done(
                 services
                     .create_doctor(actor, &input, &password)

@@ -42,7 +42,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AdminScreen, theme: &Theme)
     };
     render_list(frame, inner, state, theme);
 
-    if let Some(f) = &state.form {
+    // The "new specialization" form stands in for the doctor form it was opened from.
+    if let Some((form, _)) = &state.new_specialization {
+        form.render_popup(frame, area, theme);
+    } else if let Some(f) = &state.form {
         f.form.render_popup(frame, area, theme);
     }
     if let Some(c) = &state.confirm {
@@ -68,6 +71,7 @@ fn render_list(frame: &mut Frame, area: Rect, state: &AdminScreen, theme: &Theme
                 col("Specialty", Constraint::Fill(2)),
                 col("Email", Constraint::Fill(3)),
                 col("Phone", Constraint::Length(if wide { 18 } else { 13 })),
+                col("Fee", Constraint::Length(9)).right(),
                 status,
             ],
             state.doctors.len(),
@@ -104,6 +108,9 @@ fn render_list(frame: &mut Frame, area: Rect, state: &AdminScreen, theme: &Theme
                         d.specialization.clone(),
                         d.email.clone(),
                         d.phone_number.clone().unwrap_or_default(),
+                        d.consultation_fee
+                            .map(crate::domain::money::format_amount)
+                            .unwrap_or_else(|| "-".into()),
                         account_status(d.is_active).into(),
                     ],
                     d.is_active,

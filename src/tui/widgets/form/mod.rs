@@ -263,6 +263,25 @@ impl<K: Copy + Eq> Form<K> {
         }
     }
 
+    /// Replaces the options of a choice field and picks option `index` (the last one if
+    /// `index` is past the end).
+    pub fn set_options<S: Into<String>>(
+        &mut self,
+        key: K,
+        options: impl IntoIterator<Item = S>,
+        index: usize,
+    ) {
+        let Some(i) = self.index(key) else { return };
+        if let Value::Choice {
+            options: o,
+            selected,
+        } = &mut self.fields[i].value
+        {
+            *o = options.into_iter().map(Into::into).collect();
+            *selected = index.min(o.len().saturating_sub(1));
+        }
+    }
+
     /// Empties every text and masked field and every error; the cursor goes to the first.
     pub fn clear(&mut self) {
         for f in &mut self.fields {
@@ -715,6 +734,20 @@ mod tests {
         // Arrows still cycle.
         f.on_key(&key(KeyCode::Left), None);
         assert_eq!(f.value(F::Method), "Dermatology");
+    }
+
+    #[test]
+    fn the_options_of_a_choice_can_be_replaced() {
+        let mut f = long();
+        f.set_options(F::Method, ["Cardiology", "Oncology", "New…"], 1);
+        assert_eq!(f.value(F::Method), "Oncology");
+        assert_eq!(f.option_count(F::Method), 3);
+        f.set_options(F::Method, ["Only"], 9);
+        assert_eq!(
+            f.value(F::Method),
+            "Only",
+            "an index past the end takes the last"
+        );
     }
 
     #[test]
