@@ -47,18 +47,6 @@ pub fn digits(text: &str) -> String {
     text.chars().filter(char::is_ascii_digit).collect()
 }
 
-/// The full-text terms for a name search: each word of at least three letters or
-/// digits becomes a required prefix term (`+rib*`); shorter words and punctuation are
-/// left out (InnoDB does not index words under three characters).
-pub fn fulltext_terms(text: &str) -> Option<String> {
-    let terms: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().count() >= 3)
-        .map(|w| format!("+{}*", w.to_lowercase()))
-        .collect();
-    (!terms.is_empty()).then(|| terms.join(" "))
-}
-
 /// At most this many characters of a search text are used.
 pub const MAX_QUERY_CHARS: usize = 100;
 
@@ -151,6 +139,9 @@ pub fn trigrams(text: &str, most: usize) -> Vec<String> {
 /// At most this many trigrams of a text are looked up.
 const MOST_TRIGRAMS: usize = 4;
 
+/// At most this many words of a search text are matched against the name.
+const MAX_WORDS: usize = 5;
+
 /// Ranks, best first.
 const RANK_ID: u8 = 0;
 const RANK_STARTS: u8 = 1;
@@ -170,15 +161,17 @@ where
 }
 
 /// Patients matching `query`, best first: the exact id; then a name that starts with
-/// the text or the date of birth; then a name word that starts with each word typed,
-/// an email or phone number that starts with it; then any part of the name, the email
-/// or the phone digits. Within a rank by name. Optionally with deactivated patients too
+/// the text or the date of birth; then a name with a word starting with each word
+/// typed, an email or phone number that starts with it; then a name holding each word
+/// typed anywhere (`ana owals`: Ana Kowalski), any part of the email or of the phone
+/// digits. Within a rank by name. Optionally with deactivated patients too
 /// (listed after the active ones).
 ///
 /// Every part is an index lookup with its own limit: the primary key, the date of
-/// birth, the name and email prefixes, FULLTEXT, the phone digits forwards and
-/// reversed, and for "any part" the trigram table `patient_search_terms` (the typed
-/// text's trigrams joined on the patient, then checked with LIKE), so a search costs
+/// birth, the name and email prefixes, the phone digits forwards and reversed, and for
+/// words and "any part" the trigram table `patient_search_terms` (the trigrams of the
+/// longest word typed joined on the patient, then checked with LIKE; FULLTEXT only
+/// when no word has three characters), so a search costs
 /// milliseconds at 100,000 patients (docs/PERFORMANCE.md). What was typed is bound,
 /// never spliced; LIKE wildcards in it are escaped.
 pub async fn search_matching<'c, E>(
@@ -227,33 +220,53 @@ where
         ));
         qb.push_bind(pattern.clone());
         qb.push(", '%') LIMIT 100)");
-        if let Some(t) = fulltext_terms(text) {
+        // The words typed, for the name: each must be in the name; when each starts a
+        // word of it, the rank is "word" rather than "contains". The candidates come
+        // from the trigrams of the longest word (the rarest, as a rule); when no word
+        // has three characters, from those of the whole text, which must then appear
+        // as typed (`0% r`).
+        let words: Vec<&str> = text.split_whitespace().take(MAX_WORDS).collect();
+        let longest = words
+            .iter()
+            .copied()
+            .max_by_key(|w| w.chars().count())
+            .unwrap_or(text);
+        let (name_grams, words) = match trigrams(longest, MOST_TRIGRAMS) {
+            g if g.is_empty() => (trigrams(text, MOST_TRIGRAMS), vec![text]),
+            g => (g, words),
+        };
+        if !name_grams.is_empty() {
             part(&mut qb);
+            qb.push("(SELECT t0.patient_id AS id, CASE WHEN ");
+            for (k, w) in words.iter().enumerate() {
+                if k > 0 {
+                    qb.push(" AND ");
+                }
+                qb.push("CONCAT(' ', REPLACE(c.full_name, '-', ' ')) LIKE CONCAT('% ', ");
+                qb.push_bind(escape_like(w));
+                qb.push(", '%')");
+            }
             qb.push(format!(
-                "(SELECT id, {RANK_WORD} AS r FROM patients WHERE MATCH(full_name) AGAINST ("
+                " THEN {RANK_WORD} ELSE {RANK_CONTAINS} END AS r FROM patient_search_terms t0"
             ));
-            qb.push_bind(t);
-            qb.push(" IN BOOLEAN MODE) LIMIT 200)");
-        }
-        part(&mut qb);
-        qb.push(format!(
-            "(SELECT id, {RANK_WORD} AS r FROM patients WHERE email LIKE CONCAT("
-        ));
-        qb.push_bind(pattern.clone());
-        qb.push(", '%') LIMIT 100)");
-        if let Some(d) = &query.phone_digits {
-            let reversed: String = d.chars().rev().collect();
-            part(&mut qb);
-            qb.push(format!(
-                "(SELECT id, {RANK_WORD} AS r FROM patients WHERE phone_digits LIKE CONCAT("
-            ));
-            qb.push_bind(d.clone());
-            qb.push(format!(
-                ", '%') LIMIT 100) UNION ALL (SELECT id, {RANK_WORD} AS r FROM patients \
-                 WHERE phone_digits_rev LIKE CONCAT("
-            ));
-            qb.push_bind(reversed);
-            qb.push(", '%') LIMIT 100)");
+            for (k, g) in name_grams.iter().enumerate().skip(1) {
+                qb.push(format!(
+                    " JOIN patient_search_terms t{k} ON t{k}.patient_id = t0.patient_id \
+                     AND t{k}.field = 'n' AND t{k}.gram = "
+                ));
+                qb.push_bind(g.clone());
+            }
+            qb.push(" JOIN patients c ON c.id = t0.patient_id WHERE t0.field = 'n' AND t0.gram = ");
+            qb.push_bind(name_grams[0].clone());
+            for w in &words {
+                qb.push(" AND c.full_name LIKE CONCAT('%', ");
+                qb.push_bind(escape_like(w));
+                qb.push(", '%')");
+            }
+            if !include_inactive {
+                qb.push(" AND c.is_active");
+            }
+            qb.push(" LIMIT 200)");
         }
         let mut contains = |qb: &mut sqlx::QueryBuilder<MySql>,
                             field: &str,
@@ -286,20 +299,16 @@ where
             }
             qb.push(" LIMIT 100)");
         };
-        contains(
-            &mut qb,
-            "n",
-            "full_name",
-            trigrams(text, MOST_TRIGRAMS),
-            text.to_string(),
-        );
-        contains(
-            &mut qb,
-            "e",
-            "email",
-            trigrams(text, MOST_TRIGRAMS),
-            text.to_string(),
-        );
+        // An email has no spaces: a text with some is not looked for in emails.
+        if words.len() == 1 {
+            contains(
+                &mut qb,
+                "e",
+                "email",
+                trigrams(text, MOST_TRIGRAMS),
+                text.to_string(),
+            );
+        }
         if let Some(d) = &query.phone_digits {
             contains(
                 &mut qb,
@@ -357,18 +366,6 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn fulltext_terms_are_sanitised() {
-        assert_eq!(fulltext_terms("Ana Rib"), Some("+ana* +rib*".into()));
-        assert_eq!(
-            fulltext_terms("O'Brien-Smith"),
-            Some("+brien* +smith*".into())
-        );
-        assert_eq!(fulltext_terms("+ana* -(x) \"q\""), Some("+ana*".into()));
-        assert_eq!(fulltext_terms("Zoë Ørsted"), Some("+zoë* +ørsted*".into()));
-        assert_eq!(fulltext_terms("al"), None);
-    }
 
     #[test]
     fn queries_are_understood() {
