@@ -168,7 +168,7 @@ pub async fn ssh_key(services: &Services, cmd: SshKeyCommand) -> Result<(), Stri
                 println!(
                     "{}  {}  {comment}",
                     k.fingerprint,
-                    k.created_at.format("%Y-%m-%d %H:%M")
+                    k.created_at.format("%Y-%m-%d %H:%M UTC")
                 );
             }
         }

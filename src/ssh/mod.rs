@@ -346,6 +346,31 @@ impl Conn {
         }
     }
 
+    /// A refused attempt. The client may try again (another password, another key)
+    /// while attempts are left; russh's default would drop the password method after
+    /// one wrong password. With none left, no method is offered and the client gives up.
+    fn reject(&self) -> Auth {
+        let mut methods = MethodSet::empty();
+        if self.tries < self.shared.options.max_auth_tries.max(1) {
+            methods.push(MethodKind::PublicKey);
+            methods.push(MethodKind::Password);
+        }
+        Auth::Reject {
+            proceed_with_methods: Some(methods),
+            partial_success: false,
+        }
+    }
+
+    /// Accepts when the sign-in opened sessions (kept for the shell), else rejects.
+    fn answer(&mut self, sessions: Vec<crate::service::Session>) -> Auth {
+        if sessions.is_empty() {
+            self.reject()
+        } else {
+            self.signed_in = sessions;
+            Auth::Accept
+        }
+    }
+
     fn user_or_empty(&self) -> Option<&str> {
         self.user.as_deref()
     }
@@ -359,17 +384,17 @@ impl Conn {
     }
 }
 
-fn auth_reply(
+/// The sessions a sign-in opened (none: refused).
+fn signed_in(
     result: Result<Vec<crate::service::Session>, LoginError>,
-) -> (Auth, Vec<crate::service::Session>) {
+) -> Vec<crate::service::Session> {
     match result {
-        Ok(sessions) if !sessions.is_empty() => (Auth::Accept, sessions),
-        Ok(_) => (Auth::reject(), Vec::new()),
+        Ok(sessions) => sessions,
         Err(LoginError::Service(e)) => {
             tracing::warn!(error = %e, "ssh: sign-in could not be checked");
-            (Auth::reject(), Vec::new())
+            Vec::new()
         }
-        Err(_) => (Auth::reject(), Vec::new()),
+        Err(_) => Vec::new(),
     }
 }
 
@@ -379,16 +404,14 @@ impl russh::server::Handler for Conn {
     async fn auth_password(&mut self, user: &str, password: &str) -> Result<Auth, Self::Error> {
         self.user = Some(user.to_string());
         if !self.try_allowed(user).await {
-            return Ok(Auth::reject());
+            return Ok(self.reject());
         }
         let result = self
             .shared
             .services
             .ssh_password_sign_in(user, password, &self.peer)
             .await;
-        let (auth, sessions) = auth_reply(result);
-        self.signed_in = sessions;
-        Ok(auth)
+        Ok(self.answer(signed_in(result)))
     }
 
     async fn auth_publickey_offered(
@@ -403,10 +426,10 @@ impl russh::server::Handler for Conn {
             .await
         {
             Ok(true) => Ok(Auth::Accept),
-            Ok(false) => Ok(Auth::reject()),
+            Ok(false) => Ok(self.reject()),
             Err(e) => {
                 tracing::warn!(error = %e, "ssh: key could not be looked up");
-                Ok(Auth::reject())
+                Ok(self.reject())
             }
         }
     }
@@ -420,7 +443,7 @@ impl russh::server::Handler for Conn {
         let public: &PublicKey = key.public_key;
         self.fingerprint = Some(crate::service::ssh_keys::fingerprint(public));
         if !self.try_allowed(user).await {
-            return Ok(Auth::reject());
+            return Ok(self.reject());
         }
         let result = self
             .shared
@@ -428,9 +451,7 @@ impl russh::server::Handler for Conn {
             .ssh_key_sign_in(user, public, &self.peer)
             .await
             .map(|s| vec![s]);
-        let (auth, sessions) = auth_reply(result);
-        self.signed_in = sessions;
-        Ok(auth)
+        Ok(self.answer(signed_in(result)))
     }
 
     async fn channel_open_session(
