@@ -288,6 +288,8 @@ struct Conn {
     shared: Arc<Shared>,
     peer: String,
     tries: u32,
+    /// Whether running out of sign-in attempts has been audited.
+    tries_audited: bool,
     user: Option<String>,
     signed_in: Vec<crate::service::Session>,
     fingerprint: Option<String>,
@@ -306,6 +308,7 @@ impl Conn {
             shared,
             peer: peer.to_string(),
             tries: 0,
+            tries_audited: false,
             user: None,
             signed_in: Vec::new(),
             fingerprint: None,
@@ -317,18 +320,11 @@ impl Conn {
         }
     }
 
-    /// Counts a sign-in attempt; false (and an audit row, once) past the limit.
-    async fn try_allowed(&mut self, user: &str) -> bool {
+    /// Counts a sign-in attempt; false past the limit (a client that ignores being
+    /// offered no more methods).
+    fn try_allowed(&mut self) -> bool {
         self.tries += 1;
-        let max = self.shared.options.max_auth_tries.max(1);
-        if self.tries == max + 1 {
-            self.refused(
-                Some(user),
-                &format!("more than {max} sign-in attempts on one connection"),
-            )
-            .await;
-        }
-        self.tries <= max
+        self.tries <= self.shared.options.max_auth_tries.max(1)
     }
 
     async fn refused(&self, user: Option<&str>, what: &str) {
@@ -348,12 +344,22 @@ impl Conn {
 
     /// A refused attempt. The client may try again (another password, another key)
     /// while attempts are left; russh's default would drop the password method after
-    /// one wrong password. With none left, no method is offered and the client gives up.
-    fn reject(&self) -> Auth {
+    /// one wrong password. With none left, no method is offered, the client gives up,
+    /// and the refusal is audited (once).
+    async fn reject(&mut self) -> Auth {
+        let max = self.shared.options.max_auth_tries.max(1);
         let mut methods = MethodSet::empty();
-        if self.tries < self.shared.options.max_auth_tries.max(1) {
+        if self.tries < max {
             methods.push(MethodKind::PublicKey);
             methods.push(MethodKind::Password);
+        } else if !self.tries_audited {
+            self.tries_audited = true;
+            let user = self.user.clone();
+            self.refused(
+                user.as_deref(),
+                &format!("{max} failed sign-in attempts on one connection: no more allowed"),
+            )
+            .await;
         }
         Auth::Reject {
             proceed_with_methods: Some(methods),
@@ -362,9 +368,9 @@ impl Conn {
     }
 
     /// Accepts when the sign-in opened sessions (kept for the shell), else rejects.
-    fn answer(&mut self, sessions: Vec<crate::service::Session>) -> Auth {
+    async fn answer(&mut self, sessions: Vec<crate::service::Session>) -> Auth {
         if sessions.is_empty() {
-            self.reject()
+            self.reject().await
         } else {
             self.signed_in = sessions;
             Auth::Accept
@@ -403,15 +409,15 @@ impl russh::server::Handler for Conn {
 
     async fn auth_password(&mut self, user: &str, password: &str) -> Result<Auth, Self::Error> {
         self.user = Some(user.to_string());
-        if !self.try_allowed(user).await {
-            return Ok(self.reject());
+        if !self.try_allowed() {
+            return Ok(self.reject().await);
         }
         let result = self
             .shared
             .services
             .ssh_password_sign_in(user, password, &self.peer)
             .await;
-        Ok(self.answer(signed_in(result)))
+        Ok(self.answer(signed_in(result)).await)
     }
 
     async fn auth_publickey_offered(
@@ -426,10 +432,10 @@ impl russh::server::Handler for Conn {
             .await
         {
             Ok(true) => Ok(Auth::Accept),
-            Ok(false) => Ok(self.reject()),
+            Ok(false) => Ok(self.reject().await),
             Err(e) => {
                 tracing::warn!(error = %e, "ssh: key could not be looked up");
-                Ok(self.reject())
+                Ok(self.reject().await)
             }
         }
     }
@@ -442,8 +448,8 @@ impl russh::server::Handler for Conn {
         self.user = Some(user.to_string());
         let public: &PublicKey = key.public_key;
         self.fingerprint = Some(crate::service::ssh_keys::fingerprint(public));
-        if !self.try_allowed(user).await {
-            return Ok(self.reject());
+        if !self.try_allowed() {
+            return Ok(self.reject().await);
         }
         let result = self
             .shared
@@ -451,7 +457,7 @@ impl russh::server::Handler for Conn {
             .ssh_key_sign_in(user, public, &self.peer)
             .await
             .map(|s| vec![s]);
-        Ok(self.answer(signed_in(result)))
+        Ok(self.answer(signed_in(result)).await)
     }
 
     async fn channel_open_session(

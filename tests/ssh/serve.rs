@@ -353,3 +353,83 @@ async fn two_sessions_at_once_see_each_others_changes_after_a_refresh() {
         "{refused:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn one_email_with_two_kinds_of_account_is_asked_which() {
+    let (env, _) = clinic_with_a_doctor().await;
+    env.services
+        .add_user(
+            &clinic::domain::Actor::System,
+            clinic::service::users::NewAccount {
+                role: Role::Patient,
+                email: DOCTOR_EMAIL.into(),
+                full_name: "Maya Okafor".into(),
+                specialization: None,
+                password: DOCTOR_PASSWORD.into(),
+            },
+        )
+        .await
+        .expect("the doctor is a patient too");
+    let server = Serve::start(&env, &[]);
+    let mut app = server.ssh(server.password_args(1), DOCTOR_EMAIL, &[], 80, 24);
+    app.wait_for("password:", WAIT);
+    app.send(&format!("{DOCTOR_PASSWORD}\r"));
+    app.wait_for("continue as which?", WAIT);
+    app.wait_for("Patient", WAIT);
+    app.send(DOWN);
+    app.send("\r");
+    app.wait_for("Welcome, Maya Okafor", WAIT);
+    app.wait_for("Patient · Maya Okafor", WAIT);
+    app.send("q");
+    app.send("y");
+    assert!(app.wait_exit(WAIT));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sign_in_attempts_and_new_connections_are_limited() {
+    let (env, _) = clinic_with_a_doctor().await;
+    let server = Serve::start(
+        &env,
+        &["--max-auth-tries", "2", "--connections-per-minute", "3"],
+    );
+
+    // 1. Two wrong passwords are checked; a third is not even looked at: the server
+    //    offers no more methods, and hangs up when the client tries anyway.
+    let mut app = server.ssh(server.password_args(3), DOCTOR_EMAIL, &[], 80, 24);
+    for attempt in 1..=3 {
+        app.wait_until_screen(&format!("password prompt {attempt}"), WAIT, |s| {
+            s.matches("password:").count() == attempt
+        });
+        app.send(&format!("wrong-{attempt}\r"));
+    }
+    app.wait_for("Too many authentication attempts", WAIT);
+    assert!(!app.wait_exit(WAIT));
+    let failed = audit(&env, "LOGIN").await;
+    assert_eq!(
+        failed.len(),
+        2,
+        "only two passwords were checked: {failed:?}"
+    );
+
+    // 2 and 3 are let in (and refused for what they ask); 4 is cut off at once.
+    let key = doctor_key(&env, &server, "id_doctor").await;
+    for _ in 0..2 {
+        let (ok, said) = server.ssh_output(server.key_args(&key), DOCTOR_EMAIL, &["true"]);
+        assert!(!ok && !said.contains("Connection closed"), "{said}");
+    }
+    let (ok, said) = server.ssh_output(server.key_args(&key), DOCTOR_EMAIL, &[]);
+    assert!(!ok, "{said}");
+    assert!(!said.contains("Welcome"), "{said}");
+
+    let refused = audit(&env, "SSH_REFUSED").await;
+    let details: Vec<&str> = refused.iter().map(|(_, _, d)| d.as_str()).collect();
+    for wanted in [
+        "2 failed sign-in attempts on one connection",
+        "too many new connections from this address",
+    ] {
+        assert!(
+            details.iter().any(|d| d.contains(wanted)),
+            "no refusal {wanted:?} in {details:#?}"
+        );
+    }
+}
