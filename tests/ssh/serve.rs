@@ -16,7 +16,7 @@ async fn a_registered_key_signs_in_to_the_doctors_home_and_others_are_refused() 
     let server = Serve::start(&env, &[]);
     // The fingerprint printed at start is the host key's, and `--fingerprint` says it too;
     // the key file is the owner's only.
-    let key = russh::keys::PrivateKey::read_openssh_file(&server.host_key_path()).expect("key");
+    let key = russh::keys::PrivateKey::read_openssh_file(server.host_key_path()).expect("key");
     assert_eq!(server.fingerprint, clinic::ssh::host_fingerprint(&key));
     assert!(server.fingerprint.starts_with("SHA256:"));
     let printed = std::process::Command::new(env!("CARGO_BIN_EXE_clinic"))
@@ -47,6 +47,13 @@ async fn a_registered_key_signs_in_to_the_doctors_home_and_others_are_refused() 
         "{screen}"
     );
     assert!(!screen.contains("Sign in"), "no second sign-in: {screen}");
+    // F1 as a terminal sends it (ESC O P) opens the help; Esc closes it.
+    app.send("\x1bOP");
+    app.wait_for("Help · Esc closes", WAIT);
+    app.send("\x1b");
+    app.wait_until_screen("the help closed", WAIT, |s| {
+        !s.contains("Help · Esc closes")
+    });
     app.send("q");
     app.wait_for("Quit Smart Clinic and end this session?", WAIT);
     app.send("y");
