@@ -300,6 +300,8 @@ struct Conn {
     input: Option<mpsc::UnboundedSender<Event>>,
     resize: Option<terminal::SharedSize>,
     parser: input::InputParser,
+    /// The client asked for no colour (NO_COLOR).
+    no_color: bool,
 }
 
 impl Conn {
@@ -317,6 +319,7 @@ impl Conn {
             input: None,
             resize: None,
             parser: input::InputParser::default(),
+            no_color: false,
         }
     }
 
@@ -649,6 +652,24 @@ impl russh::server::Handler for Conn {
         Ok(())
     }
 
+    /// `NO_COLOR` from the client (`ssh -o SetEnv=NO_COLOR=1`, or `SendEnv NO_COLOR`):
+    /// that session is drawn without colour. Every other variable is ignored.
+    async fn env_request(
+        &mut self,
+        channel: ChannelId,
+        variable_name: &str,
+        variable_value: &str,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        if variable_name == "NO_COLOR" {
+            self.no_color = !variable_value.is_empty();
+            session.channel_success(channel)?;
+        } else {
+            session.channel_failure(channel)?;
+        }
+        Ok(())
+    }
+
     async fn window_change_request(
         &mut self,
         _channel: ChannelId,
@@ -712,13 +733,18 @@ impl russh::server::Handler for Conn {
         self.input = Some(tx);
         self.resize = Some(size.clone());
         let sessions = std::mem::take(&mut self.signed_in);
+        let mut theme = tui::theme::Theme::from_env();
+        theme.color &= !self.no_color;
         tokio::spawn(run_session(
             self.shared.clone(),
             slot,
-            session.handle(),
-            channel,
-            size,
-            rx,
+            SessionChannel {
+                handle: session.handle(),
+                id: channel,
+                size,
+                input: rx,
+            },
+            theme,
             sessions,
         ));
         Ok(())
@@ -762,17 +788,29 @@ fn clamp(n: u32) -> u16 {
     u16::try_from(n).unwrap_or(u16::MAX).clamp(1, 1000)
 }
 
+/// A session's channel: where it draws, its size, and the keys typed into it.
+struct SessionChannel {
+    handle: Handle,
+    id: ChannelId,
+    size: terminal::SharedSize,
+    input: mpsc::UnboundedReceiver<Event>,
+}
+
 /// One TUI session on a channel: runs until the user quits, the connection drops or the
 /// server stops (then unsaved work is kept in draft files), and closes the channel.
 async fn run_session(
     shared: Arc<Shared>,
     slot: SessionSlot,
-    handle: Handle,
-    channel: ChannelId,
-    size: terminal::SharedSize,
-    input: mpsc::UnboundedReceiver<Event>,
+    channel: SessionChannel,
+    theme: tui::theme::Theme,
     sessions: Vec<crate::service::Session>,
 ) {
+    let SessionChannel {
+        handle,
+        id: channel,
+        size,
+        input,
+    } = channel;
     let (mut terminal, writer) = match terminal::channel_terminal(handle.clone(), channel, size) {
         Ok(t) => t,
         Err(e) => {
@@ -783,11 +821,7 @@ async fn run_session(
     };
     let options = &shared.options;
     let (cols, rows) = terminal::size_of(&terminal);
-    let mut state = tui::AppState::new(
-        options.clinic.clone(),
-        tui::theme::Theme::from_env(),
-        chrono::Utc::now(),
-    );
+    let mut state = tui::AppState::new(options.clinic.clone(), theme, chrono::Utc::now());
     state.idle_lock = options.idle_lock;
     state.size = (cols, rows);
     tui::update::start_signed_in(&mut state, sessions);

@@ -142,6 +142,23 @@ impl PtyApp {
         }
     }
 
+    /// Whether any cell on screen has a foreground or background colour.
+    pub fn shows_colour(&self) -> bool {
+        let Ok(state) = self.screen.state.lock() else {
+            return false;
+        };
+        let screen = state.0.screen();
+        let (rows, cols) = screen.size();
+        (0..rows).any(|r| {
+            (0..cols).any(|c| {
+                screen.cell(r, c).is_some_and(|cell| {
+                    cell.fgcolor() != vt100::Color::Default
+                        || cell.bgcolor() != vt100::Color::Default
+                })
+            })
+        })
+    }
+
     /// Waits until the screen shows `text`; panics with the screen if it never does.
     pub fn wait_for(&self, text: &str, timeout: Duration) {
         if !self.wait_until(timeout, |screen, _| screen.contains(text)) {

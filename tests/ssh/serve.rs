@@ -54,6 +54,7 @@ async fn a_registered_key_signs_in_to_the_doctors_home_and_others_are_refused() 
     app.wait_until_screen("the help closed", WAIT, |s| {
         !s.contains("Help · Esc closes")
     });
+    assert!(app.shows_colour(), "colour by default");
     app.send("q");
     app.wait_for("Quit Smart Clinic and end this session?", WAIT);
     app.send("y");
@@ -378,7 +379,9 @@ async fn one_email_with_two_kinds_of_account_is_asked_which() {
         .await
         .expect("the doctor is a patient too");
     let server = Serve::start(&env, &[]);
-    let mut app = server.ssh(server.password_args(1), DOCTOR_EMAIL, &[], 80, 24);
+    let mut args = server.password_args(1);
+    args.extend(["-o".to_string(), "SetEnv=NO_COLOR=1".to_string()]);
+    let mut app = server.ssh(args, DOCTOR_EMAIL, &[], 80, 24);
     app.wait_for("password:", WAIT);
     app.send(&format!("{DOCTOR_PASSWORD}\r"));
     app.wait_for("continue as which?", WAIT);
@@ -387,6 +390,7 @@ async fn one_email_with_two_kinds_of_account_is_asked_which() {
     app.send("\r");
     app.wait_for("Welcome, Maya Okafor", WAIT);
     app.wait_for("Patient · Maya Okafor", WAIT);
+    assert!(!app.shows_colour(), "the client asked for NO_COLOR");
     app.send("q");
     app.send("y");
     assert!(app.wait_exit(WAIT));
@@ -428,6 +432,14 @@ async fn sign_in_attempts_and_new_connections_are_limited() {
     assert!(!ok, "{said}");
     assert!(!said.contains("Welcome"), "{said}");
 
+    // The refusal of a connection is audited after it is cut off.
+    eventually("the refused connection is audited", || async {
+        audit(&env, "SSH_REFUSED")
+            .await
+            .iter()
+            .any(|(_, _, d)| d.contains("too many new connections from this address"))
+    })
+    .await;
     let refused = audit(&env, "SSH_REFUSED").await;
     let details: Vec<&str> = refused.iter().map(|(_, _, d)| d.as_str()).collect();
     for wanted in [
