@@ -226,6 +226,30 @@ impl Serve {
         self.dir.join("smart-clinic").join("drafts")
     }
 
+    /// Runs `clinic ARGS` (a one-shot command) against this server's databases: whether
+    /// it succeeded, and what it printed.
+    pub fn clinic(&self, env: &TestEnv, args: &[&str]) -> (bool, String) {
+        let out = Command::new(env!("CARGO_BIN_EXE_clinic"))
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("DATABASE_URL", common::mysql_url_for(&env.db_name))
+            .env("MONGODB_URI", common::base_mongo_uri())
+            .env("MONGODB_DATABASE", &env.db_name)
+            .env("XDG_STATE_HOME", &self.dir)
+            .env("XDG_CONFIG_HOME", &self.dir)
+            .env("HOME", &self.dir)
+            .stdin(Stdio::null())
+            .output()
+            .expect("run clinic");
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (out.status.success(), text)
+    }
+
     /// The options every `ssh` here gets: no user or system configuration, no agent,
     /// this server's host key as the only known one.
     fn base_args(&self) -> Vec<String> {

@@ -452,3 +452,64 @@ async fn sign_in_attempts_and_new_connections_are_limited() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn keys_are_added_listed_and_removed_with_the_cli() {
+    let (env, _) = clinic_with_a_doctor().await;
+    let server = Serve::start(&env, &[]);
+    let (key, public) = client_key(&server.dir, "id_cli");
+    let public_file = server.dir.join("id_cli.pub");
+    std::fs::write(&public_file, &public).expect("public key file");
+    let fingerprint = clinic::service::ssh_keys::fingerprint(
+        &clinic::service::ssh_keys::parse_public_key(&public).expect("public key"),
+    );
+    let file = public_file.display().to_string();
+    let who = ["--role", "doctor", "--email", DOCTOR_EMAIL];
+    let run = |cmd: &[&str], extra: &[&str]| {
+        let mut args = vec!["user", "ssh-key"];
+        args.extend_from_slice(cmd);
+        args.extend_from_slice(&who);
+        args.extend_from_slice(extra);
+        server.clinic(&env, &args)
+    };
+
+    let (ok, said) = run(&["list"], &[]);
+    assert!(ok && said.contains("No SSH keys"), "{said}");
+    let (ok, said) = run(&["add"], &["--key-file", &file]);
+    assert!(
+        ok && said.contains(&format!("Registered key {fingerprint}")),
+        "{said}"
+    );
+    // The private key, or the same key again, is refused with a clear message.
+    let private = key.display().to_string();
+    let (ok, said) = run(&["add"], &["--key-file", &private]);
+    assert!(!ok && said.contains("Not an OpenSSH public key"), "{said}");
+    let (ok, said) = run(&["add"], &["--key-file", &file]);
+    assert!(!ok && said.contains("already registered"), "{said}");
+    let (ok, said) = run(&["list"], &[]);
+    assert!(
+        ok && said.contains(&fingerprint) && said.contains("test@ssh"),
+        "{said}"
+    );
+
+    // The key signs in; removed, it no longer does.
+    let mut app = server.ssh(server.key_args(&key), DOCTOR_EMAIL, &[], 80, 24);
+    app.wait_for(&format!("Welcome, {DOCTOR_NAME}"), WAIT);
+    app.send("q");
+    app.send("y");
+    assert!(app.wait_exit(WAIT));
+    let (ok, said) = run(&["remove"], &["--fingerprint", &fingerprint]);
+    assert!(ok && said.contains("Removed key"), "{said}");
+    let (ok, said) = server.ssh_output(server.key_args(&key), DOCTOR_EMAIL, &[]);
+    assert!(!ok && said.contains("Permission denied"), "{said}");
+    let (ok, said) = run(&["remove"], &["--fingerprint", &fingerprint]);
+    assert!(!ok, "{said}");
+
+    let actions: Vec<String> = sqlx::query_scalar(
+        "SELECT action FROM audit_log WHERE action LIKE 'SSH_KEY_%' ORDER BY id",
+    )
+    .fetch_all(&env.pool)
+    .await
+    .expect("audit");
+    assert_eq!(actions, ["SSH_KEY_ADD", "SSH_KEY_REMOVE"]);
+}
