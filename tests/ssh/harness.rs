@@ -138,8 +138,14 @@ pub struct Serve {
 
 impl Serve {
     pub fn start(env: &TestEnv, extra: &[&str]) -> Serve {
+        Serve::start_with_config(env, extra, "")
+    }
+
+    /// Starts with `config` as its config.toml.
+    pub fn start_with_config(env: &TestEnv, extra: &[&str], config: &str) -> Serve {
         let dir = std::env::temp_dir().join(format!("clinic-ssh-{}", env.db_name));
-        std::fs::create_dir_all(&dir).expect("state dir");
+        std::fs::create_dir_all(dir.join("smart-clinic")).expect("state dir");
+        std::fs::write(dir.join("smart-clinic").join("config.toml"), config).expect("config");
         let host_key = dir.join("ssh_host_ed25519_key");
         let mut child = Command::new(env!("CARGO_BIN_EXE_clinic"))
             .args(["serve", "--listen", "127.0.0.1:0", "--host-key"])

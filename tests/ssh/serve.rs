@@ -513,3 +513,41 @@ async fn keys_are_added_listed_and_removed_with_the_cli() {
     .expect("audit");
     assert_eq!(actions, ["SSH_KEY_ADD", "SSH_KEY_REMOVE"]);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_idle_session_locks_and_keeps_its_draft() {
+    let (env, appointment_id) = clinic_with_a_doctor().await;
+    let server = Serve::start_with_config(&env, &[], "idle_lock_minutes = 1\n");
+    let key = doctor_key(&env, &server, "id_doctor").await;
+    let mut app = server.ssh(server.key_args(&key), DOCTOR_EMAIL, &[], 80, 24);
+    app.wait_for("Welcome,", WAIT);
+    open(&mut app, Role::Doctor, HomeItem::Agenda);
+    app.wait_for(PATIENT_NAME, WAIT);
+    app.send("e");
+    app.wait_for("Medications (0)", WAIT);
+    app.send("a");
+    app.send("Amoxicillin");
+    app.send("\t");
+    app.send("500mg");
+    app.send("\r");
+    app.wait_for("Medications (1)", WAIT);
+
+    // A minute without a key (the smallest idle lock there is).
+    app.wait_for(
+        "Locked after 1 minute without input.",
+        std::time::Duration::from_secs(90),
+    );
+    assert!(
+        !app.contents().contains("Amoxicillin"),
+        "nothing shows while locked"
+    );
+    let draft =
+        clinic::service::prescription_files::draft_path(&server.drafts_dir(), appointment_id);
+    assert!(draft.exists(), "locking keeps the unsaved prescription");
+
+    // The password brings the doctor back where they were.
+    app.send(DOCTOR_PASSWORD);
+    app.send("\r");
+    app.wait_for("Medications (1)", WAIT);
+    app.wait_for("Amoxicillin", WAIT);
+}
