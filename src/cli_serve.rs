@@ -111,6 +111,9 @@ pub async fn serve(services: Services, config: &Config, args: ServeArgs) -> Resu
         },
         keymap: keymap(config)?,
     };
+    // A panic inside one session's UI task is logged and reported to that screen, as in
+    // the local TUI; it never reaches the server's output.
+    tui::task::install_panic_guard();
     let server = Server::bind(args.listen, key, services, options)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
@@ -168,7 +171,7 @@ pub async fn ssh_key(services: &Services, cmd: SshKeyCommand) -> Result<(), Stri
                 println!(
                     "{}  {}  {comment}",
                     k.fingerprint,
-                    k.created_at.format("%Y-%m-%d %H:%M")
+                    k.created_at.format("%Y-%m-%d %H:%M UTC")
                 );
             }
         }

@@ -288,6 +288,8 @@ struct Conn {
     shared: Arc<Shared>,
     peer: String,
     tries: u32,
+    /// Whether running out of sign-in attempts has been audited.
+    tries_audited: bool,
     user: Option<String>,
     signed_in: Vec<crate::service::Session>,
     fingerprint: Option<String>,
@@ -298,6 +300,8 @@ struct Conn {
     input: Option<mpsc::UnboundedSender<Event>>,
     resize: Option<terminal::SharedSize>,
     parser: input::InputParser,
+    /// The client asked for no colour (NO_COLOR).
+    no_color: bool,
 }
 
 impl Conn {
@@ -306,6 +310,7 @@ impl Conn {
             shared,
             peer: peer.to_string(),
             tries: 0,
+            tries_audited: false,
             user: None,
             signed_in: Vec::new(),
             fingerprint: None,
@@ -314,21 +319,15 @@ impl Conn {
             input: None,
             resize: None,
             parser: input::InputParser::default(),
+            no_color: false,
         }
     }
 
-    /// Counts a sign-in attempt; false (and an audit row, once) past the limit.
-    async fn try_allowed(&mut self, user: &str) -> bool {
+    /// Counts a sign-in attempt; false past the limit (a client that ignores being
+    /// offered no more methods).
+    fn try_allowed(&mut self) -> bool {
         self.tries += 1;
-        let max = self.shared.options.max_auth_tries.max(1);
-        if self.tries == max + 1 {
-            self.refused(
-                Some(user),
-                &format!("more than {max} sign-in attempts on one connection"),
-            )
-            .await;
-        }
-        self.tries <= max
+        self.tries <= self.shared.options.max_auth_tries.max(1)
     }
 
     async fn refused(&self, user: Option<&str>, what: &str) {
@@ -346,6 +345,41 @@ impl Conn {
         }
     }
 
+    /// A refused attempt. The client may try again (another password, another key)
+    /// while attempts are left; russh's default would drop the password method after
+    /// one wrong password. With none left, no method is offered, the client gives up,
+    /// and the refusal is audited (once).
+    async fn reject(&mut self) -> Auth {
+        let max = self.shared.options.max_auth_tries.max(1);
+        let mut methods = MethodSet::empty();
+        if self.tries < max {
+            methods.push(MethodKind::PublicKey);
+            methods.push(MethodKind::Password);
+        } else if !self.tries_audited {
+            self.tries_audited = true;
+            let user = self.user.clone();
+            self.refused(
+                user.as_deref(),
+                &format!("{max} failed sign-in attempts on one connection: no more allowed"),
+            )
+            .await;
+        }
+        Auth::Reject {
+            proceed_with_methods: Some(methods),
+            partial_success: false,
+        }
+    }
+
+    /// Accepts when the sign-in opened sessions (kept for the shell), else rejects.
+    async fn answer(&mut self, sessions: Vec<crate::service::Session>) -> Auth {
+        if sessions.is_empty() {
+            self.reject().await
+        } else {
+            self.signed_in = sessions;
+            Auth::Accept
+        }
+    }
+
     fn user_or_empty(&self) -> Option<&str> {
         self.user.as_deref()
     }
@@ -359,17 +393,17 @@ impl Conn {
     }
 }
 
-fn auth_reply(
+/// The sessions a sign-in opened (none: refused).
+fn signed_in(
     result: Result<Vec<crate::service::Session>, LoginError>,
-) -> (Auth, Vec<crate::service::Session>) {
+) -> Vec<crate::service::Session> {
     match result {
-        Ok(sessions) if !sessions.is_empty() => (Auth::Accept, sessions),
-        Ok(_) => (Auth::reject(), Vec::new()),
+        Ok(sessions) => sessions,
         Err(LoginError::Service(e)) => {
             tracing::warn!(error = %e, "ssh: sign-in could not be checked");
-            (Auth::reject(), Vec::new())
+            Vec::new()
         }
-        Err(_) => (Auth::reject(), Vec::new()),
+        Err(_) => Vec::new(),
     }
 }
 
@@ -378,17 +412,15 @@ impl russh::server::Handler for Conn {
 
     async fn auth_password(&mut self, user: &str, password: &str) -> Result<Auth, Self::Error> {
         self.user = Some(user.to_string());
-        if !self.try_allowed(user).await {
-            return Ok(Auth::reject());
+        if !self.try_allowed() {
+            return Ok(self.reject().await);
         }
         let result = self
             .shared
             .services
             .ssh_password_sign_in(user, password, &self.peer)
             .await;
-        let (auth, sessions) = auth_reply(result);
-        self.signed_in = sessions;
-        Ok(auth)
+        Ok(self.answer(signed_in(result)).await)
     }
 
     async fn auth_publickey_offered(
@@ -403,10 +435,10 @@ impl russh::server::Handler for Conn {
             .await
         {
             Ok(true) => Ok(Auth::Accept),
-            Ok(false) => Ok(Auth::reject()),
+            Ok(false) => Ok(self.reject().await),
             Err(e) => {
                 tracing::warn!(error = %e, "ssh: key could not be looked up");
-                Ok(Auth::reject())
+                Ok(self.reject().await)
             }
         }
     }
@@ -419,8 +451,8 @@ impl russh::server::Handler for Conn {
         self.user = Some(user.to_string());
         let public: &PublicKey = key.public_key;
         self.fingerprint = Some(crate::service::ssh_keys::fingerprint(public));
-        if !self.try_allowed(user).await {
-            return Ok(Auth::reject());
+        if !self.try_allowed() {
+            return Ok(self.reject().await);
         }
         let result = self
             .shared
@@ -428,9 +460,7 @@ impl russh::server::Handler for Conn {
             .ssh_key_sign_in(user, public, &self.peer)
             .await
             .map(|s| vec![s]);
-        let (auth, sessions) = auth_reply(result);
-        self.signed_in = sessions;
-        Ok(auth)
+        Ok(self.answer(signed_in(result)).await)
     }
 
     async fn channel_open_session(
@@ -622,6 +652,24 @@ impl russh::server::Handler for Conn {
         Ok(())
     }
 
+    /// `NO_COLOR` from the client (`ssh -o SetEnv=NO_COLOR=1`, or `SendEnv NO_COLOR`):
+    /// that session is drawn without colour. Every other variable is ignored.
+    async fn env_request(
+        &mut self,
+        channel: ChannelId,
+        variable_name: &str,
+        variable_value: &str,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        if variable_name == "NO_COLOR" {
+            self.no_color = !variable_value.is_empty();
+            session.channel_success(channel)?;
+        } else {
+            session.channel_failure(channel)?;
+        }
+        Ok(())
+    }
+
     async fn window_change_request(
         &mut self,
         _channel: ChannelId,
@@ -685,13 +733,18 @@ impl russh::server::Handler for Conn {
         self.input = Some(tx);
         self.resize = Some(size.clone());
         let sessions = std::mem::take(&mut self.signed_in);
+        let mut theme = tui::theme::Theme::from_env();
+        theme.color &= !self.no_color;
         tokio::spawn(run_session(
             self.shared.clone(),
             slot,
-            session.handle(),
-            channel,
-            size,
-            rx,
+            SessionChannel {
+                handle: session.handle(),
+                id: channel,
+                size,
+                input: rx,
+            },
+            theme,
             sessions,
         ));
         Ok(())
@@ -735,17 +788,29 @@ fn clamp(n: u32) -> u16 {
     u16::try_from(n).unwrap_or(u16::MAX).clamp(1, 1000)
 }
 
+/// A session's channel: where it draws, its size, and the keys typed into it.
+struct SessionChannel {
+    handle: Handle,
+    id: ChannelId,
+    size: terminal::SharedSize,
+    input: mpsc::UnboundedReceiver<Event>,
+}
+
 /// One TUI session on a channel: runs until the user quits, the connection drops or the
 /// server stops (then unsaved work is kept in draft files), and closes the channel.
 async fn run_session(
     shared: Arc<Shared>,
     slot: SessionSlot,
-    handle: Handle,
-    channel: ChannelId,
-    size: terminal::SharedSize,
-    input: mpsc::UnboundedReceiver<Event>,
+    channel: SessionChannel,
+    theme: tui::theme::Theme,
     sessions: Vec<crate::service::Session>,
 ) {
+    let SessionChannel {
+        handle,
+        id: channel,
+        size,
+        input,
+    } = channel;
     let (mut terminal, writer) = match terminal::channel_terminal(handle.clone(), channel, size) {
         Ok(t) => t,
         Err(e) => {
@@ -756,11 +821,7 @@ async fn run_session(
     };
     let options = &shared.options;
     let (cols, rows) = terminal::size_of(&terminal);
-    let mut state = tui::AppState::new(
-        options.clinic.clone(),
-        tui::theme::Theme::from_env(),
-        chrono::Utc::now(),
-    );
+    let mut state = tui::AppState::new(options.clinic.clone(), theme, chrono::Utc::now());
     state.idle_lock = options.idle_lock;
     state.size = (cols, rows);
     tui::update::start_signed_in(&mut state, sessions);

@@ -27,6 +27,18 @@ pub struct PtyApp {
 impl PtyApp {
     /// Starts `clinic` with `args` and `env` in a `cols` x `rows` terminal.
     pub fn spawn(args: &[&str], env: &[(&str, String)], cols: u16, rows: u16) -> PtyApp {
+        PtyApp::spawn_program(env!("CARGO_BIN_EXE_clinic"), args, env, cols, rows)
+    }
+
+    /// Starts `program` (a path, or a name looked up on PATH, e.g. `ssh`) with `args` and
+    /// `env` (and PATH, TERM) in a `cols` x `rows` terminal.
+    pub fn spawn_program(
+        program: &str,
+        args: &[&str],
+        env: &[(&str, String)],
+        cols: u16,
+        rows: u16,
+    ) -> PtyApp {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -35,7 +47,7 @@ impl PtyApp {
                 pixel_height: 0,
             })
             .expect("open a pty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_clinic"));
+        let mut cmd = CommandBuilder::new(program);
         cmd.args(args);
         cmd.env_clear();
         cmd.cwd(std::env::temp_dir());
@@ -44,7 +56,10 @@ impl PtyApp {
         for (k, v) in env {
             cmd.env(k, v);
         }
-        let child = pair.slave.spawn_command(cmd).expect("spawn clinic");
+        let child = pair
+            .slave
+            .spawn_command(cmd)
+            .unwrap_or_else(|e| panic!("spawn {program}: {e}"));
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().expect("pty reader");
         let writer = pair.master.take_writer().expect("pty writer");
@@ -125,6 +140,23 @@ impl PtyApp {
                 Err(_) => return false,
             };
         }
+    }
+
+    /// Whether any cell on screen has a foreground or background colour.
+    pub fn shows_colour(&self) -> bool {
+        let Ok(state) = self.screen.state.lock() else {
+            return false;
+        };
+        let screen = state.0.screen();
+        let (rows, cols) = screen.size();
+        (0..rows).any(|r| {
+            (0..cols).any(|c| {
+                screen.cell(r, c).is_some_and(|cell| {
+                    cell.fgcolor() != vt100::Color::Default
+                        || cell.bgcolor() != vt100::Color::Default
+                })
+            })
+        })
     }
 
     /// Waits until the screen shows `text`; panics with the screen if it never does.
@@ -209,6 +241,13 @@ impl PtyApp {
         }
     }
 
+    /// Ends the process at once, without a goodbye (as a dropped connection or a closed
+    /// window), and waits until it has gone.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
     /// Waits for the process to end; returns whether it exited successfully.
     pub fn wait_exit(&mut self, timeout: Duration) -> bool {
         // The app's side of the pty closes when it exits.
@@ -223,7 +262,7 @@ impl PtyApp {
         }
         let _ = self.child.kill();
         panic!(
-            "clinic did not exit within {timeout:?}; screen:\n{}",
+            "the program did not exit within {timeout:?}; screen:\n{}",
             self.contents()
         );
     }

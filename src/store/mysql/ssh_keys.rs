@@ -1,6 +1,6 @@
 //! `ssh_keys`: public keys registered to accounts for `clinic serve`.
 
-use chrono::NaiveDateTime;
+use chrono::{DateTime, Utc};
 use sqlx::{Executor, MySql, Row};
 
 use crate::domain::AccountKind;
@@ -14,7 +14,8 @@ pub struct SshKey {
     pub fingerprint: String,
     pub public_key: String,
     pub comment: String,
-    pub created_at: NaiveDateTime,
+    /// When it was registered (a TIMESTAMP column: a UTC instant).
+    pub created_at: DateTime<Utc>,
 }
 
 fn from_row(r: &sqlx::mysql::MySqlRow) -> Result<SshKey, sqlx::Error> {
