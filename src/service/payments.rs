@@ -46,25 +46,42 @@ pub struct AppointmentPayments {
 impl AppointmentPayments {
     /// The sum of the PAID payments.
     pub fn paid(&self) -> rust_decimal::Decimal {
-        self.payments
-            .iter()
-            .filter(|p| p.status == PaymentStatus::Paid)
-            .map(|p| p.amount)
-            .sum()
+        paid_of(&self.payments)
     }
 
     /// What is still due of the fee (never below zero); None without a fee.
     pub fn due(&self) -> Option<rust_decimal::Decimal> {
-        self.fee
-            .map(|fee| (fee - self.paid()).max(rust_decimal::Decimal::ZERO))
+        due_of(self.fee, &self.payments)
     }
 
     pub fn refund_reason(&self, payment_id: i32) -> Option<&str> {
-        self.refund_reasons
-            .iter()
-            .find(|(id, _)| *id == payment_id)
-            .map(|(_, r)| r.as_str())
+        refund_reason_in(&self.refund_reasons, payment_id)
     }
+}
+
+/// The sum of the PAID payments among `payments`.
+pub fn paid_of(payments: &[Payment]) -> rust_decimal::Decimal {
+    payments
+        .iter()
+        .filter(|p| p.status == PaymentStatus::Paid)
+        .map(|p| p.amount)
+        .sum()
+}
+
+/// What is still due of `fee` after `payments` (never below zero); None without a fee.
+pub fn due_of(
+    fee: Option<rust_decimal::Decimal>,
+    payments: &[Payment],
+) -> Option<rust_decimal::Decimal> {
+    fee.map(|fee| (fee - paid_of(payments)).max(rust_decimal::Decimal::ZERO))
+}
+
+/// The reason recorded for refunded payment `payment_id`, among (id, reason) pairs.
+pub fn refund_reason_in(reasons: &[(i32, String)], payment_id: i32) -> Option<&str> {
+    reasons
+        .iter()
+        .find(|(id, _)| *id == payment_id)
+        .map(|(_, r)| r.as_str())
 }
 
 /// Where the screens have always found it; the type lives with the other reports.

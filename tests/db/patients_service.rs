@@ -93,6 +93,11 @@ async fn search_matches_name_words_email_and_phone_digits() {
     assert_eq!(names(&s, &d, "SOU").await, vec!["Carla Souza"]);
     // Inside a word too, after the names that start with it.
     assert_eq!(names(&s, &d, "ima").await, vec!["Ana Lima"]);
+    // Several words: as typed, with extra spaces, or in another order (surname first).
+    assert_eq!(names(&s, &d, "ana  lim").await, vec!["Ana Lima"]);
+    assert_eq!(names(&s, &d, "Lima Ana").await, vec!["Ana Lima"]);
+    assert_eq!(names(&s, &d, "souza carl").await, vec!["Carla Souza"]);
+    assert!(names(&s, &d, "Lima Souza").await.is_empty());
     // Email prefix.
     assert_eq!(names(&s, &d, "carla.s@").await, vec!["Carla Souza"]);
     // Phone digits, whatever the punctuation typed or stored.

@@ -15,7 +15,7 @@ pub async fn search_all<'c, E>(
     limit: u32,
 ) -> Result<Vec<Patient>, sqlx::Error>
 where
-    E: Executor<'c, Database = MySql>,
+    E: Executor<'c, Database = MySql> + Copy,
 {
     super::patient_search::search_matching(exec, query, limit, true).await
 }

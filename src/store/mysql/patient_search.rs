@@ -110,8 +110,10 @@ impl PatientQuery {
 }
 
 /// The distinct lower-cased trigrams of `text` (as the migration's triggers store
-/// them), at most `most`: all of them when there are few, otherwise the first, the
-/// last and ones spread between (the candidates are checked with LIKE anyway).
+/// them), at most `most`: all of them when there are few; otherwise up to two that span
+/// a space (the start of one word and the end of another, far rarer than either word),
+/// then the first, the last and ones spread between of the rest (the candidates are
+/// checked with LIKE anyway).
 pub fn trigrams(text: &str, most: usize) -> Vec<String> {
     let chars: Vec<char> = text.to_lowercase().chars().collect();
     let mut all: Vec<String> = Vec::new();
@@ -125,10 +127,17 @@ pub fn trigrams(text: &str, most: usize) -> Vec<String> {
         all.truncate(most);
         return all;
     }
-    let last = all.len() - 1;
-    let mut picked: Vec<String> = Vec::with_capacity(most);
-    for k in 0..most {
-        let g = &all[k * last / (most - 1)];
+    let (spanning, rest): (Vec<String>, Vec<String>) =
+        all.into_iter().partition(|g| g.contains(' '));
+    let mut picked: Vec<String> = spanning.into_iter().take((most / 2).max(1)).collect();
+    let room = most - picked.len();
+    if rest.len() <= room {
+        picked.extend(rest);
+        return picked;
+    }
+    let last = rest.len() - 1;
+    for k in 0..room {
+        let g = &rest[if room < 2 { 0 } else { k * last / (room - 1) }];
         if !picked.contains(g) {
             picked.push(g.clone());
         }
@@ -155,7 +164,7 @@ pub async fn search<'c, E>(
     limit: u32,
 ) -> Result<Vec<Patient>, sqlx::Error>
 where
-    E: Executor<'c, Database = MySql>,
+    E: Executor<'c, Database = MySql> + Copy,
 {
     search_matching(exec, query, limit, false).await
 }
@@ -181,8 +190,37 @@ pub async fn search_matching<'c, E>(
     include_inactive: bool,
 ) -> Result<Vec<Patient>, sqlx::Error>
 where
-    E: Executor<'c, Database = MySql>,
+    E: Executor<'c, Database = MySql> + Copy,
 {
+    let Some(mut qb) = build(query, limit, include_inactive, false) else {
+        return Ok(Vec::new());
+    };
+    let found: Vec<Patient> = qb
+        .build()
+        .fetch_all(exec)
+        .await?
+        .iter()
+        .map(map)
+        .collect::<Result<_, _>>()?;
+    // Words typed out of order (`Kowalski Anna`) are looked for only when the text as
+    // typed found too few: that lookup walks every patient with the longest word.
+    if found.len() >= limit as usize || query.text.split_whitespace().nth(1).is_none() {
+        return Ok(found);
+    }
+    let Some(mut qb) = build(query, limit, include_inactive, true) else {
+        return Ok(found);
+    };
+    qb.build().fetch_all(exec).await?.iter().map(map).collect()
+}
+
+/// The search's one statement (see [`search_matching`]); `any_order` adds the name
+/// holding every word typed, in any order. None when nothing can be searched.
+fn build(
+    query: &PatientQuery,
+    limit: u32,
+    include_inactive: bool,
+    any_order: bool,
+) -> Option<sqlx::QueryBuilder<MySql>> {
     let mut qb: sqlx::QueryBuilder<MySql> = sqlx::QueryBuilder::new(
         "SELECT p.id, p.full_name, p.email, p.phone_number, p.date_of_birth, p.gender, \
          p.is_active, p.password_hash <> '!' AS has_portal_access, p.created_at \
@@ -220,20 +258,20 @@ where
         ));
         qb.push_bind(pattern.clone());
         qb.push(", '%') LIMIT 100)");
-        // The words typed, for the name: each must be in the name; when each starts a
-        // word of it, the rank is "word" rather than "contains". The candidates come
-        // from the trigrams of the longest word (the rarest, as a rule); when no word
-        // has three characters, from those of the whole text, which must then appear
-        // as typed (`0% r`).
+        // The name: the text as typed anywhere in it (its trigrams, those across a
+        // space first: `e d` of `Chloe Dub` is rarer than either word), or with
+        // `any_order` every word typed anywhere (the longest word's trigrams). A name
+        // in which each word starts a word ranks as "word", else as "contains".
         let words: Vec<&str> = text.split_whitespace().take(MAX_WORDS).collect();
         let longest = words
             .iter()
             .copied()
             .max_by_key(|w| w.chars().count())
             .unwrap_or(text);
-        let (name_grams, words) = match trigrams(longest, MOST_TRIGRAMS) {
-            g if g.is_empty() => (trigrams(text, MOST_TRIGRAMS), vec![text]),
-            g => (g, words),
+        let phrase = words.join(" ");
+        let (name_grams, needles) = match trigrams(longest, MOST_TRIGRAMS) {
+            g if any_order && words.len() > 1 && !g.is_empty() => (g, words.clone()),
+            _ => (trigrams(&phrase, MOST_TRIGRAMS), vec![phrase.as_str()]),
         };
         if !name_grams.is_empty() {
             part(&mut qb);
@@ -258,7 +296,7 @@ where
             }
             qb.push(" JOIN patients c ON c.id = t0.patient_id WHERE t0.field = 'n' AND t0.gram = ");
             qb.push_bind(name_grams[0].clone());
-            for w in &words {
+            for w in &needles {
                 qb.push(" AND c.full_name LIKE CONCAT('%', ");
                 qb.push_bind(escape_like(w));
                 qb.push(", '%')");
@@ -320,7 +358,7 @@ where
         }
     }
     if parts == 0 {
-        return Ok(Vec::new());
+        return None;
     }
     qb.push(if include_inactive {
         ") x GROUP BY id) u JOIN patients p ON p.id = u.id \
@@ -330,7 +368,7 @@ where
          ORDER BY u.r, p.full_name, p.id LIMIT "
     });
     qb.push_bind(limit);
-    qb.build().fetch_all(exec).await?.iter().map(map).collect()
+    Some(qb)
 }
 
 /// Patients (active or not) that look like the one about to be registered: the same
@@ -398,6 +436,8 @@ mod tests {
         let g = trigrams("kowalski", 4);
         assert_eq!(g, vec!["kow", "owa", "als", "ski"]);
         assert_eq!(trigrams("Zoë", 4), vec!["zoë"]);
+        // Across a space first: far rarer than the words on either side.
+        assert_eq!(trigrams("Chloe Dub", 4), vec!["oe ", "e d", "chl", "dub"]);
     }
 
     #[test]

@@ -334,25 +334,17 @@ impl PaymentsScreen {
 
     /// Total of PAID payments.
     pub fn paid_total(&self) -> rust_decimal::Decimal {
-        self.payments
-            .iter()
-            .filter(|p| p.status == PaymentStatus::Paid)
-            .map(|p| p.amount)
-            .sum()
+        crate::service::payments::paid_of(&self.payments)
     }
 
     /// What is still due of the fee (never below zero); None without a fee.
     pub fn due(&self) -> Option<rust_decimal::Decimal> {
-        self.fee
-            .map(|fee| (fee - self.paid_total()).max(rust_decimal::Decimal::ZERO))
+        crate::service::payments::due_of(self.fee, &self.payments)
     }
 
     /// Why payment `payment_id` was refunded, if it was.
     pub fn refund_reason(&self, payment_id: i32) -> Option<&str> {
-        self.refund_reasons
-            .iter()
-            .find(|(id, _)| *id == payment_id)
-            .map(|(_, r)| r.as_str())
+        crate::service::payments::refund_reason_in(&self.refund_reasons, payment_id)
     }
 
     /// Handles a key; `read_only` for a role that only reads payments.
