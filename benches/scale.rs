@@ -578,6 +578,23 @@ async fn run(sizes: &Sizes, full: bool) -> Result<(), Box<dyn std::error::Error>
         samples,
         "p50 ≤ 10 ms",
     ));
+    // Surname first: the text as typed finds nobody, so the words are looked for in
+    // any order (every patient with the longest word is read).
+    let reversed: Vec<String> = (0..n)
+        .map(|i| format!("{} {}", LAST[(i * 7) % LAST.len()], FIRST[i % FIRST.len()]))
+        .collect();
+    let samples = time(n, |i| {
+        let services = services.clone();
+        let desk = desk.clone();
+        let q = reversed[i].clone();
+        async move { services.search_patients(&desk, &q, 20).await }
+    })
+    .await;
+    rows.push(Row::new(
+        "patient search: surname first (`Kowalski Ana`)",
+        samples,
+        "p50 ≤ 10 ms",
+    ));
     let email_parts: Vec<String> = (0..n)
         .map(|_| format!("{}@scale", rng.gen_range(0..sizes.patients)))
         .collect();
@@ -639,7 +656,7 @@ async fn run(sizes: &Sizes, full: bool) -> Result<(), Box<dyn std::error::Error>
     );
     let floor_p50 = floor.pct(0.5).as_secs_f64().max(1e-9);
     let searches = rows.len();
-    for r in rows.iter_mut().skip(searches - 7).take(7) {
+    for r in rows.iter_mut().skip(searches - 8).take(8) {
         r.note = format!("{:.1}x the floor", r.pct(0.5).as_secs_f64() / floor_p50);
     }
     rows.push(floor);

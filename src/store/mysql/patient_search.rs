@@ -269,8 +269,19 @@ fn build(
             .max_by_key(|w| w.chars().count())
             .unwrap_or(text);
         let phrase = words.join(" ");
-        let (name_grams, needles) = match trigrams(longest, MOST_TRIGRAMS) {
-            g if any_order && words.len() > 1 && !g.is_empty() => (g, words.clone()),
+        let (name_grams, needles) = match trigrams(longest, MOST_TRIGRAMS - 1) {
+            mut g if any_order && words.len() > 1 && !g.is_empty() => {
+                // One trigram of every other word too: the index intersects them
+                // before any patient row is read.
+                for w in words.iter().filter(|w| **w != longest) {
+                    for t in trigrams(w, 1) {
+                        if !g.contains(&t) && g.len() < MOST_TRIGRAMS + 1 {
+                            g.push(t);
+                        }
+                    }
+                }
+                (g, words.clone())
+            }
             _ => (trigrams(&phrase, MOST_TRIGRAMS), vec![phrase.as_str()]),
         };
         if !name_grams.is_empty() {
