@@ -15,6 +15,26 @@ use clinic::service::Services;
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
+/// An `Etc/GMT` zone in which it is now mid-morning (10:00 give or take the minutes), so
+/// that a test's "today" and "the start of this hour" are ordinary clinic hours whatever
+/// the real time.
+pub fn mid_morning_zone() -> String {
+    use chrono::Timelike;
+    let h = i32::try_from(chrono::Utc::now().hour()).unwrap_or(0);
+    let mut offset = 10 - h;
+    if offset < -12 {
+        offset += 24;
+    }
+    if offset > 14 {
+        offset -= 24;
+    }
+    match offset {
+        0 => "Etc/UTC".to_string(),
+        o if o > 0 => format!("Etc/GMT-{o}"),
+        o => format!("Etc/GMT+{}", -o),
+    }
+}
+
 pub fn base_mysql_url() -> String {
     std::env::var("DATABASE_URL")
         .expect("DATABASE_URL must point at a MySQL/MariaDB server (./scripts/test sets it)")

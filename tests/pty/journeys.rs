@@ -8,7 +8,7 @@ use crate::common;
 
 use std::time::Duration;
 
-use chrono::{Timelike, Utc, Weekday};
+use chrono::Weekday;
 use clinic::domain::availability::Window;
 use clinic::domain::{AccountKind, Actor, Role};
 use clinic::service::users::NewAccount;
@@ -22,24 +22,6 @@ const UP: &str = "\x1b[A";
 const DOWN: &str = "\x1b[B";
 const RIGHT: &str = "\x1b[C";
 const ESC: &str = "\x1b";
-
-/// An `Etc/GMT` zone in which it is now mid-morning, so that the first free slot of an
-/// all-day doctor is today whatever the real time.
-fn mid_morning_zone() -> String {
-    let h = i32::try_from(Utc::now().hour()).unwrap_or(0);
-    let mut offset = 10 - h;
-    if offset < -12 {
-        offset += 24;
-    }
-    if offset > 14 {
-        offset -= 24;
-    }
-    match offset {
-        0 => "Etc/UTC".to_string(),
-        o if o > 0 => format!("Etc/GMT-{o}"),
-        o => format!("Etc/GMT+{}", -o),
-    }
-}
 
 pub(crate) fn app_env(
     env: &TestEnv,
@@ -94,7 +76,7 @@ fn open(app: &mut PtyApp, role: Role, item: HomeItem) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn register_book_prescribe_pay_and_the_patient_sees_it_all() {
-    let tz = mid_morning_zone();
+    let tz = common::mid_morning_zone();
     let env = TestEnv::with_tz(&tz).await;
     let export_dir = std::env::temp_dir().join(format!("clinic-exports-{}", env.db_name));
     for (role, email, name) in [

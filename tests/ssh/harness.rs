@@ -27,28 +27,10 @@ pub const DOCTOR_NAME: &str = "Dr. Maya Okafor";
 pub const DOCTOR_PASSWORD: &str = "harbour-violet-sleet";
 pub const PATIENT_NAME: &str = "Zoë O'Neill";
 
-/// An `Etc/GMT` zone in which it is now mid-morning, so that an appointment at the start
-/// of this hour is today's, already begun, whatever the real time.
-pub fn mid_morning_zone() -> String {
-    let h = i32::try_from(Utc::now().hour()).unwrap_or(0);
-    let mut offset = 10 - h;
-    if offset < -12 {
-        offset += 24;
-    }
-    if offset > 14 {
-        offset -= 24;
-    }
-    match offset {
-        0 => "Etc/UTC".to_string(),
-        o if o > 0 => format!("Etc/GMT-{o}"),
-        o => format!("Etc/GMT+{}", -o),
-    }
-}
-
 /// A database with one doctor (a password, no key yet) and one booked appointment of a
 /// patient with them at the start of this hour; the appointment's id.
 pub async fn clinic_with_a_doctor() -> (TestEnv, i32) {
-    let env = TestEnv::with_tz(&mid_morning_zone()).await;
+    let env = TestEnv::with_tz(&crate::common::mid_morning_zone()).await;
     env.services
         .add_user(
             &Actor::System,
