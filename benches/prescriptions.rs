@@ -23,19 +23,9 @@ use clinic::service::Services;
 use clinic::store::mongo::prescriptions as rx;
 use clinic::store::mysql::{appointments, patients, people};
 
-fn url_with_db(base: &str, db: &str) -> String {
-    let (head, query) = base.split_once('?').map_or((base, ""), |(h, q)| (h, q));
-    let scheme_end = head.find("://").map_or(0, |i| i + 3);
-    let host_end = head[scheme_end..]
-        .find('/')
-        .map_or(head.len(), |i| scheme_end + i);
-    let query = if query.is_empty() {
-        String::new()
-    } else {
-        format!("?{query}")
-    };
-    format!("{}/{db}{query}", &head[..host_end])
-}
+#[path = "shared/db_url.rs"]
+mod db_url;
+use db_url::url_with_db;
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {

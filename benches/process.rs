@@ -16,6 +16,8 @@
 //!   on the sign-in form to the first frame of the home screen (an argon2id verification
 //!   included).
 
+#[path = "shared/db_url.rs"]
+mod db_url;
 #[path = "shared/slots_scenario.rs"]
 mod scenario;
 

@@ -16,6 +16,8 @@
 //! and service samples alternate one by one (each going first every other time), and
 //! the four points take turns, so a change in the machine's load hits them all alike.
 
+#[path = "shared/db_url.rs"]
+mod db_url;
 #[path = "shared/slots_scenario.rs"]
 mod scenario;
 

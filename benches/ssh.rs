@@ -34,19 +34,9 @@ const EMAIL: &str = "doctor@ssh-bench.test";
 const DOWN: &[u8] = b"\x1b[B";
 const UP: &[u8] = b"\x1b[A";
 
-fn url_with_db(base: &str, db: &str) -> String {
-    let (head, query) = base.split_once('?').map_or((base, ""), |(h, q)| (h, q));
-    let scheme_end = head.find("://").map_or(0, |i| i + 3);
-    let host_end = head[scheme_end..]
-        .find('/')
-        .map_or(head.len(), |i| scheme_end + i);
-    let query = if query.is_empty() {
-        String::new()
-    } else {
-        format!("?{query}")
-    };
-    format!("{}/{db}{query}", &head[..host_end])
-}
+#[path = "shared/db_url.rs"]
+mod db_url;
+use db_url::url_with_db;
 
 struct Client;
 

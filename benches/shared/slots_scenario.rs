@@ -12,20 +12,7 @@ pub const TIME_ZONE: Tz = chrono_tz::Europe::London;
 pub const DOCTOR_EMAIL: &str = "okafor@bench.test";
 pub const DURATION_MINUTES: u32 = 30;
 
-/// `scheme://user@host:port/anything?params` with the database replaced by `db`.
-pub fn url_with_db(base: &str, db: &str) -> String {
-    let (head, query) = base.split_once('?').map_or((base, ""), |(h, q)| (h, q));
-    let scheme_end = head.find("://").map_or(0, |i| i + 3);
-    let host_end = head[scheme_end..]
-        .find('/')
-        .map_or(head.len(), |i| scheme_end + i);
-    let query = if query.is_empty() {
-        String::new()
-    } else {
-        format!("?{query}")
-    };
-    format!("{}/{db}{query}", &head[..host_end])
-}
+pub use super::db_url::url_with_db;
 
 pub struct Scenario {
     pub db: String,
