@@ -315,16 +315,7 @@ impl Services {
             Err(e) => return Err(self.refused(event, e.into()).await),
         };
         let now = self.clock.now_naive();
-        let mut tx = self.db.begin().await?;
-        let Some(mut payment) = payments::lock(&mut *tx, payment_id).await? else {
-            drop(tx);
-            return Err(self
-                .refused(
-                    event,
-                    ServiceError::NotFound(format!("Payment {payment_id}")),
-                )
-                .await);
-        };
+        let (mut tx, mut payment) = self.lock_payment(payment_id, &event).await?;
         if !payment.status.can_become(PaymentStatus::Refunded) {
             drop(tx);
             return Err(self
@@ -381,6 +372,28 @@ impl Services {
         Ok(payments::refund_reason(&self.db, payment_id).await?)
     }
 
+    /// Payment `payment_id`, locked in a new transaction for a change of its status; a
+    /// payment that does not exist is refused (and audited as `event`).
+    async fn lock_payment(
+        &self,
+        payment_id: i32,
+        event: &AuditEvent,
+    ) -> Result<(sqlx::Transaction<'static, sqlx::MySql>, Payment), ServiceError> {
+        let mut tx = self.db.begin().await?;
+        match payments::lock(&mut *tx, payment_id).await? {
+            Some(payment) => Ok((tx, payment)),
+            None => {
+                drop(tx);
+                Err(self
+                    .refused(
+                        event.clone(),
+                        ServiceError::NotFound(format!("Payment {payment_id}")),
+                    )
+                    .await)
+            }
+        }
+    }
+
     /// Moves a payment to a new status, if the transition is allowed.
     pub async fn change_payment_status(
         &self,
@@ -400,16 +413,7 @@ impl Services {
                 .await);
         }
         let now = self.clock.now_naive();
-        let mut tx = self.db.begin().await?;
-        let Some(mut payment) = payments::lock(&mut *tx, payment_id).await? else {
-            drop(tx);
-            return Err(self
-                .refused(
-                    event,
-                    ServiceError::NotFound(format!("Payment {payment_id}")),
-                )
-                .await);
-        };
+        let (mut tx, mut payment) = self.lock_payment(payment_id, &event).await?;
         if to == PaymentStatus::Refunded && payment.status.can_become(to) {
             drop(tx);
             return Err(self
